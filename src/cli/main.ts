@@ -1,0 +1,72 @@
+/**
+ * The command layer: the only place that reads argv, prompts, prints, and exits.
+ * Heavy parts (node-plop, ts-morph, the generators) are imported only after --help/--version.
+ */
+import { readFileSync } from 'node:fs';
+import { UserError, UsageError } from '../core/errors.js';
+import { QUESTIONS } from '../questions.js';
+import { parseArgs, type Options } from './args.js';
+import { helpText } from './help.js';
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  /** Whether questions may be asked (a TTY on stdin, no --yes, not CI). */
+  interactive: boolean;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let opts: Options | null = null;
+  try {
+    opts = parseArgs(argv, QUESTIONS.map((q) => q.flag));
+    if (opts.help) {
+      io.stdout(helpText());
+      return 0;
+    }
+    if (opts.version) {
+      io.stdout(version());
+      return 0;
+    }
+    const { run } = await import('./run.js');
+    return await run(opts, { ...io, interactive: io.interactive && !opts.yes }, version());
+  } catch (error) {
+    return report(error, io, opts?.debug ?? argv.includes('--debug'));
+  }
+}
+
+function report(error: unknown, io: Io, debug: boolean): number {
+  if (error instanceof UserError) {
+    io.stderr(`create-graceful-shutdown: ${firstLine(error.message)}${error instanceof UsageError ? '' : ''}`);
+    if (debug && error.stack) io.stderr(error.stack);
+    return error.exitCode;
+  }
+  const e = error as Error;
+  io.stderr(`create-graceful-shutdown: internal error: ${firstLine(e?.message ?? String(error))} (run with --debug for details, and please report it)`);
+  if (debug && e?.stack) io.stderr(e.stack);
+  return 1;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
+
+function isCi(): boolean {
+  const ci = process.env['CI'];
+  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
+}
+
+/** Entry from bin/: real process streams, real exit code. */
+export async function cli(): Promise<void> {
+  const code = await main(process.argv.slice(2), {
+    stdout: (s) => process.stdout.write(`${s}\n`),
+    stderr: (s) => process.stderr.write(`${s}\n`),
+    interactive: process.stdin.isTTY === true && !isCi(),
+  });
+  process.exitCode = code;
+}

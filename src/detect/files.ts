@@ -1,0 +1,87 @@
+/**
+ * Lists the repository's files the way git would see them: node_modules and .git never entered,
+ * .gitignore rules honoured (nested ones too), symlinks never followed (a link can point out of
+ * the root or loop). Reading is lazy and guarded: binary, oversized or non-UTF-8 files read as null.
+ */
+import { lstatSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { join, posix } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import type { RepoFiles } from './repo-files.js';
+import { UserError } from '../core/errors.js';
+
+/** Directories never worth entering: dependency trees, VCS data, build caches. */
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', '.mypy_cache', '.pytest_cache', '.tox', '.next', '.nuxt', '.turbo', '.cache']);
+
+/** Files larger than this are never code we edit; reading them would only cost time and memory. */
+export const MAX_READ_BYTES = 2 * 1024 * 1024;
+
+interface Scope {
+  dir: string;
+  ig: Ignore;
+}
+
+export function listRepoFiles(root: string): RepoFiles {
+  const list: string[] = [];
+  const unreadable: string[] = [];
+  walk(root, '', [], list, unreadable);
+  list.sort();
+  const set = new Set(list);
+  const cache = new Map<string, string | null>();
+  return {
+    root,
+    list,
+    unreadable,
+    has: (p) => set.has(p),
+    read(p) {
+      if (!set.has(p)) return null;
+      if (!cache.has(p)) cache.set(p, readText(join(root, p)));
+      return cache.get(p) ?? null;
+    },
+  };
+}
+
+function walk(root: string, rel: string, scopes: Scope[], out: string[], unreadable: string[]): void {
+  const abs = rel ? join(root, rel) : root;
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(abs, { withFileTypes: true });
+  } catch (error) {
+    if (rel === '') throw new UserError(`cannot read the target directory (${(error as NodeJS.ErrnoException).code ?? 'error'}); check its permissions`, { cause: error });
+    unreadable.push(rel);
+    return;
+  }
+  const gitignore = entries.find((e) => e.name === '.gitignore' && e.isFile());
+  const here = gitignore ? [...scopes, { dir: rel, ig: ignore().add(readText(join(abs, '.gitignore')) ?? '') }] : scopes;
+  for (const e of entries) {
+    const path = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isSymbolicLink()) continue;
+    if (e.isDirectory()) {
+      if (SKIP_DIRS.has(e.name) || isIgnored(here, path, true)) continue;
+      walk(root, path, here, out, unreadable);
+    } else if (e.isFile()) {
+      if (!isIgnored(here, path, false)) out.push(path);
+    }
+  }
+}
+
+function isIgnored(scopes: Scope[], path: string, isDir: boolean): boolean {
+  for (const s of scopes) {
+    const sub = s.dir ? posix.relative(s.dir, path) : path;
+    if (s.ig.ignores(isDir ? `${sub}/` : sub)) return true;
+  }
+  return false;
+}
+
+/** UTF-8 text without BOM, or null for unreadable, oversized, binary (NUL byte) or invalid UTF-8. */
+export function readText(abs: string): string | null {
+  try {
+    const st = lstatSync(abs);
+    if (!st.isFile() || st.size > MAX_READ_BYTES) return null;
+    const buf = readFileSync(abs);
+    if (buf.includes(0)) return null;
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch {
+    return null;
+  }
+}

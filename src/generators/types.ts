@@ -1,0 +1,40 @@
+/**
+ * The contract of an artifact generator. Each generator is registered as a plop generator
+ * (./plopfile.ts); its actions are our custom plop action types, which add to the in-memory
+ * Plan instead of writing to disk.
+ */
+import type { Answers, Part } from '../answers.js';
+import type { App, Facts } from '../detect/facts.js';
+import type { EditFn, PlanNote } from '../core/plan.js';
+
+export type PlanAction =
+  /** Render templates/<template> with data and write it to path (created or replaced). */
+  | { type: 'plan-render'; path: string; template: string; data: object; reason: string }
+  /** Write exact content (already computed) to path. */
+  | { type: 'plan-write'; path: string; content: string; reason: string }
+  /** Apply a pure edit to an existing (or planned) file. */
+  | { type: 'plan-edit'; path: string; edit: EditFn; reason: string }
+  /** Something to tell the user in the plan summary. */
+  | { type: 'plan-note'; level: PlanNote['level']; message: string; file?: string };
+
+export interface GeneratorContext {
+  facts: Facts;
+  answers: Answers;
+  /** The app being treated, for per-app generators. */
+  app: App;
+  /**
+   * Current planned content of a file (earlier generators' output included), or null.
+   * Generators use it to decide; they change files only through returned actions.
+   */
+  current(path: string): string | null;
+}
+
+export interface ArtifactGenerator {
+  /** Plop generator name, e.g. 'node-module'. */
+  name: string;
+  part: Part;
+  description: string;
+  /** Whether this generator has anything to do for this app. */
+  appliesTo(ctx: GeneratorContext): boolean;
+  actions(ctx: GeneratorContext): PlanAction[];
+}

@@ -1,0 +1,26 @@
+/**
+ * From facts and answers to a plan: every selected generator, for every selected app, through
+ * node-plop. Loaded lazily by the CLI (node-plop and the generators are not needed for --help).
+ */
+import type { Answers } from './answers.js';
+import type { Facts } from './detect/facts.js';
+import { Plan, type ReadFile } from './core/plan.js';
+import { GENERATORS } from './generators/index.js';
+import { createPlop, registerGenerator, registerPlanActions, runGenerator } from './generators/plopfile.js';
+import type { GeneratorContext } from './generators/types.js';
+
+export async function buildPlan(facts: Facts, answers: Answers, read: ReadFile): Promise<Plan> {
+  const plan = new Plan(read);
+  const plop = await createPlop(facts.root);
+  registerPlanActions(plop, plan);
+  const gens = GENERATORS.filter((g) => answers.parts.includes(g.part));
+  for (const g of gens) registerGenerator(plop, g);
+  for (const w of facts.warnings) plan.note('warn', w);
+  for (const app of facts.apps.filter((a) => answers.apps.includes(a.dir))) {
+    for (const gen of gens) {
+      const ctx: GeneratorContext = { facts, answers, app, current: (p) => plan.current(p) };
+      if (gen.appliesTo(ctx)) await runGenerator(plop, gen, ctx);
+    }
+  }
+  return plan;
+}
