@@ -5,8 +5,7 @@ import { detect } from '../detect/index.js';
 import { resolveAnswers } from './answers.js';
 import { askQuestion, confirm } from './prompt.js';
 import { buildPlan } from '../pipeline.js';
-import { readText } from '../detect/files.js';
-import { safeTarget } from '../core/paths.js';
+import { planReader } from '../core/read.js';
 import { applyChanges } from '../core/apply.js';
 import { unifiedDiff } from '../core/diff.js';
 import { describeFacts, describePlan } from './summary.js';
@@ -19,8 +18,7 @@ export async function run(opts: Options, io: Io, _version: string): Promise<numb
     throw new UserError(`${opts.dir}: found no Node or Python app with an entrypoint (looked for package.json start/main, pyproject.toml, requirements.txt); run it in the app's repository`);
   }
   const answers = await resolveAnswers(facts, opts.answers, null, io.interactive ? askQuestion : null);
-  const read = (p: string): string | null => readText(safeTarget(facts.root, p));
-  const plan = await buildPlan(facts, answers, read);
+  const plan = await buildPlan(facts, answers, planReader(facts.root));
   const changes = plan.changes();
   const summary = describePlan(changes, plan.notes);
   if (summary.length) io.stdout(summary.join('\n'));
