@@ -63,6 +63,13 @@ function isCi(): boolean {
 
 /** Entry from bin/: real process streams, real exit code. */
 export async function cli(): Promise<void> {
+  // `create-graceful-shutdown --dry-run | head`: a closed pipe is the reader's choice, not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   const code = await main(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(`${s}\n`),
     stderr: (s) => process.stderr.write(`${s}\n`),
