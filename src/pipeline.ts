@@ -19,7 +19,14 @@ export async function buildPlan(facts: Facts, answers: Answers, read: ReadFile):
   for (const app of facts.apps.filter((a) => answers.apps.includes(a.dir))) {
     for (const gen of gens) {
       const ctx: GeneratorContext = { facts, answers, app, current: (p) => plan.current(p) };
-      if (gen.appliesTo(ctx)) await runGenerator(plop, gen, ctx);
+      if (!gen.appliesTo(ctx)) continue;
+      // Recorded per file, for the upgrade manifest (which generator made it, for which app).
+      plan.origin = { generator: gen.name, app: app.dir };
+      try {
+        await runGenerator(plop, gen, ctx);
+      } finally {
+        plan.origin = null;
+      }
     }
   }
   return plan;

@@ -42,7 +42,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
 function report(error: unknown, io: Io, debug: boolean): number {
   if (error instanceof UserError) {
-    io.stderr(`create-graceful-shutdown: ${firstLine(error.message)}${error instanceof UsageError ? '' : ''}`);
+    const line = firstLine(error.message);
+    // A usage mistake says what was wrong; the help says what is allowed.
+    const advice = error instanceof UsageError && !line.includes('--help') ? '; see --help' : '';
+    io.stderr(`create-graceful-shutdown: ${line}${advice}`);
     if (debug && error.stack) io.stderr(error.stack);
     return error.exitCode;
   }

@@ -26,9 +26,27 @@ export interface PlanNote {
 
 export type ReadFile = (path: string) => string | null;
 
+/**
+ * What a planned file is to the tool. 'generated': the tool owns its content (written with write());
+ * on a re-run it is merged with the user's edits. 'edited': a user's file changed by pure edits, which
+ * simply run again. 'internal': the tool's own bookkeeping (the upgrade manifest).
+ */
+export type FileKind = 'generated' | 'edited' | 'internal';
+
+/** Which generator, for which app, planned a file. */
+export interface PlanOrigin {
+  generator: string;
+  /** App.dir of the app it ran for ('' is the root). */
+  app: string;
+}
+
 export class Plan {
   private readonly files = new Map<string, FileChange>();
+  private readonly kinds = new Map<string, FileKind>();
+  private readonly origins = new Map<string, PlanOrigin[]>();
   readonly notes: PlanNote[] = [];
+  /** Who is adding to the plan right now; the pipeline sets it around each generator run. */
+  origin: PlanOrigin | null = null;
 
   /** @param read reads a repo-relative file from disk; null when it does not exist. */
   constructor(private readonly read: ReadFile) {}
@@ -39,18 +57,59 @@ export class Plan {
     return pending ? pending.after : this.read(path);
   }
 
-  /** Create or overwrite a file with exactly `content`. */
-  write(path: string, content: string, reason: string): void {
+  /** Create or overwrite a file with exactly `content`; it becomes a generated file unless `kind` says otherwise. */
+  write(path: string, content: string, reason: string, kind: 'generated' | 'internal' = 'generated'): void {
     this.record(path, content, reason);
+    this.kinds.set(path, kind);
   }
 
   /** Apply a pure edit to the file's current (planned) content. Missing file: the edit sees ''. */
   edit(path: string, fn: EditFn, reason: string): boolean {
     const source = this.current(path);
     const next = fn(source ?? '');
-    if (next === false) return false;
-    this.record(path, next, reason);
-    return true;
+    // An edit that finds its work already done is still recorded, as a no-op, so the upgrade manifest
+    // keeps listing it on re-runs; changes() leaves no-ops out.
+    if (next === false && source === null) return false;
+    if (next !== false) this.record(path, next, reason);
+    else if (!this.files.has(path)) this.record(path, source ?? '', reason);
+    else this.noteOrigin(path);
+    // An edit of a file generated in this same run keeps it generated: its whole content is ours.
+    if (!this.kinds.has(path)) this.kinds.set(path, 'edited');
+    return next !== false;
+  }
+
+  /** What the file is to the tool; undefined when nothing planned it. */
+  kindOf(path: string): FileKind | undefined {
+    return this.kinds.get(path);
+  }
+
+  /** The generators (and apps) that planned the file, in order. */
+  originsOf(path: string): readonly PlanOrigin[] {
+    return this.origins.get(path) ?? [];
+  }
+
+  /** Every planned file, unchanged ones included (a re-run plans files that are already current). */
+  planned(): FileChange[] {
+    return [...this.files.values()];
+  }
+
+  /** Paths planned with the given kind, in planning order. */
+  pathsOf(kind: FileKind): string[] {
+    return [...this.files.keys()].filter((p) => this.kinds.get(p) === kind);
+  }
+
+  /** Replace the planned content of a planned file, keeping its kind and reason (an upgrade merge). */
+  replace(path: string, content: string): void {
+    const existing = this.files.get(path);
+    if (!existing) throw new Error(`replace: ${path} is not planned`);
+    existing.after = content;
+  }
+
+  /** Take a file out of the plan entirely (a generated file the user deleted stays deleted). */
+  drop(path: string): void {
+    this.files.delete(path);
+    this.kinds.delete(path);
+    this.origins.delete(path);
   }
 
   note(level: PlanNote['level'], message: string, file?: string): void {
@@ -63,7 +122,16 @@ export class Plan {
     return [...this.files.values()].filter((c) => c.before !== c.after);
   }
 
+  private noteOrigin(path: string): void {
+    const o = this.origin;
+    if (!o) return;
+    const list = this.origins.get(path) ?? [];
+    if (!list.some((x) => x.generator === o.generator && x.app === o.app)) list.push({ ...o });
+    this.origins.set(path, list);
+  }
+
   private record(path: string, content: string, reason: string): void {
+    this.noteOrigin(path);
     const existing = this.files.get(path);
     if (existing) {
       existing.after = content;

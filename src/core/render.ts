@@ -2,7 +2,7 @@
  * Handlebars rendering for code templates. One private instance, compiled with `noEscape`:
  * templates emit source code, and HTML-escaping would turn `'` into `&#x27;`.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
@@ -22,13 +22,32 @@ hbs.registerHelper('json', (v: unknown) => JSON.stringify(v));
 
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 
+/**
+ * A directory searched before TEMPLATES_DIR, or null. Only for tests that need another template
+ * version (upgrade tests); the CLI sets it from CGS_TEMPLATES_DIR, which --help does not mention.
+ */
+let overrideDir: string | null = null;
+
+export function setTemplatesDir(dir: string | null): void {
+  overrideDir = dir;
+}
+
+function templateFile(templatePath: string): string {
+  if (overrideDir !== null) {
+    const candidate = join(overrideDir, templatePath);
+    if (existsSync(candidate)) return candidate;
+  }
+  return join(TEMPLATES_DIR, templatePath);
+}
+
 /** Render a template file (path relative to templates/) with `data`. */
 export function renderTemplate(templatePath: string, data: object): string {
-  let compiled = cache.get(templatePath);
+  const file = templateFile(templatePath);
+  let compiled = cache.get(file);
   if (!compiled) {
-    const source = readFileSync(join(TEMPLATES_DIR, templatePath), 'utf8');
+    const source = readFileSync(file, 'utf8');
     compiled = hbs.compile(source, { noEscape: true, strict: true });
-    cache.set(templatePath, compiled);
+    cache.set(file, compiled);
   }
   return compiled(data);
 }

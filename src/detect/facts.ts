@@ -93,6 +93,23 @@ export interface PythonApp {
   workers: number | null;
   /** Existing gunicorn config file, if any. */
   gunicornConfig: string | null;
+  // Optional facts filled by src/detect/python.ts.
+  /** Normalised runtime dependency names from the project's manifests, sorted. */
+  dependencies?: string[];
+  /** Repo-relative file the start command was read from (Dockerfile, Procfile, script, pyproject.toml). */
+  startSource?: string | null;
+  /**
+   * How the entry module imports a module beside it: 'relative' (`from .signal_handlers import`)
+   * when it is imported under a dotted name (`uvicorn app.main:app`, `python -m app.main`),
+   * 'absolute' (`from signal_handlers import`) when it is a top-level module or run as a script.
+   */
+  entryImport?: 'relative' | 'absolute';
+  /** The console-script function (`[project.scripts] x = "pkg.cli:main"` -> 'main'), when there is one. */
+  entryFunction?: string | null;
+  /** The app variable names a factory (`uvicorn --factory`, gunicorn `'m:create_app()'`). */
+  appFactory?: boolean;
+  /** gunicorn `-k` worker class, e.g. 'uvicorn.workers.UvicornWorker'. */
+  workerClass?: string | null;
 }
 
 export type App = NodeApp | PythonApp;

@@ -20,17 +20,25 @@ interface Scope {
   ig: Ignore;
 }
 
-export function listRepoFiles(root: string): RepoFiles {
+/** The repo's files, plus the symlinks that were seen and not followed (for a warning). */
+export interface ListedFiles extends RepoFiles {
+  readonly symlinks: readonly string[];
+}
+
+export function listRepoFiles(root: string): ListedFiles {
   const list: string[] = [];
   const unreadable: string[] = [];
-  walk(root, '', [], list, unreadable);
+  const symlinks: string[] = [];
+  walk(root, '', [], { files: list, unreadable, symlinks });
   list.sort();
+  symlinks.sort();
   const set = new Set(list);
   const cache = new Map<string, string | null>();
   return {
     root,
     list,
     unreadable,
+    symlinks,
     has: (p) => set.has(p),
     read(p) {
       if (!set.has(p)) return null;
@@ -40,26 +48,35 @@ export function listRepoFiles(root: string): RepoFiles {
   };
 }
 
-function walk(root: string, rel: string, scopes: Scope[], out: string[], unreadable: string[]): void {
+interface Found {
+  files: string[];
+  unreadable: string[];
+  symlinks: string[];
+}
+
+function walk(root: string, rel: string, scopes: Scope[], found: Found): void {
   const abs = rel ? join(root, rel) : root;
   let entries: Dirent[];
   try {
     entries = readdirSync(abs, { withFileTypes: true });
   } catch (error) {
     if (rel === '') throw new UserError(`cannot read the target directory (${(error as NodeJS.ErrnoException).code ?? 'error'}); check its permissions`, { cause: error });
-    unreadable.push(rel);
+    found.unreadable.push(rel);
     return;
   }
   const gitignore = entries.find((e) => e.name === '.gitignore' && e.isFile());
   const here = gitignore ? [...scopes, { dir: rel, ig: ignore().add(readText(join(abs, '.gitignore')) ?? '') }] : scopes;
   for (const e of entries) {
     const path = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isSymbolicLink()) continue;
+    if (e.isSymbolicLink()) {
+      if (!isIgnored(here, path, false)) found.symlinks.push(path);
+      continue;
+    }
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name) || isIgnored(here, path, true)) continue;
-      walk(root, path, here, out, unreadable);
+      walk(root, path, here, found);
     } else if (e.isFile()) {
-      if (!isIgnored(here, path, false)) out.push(path);
+      if (!isIgnored(here, path, false)) found.files.push(path);
     }
   }
 }

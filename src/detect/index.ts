@@ -1,14 +1,13 @@
 /** Detection: one pass over the repository, one typed facts object out. Never writes. */
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { posix, resolve } from 'node:path';
 import type { App, Facts } from './facts.js';
 import { UserError } from '../core/errors.js';
-import { listRepoFiles } from './files.js';
+import { listRepoFiles, MAX_READ_BYTES } from './files.js';
+import { isRecord, parseJson } from './json.js';
 import { detectNodeApps, detectPackageManager, detectWorkspaces } from './node-apps.js';
-// INTEGRATE: import { detectPythonApps } from './python.js';
-const detectPythonApps = (_f: RepoFiles): App[] => [];
-// INTEGRATE: import { detectContainer } from './container.js';
-const detectContainer = (_f: RepoFiles) => ({ dockerfiles: [], composeFiles: [], k8sManifests: [] });
+import { detectPythonApps } from './python.js';
+import { detectContainer } from './container.js';
 import type { RepoFiles } from './repo-files.js';
 
 export function detect(target: string): Facts {
@@ -20,7 +19,10 @@ export function detect(target: string): Facts {
 }
 
 export function detectFrom(files: RepoFiles): Facts {
+  checkManifests(files);
   const warnings = files.unreadable.map((d) => `${d}/: cannot be read (permissions); skipped`);
+  const links = 'symlinks' in files ? (files.symlinks as readonly string[]) : [];
+  if (links.length) warnings.push(symlinkWarning(links));
   const apps: App[] = [...detectNodeApps(files), ...detectPythonApps(files)];
   return {
     root: files.root,
@@ -31,4 +33,32 @@ export function detectFrom(files: RepoFiles): Facts {
     container: detectContainer(files),
     warnings,
   };
+}
+
+/** Mirrors the depth limit of detectNodeApps: deeper manifests are not read at all. */
+const MANIFEST_MAX_SEGMENTS = 4;
+
+/**
+ * A package.json that is present but unusable (not UTF-8 text, or JSON that is not an object) is
+ * an error that names it; otherwise the app would silently vanish and the user would be told only
+ * that no app was found.
+ */
+function checkManifests(files: RepoFiles): void {
+  for (const path of files.list) {
+    if (posix.basename(path) !== 'package.json' || path.split('/').length > MANIFEST_MAX_SEGMENTS) continue;
+    const text = files.read(path);
+    if (text === null) {
+      throw new UserError(`cannot be read as UTF-8 text (binary, another encoding, unreadable, or over ${MAX_READ_BYTES / 1024 / 1024} MB); save it as UTF-8 JSON and run again`, { file: path });
+    }
+    const value = parseJson(text, path);
+    if (!isRecord(value)) {
+      const found = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
+      throw new UserError(`must be a JSON object, but it is ${found}; fix it and run again`, { file: path });
+    }
+  }
+}
+
+function symlinkWarning(links: readonly string[]): string {
+  const shown = links.slice(0, 3).join(', ') + (links.length > 3 ? ` and ${links.length - 3} more` : '');
+  return `symlinks are never followed or written through: ${shown}; if one is an entrypoint or config file, replace it with the file itself`;
 }

@@ -1,0 +1,9 @@
+import asyncio
+from signal_handlers import setup_signal_handlers
+
+
+async def main() -> None:
+    await asyncio.sleep(0.1)
+
+
+if __name__ == "__main__": setup_signal_handlers(); asyncio.run(main())

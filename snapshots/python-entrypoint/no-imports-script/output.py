@@ -1,0 +1,8 @@
+# Counts to three.
+from signal_handlers import setup_signal_handlers
+
+setup_signal_handlers()
+
+count = 0
+while count < 3:
+    count += 1

@@ -1,0 +1,165 @@
+/**
+ * Pure edit of an existing gunicorn.conf.py: add (or refresh) the block whose `worker_exit` hook
+ * runs the app's shutdown handlers, and make `graceful_timeout` agree with the shutdown budget.
+ * A `worker_exit` the file already defines keeps running: the block calls it first.
+ */
+import { parser } from '@lezer/python';
+import type { SyntaxNode } from '@lezer/common';
+import { UserError } from '../core/errors.js';
+import { renderTemplate } from '../core/render.js';
+
+export interface GunicornConfOptions {
+  /** Dotted module name the app imports signal_handlers under, e.g. 'app.signal_handlers'. */
+  handlersModule: string;
+  /** Whole seconds, >= 1. */
+  gracefulTimeout: number;
+}
+
+export const GUNICORN_CONF_TEMPLATE = 'python/gunicorn.conf.py.hbs';
+const BLOCK_START = '# >>> create-graceful-shutdown';
+const BLOCK_END = '# <<< create-graceful-shutdown <<<';
+const SETTING = 'graceful_timeout';
+
+/** Validates what reaches generated Python: a dotted identifier path and a positive integer. */
+export function checkGunicornConfOptions(options: GunicornConfOptions): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(options.handlersModule)) {
+    throw new UserError(`not a Python module name: ${JSON.stringify(options.handlersModule)}`);
+  }
+  if (!Number.isInteger(options.gracefulTimeout) || options.gracefulTimeout < 1) {
+    throw new UserError(`graceful_timeout must be a whole number of seconds >= 1, got ${options.gracefulTimeout}`);
+  }
+}
+
+/** The whole new gunicorn.conf.py (for apps that have none). */
+export function renderGunicornConf(options: GunicornConfOptions): string {
+  checkGunicornConfOptions(options);
+  return renderTemplate(GUNICORN_CONF_TEMPLATE, options);
+}
+
+/** The marked hook block, cut from the rendered template so both paths share one source. */
+function hookBlock(options: GunicornConfOptions): string {
+  const full = renderGunicornConf(options);
+  const start = full.indexOf(BLOCK_START);
+  const end = full.indexOf(BLOCK_END);
+  return full.slice(start, end + BLOCK_END.length) + '\n';
+}
+
+function lineOf(source: string, offset: number): number {
+  return source.slice(0, offset).split('\n').length;
+}
+
+interface Assignment {
+  node: SyntaxNode;
+  topLevel: boolean;
+}
+
+/** Every `graceful_timeout = ...` outside function bodies (those are local variables). */
+function settingAssignments(source: string, root: SyntaxNode): Assignment[] {
+  const found: Assignment[] = [];
+  const visit = (node: SyntaxNode, topLevel: boolean): void => {
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      if (child.name === 'FunctionDefinition' || child.name === 'ClassDefinition') continue;
+      if (child.name === 'AssignStatement') {
+        const target = child.firstChild;
+        if (target?.name === 'VariableName' && source.slice(target.from, target.to) === SETTING) {
+          found.push({ node: child, topLevel });
+        }
+        continue;
+      }
+      visit(child, false);
+    }
+  };
+  visit(root, true);
+  return found;
+}
+
+/** The assigned value: the node after `=`. */
+function valueOf(assignment: SyntaxNode): SyntaxNode | null {
+  for (let child = assignment.firstChild; child; child = child.nextSibling) {
+    if (child.name === 'AssignOp') return child.nextSibling;
+  }
+  return null;
+}
+
+function firstSyntaxError(root: SyntaxNode): SyntaxNode | null {
+  let error: SyntaxNode | null = null;
+  root.cursor().iterate((n) => {
+    if (error) return false;
+    if (n.type.isError) error = n.node;
+    return undefined;
+  });
+  return error;
+}
+
+/**
+ * @returns the patched source, or false when it already has the block and the setting.
+ * @throws UserError when the file does not parse or sets graceful_timeout in a way this edit
+ *   cannot change safely (computed, conditional or repeated).
+ */
+export function patchGunicornConf(source: string, options: GunicornConfOptions): string | false {
+  const eol = source.includes('\r\n') ? '\r\n' : '\n';
+  const text = source.replace(/\r\n/g, '\n');
+  const root = parser.parse(text).topNode;
+  const error = firstSyntaxError(root);
+  if (error) {
+    throw new UserError(`cannot parse line ${lineOf(text, error.from)}; fix the syntax error and run again`, {
+      file: 'gunicorn.conf.py',
+    });
+  }
+
+  const assignments = settingAssignments(text, root);
+  const nested = assignments.find((a) => !a.topLevel);
+  if (nested || assignments.length > 1) {
+    const where = (nested ?? assignments[1]!).node.from;
+    throw new UserError(
+      `${SETTING} is set more than once or conditionally (line ${lineOf(text, where)}); ` +
+        `set it once to ${options.gracefulTimeout} at top level and run again`,
+      { file: 'gunicorn.conf.py' },
+    );
+  }
+
+  let out = text;
+  const existing = assignments[0];
+  if (existing) {
+    const value = valueOf(existing.node);
+    const valueText = value ? text.slice(value.from, value.to) : '';
+    if (!value || value.name !== 'Number' || !/^\d+$/.test(valueText)) {
+      throw new UserError(
+        `${SETTING} is computed (line ${lineOf(text, existing.node.from)}: ${text.slice(existing.node.from, existing.node.to)}); ` +
+          `set it to ${options.gracefulTimeout} (the shutdown budget) and run again`,
+        { file: 'gunicorn.conf.py' },
+      );
+    }
+    if (Number(valueText) !== options.gracefulTimeout) {
+      out = text.slice(0, value.from) + String(options.gracefulTimeout) + text.slice(value.to);
+    }
+  }
+
+  const block = hookBlock(options);
+  const start = out.indexOf(BLOCK_START);
+  if (start >= 0) {
+    const endMarker = out.indexOf(BLOCK_END, start);
+    if (endMarker < 0) {
+      throw new UserError('the create-graceful-shutdown block has lost its end marker; restore it or delete the block', {
+        file: 'gunicorn.conf.py',
+      });
+    }
+    let end = endMarker + BLOCK_END.length;
+    if (out[end] === '\n') end += 1;
+    out = out.slice(0, start) + block + out.slice(end);
+  } else {
+    const body = out.length === 0 || out.endsWith('\n') ? out : `${out}\n`;
+    out = `${body}${body.trim() === '' ? '' : '\n\n'}${block}`;
+  }
+
+  if (!existing) {
+    const setting =
+      `# Seconds a worker gets after SIGTERM to finish its requests and run the shutdown handlers.\n` +
+      `${SETTING} = ${options.gracefulTimeout}\n\n`;
+    const at = out.indexOf(BLOCK_START);
+    out = out.slice(0, at) + setting + out.slice(at);
+  }
+
+  const result = eol === '\r\n' ? out.replace(/\n/g, '\r\n') : out;
+  return result === source ? false : result;
+}

@@ -1,0 +1,336 @@
+/**
+ * The entrypoint edit: wires signal_handlers.py into the module that starts a Python app, as a pure
+ * `(source) => string | false` over @lezer/python's tree. Text is inserted at exact offsets; nothing
+ * else in the file is re-printed, so comments, CRLF line ends and the encoding line stay as they are.
+ *
+ * - 'asgi': hooks the registry into the app's lifespan, in this order of preference:
+ *   1. `FastAPI(..., lifespan=x)` becomes `lifespan=wrap_lifespan(x)` (composes with it);
+ *   2. `on_shutdown=[...]` (a list literal) gets `run_shutdown_handlers_async` appended;
+ *   3. Starlette without startup/shutdown events gets `lifespan=lifespan`;
+ *   4. otherwise (FastAPI without `lifespan=`, or with @app.on_event handlers) a line after the app
+ *      is created: `app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)`.
+ *      It keeps on_event handlers running (the router's default lifespan runs them) and works
+ *      with FastAPI releases older than 0.93, which have no `lifespan=` (Debian's is 0.92).
+ *   A factory in the same module (`app = create_app()`, `uvicorn --factory`) is followed.
+ * - 'gunicorn' / 'plain' / 'asyncio': `setup_signal_handlers()` at the start of the console
+ *   script's function if given, else of the `if __name__ == "__main__":` block, else after the
+ *   imports (where gunicorn's import of the module runs it; in gunicorn mode it installs nothing).
+ *
+ * The import goes after the leading imports (after a docstring and `from __future__` imports),
+ * written the way the module is started (see PythonApp.entryImport). Applying the edit twice gives
+ * `false` the second time. Where it cannot be done safely the edit throws PythonWiringRefused,
+ * which names the line and what to add by hand.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import { UserError } from '../../core/errors.js';
+import type { PythonShutdownMode } from './mode.js';
+import {
+  children, firstSyntaxProblem, indentAt, isDocstring, lineEnd, lineStart, parseModule, position, sameLine,
+  statements, text, type ParsedModule,
+} from './parse.js';
+import {
+  callsFunction, findAppCreation, importAnchor, isSignalHandlersModule, keywordArgs, mainBlockBody, topLevel,
+  topLevelFunction, usesName,
+} from './places.js';
+
+export interface WireOptions {
+  mode: PythonShutdownMode;
+  /** The ASGI app variable (or factory) for 'asgi'; ignored otherwise. */
+  appVariable: string | null;
+  /** Module to import from: '.signal_handlers' (package-relative) or 'signal_handlers'. */
+  importFrom: string;
+  /** Repo-relative path, for messages. */
+  file?: string;
+  /** A function to start with setup_signal_handlers() (a console script's target), when present. */
+  mainFunction?: string | null;
+}
+
+/** The edit could not be done safely; `manual` holds the exact lines to add by hand, `where` says where. */
+export class PythonWiringRefused extends UserError {
+  readonly line: number | null;
+  readonly manual: string[];
+  readonly where: string;
+
+  constructor(reason: string, details: { file?: string; line: number | null; manual: string[]; where: string }) {
+    const at = details.line === null ? '' : `line ${details.line}: `;
+    const add = details.manual.map((l) => `\`${l}\``).join(' and ');
+    super(`${at}${reason}; add by hand ${details.where}: ${add}`, details.file === undefined ? {} : { file: details.file });
+    this.name = 'PythonWiringRefused';
+    this.line = details.line;
+    this.manual = details.manual;
+    this.where = details.where;
+  }
+}
+
+interface Insertion {
+  at: number;
+  /** Replaced range end (for replacements); equals `at` for pure insertions. */
+  to: number;
+  text: string;
+}
+
+function apply(source: string, edits: Insertion[]): string {
+  // Stable by offset: several insertions at one offset keep the order they were planned in.
+  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i);
+  let out = '';
+  let pos = 0;
+  for (const { e } of sorted) {
+    out += source.slice(pos, e.at) + e.text;
+    pos = Math.max(pos, e.to);
+  }
+  return out + source.slice(pos);
+}
+
+const NAMES = ['setup_signal_handlers', 'lifespan', 'wrap_lifespan', 'run_shutdown_handlers_async'] as const;
+type Name = (typeof NAMES)[number];
+
+/** Top-level imports from signal_handlers: exported name -> local name, and the statements. */
+function existingImports(mod: ParsedModule): { names: Map<string, string>; statements: SyntaxNode[]; module: string | null } {
+  const names = new Map<string, string>();
+  const found: SyntaxNode[] = [];
+  let module: string | null = null;
+  for (const s of topLevel(mod)) {
+    if (s.name !== 'ImportStatement') continue;
+    const parts = children(s);
+    if (parts[0]?.name !== 'from') continue;
+    const importAt = parts.findIndex((p) => p.name === 'import');
+    const from = parts.slice(1, importAt).map((p) => text(mod, p)).join('');
+    if (!isSignalHandlersModule(from)) continue;
+    module ??= from;
+    found.push(s);
+    const items = parts.slice(importAt + 1).filter((p) => !['(', ')', ',', 'Comment'].includes(p.name));
+    for (let i = 0; i < items.length; i++) {
+      const n = items[i]!;
+      if (n.name !== 'VariableName') continue;
+      const alias = items[i + 1]?.name === 'as' ? items[i + 2] : undefined;
+      names.set(text(mod, n), alias ? text(mod, alias) : text(mod, n));
+      if (alias) i += 2;
+    }
+  }
+  return { names, statements: found, module };
+}
+
+class WirePlan {
+  readonly edits: Insertion[] = [];
+  private readonly wanted: Name[] = [];
+  private readonly existing: ReturnType<typeof existingImports>;
+
+  constructor(readonly mod: ParsedModule, readonly options: WireOptions) {
+    this.existing = existingImports(mod);
+  }
+
+  /** The local name for an export of signal_handlers, importing it if needed. */
+  use(name: Name): string {
+    const have = this.existing.names.get(name);
+    if (have) return have;
+    if (!this.wanted.includes(name)) this.wanted.push(name);
+    return this.localFor(name);
+  }
+
+  private localFor(name: Name): string {
+    // `lifespan` is a common name for the app's own lifespan function: avoid shadowing it.
+    return name === 'lifespan' && usesName(this.mod, 'lifespan') ? 'shutdown_lifespan' : name;
+  }
+
+  insert(at: number, text: string): void {
+    this.edits.push({ at, to: at, text });
+  }
+
+  replace(from: number, to: number, text: string): void {
+    this.edits.push({ at: from, to, text });
+  }
+
+  /**
+   * Where module-level code can use what is imported: after our import, or after an existing one.
+   * `anchored` is false when the module has no leading imports (our import then opens the file).
+   */
+  afterImports(): { at: number; anchored: boolean } {
+    const { source } = this.mod;
+    const anchor = importAnchor(this.mod);
+    const lastExisting = this.existing.statements[this.existing.statements.length - 1];
+    const after = [anchor, lastExisting].filter((n): n is SyntaxNode => !!n).map((n) => lineEnd(source, n.to));
+    if (after.length) return { at: Math.max(...after), anchored: true };
+    const first = topLevel(this.mod)[0];
+    return { at: first ? lineStart(source, first.from) : source.length, anchored: false };
+  }
+
+  /** Adds the import line for the names used, at the end of the leading imports. */
+  finishImports(): void {
+    if (!this.wanted.length) return;
+    const { source, eol } = this.mod;
+    const from = this.existing.module ?? this.options.importFrom;
+    const items = this.wanted.map((n) => (this.localFor(n) === n ? n : `${n} as ${this.localFor(n)}`)).join(', ');
+    const line = `from ${from} import ${items}`;
+    const anchor = importAnchor(this.mod);
+    if (anchor) {
+      const at = lineEnd(source, anchor.to);
+      const needsBreak = at === source.length && !source.endsWith('\n');
+      // Before any other insertion at the same offset (e.g. a module-level setup call).
+      this.edits.unshift({ at, to: at, text: `${needsBreak ? eol : ''}${line}${eol}` });
+      return;
+    }
+    const first = topLevel(this.mod)[0];
+    const at = first ? lineStart(source, first.from) : source.length;
+    const lead = at === source.length && source.length > 0 && !source.endsWith('\n') ? eol : '';
+    this.edits.unshift({ at, to: at, text: `${lead}${line}${eol}${first ? eol : ''}` });
+  }
+}
+
+function refuse(plan: WirePlan, reason: string, node: SyntaxNode | null, manual: string[], where: string): never {
+  const line = node ? position(plan.mod.source, node.from).line : null;
+  throw new PythonWiringRefused(reason, { ...(plan.options.file === undefined ? {} : { file: plan.options.file }), line, manual, where });
+}
+
+/** Insert `line` as the first statement of a Body (after a docstring). */
+function insertFirstInBody(plan: WirePlan, body: SyntaxNode, line: string): void {
+  const { source, eol } = plan.mod;
+  const stmts = statements(body);
+  const colon = body.firstChild!;
+  const first = stmts[0];
+  if (!first) return;
+  if (sameLine(source, colon.to, first.from)) {
+    // One-line body (`if __name__ == "__main__": main()`): a simple statement before it.
+    plan.insert(first.from, `${line}; `);
+    return;
+  }
+  const target = isDocstring(first) && body.parent?.name === 'FunctionDefinition' ? stmts[1] : first;
+  if (target) {
+    plan.insert(target.from, `${line}${eol}${indentAt(source, target.from)}`);
+  } else {
+    const at = lineEnd(source, first.to);
+    const lead = at === source.length && !source.endsWith('\n') ? eol : '';
+    plan.insert(at, `${lead}${indentAt(source, first.from)}${line}${eol}`);
+  }
+}
+
+function wireSetup(plan: WirePlan): void {
+  const { mod, options } = plan;
+  const { source, eol } = mod;
+  const call = `${plan.use('setup_signal_handlers')}()`;
+  const fn = options.mainFunction ? topLevelFunction(mod, options.mainFunction) : null;
+  const body = fn?.getChild('Body') ?? mainBlockBody(mod);
+  if (body) {
+    insertFirstInBody(plan, body, call);
+    return;
+  }
+  const { at, anchored } = plan.afterImports();
+  const lead = at === source.length && source.length > 0 && !source.endsWith('\n') ? eol : '';
+  // Separated from the imports above (or, opening the file, from the code below) by a blank line.
+  const codeFollows = at < source.length && !/^[ \t]*\r?\n/.test(source.slice(at));
+  plan.insert(at, `${lead}${anchored ? eol : ''}${call}${eol}${codeFollows ? eol : ''}`);
+}
+
+/** Append `item` to a bracketed, comma-separated list (an ArgList or a list literal). */
+function appendToList(plan: WirePlan, list: SyntaxNode, item: string): boolean {
+  const { source, eol } = plan.mod;
+  const kids = children(list);
+  const open = kids[0];
+  const close = kids[kids.length - 1];
+  if (!open || !close || !['(', '['].includes(open.name) || ![')', ']'].includes(close.name) || kids.length < 2) return false;
+  const content = kids.slice(1, -1).filter((k) => k.name !== 'Comment');
+  const last = content[content.length - 1];
+  if (!last) {
+    plan.insert(open.to, item);
+    return true;
+  }
+  const trailingComma = last.name === ',';
+  const lastItem = trailingComma ? content[content.length - 2] : last;
+  if (!lastItem) return false;
+  if (!sameLine(source, lastItem.to, close.from)) {
+    // One item per line: a new line before the closing bracket, in the list's own style.
+    const indent = indentAt(source, lastItem.from);
+    if (!trailingComma) plan.insert(lastItem.to, ',');
+    plan.insert(lineStart(source, close.from), `${indent}${item}${trailingComma ? ',' : ''}${eol}`);
+  } else if (trailingComma) {
+    plan.insert(last.to, ` ${item},`);
+  } else {
+    plan.insert(lastItem.to, `, ${item}`);
+  }
+  return true;
+}
+
+function wireAsgi(plan: WirePlan): void {
+  const { mod, options } = plan;
+  const variable = options.appVariable ?? 'app';
+  const from = options.importFrom;
+  const manualRouter = [
+    `from ${from} import wrap_lifespan`,
+    `${variable}.router.lifespan_context = wrap_lifespan(${variable}.router.lifespan_context)`,
+  ];
+  const where = `after the line that creates \`${variable}\``;
+  if (!options.appVariable) refuse(plan, 'the ASGI app variable is not known', null, manualRouter, where);
+  const lookup = findAppCreation(mod, variable);
+  if ('missing' in lookup) refuse(plan, lookup.missing, lookup.at, manualRouter, where);
+  const { call, cls, statement, variable: bound } = lookup.found;
+  const kw = keywordArgs(mod, call);
+  const lifespanArg = kw.get('lifespan');
+  if (lifespanArg) {
+    const value = lifespanArg.value;
+    if (text(mod, value) === 'None') {
+      plan.replace(value.from, value.to, plan.use('lifespan'));
+    } else {
+      plan.insert(value.from, `${plan.use('wrap_lifespan')}(`);
+      plan.insert(value.to, ')');
+    }
+    return;
+  }
+  const onShutdown = kw.get('on_shutdown');
+  if (onShutdown?.value.name === 'ArrayExpression') {
+    if (appendToList(plan, onShutdown.value, plan.use('run_shutdown_handlers_async'))) return;
+  }
+  const usesEvents = kw.has('on_startup') || kw.has('on_shutdown') || /\.(on_event|add_event_handler)\s*\(/.test(mod.source);
+  if (cls === 'Starlette' && !usesEvents) {
+    const args = call.getChild('ArgList');
+    if (args && appendToList(plan, args, `lifespan=${plan.use('lifespan')}`)) return;
+  }
+  if (bound === null) {
+    refuse(plan, `the app is returned directly from \`return ${cls}(...)\``, statement,
+      [`from ${from} import wrap_lifespan`, 'app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)'],
+      `in the factory: bind the app to a variable (\`app = ${cls}(...)\`), then after it`);
+  }
+  const { source, eol } = mod;
+  const wrap = plan.use('wrap_lifespan');
+  const at = lineEnd(source, statement.to);
+  const lead = at === source.length && !source.endsWith('\n') ? eol : '';
+  plan.insert(at, `${lead}${indentAt(source, statement.from)}${bound}.router.lifespan_context = ${wrap}(${bound}.router.lifespan_context)${eol}`);
+}
+
+/** True when the module already hands shutdown to the registry (so the edit has nothing to do). */
+function alreadyWired(mod: ParsedModule, mode: PythonShutdownMode): boolean {
+  const names = existingImports(mod).names;
+  if (mode === 'asgi') {
+    return (['lifespan', 'wrap_lifespan', 'run_shutdown_handlers_async', 'run_shutdown_handlers'] as const).some((n) => {
+      const local = names.get(n);
+      return local !== undefined && usesName(mod, local);
+    });
+  }
+  const setup = names.get('setup_signal_handlers') ?? 'setup_signal_handlers';
+  return callsFunction(mod, setup);
+}
+
+/**
+ * Wire signal_handlers into an entry module. Returns the new text, or `false` when the module is
+ * already wired. Throws PythonWiringRefused (a UserError) when it cannot be done safely.
+ */
+export function wirePythonEntrypoint(source: string, options: WireOptions): string | false {
+  const mod = parseModule(source);
+  const plan = new WirePlan(mod, options);
+  const problem = firstSyntaxProblem(mod);
+  if (problem) {
+    const manual = options.mode === 'asgi'
+      ? [`from ${options.importFrom} import wrap_lifespan`, `${options.appVariable ?? 'app'}.router.lifespan_context = wrap_lifespan(${options.appVariable ?? 'app'}.router.lifespan_context)`]
+      : [`from ${options.importFrom} import setup_signal_handlers`, 'setup_signal_handlers()'];
+    throw new PythonWiringRefused(`${problem.what} at column ${problem.column}, so the file was left alone`, {
+      ...(options.file === undefined ? {} : { file: options.file }),
+      line: problem.line,
+      manual,
+      where: options.mode === 'asgi' ? 'after the line that creates the app' : 'at the start of the `if __name__ == "__main__":` block',
+    });
+  }
+  if (alreadyWired(mod, options.mode)) return false;
+  if (options.mode === 'asgi') wireAsgi(plan);
+  else wireSetup(plan);
+  plan.finishImports();
+  const out = apply(source, plan.edits);
+  return out === source ? false : out;
+}

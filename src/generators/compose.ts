@@ -1,0 +1,70 @@
+/**
+ * The 'compose' part: the app's compose services get `init: true` (unless their image starts an
+ * init), the stop signal of what runs, and a stop_grace_period above the app's budget.
+ */
+import { posix } from 'node:path';
+import type { App, Facts } from '../detect/facts.js';
+import { patchCompose, readCompose, type ComposeService, type ComposeServicePatch } from '../edits/compose.js';
+import { currentInit, patchDockerfile } from '../edits/dockerfile/patch.js';
+import { targetChain } from '../core/timeout-chain.js';
+import { chainInput, chainNotes, chainReport, ownsChainNotes } from './container-chain.js';
+import { patchOptionsFor } from './docker.js';
+import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
+
+/** Repo-relative directory a service's build context points at ('' for the root), or null. */
+export function serviceContextDir(composeFile: string, service: ComposeService): string | null {
+  if (service.buildContext === null || /^[a-z]+:\/\//i.test(service.buildContext)) return null;
+  const base = posix.dirname(composeFile) === '.' ? '' : posix.dirname(composeFile);
+  const dir = posix.normalize(posix.join(base, service.buildContext));
+  return dir === '.' ? '' : dir.replace(/\/$/, '');
+}
+
+/** The services of a compose file that build this app. */
+export function appServices(composeFile: string, services: ComposeService[], app: App): ComposeService[] {
+  return services.filter((s) => serviceContextDir(composeFile, s) === app.dir);
+}
+
+export const composeGenerator: ArtifactGenerator = {
+  name: 'compose',
+  part: 'compose',
+  description: 'docker compose: init, stop_signal and stop_grace_period above the app budget',
+  appliesTo: (ctx) => ctx.answers.parts.includes('compose') && ctx.facts.container.composeFiles.length > 0,
+  actions(ctx) {
+    const actions: PlanAction[] = [];
+    const target = targetChain(chainInput(ctx.app, ctx.answers));
+    for (const file of ctx.facts.container.composeFiles) {
+      const source = ctx.current(file);
+      if (source === null) continue;
+      const mine = appServices(file, readCompose(source), ctx.app);
+      if (mine.length === 0) continue;
+      const patches: Record<string, ComposeServicePatch> = {};
+      for (const svc of mine) patches[svc.name] = servicePatch(ctx, file, svc, target.stopGraceSeconds);
+      const result = patchCompose(source, patches);
+      if (result.text !== false) {
+        actions.push({ type: 'plan-edit', path: file, edit: (s) => patchCompose(s, patches).text, reason: `stop settings for ${mine.map((s) => s.name).join(', ')}` });
+      }
+      for (const message of result.warnings) actions.push({ type: 'plan-note', level: 'warn', message, file });
+    }
+    if (ownsChainNotes('compose', ctx.answers.parts, ctx.facts.container)) {
+      actions.push(...chainNotes(chainReport(ctx.current, ctx.facts.container, ctx.app, ctx.answers)));
+    }
+    return actions;
+  },
+};
+
+function servicePatch(ctx: GeneratorContext, file: string, svc: ComposeService, stopGraceSeconds: number): ComposeServicePatch {
+  const dockerfile = serviceDockerfile(ctx.facts, file, svc);
+  const source = dockerfile === null ? null : ctx.current(dockerfile);
+  if (source === null) return { init: true, stopSignal: 'SIGTERM', stopGraceSeconds };
+  const patched = patchDockerfile(source, patchOptionsFor(ctx.app));
+  // With the docker part, the image will start tini after this run; without it, only what is there counts.
+  const init = ctx.answers.parts.includes('docker') ? patched.stage.init : currentInit(source);
+  return { init: init === null && !['nginx', 'php-fpm', 'httpd'].includes(patched.stage.runtime), stopSignal: patched.stage.stopSignal, stopGraceSeconds };
+}
+
+function serviceDockerfile(facts: Facts, file: string, svc: ComposeService): string | null {
+  const dir = serviceContextDir(file, svc);
+  if (dir === null) return null;
+  const path = posix.join(dir, svc.dockerfile ?? 'Dockerfile');
+  return facts.container.dockerfiles.includes(path) ? path : null;
+}

@@ -1,0 +1,193 @@
+/**
+ * The 'docker' part: patch the app's Dockerfiles so the stop signal reaches the app (tini as
+ * PID 1, exec-form CMD, STOPSIGNAL), or create one from templates/docker/ when there is none.
+ */
+import { posix } from 'node:path';
+import type { Answers } from '../answers.js';
+import type { App, Facts, NodeApp, PythonApp } from '../detect/facts.js';
+import { dockerfileEdit, patchDockerfile, type DockerfilePatchOptions } from '../edits/dockerfile/patch.js';
+import { resolveScript } from '../edits/dockerfile/npm-script.js';
+import type { Runtime } from '../edits/dockerfile/runtime.js';
+import { toExecForm } from '../edits/dockerfile/shell-words.js';
+import { chainNotes, chainReport, ownsChainNotes } from './container-chain.js';
+import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
+
+export const NODE_DOCKERFILE_TEMPLATE = 'docker/node.Dockerfile.hbs';
+export const PYTHON_DOCKERFILE_TEMPLATE = 'docker/python.Dockerfile.hbs';
+export const DOCKERIGNORE_TEMPLATE = 'docker/dockerignore.hbs';
+
+/**
+ * The Dockerfiles that belong to an app: those in its directory or below it, but not in the
+ * directory of another app nested deeper.
+ */
+export function appDockerfiles(facts: Facts, app: App): string[] {
+  const owner = (path: string): string | null => {
+    const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
+    const candidates = facts.apps.map((a) => a.dir).filter((d) => d === '' || dir === d || dir.startsWith(`${d}/`));
+    return candidates.sort((a, b) => b.length - a.length)[0] ?? null;
+  };
+  return facts.container.dockerfiles.filter((p) => owner(p) === app.dir);
+}
+
+/** What the patch needs to know about the app. */
+export function patchOptionsFor(app: App): DockerfilePatchOptions {
+  if (app.kind === 'node') return { runtime: 'node', scripts: app.scripts };
+  return { runtime: pythonRuntime(app) };
+}
+
+function pythonRuntime(app: PythonApp): Runtime {
+  if (app.server === 'uvicorn' || app.server === 'fastapi-cli') return 'python-uvicorn';
+  if (app.server === 'gunicorn') return 'python-gunicorn';
+  return 'python';
+}
+
+export const dockerGenerator: ArtifactGenerator = {
+  name: 'docker',
+  part: 'docker',
+  description: 'Dockerfile: tini as PID 1, CMD in exec form, STOPSIGNAL for what runs',
+  appliesTo: (ctx) => ctx.answers.parts.includes('docker'),
+  actions(ctx) {
+    const actions: PlanAction[] = [];
+    const files = appDockerfiles(ctx.facts, ctx.app);
+    if (files.length === 0) actions.push(...createDockerfile(ctx));
+    const options = patchOptionsFor(ctx.app);
+    for (const path of files) {
+      const result = patchDockerfile(ctx.current(path) ?? '', options);
+      if (result.text !== false) {
+        actions.push({ type: 'plan-edit', path, edit: dockerfileEdit(options), reason: `tini as PID 1, exec-form CMD, STOPSIGNAL ${result.stage.stopSignal}` });
+      }
+      for (const message of result.warnings) actions.push({ type: 'plan-note', level: 'warn', message, file: path });
+      if (result.stage.runtime === 'python-uvicorn') {
+        const source = typeof result.text === 'string' ? result.text : ctx.current(path) ?? '';
+        if (!source.includes('--timeout-graceful-shutdown')) {
+          actions.push({
+            type: 'plan-note', level: 'warn', file: path,
+            message: `uvicorn waits for open connections without limit; add --timeout-graceful-shutdown ${Math.ceil(ctx.answers.timeoutMs / 1000)} to its command so it stops inside the budget`,
+          });
+        }
+      }
+    }
+    if (ownsChainNotes('docker', ctx.answers.parts, ctx.facts.container)) {
+      actions.push(...chainNotes(chainReport(ctx.current, ctx.facts.container, ctx.app, ctx.answers)));
+    }
+    return actions;
+  },
+};
+
+function createDockerfile(ctx: GeneratorContext): PlanAction[] {
+  const dir = ctx.app.dir;
+  const path = posix.join(dir, 'Dockerfile');
+  const actions: PlanAction[] = [];
+  if (ctx.app.kind === 'node') {
+    const data = nodeTemplateData(ctx.app, ctx.facts, ctx.current);
+    actions.push({ type: 'plan-render', path, template: NODE_DOCKERFILE_TEMPLATE, data, reason: 'Dockerfile with tini and STOPSIGNAL' });
+    if (data.cmdGuessed) {
+      actions.push({ type: 'plan-note', level: 'warn', file: path, message: `no start command found; CMD runs ${data.cmd}: check it` });
+    }
+    if (ctx.current(posix.join(dir, '.dockerignore')) === null) {
+      actions.push({ type: 'plan-render', path: posix.join(dir, '.dockerignore'), template: DOCKERIGNORE_TEMPLATE, data: { python: false, outDir: data.build ? data.outDir : '' }, reason: 'keep node_modules out of the image build' });
+    }
+  } else {
+    const data = pythonTemplateData(ctx.app, ctx.answers, ctx.current);
+    actions.push({ type: 'plan-render', path, template: PYTHON_DOCKERFILE_TEMPLATE, data, reason: 'Dockerfile with tini and STOPSIGNAL' });
+    if (ctx.current(posix.join(dir, '.dockerignore')) === null) {
+      actions.push({ type: 'plan-render', path: posix.join(dir, '.dockerignore'), template: DOCKERIGNORE_TEMPLATE, data: { python: true, outDir: '' }, reason: 'keep local virtualenvs out of the image build' });
+    }
+  }
+  return actions;
+}
+
+export interface NodeTemplateData {
+  nodeVersion: string;
+  packageManager: string;
+  copyManifests: string;
+  installAll: string;
+  installProd: string;
+  build: boolean;
+  runBuild: string;
+  outDir: string;
+  port: number;
+  cmd: string;
+  cmdGuessed: boolean;
+}
+
+export function nodeTemplateData(app: NodeApp, facts: Facts, read: (path: string) => string | null): NodeTemplateData {
+  const at = (p: string): string => posix.join(app.dir, p);
+  const pm = facts.packageManager === 'pnpm' || facts.packageManager === 'yarn' ? facts.packageManager : 'npm';
+  const lockfile = pm === 'pnpm' ? 'pnpm-lock.yaml' : pm === 'yarn' ? 'yarn.lock' : 'package-lock.json';
+  const hasLock = read(at(lockfile)) !== null;
+  const install = {
+    npm: hasLock ? ['npm ci', 'npm ci --omit=dev'] : ['npm install', 'npm install --omit=dev'],
+    pnpm: ['corepack enable && pnpm install --frozen-lockfile', 'corepack enable && pnpm install --frozen-lockfile --prod'],
+    yarn: ['corepack enable && yarn install --frozen-lockfile', 'corepack enable && yarn install --frozen-lockfile --production'],
+  }[pm];
+  const build = app.scripts['build'] !== undefined;
+  const outDir = (app.tsconfig?.outDir ?? 'dist').replace(/^\.\//, '').replace(/\/$/, '');
+  const { words, guessed } = nodeCommand(app, outDir);
+  return {
+    nodeVersion: '22',
+    packageManager: pm,
+    copyManifests: hasLock ? `package.json ${lockfile}` : 'package.json',
+    installAll: install[0]!,
+    installProd: install[1]!,
+    build,
+    runBuild: pm === 'npm' ? 'npm run build' : `${pm} run build`,
+    outDir,
+    port: 3000,
+    cmd: toExecForm(words),
+    cmdGuessed: guessed,
+  };
+}
+
+/** The command the container runs: the start script's command, else node on the (built) entrypoint. */
+function nodeCommand(app: NodeApp, outDir: string): { words: string[]; guessed: boolean } {
+  const start = app.scripts['start'] !== undefined ? resolveScript(app.scripts, 'start') : null;
+  if (start?.ok) return { words: start.words, guessed: false };
+  const entry = app.entrypoint;
+  if (entry) {
+    const rel = app.dir === '' ? entry.path : posix.relative(app.dir, entry.path);
+    if (entry.language === 'js') return { words: ['node', rel], guessed: false };
+    const rootDir = (app.tsconfig?.rootDir ?? 'src').replace(/^\.\//, '').replace(/\/$/, '');
+    const inRoot = rel.startsWith(`${rootDir}/`) ? rel.slice(rootDir.length + 1) : rel;
+    return { words: ['node', posix.join(outDir, inRoot.replace(/\.(c|m)?tsx?$/, (_m, k: string | undefined) => `.${k ?? ''}js`))], guessed: false };
+  }
+  return { words: ['node', 'index.js'], guessed: true };
+}
+
+export interface PythonTemplateData {
+  pythonVersion: string;
+  server: string;
+  requirements: string;
+  pyproject: boolean;
+  port: number | null;
+  cmd: string;
+}
+
+export function pythonTemplateData(app: PythonApp, answers: Answers, read: (path: string) => string | null): PythonTemplateData {
+  const at = (p: string): string => posix.join(app.dir, p);
+  const budget = String(Math.ceil(answers.timeoutMs / 1000));
+  const entry = app.entrypoint;
+  const target = entry && entry.appVariable ? `${entry.module}:${entry.appVariable}` : null;
+  let words: string[];
+  let server: string;
+  if ((app.server === 'uvicorn' || app.server === 'fastapi-cli') && target) {
+    server = 'uvicorn';
+    words = ['uvicorn', target, '--host', '0.0.0.0', '--port', '8000', '--timeout-graceful-shutdown', budget];
+  } else if (app.server === 'gunicorn' && target) {
+    server = 'gunicorn';
+    words = app.gunicornConfig
+      ? ['gunicorn', '--config', posix.relative(app.dir, app.gunicornConfig), target]
+      : ['gunicorn', '--bind', '0.0.0.0:8000', '--graceful-timeout', budget, target];
+  } else {
+    server = 'python';
+    words = entry ? ['python', '-m', entry.module] : ['python', 'main.py'];
+  }
+  return {
+    pythonVersion: '3.12',
+    server,
+    requirements: read(at('requirements.txt')) !== null ? 'requirements.txt' : '',
+    pyproject: read(at('pyproject.toml')) !== null,
+    port: server === 'python' ? null : 8000,
+    cmd: toExecForm(words),
+  };
+}

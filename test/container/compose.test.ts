@@ -1,0 +1,78 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { patchCompose, readCompose, type ComposeServicePatch } from '../../src/edits/compose.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtures = join(here, '..', 'fixtures', 'compose');
+const cases = readdirSync(fixtures).sort();
+
+function load(name: string): { file: string; source: string; services: Record<string, ComposeServicePatch> } {
+  const dir = join(fixtures, name);
+  const file = readdirSync(dir).find((f) => f !== 'options.json')!;
+  const options = JSON.parse(readFileSync(join(dir, 'options.json'), 'utf8')) as { services: Record<string, ComposeServicePatch> };
+  return { file, source: readFileSync(join(dir, file), 'utf8'), services: options.services };
+}
+
+const comments = (text: string): string[] => text.split('\n').map((l) => /#.*$/.exec(l)?.[0]).filter((c): c is string => !!c);
+
+describe('patchCompose fixtures', () => {
+  it.each(cases)('%s', async (name) => {
+    const { file, source, services } = load(name);
+    const result = patchCompose(source, services);
+    const output = result.text === false ? source : result.text;
+    await expect(output).toMatchFileSnapshot(`../../snapshots/compose/${name}/${file}`);
+    await expect(result.warnings.map((w) => `- ${w}\n`).join('')).toMatchFileSnapshot(`../../snapshots/compose/${name}/warnings.txt`);
+    expect(comments(output)).toEqual(comments(source));
+    expect(patchCompose(output, services).text).toBe(false);
+    // Services we were not asked about are exactly as they were.
+    const before = parse(source) as { services: Record<string, unknown> };
+    const after = parse(output) as { services: Record<string, unknown> };
+    for (const svc of Object.keys(before.services)) {
+      if (!(svc in services)) expect(after.services[svc]).toEqual(before.services[svc]);
+    }
+  });
+});
+
+describe('patchCompose behaviour', () => {
+  it('adds init, stop_signal and stop_grace_period under the service, keeping its comments', () => {
+    const { source, services } = load('basic');
+    const out = patchCompose(source, services).text as string;
+    const api = (parse(out) as { services: { api: Record<string, unknown> } }).services.api;
+    expect(api).toMatchObject({ init: true, stop_signal: 'SIGTERM', stop_grace_period: '10s' });
+    expect(out).toContain('  api:   # the Node API\n');
+    expect(out).toContain('    - "3000:3000"   # host:container\n');
+  });
+
+  it('raises a short grace period and replaces a wrong stop signal, with a warning', () => {
+    const { source, services } = load('short-grace');
+    const result = patchCompose(source, services);
+    expect(result.text).toContain('stop_grace_period: 10s      # too short for the drain');
+    expect(result.text).toContain('stop_signal: SIGTERM        # from an old nodemon setup');
+    expect(result.warnings.join('\n')).toMatch(/SIGINT/);
+    expect(result.text).not.toContain('init:');
+  });
+
+  it('keeps a grace period that is already long enough', () => {
+    const { source, services } = load('long-enough');
+    const out = patchCompose(source, services).text as string;
+    expect(out).toContain('stop_grace_period: 1m\n');
+    expect(readCompose(out)[0]).toMatchObject({ name: 'worker', stopGraceSeconds: 60, init: true, stopSignal: 'SIGTERM' });
+  });
+
+  it('warns about a second init when the image already runs tini', () => {
+    const { source, services } = load('image-has-tini');
+    expect(patchCompose(source, services).warnings.join('\n')).toMatch(/two inits/);
+  });
+
+  it('reads build contexts, images and budgets', () => {
+    const services = readCompose('services:\n  a:\n    build:\n      context: ./api\n      dockerfile: Dockerfile.prod\n' +
+      '    environment:\n      - GRACEFUL_SHUTDOWN_TIMEOUT_MS=15000\n  b:\n    image: redis:7\n');
+    expect(services).toEqual([
+      expect.objectContaining({ name: 'a', buildContext: './api', dockerfile: 'Dockerfile.prod', budgetMs: 15000 }),
+      expect.objectContaining({ name: 'b', buildContext: null, image: 'redis:7' }),
+    ]);
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * The generated module drains real servers: express, fastify, koa, node:http and node:http + ws, each
+ * under 1,000 idle keep-alive connections (keepAliveTimeout 65 s) and 50 in-flight 1 s requests.
+ */
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import {
+  buildAll,
+  closeAll,
+  connectionRefused,
+  killAll,
+  openIdle,
+  removeTempDirs,
+  request,
+  sleep,
+  startServer,
+  type BuiltVariant,
+  type IdleConnection,
+  type VariantName,
+} from './helpers.js';
+
+let built: Record<VariantName, BuiltVariant>;
+const opened: IdleConnection[][] = [];
+
+beforeAll(async () => {
+  built = await buildAll();
+});
+// Tests run concurrently: clean up once all are done (apps exit on their own when a test passes).
+afterAll(async () => {
+  await killAll();
+  for (const c of opened.splice(0)) closeAll(c);
+  removeTempDirs();
+});
+
+/** Exit well under 5 s: the floor is the ~1 s of work left; the rest is slack for a loaded machine. */
+const EXIT_BOUND_MS = 3500;
+const IDLE = 1000;
+const IN_FLIGHT = 50;
+
+// Each framework with a different variant, so the heavy load covers every framework and every variant.
+const CASES: [framework: string, variant: VariantName][] = [
+  ['http', 'js-cjs'],
+  ['express', 'ts-esm'],
+  ['fastify', 'js-esm'],
+  ['koa', 'ts-cjs'],
+];
+
+describe.concurrent('SIGTERM under load', () => {
+  for (const [framework, variant] of CASES) {
+    it(`${framework} (${variant}): every in-flight request gets 200, idle sockets close at once, exit 0`, async () => {
+      const { app, port } = await startServer(`apps/${framework}.mjs`, built[variant]);
+      const idle = await openIdle(port, IDLE);
+      opened.push(idle);
+      const flights = Array.from({ length: IN_FLIGHT }, () => request(port, '/slow'));
+      await app.waitForCount(/^slow$/, IN_FLIGHT);
+
+      const sentAt = Date.now();
+      app.kill('SIGTERM');
+      await app.waitFor(/shutting down/);
+      await sleep(100); // the line is printed just before the listener closes
+      const refused = await connectionRefused(port);
+      const responses = await Promise.all(flights);
+      const exit = await app.exited;
+
+      expect(responses.map((r) => r.status)).toEqual(Array(IN_FLIGHT).fill(200));
+      expect(responses.map((r) => r.body)).toEqual(Array(IN_FLIGHT).fill('done'));
+      expect(responses.every((r) => /\r\nconnection: close/i.test(r.headers))).toBe(true);
+      expect(refused).toBe(true);
+      // Idle keep-alive sockets were closed by the drain, before the in-flight work ended, not by the exit.
+      const firstResponse = Math.min(...responses.map((r) => r.at));
+      expect(idle.filter((c) => c.closedAt === null || c.closedAt > firstResponse)).toHaveLength(0);
+      expect(exit).toMatchObject({ code: 0, signal: null });
+      expect(exit.at - sentAt).toBeLessThan(EXIT_BOUND_MS);
+      expect(app.marks()).toEqual(['final']);
+    });
+  }
+
+  it('node:http + ws (js-esm): WebSocket clients get 1001, in-flight requests 200, exit 0', async () => {
+    const { app, port } = await startServer('apps/ws.mjs', built['js-esm']);
+    const idle = await openIdle(port, IDLE);
+    opened.push(idle);
+    const sockets = await Promise.all(
+      Array.from({ length: 20 }, () => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}`);
+        const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+        return new Promise<Promise<number>>((resolve, reject) => {
+          ws.once('open', () => resolve(closed));
+          ws.once('error', reject);
+        });
+      }),
+    );
+    const flights = Array.from({ length: IN_FLIGHT }, () => request(port, '/slow'));
+    await app.waitForCount(/^slow$/, IN_FLIGHT);
+
+    const sentAt = Date.now();
+    app.kill('SIGTERM');
+    const codes = await Promise.all(sockets);
+    const responses = await Promise.all(flights);
+    const exit = await app.exited;
+
+    expect(codes).toEqual(Array(20).fill(1001));
+    expect(responses.map((r) => r.status)).toEqual(Array(IN_FLIGHT).fill(200));
+    expect(idle.every((c) => c.closedAt !== null && c.closedAt <= Math.min(...responses.map((r) => r.at)))).toBe(true);
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.at - sentAt).toBeLessThan(EXIT_BOUND_MS);
+  });
+});
+
+describe.concurrent('WebSockets and readiness', () => {
+  it('a WebSocket client that never answers the close frame gets 1001, then is terminated; exit 1', async () => {
+    // timeoutMs 2000: connections still open when 500 ms (a quarter) is left are destroyed.
+    const { app, port } = await startServer('apps/ws.mjs', built['ts-cjs'], { TIMEOUT_MS: '2000' });
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.on('error', () => undefined);
+    let received = Buffer.alloc(0);
+    socket.on('data', (d: Buffer) => (received = Buffer.concat([received, d])));
+    const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now())));
+    socket.write(
+      'GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    await app.waitFor(/^ws open$/);
+
+    const sentAt = Date.now();
+    app.kill('SIGTERM');
+    const closedAt = await closed;
+    const exit = await app.exited;
+
+    const frames = received.subarray(received.indexOf('\r\n\r\n') + 4);
+    expect(frames[0]).toBe(0x88); // FIN + close frame
+    expect(frames.readUInt16BE(2)).toBe(1001);
+    expect(closedAt - sentAt).toBeGreaterThanOrEqual(1000); // waited for the handshake, not cut at once
+    expect(exit).toMatchObject({ code: 1, signal: null });
+    expect(exit.at - sentAt).toBeLessThan(EXIT_BOUND_MS);
+    expect(app.marks()).toEqual(['final']); // handlers still ran after the connection was destroyed
+  });
+
+  it('readiness answers 503 during the shutdown delay while connections are still accepted', async () => {
+    const { app, port } = await startServer('apps/http.mjs', built['ts-esm'], { DELAY_MS: '600' });
+    expect(await request(port, '/ready')).toMatchObject({ status: 200, body: 'ok' });
+
+    const sentAt = Date.now();
+    app.kill('SIGTERM');
+    await app.waitFor(/shutting down/);
+    const during = await request(port, '/ready');
+    await sleep(900);
+    const refusedAfter = await connectionRefused(port);
+    const exit = await app.exited;
+
+    expect(during).toMatchObject({ status: 503, body: 'shutting down' });
+    expect(refusedAfter).toBe(true);
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.at - sentAt).toBeGreaterThanOrEqual(500);
+    expect(exit.at - sentAt).toBeLessThan(EXIT_BOUND_MS);
+  });
+});

@@ -1,0 +1,315 @@
+/**
+ * Test helpers for the generated Node module: build each variant into a temp dir (tsc for TypeScript), run
+ * fixture apps as real child processes, and talk to them over raw sockets.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { renderNodeModule, type NodeModuleVariant } from '../../src/generators/node-module.js';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const FIXTURES = join(ROOT, 'test/fixtures/node-module');
+export const TSC = join(ROOT, 'node_modules/.bin/tsc');
+const TYPE_ROOTS = join(ROOT, 'node_modules/@types');
+
+export const VARIANT_NAMES = ['ts-esm', 'ts-cjs', 'js-esm', 'js-cjs'] as const;
+export type VariantName = (typeof VARIANT_NAMES)[number];
+
+/** The answers' defaults: what a `--yes` run renders. */
+export const DEFAULT_DATA = { timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero' } as const;
+
+export function variantOf(name: VariantName, data: Partial<NodeModuleVariant> = {}): NodeModuleVariant {
+  return { ...DEFAULT_DATA, ts: name.startsWith('ts'), esm: name.endsWith('esm'), ...data };
+}
+
+export interface BuiltVariant {
+  name: VariantName;
+  /** The JavaScript file to run (tsc output for TypeScript variants). */
+  file: string;
+  loader: 'import' | 'require';
+}
+
+const execFileAsync = promisify(execFile);
+
+/** Compiler options every TypeScript check uses, on top of the module settings. */
+export const STRICT_FLAGS = [
+  '--strict',
+  '--noUnusedLocals',
+  '--noUnusedParameters',
+  '--noImplicitReturns',
+  '--noUncheckedIndexedAccess',
+  '--exactOptionalPropertyTypes',
+  '--noPropertyAccessFromIndexSignature',
+  '--skipLibCheck',
+  '--types',
+  'node',
+  '--typeRoots',
+  TYPE_ROOTS,
+];
+
+export const MODULE_SETTINGS = {
+  nodenext: ['--module', 'nodenext', '--moduleResolution', 'nodenext'],
+  commonjs: ['--module', 'commonjs', '--moduleResolution', 'node10', '--target', 'es2020', '--esModuleInterop'],
+} as const;
+
+/** Runs tsc in `dir`; resolves with its output, rejects with the diagnostics. */
+export async function tsc(dir: string, args: string[]): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync(TSC, args, { cwd: dir });
+    return stdout;
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`tsc ${args.join(' ')} failed in ${dir}:\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
+  }
+}
+
+const tempDirs: string[] = [];
+
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Renders one variant into a fresh temp dir and makes it runnable (TypeScript through tsc --strict). */
+export async function buildVariant(name: VariantName, data: Partial<NodeModuleVariant> = {}): Promise<BuiltVariant> {
+  const v = variantOf(name, data);
+  const dir = tempDir(`gs-node-${name}-`);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: v.esm ? 'module' : 'commonjs' }));
+  const source = renderNodeModule(v);
+  if (v.ts) {
+    writeFileSync(join(dir, 'shutdown.ts'), source);
+    await tsc(dir, [...STRICT_FLAGS, ...(v.esm ? MODULE_SETTINGS.nodenext : MODULE_SETTINGS.commonjs), 'shutdown.ts']);
+  } else {
+    writeFileSync(join(dir, 'shutdown.js'), source);
+  }
+  return { name, file: join(dir, 'shutdown.js'), loader: v.esm ? 'import' : 'require' };
+}
+
+export async function buildAll(data: Partial<NodeModuleVariant> = {}): Promise<Record<VariantName, BuiltVariant>> {
+  const built = await Promise.all(VARIANT_NAMES.map((n) => buildVariant(n, data)));
+  return Object.fromEntries(built.map((b) => [b.name, b])) as Record<VariantName, BuiltVariant>;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Date.now() when the process exited. */
+  at: number;
+}
+
+/** A fixture app running as a child process. */
+export class App {
+  readonly lines: string[] = [];
+  stderr = '';
+  readonly exited: Promise<Exit>;
+  private readonly waiters: { test: (line: string) => boolean; resolve: (line: string) => void }[] = [];
+
+  constructor(readonly child: ChildProcess) {
+    let buffer = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      buffer += chunk;
+      let i: number;
+      while ((i = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 1);
+        this.lines.push(line);
+        for (const w of [...this.waiters]) {
+          if (w.test(line)) {
+            this.waiters.splice(this.waiters.indexOf(w), 1);
+            w.resolve(line);
+          }
+        }
+      }
+    });
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
+    });
+  }
+
+  get stdout(): string {
+    return this.lines.join('\n');
+  }
+
+  /** Resolves with the first stdout line (past or future) matching `pattern`. */
+  waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+    const seen = this.lines.find((l) => pattern.test(l));
+    if (seen !== undefined) return Promise.resolve(seen);
+    return this.waitForNew(pattern, timeoutMs);
+  }
+
+  /** Resolves when `count` stdout lines match `pattern`. */
+  async waitForCount(pattern: RegExp, count: number, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.lines.filter((l) => pattern.test(l)).length < count) {
+      await this.waitForNew(pattern, Math.max(1, deadline - Date.now()));
+    }
+  }
+
+  private waitForNew(pattern: RegExp, timeoutMs: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`timed out waiting for ${pattern}; stdout:\n${this.stdout}\nstderr:\n${this.stderr}`));
+      }, timeoutMs);
+      const onExit = this.exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`exited while waiting for ${pattern}; stdout:\n${this.stdout}\nstderr:\n${this.stderr}`));
+      });
+      void onExit;
+      this.waiters.push({
+        test: (l) => pattern.test(l),
+        resolve: (l) => {
+          clearTimeout(timer);
+          resolve(l);
+        },
+      });
+    });
+  }
+
+  /** Lines that are handler marks (`handler X`), in order. */
+  marks(prefix = 'handler '): string[] {
+    return this.lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+}
+
+const running = new Set<App>();
+
+/** Starts a fixture app (path under test/fixtures/node-module/) using the built variant. */
+export function startApp(script: string, built: BuiltVariant, env: Record<string, string> = {}): App {
+  const child = spawn(process.execPath, [join(FIXTURES, script)], {
+    cwd: FIXTURES,
+    env: { ...process.env, SHUTDOWN_MODULE: built.file, SHUTDOWN_LOADER: built.loader, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const app = new App(child);
+  running.add(app);
+  void app.exited.then(() => running.delete(app));
+  return app;
+}
+
+/** Starts an app and waits for its `listening <port>` line. */
+export async function startServer(script: string, built: BuiltVariant, env: Record<string, string> = {}): Promise<{ app: App; port: number }> {
+  const app = startApp(script, built, env);
+  const line = await app.waitFor(/^listening \d+$/);
+  return { app, port: Number(line.split(' ')[1]) };
+}
+
+/** Kills every app still running (afterEach). */
+export async function killAll(): Promise<void> {
+  const left = [...running];
+  for (const app of left) app.child.kill('SIGKILL');
+  await Promise.all(left.map((a) => a.exited));
+}
+
+export interface Response {
+  status: number;
+  headers: string;
+  body: string;
+  /** Date.now() when the whole response had arrived (or the socket closed). */
+  at: number;
+}
+
+/** Reads one HTTP/1.1 response (Content-Length bodies) from a socket. */
+function readResponse(socket: Socket): Promise<Response> {
+  return new Promise((resolve) => {
+    let data = '';
+    const finish = () => {
+      socket.off('data', onData);
+      socket.off('close', finish);
+      const head = data.indexOf('\r\n\r\n');
+      const headers = head >= 0 ? data.slice(0, head) : data;
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headers)?.[1] ?? 0);
+      resolve({ status, headers, body: head >= 0 ? data.slice(head + 4) : '', at: Date.now() });
+    };
+    const onData = (chunk: string) => {
+      data += chunk;
+      const head = data.indexOf('\r\n\r\n');
+      if (head < 0) return;
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(data.slice(0, head))?.[1] ?? NaN);
+      if (data.length - head - 4 >= length) finish();
+    };
+    socket.on('data', onData);
+    socket.on('close', finish);
+  });
+}
+
+function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.setEncoding('utf8');
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      socket.on('error', () => undefined); // resets at shutdown are expected
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+export interface IdleConnection {
+  socket: Socket;
+  /** Date.now() when the server closed it; null while open. */
+  closedAt: number | null;
+}
+
+/** Opens `n` keep-alive connections, each completing one GET, then left idle. */
+export async function openIdle(port: number, n: number, path = '/fast'): Promise<IdleConnection[]> {
+  const out: IdleConnection[] = [];
+  for (let i = 0; i < n; i += 100) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(100, n - i) }, async () => {
+        const socket = await openSocket(port);
+        const response = readResponse(socket);
+        socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n`);
+        const r = await response;
+        if (r.status !== 200) throw new Error(`idle connection setup got ${r.status}`);
+        const conn: IdleConnection = { socket, closedAt: null };
+        socket.once('close', () => (conn.closedAt = Date.now()));
+        return conn;
+      }),
+    );
+    out.push(...batch);
+  }
+  return out;
+}
+
+/** Sends one GET on a fresh keep-alive connection; resolves with the response. */
+export async function request(port: number, path: string): Promise<Response> {
+  const socket = await openSocket(port);
+  const response = readResponse(socket);
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n`);
+  const r = await response;
+  socket.destroy();
+  return r;
+}
+
+/** True when a new connection to the port is refused. */
+export function connectionRefused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
+  });
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function closeAll(conns: { socket: Socket }[]): void {
+  for (const c of conns) c.socket.destroy();
+}

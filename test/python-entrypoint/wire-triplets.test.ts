@@ -1,0 +1,56 @@
+/**
+ * The entrypoint edit over fixture triplets: input.py + options.json -> the snapshot in
+ * snapshots/python-entrypoint/<case>/output.py. For every case it also proves: the edit only
+ * inserts (every byte of the input survives, in order), Python's own parser accepts the output,
+ * and a second application is `false`.
+ */
+import { diffChars } from 'diff';
+import { describe, expect, it } from 'vitest';
+import { wirePythonEntrypoint } from '../../src/edits/python-entrypoint.js';
+import { loadCases, pythonSyntaxError } from './fixtures.js';
+
+const cases = loadCases((name) => !name.startsWith('refuse-'));
+
+describe('wirePythonEntrypoint', () => {
+  it('has at least 10 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (name, { input, options }) => {
+    expect(pythonSyntaxError(input)).toBeNull();
+    const output = wirePythonEntrypoint(input, options);
+    if (output === false) throw new Error(`${name}: the edit made no change`);
+    await expect(output).toMatchFileSnapshot(`../../snapshots/python-entrypoint/${name}/output.py`);
+
+    const removed = diffChars(input, output).filter((part) => part.removed);
+    expect(removed).toEqual([]);
+    expect(pythonSyntaxError(output)).toBeNull();
+
+    // Idempotent: applying twice equals applying once.
+    expect(wirePythonEntrypoint(output, options)).toBe(false);
+  });
+
+  it('keeps CRLF line ends: no bare LF appears in a CRLF file', () => {
+    const crlf = cases.find((c) => c.name === 'crlf')!;
+    const output = wirePythonEntrypoint(crlf.input, crlf.options) as string;
+    expect(output.length).toBeGreaterThan(crlf.input.length);
+    expect(/(^|[^\r])\n/.test(output)).toBe(false);
+  });
+
+  it('puts the import after the docstring and the __future__ import, the shebang and coding line first', () => {
+    const c = cases.find((x) => x.name === 'docstring-future')!;
+    const lines = (wirePythonEntrypoint(c.input, c.options) as string).split('\n');
+    expect(lines.slice(0, 2)).toEqual(['#!/usr/bin/env python3', '# -*- coding: utf-8 -*-']);
+    const future = lines.indexOf('from __future__ import annotations');
+    const ours = lines.indexOf('from signal_handlers import setup_signal_handlers');
+    expect(future).toBeGreaterThan(2);
+    expect(ours).toBeGreaterThan(future);
+  });
+
+  it('imports package-relative when asked, and never both ways', () => {
+    const c = cases.find((x) => x.name === 'package-relative')!;
+    const output = wirePythonEntrypoint(c.input, c.options) as string;
+    expect(output).toContain('from .signal_handlers import wrap_lifespan');
+    expect(output).not.toMatch(/^from signal_handlers/m);
+  });
+});

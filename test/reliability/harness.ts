@@ -1,0 +1,108 @@
+/**
+ * Shared pieces of the reliability tests: temp repos, a tree fingerprint that sees every kind of
+ * entry (files, dirs, symlinks, FIFOs, modes), and the built CLI run as a subprocess or in-process.
+ */
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+export const BIN = join(ROOT, 'bin', 'create-graceful-shutdown.js');
+export const BAD_INPUT = join(ROOT, 'test', 'fixtures', 'bad-input');
+
+const temps: string[] = [];
+
+/** A fresh temp dir, removed by cleanupTemps(). */
+export function tempDir(label: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `cgs-rel-${label.replace(/[^a-z0-9-]/gi, '_')}-`));
+  temps.push(dir);
+  return dir;
+}
+
+export function cleanupTemps(): void {
+  for (const d of temps.splice(0)) {
+    // Directories a test made unreadable or read-only must be opened up before removal.
+    spawnSync('chmod', ['-R', 'u+rwx', d]);
+    rmSync(d, { recursive: true, force: true });
+  }
+}
+
+/** Copy test/fixtures/bad-input/<name> (or nothing, when name is null) into a new temp dir. */
+export function fixtureCopy(name: string | null, label = name ?? 'empty'): string {
+  const dir = tempDir(label);
+  if (name) cpSync(join(BAD_INPUT, name), dir, { recursive: true, verbatimSymlinks: true });
+  return dir;
+}
+
+/**
+ * path → fingerprint of every entry under dir, symlinks not followed: kind, permission bits,
+ * and the content hash (files) or link target (symlinks). Any write, create, delete, chmod or
+ * leftover temp file changes it.
+ */
+export function fingerprint(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (abs: string, rel: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(abs).sort();
+    } catch {
+      out[`${rel}/`] = 'unreadable';
+      return;
+    }
+    for (const name of names) {
+      const a = join(abs, name);
+      const r = rel ? `${rel}/${name}` : name;
+      const st = lstatSync(a);
+      const mode = (st.mode & 0o7777).toString(8);
+      if (st.isSymbolicLink()) out[r] = `link ${readlinkSync(a)}`;
+      else if (st.isDirectory()) {
+        out[`${r}/`] = `dir ${mode}`;
+        walk(a, r);
+      } else if (st.isFile()) {
+        let hash: string;
+        try {
+          hash = createHash('sha256').update(readFileSync(a)).digest('hex');
+        } catch {
+          hash = `unreadable ${st.size}`;
+        }
+        out[r] = `file ${mode} ${hash}`;
+      } else out[r] = `special ${mode}`;
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+/** Paths whose fingerprint differs between two snapshots (added, removed or changed). */
+export function changedPaths(before: Record<string, string>, after: Record<string, string>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => before[k] !== after[k]).sort();
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  signal: NodeJS.Signals | null;
+}
+
+/** The built CLI as a real subprocess: stdin not a TTY, CI unset. `asUser` runs it under another uid. */
+export function runCli(args: readonly string[], opts: { asUser?: number; timeoutMs?: number; cwd?: string } = {}): CliResult {
+  const env = { ...process.env };
+  delete env['CI'];
+  const node = [process.execPath, BIN, ...args];
+  const argv = opts.asUser === undefined ? node : ['setpriv', `--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, '--clear-groups', ...node];
+  const r = spawnSync(argv[0] as string, argv.slice(1), {
+    cwd: opts.cwd ?? ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 30_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', signal: r.signal };
+}
+
+/** What a stack trace looks like in output: "    at fn (file:line:col)". */
+export const STACK_LINE = /^\s+at .+(:\d+:\d+\)?|\(native\)|<anonymous>)$/m;
