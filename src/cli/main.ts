@@ -55,8 +55,10 @@ function report(error: unknown, io: Io, debug: boolean): number {
   return 1;
 }
 
+/** The first line, with other control characters shown escaped: messages echo user input, which must not drive the terminal. */
 function firstLine(s: string): string {
-  return s.split('\n')[0] ?? s;
+  const line = s.split(/\r?\n/)[0] ?? s;
+  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function isCi(): boolean {

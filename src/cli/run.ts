@@ -56,14 +56,16 @@ export async function run(opts: Options, io: Io, version: string): Promise<numbe
     writeReport(opts, plan, upgrade, version, answers);
     return finish(upgrade, io);
   }
+  // The manifest's diff repeats the generated files' diffs: listed in the plan, never printed as a diff.
+  const reviewed = changes.filter((c) => plan.kindOf(c.path) !== 'internal');
   if (opts.dryRun) {
-    io.stdout(changes.map(unifiedDiff).join('\n'));
+    io.stdout(reviewed.map(unifiedDiff).join('\n'));
     io.stdout('Dry run: nothing was written.');
     writeReport(opts, plan, upgrade, version, answers);
     return 0;
   }
-  if (io.interactive && changes.some((c) => c.before !== null)) {
-    io.stdout(changes.filter((c) => c.before !== null).map(unifiedDiff).join('\n'));
+  if (io.interactive && reviewed.some((c) => c.before !== null)) {
+    io.stdout(reviewed.filter((c) => c.before !== null).map(unifiedDiff).join('\n'));
     if (!(await confirm(`Apply these ${changes.length} changes?`))) {
       io.stdout('Nothing was written.');
       return 0;

@@ -4,7 +4,8 @@
  * (permission, disk full, a file that changed since it was read), every file already replaced is
  * restored and every file created is removed, so the repository is as it was.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync, statSync, chmodSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, existsSync, statSync, chmodSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import type { FileChange } from './plan.js';
 import { safeTarget } from './paths.js';
@@ -20,7 +21,9 @@ interface Staged {
   /** Original bytes, kept to restore. Null when the file is new. */
   original: Buffer | null;
   mode: number | null;
+  /** Directories this change created, outermost first; removed again on rollback. */
   createdDirs: string[];
+  tmpWritten: boolean;
   committed: boolean;
 }
 
@@ -29,22 +32,22 @@ const UTF8_BOM = '\uFEFF';
 export function applyChanges(root: string, changes: FileChange[], hook: FaultHook = () => {}): void {
   const staged: Staged[] = [];
   try {
-    for (const change of changes) staged.push(stage(root, change, hook));
+    for (const change of changes) stage(root, change, hook, staged);
     for (const s of staged) {
       hook('commit', s.change.path);
       renameSync(s.tmp, s.abs);
       s.committed = true;
-      if (s.mode !== null) chmodSync(s.abs, s.mode);
     }
   } catch (error) {
     rollback(staged);
     if (error instanceof UserError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new UserError(`writing failed (${code}: ${(error as Error).message}); nothing was changed`, { cause: error });
+    throw new UserError(`writing failed (${code}: ${firstLine((error as Error).message)}); nothing was changed`, { cause: error });
   }
 }
 
-function stage(root: string, change: FileChange, hook: FaultHook): Staged {
+/** Checks, creates missing directories and writes the temp file; the entry is recorded first so rollback sees partial work. */
+function stage(root: string, change: FileChange, hook: FaultHook, staged: Staged[]): void {
   const abs = safeTarget(root, change.path);
   const exists = existsSync(abs);
   const original = exists ? readFileSync(abs) : null;
@@ -52,24 +55,32 @@ function stage(root: string, change: FileChange, hook: FaultHook): Staged {
   if (onDisk !== change.before) {
     throw new UserError('changed on disk while the tool was running; run it again', { file: change.path });
   }
-  const createdDirs = makeDirs(root, dirname(abs));
-  const s: Staged = { change, abs, tmp: join(dirname(abs), `.${basename(abs)}.cgs-${process.pid}.tmp`), original, mode: exists ? statSync(abs).mode & 0o7777 : null, createdDirs, committed: false };
+  // A random part keeps a temp file left by a killed earlier run (same pid after a reboot) from blocking this one.
+  const tmp = join(dirname(abs), `.${basename(abs)}.cgs-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const s: Staged = { change, abs, tmp, original, mode: exists ? statSync(abs).mode & 0o7777 : null, createdDirs: [], committed: false, tmpWritten: false };
+  staged.push(s);
+  makeDirs(root, dirname(abs), s.createdDirs);
   hook('stage', change.path);
   // Keep a BOM the file had: the plan works on text without it.
   const hadBom = original !== null && original.toString('utf8').startsWith(UTF8_BOM);
-  writeFileSync(s.tmp, (hadBom ? UTF8_BOM : '') + change.after, { flag: 'wx' });
-  return s;
+  s.tmpWritten = true;
+  writeFileSync(tmp, (hadBom ? UTF8_BOM : '') + change.after, { flag: 'wx' });
+  // The mode is set before the rename, so a replaced file is never visible with the wrong permissions.
+  if (s.mode !== null) chmodSync(tmp, s.mode);
 }
 
-function makeDirs(root: string, dir: string): string[] {
-  const created: string[] = [];
+/** mkdir -p below root, recording each directory created (outermost first) as it is made. */
+function makeDirs(root: string, dir: string, created: string[]): void {
+  const missing: string[] = [];
   let cur = dir;
   while (cur.length > root.length && !existsSync(cur)) {
-    created.unshift(cur);
+    missing.unshift(cur);
     cur = dirname(cur);
   }
-  for (const d of created) mkdirSync(d);
-  return created;
+  for (const d of missing) {
+    mkdirSync(d);
+    created.push(d);
+  }
 }
 
 function rollback(staged: Staged[]): void {
@@ -78,16 +89,26 @@ function rollback(staged: Staged[]): void {
       if (s.committed) {
         if (s.original === null) rmSync(s.abs, { force: true });
         else writeFileSync(s.abs, s.original);
-      } else {
+      } else if (s.tmpWritten) {
         rmSync(s.tmp, { force: true });
       }
-      for (const d of [...s.createdDirs].reverse()) rmSync(d, { recursive: false, force: true });
     } catch {
       // Best effort: keep restoring the others.
+    }
+    for (const d of [...s.createdDirs].reverse()) {
+      try {
+        rmdirSync(d);
+      } catch {
+        // Not empty (someone else wrote there) or already gone: leave it.
+      }
     }
   }
 }
 
 function stripBom(t: string): string {
   return t.startsWith(UTF8_BOM) ? t.slice(1) : t;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
 }

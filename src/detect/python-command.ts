@@ -122,7 +122,8 @@ function basename(word: string): string {
 }
 
 function isPython(word: string): boolean {
-  return /^python(\d(\.\d+)?)?$/.test(basename(word));
+  // Also Makefile/shell variables naming the interpreter: $(PYTHON), ${PYTHON}, $PYTHON.
+  return /^python(\d(\.\d+)?)?$/.test(basename(word)) || /^\$[({]?PYTHON\d*[)}]?$/i.test(word);
 }
 
 function emptyLaunch(kind: LaunchKind, server: PythonServer, command: string): PythonLaunch {
@@ -194,7 +195,8 @@ function parseGunicorn(args: string[], command: string): PythonLaunch | null {
     // gunicorn's variable defaults to `application` when only a module is given.
     if (!found) found = parseAppSpec(word, launch, 'application');
   }
-  return found ? launch : null;
+  // With only a config file, the app may be its `wsgi_app` setting: the caller reads it.
+  return found || launch.config ? launch : null;
 }
 
 function parseFastapiCli(args: string[], command: string): PythonLaunch | null {

@@ -8,6 +8,7 @@
  * defining the app). A command is only accepted when its module resolves to a file of this app.
  */
 import { DockerfileParser } from 'dockerfile-ast';
+import { parse as parseYaml } from 'yaml';
 import type { PythonApp, PythonFramework, PythonServer } from './facts.js';
 import type { RepoFiles } from './repo-files.js';
 import { parseCommand, parseWords, type PythonLaunch } from './python-command.js';
@@ -32,6 +33,8 @@ interface Entry {
   appVariable: string | null;
   runAs: 'module' | 'script';
   function: string | null;
+  /** The app variable is a factory to call (`--factory`, `m:create_app()`). */
+  factory?: boolean;
 }
 
 function join(dir: string, rel: string): string {
@@ -132,6 +135,14 @@ function firstAppVariable(text: string, framework: PythonFramework | null): stri
 function resolveLaunch(files: RepoFiles, app: AppDir, launch: PythonLaunch): Entry | null {
   switch (launch.kind) {
     case 'app':
+      if (launch.module === null && launch.config) {
+        // `gunicorn -c gunicorn.conf.py` with the app named in the config: `wsgi_app = "app:app"`.
+        const conf = pathFile(files, app, launch.config);
+        const spec = conf ? /^wsgi_app\s*=\s*['"]([\w.]+)(?::(\w+))?(\(.*\))?['"]/m.exec(files.read(conf) ?? '') : null;
+        if (!spec) return null;
+        return resolveLaunch(files, app, { ...launch, module: spec[1]!, variable: spec[2] ?? 'application', factory: !!spec[3] });
+      }
+    // falls through
     case 'console-script':
     case 'flask-cli': {
       if (launch.kind === 'flask-cli' && launch.path) return scriptEntry(files, app, launch.path, 'module', launch.variable);
@@ -140,7 +151,7 @@ function resolveLaunch(files: RepoFiles, app: AppDir, launch: PythonLaunch): Ent
       const path = moduleFile(files, app, launch.chdir, module, false);
       if (!path) return null;
       const isFn = launch.kind === 'console-script';
-      return { path, module, appVariable: isFn ? null : launch.variable, runAs: 'module', function: isFn ? launch.variable : null };
+      return { path, module, appVariable: isFn ? null : launch.variable, runAs: 'module', function: isFn ? launch.variable : null, factory: launch.factory };
     }
     case 'module': {
       const module = launch.module!;
@@ -244,6 +255,7 @@ function startSources(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[],
       app.dir !== '' && new RegExp(`^\\s*(COPY|ADD)\\b[^\\n]*\\s(\\./)?${app.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/?\\s`, 'mi').test(read(p) ?? '')),
   ];
   for (const p of dockerfiles) add(p, launchesOfDockerfile(read(p) ?? '', manifest.scripts));
+  for (const { path, words } of composeCommands(files, app.dir)) add(path, [parseWords(words, manifest.scripts)].filter((l): l is PythonLaunch => l !== null));
   const procfiles = [join(app.dir, 'Procfile'), ...(app.dir !== '' ? ['Procfile'] : [])].filter((p) => files.has(p));
   for (const p of procfiles) add(p, launchesOfText(read(p) ?? '', manifest.scripts, true));
   const shellRank = (p: string) => (/(start|run|entrypoint|boot|serve)/i.test(basename(p)) ? 0 : 1);
@@ -253,6 +265,33 @@ function startSources(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[],
   for (const [name, target] of manifest.scripts) {
     const launch = parseCommand(name, manifest.scripts);
     if (launch) out.push({ path: manifest.files.find((f) => /pyproject\.toml|setup\.(cfg|py)$/.test(f)) ?? manifest.files[0]!, launch: { ...launch, command: `${name} (${target})` } });
+  }
+  return out;
+}
+
+const COMPOSE = /(^|\/)(docker-)?compose(\.[\w-]+)?\.ya?ml$/;
+
+/** `command:` of compose services built from the app dir (after `entrypoint:` when both are set). */
+function composeCommands(files: RepoFiles, appDir: string): { path: string; words: string[] }[] {
+  const out: { path: string; words: string[] }[] = [];
+  for (const path of files.list.filter((p) => COMPOSE.test(p) && !SKIP_DIR.test(p))) {
+    let doc: unknown;
+    try {
+      doc = parseYaml(files.read(path) ?? '');
+    } catch {
+      continue;
+    }
+    const services = (doc as { services?: Record<string, unknown> } | null)?.services;
+    if (!services || typeof services !== 'object') continue;
+    for (const service of Object.values(services)) {
+      if (!service || typeof service !== 'object') continue;
+      const s = service as { build?: unknown; command?: unknown; entrypoint?: unknown };
+      const context = typeof s.build === 'string' ? s.build : (s.build as { context?: unknown } | undefined)?.context;
+      if (typeof context !== 'string' || join(dirname(path), context).replace(/\/\.$/, '') !== appDir) continue;
+      const words = (v: unknown): string[] => (typeof v === 'string' ? ['sh', '-c', v] : Array.isArray(v) ? v.map(String) : []);
+      const command = words(s.command);
+      if (command.length) out.push({ path, words: [...(Array.isArray(s.entrypoint) ? words(s.entrypoint) : []), ...command] });
+    }
   }
   return out;
 }
@@ -375,7 +414,7 @@ function detectOne(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[]): P
     startSource: chosen?.source.path ?? null,
     ...(entry ? { entryImport: entry.runAs === 'module' && entry.module.includes('.') ? 'relative' : 'absolute' } : {}),
     entryFunction: entry?.function ?? null,
-    appFactory: launch?.factory ?? false,
+    appFactory: entry?.factory ?? false,
     workerClass: launch?.workerClass ?? null,
   };
   return result;

@@ -25,15 +25,18 @@ export interface ComposeService {
 
 /** The services of a compose file; [] when it does not parse or has none. */
 export function readCompose(source: string): ComposeService[] {
-  const doc = parseDocument(source);
+  // Compose files use YAML merge keys (`<<: *defaults`); read values as compose sees them.
+  const doc = parseDocument(source, { merge: true });
   if (doc.errors.length > 0) return [];
   const services = doc.get('services', true);
   if (!isMap(services)) return [];
   const out: ComposeService[] = [];
+  const all = doc.toJS() as { services?: Record<string, unknown> };
   for (const pair of services.items as Pair<Node, Node>[]) {
     const name = isScalar(pair.key) ? String(pair.key.value) : null;
     if (name === null || !isMap(pair.value)) continue;
-    const svc = pair.value.toJSON() as Record<string, unknown>;
+    const svc = all.services?.[name];
+    if (!isRecord(svc)) continue;
     const build = svc['build'];
     const buildContext = typeof build === 'string' ? build : isRecord(build) ? String(build['context'] ?? '.') : null;
     const dockerfile = isRecord(build) && typeof build['dockerfile'] === 'string' ? build['dockerfile'] : null;
@@ -78,6 +81,8 @@ export function patchCompose(source: string, services: Record<string, ComposeSer
   const servicesNode = doc.get('services', true);
   if (!isMap(servicesNode)) return { text: false, warnings: ['no services'] };
   const splices: Splice[] = [];
+  // Effective values, merge keys applied: a value inherited from an anchor counts.
+  const effective = new Map(readCompose(source).map((s) => [s.name, s]));
 
   for (const [name, patch] of Object.entries(services)) {
     const svc = servicesNode.get(name, true);
@@ -88,8 +93,9 @@ export function patchCompose(source: string, services: Record<string, ComposeSer
     const add: string[] = [];
     const get = (key: string): unknown => (svc as YAMLMap).get(key, true);
 
+    const merged = effective.get(name);
     const init = get('init');
-    if (patch.init && init === undefined) add.push('init: true');
+    if (patch.init && init === undefined && merged?.init == null) add.push('init: true');
     if (patch.init && isScalar(init) && init.value === false) {
       warnings.push(`service "${name}" sets init: false and its image has no init: PID 1 ignores SIGTERM`);
     }
@@ -98,7 +104,9 @@ export function patchCompose(source: string, services: Record<string, ComposeSer
     }
 
     const signal = get('stop_signal');
-    if (signal === undefined) add.push(`stop_signal: ${patch.stopSignal}`);
+    if (signal === undefined) {
+      if (merged?.stopSignal?.toUpperCase() !== patch.stopSignal) add.push(`stop_signal: ${patch.stopSignal}`);
+    }
     else if (isScalar(signal) && String(signal.value).toUpperCase() !== patch.stopSignal) {
       const s = replaceScalar(signal, patch.stopSignal);
       if (s) splices.push(s);
@@ -107,7 +115,10 @@ export function patchCompose(source: string, services: Record<string, ComposeSer
 
     const grace = get('stop_grace_period');
     const wanted = `${patch.stopGraceSeconds}s`;
-    if (grace === undefined) add.push(`stop_grace_period: ${wanted}`);
+    if (grace === undefined) {
+      const inherited = merged?.stopGraceSeconds ?? null;
+      if (inherited === null || inherited < patch.stopGraceSeconds) add.push(`stop_grace_period: ${wanted}`);
+    }
     else if (isScalar(grace)) {
       const seconds = parseDuration(grace.value);
       if (seconds === null || seconds < patch.stopGraceSeconds) {

@@ -135,7 +135,7 @@ export function patchGunicornConf(source: string, options: GunicornConfOptions):
     }
   }
 
-  const block = hookBlock(options);
+  // The block always goes last, so its worker_exit wraps whatever the file defines above it.
   const start = out.indexOf(BLOCK_START);
   if (start >= 0) {
     const endMarker = out.indexOf(BLOCK_END, start);
@@ -144,21 +144,19 @@ export function patchGunicornConf(source: string, options: GunicornConfOptions):
         file: 'gunicorn.conf.py',
       });
     }
-    let end = endMarker + BLOCK_END.length;
-    if (out[end] === '\n') end += 1;
-    out = out.slice(0, start) + block + out.slice(end);
-  } else {
-    const body = out.length === 0 || out.endsWith('\n') ? out : `${out}\n`;
-    out = `${body}${body.trim() === '' ? '' : '\n\n'}${block}`;
+    const before = out.slice(0, start).replace(/\n+$/, '');
+    const after = out.slice(endMarker + BLOCK_END.length).replace(/^\n+/, '');
+    out = [before, after].filter((part) => part.trim() !== '').join('\n\n');
   }
-
+  const parts = [out.replace(/\n+$/, '')];
   if (!existing) {
-    const setting =
+    parts.push(
       `# Seconds a worker gets after SIGTERM to finish its requests and run the shutdown handlers.\n` +
-      `${SETTING} = ${options.gracefulTimeout}\n\n`;
-    const at = out.indexOf(BLOCK_START);
-    out = out.slice(0, at) + setting + out.slice(at);
+        `${SETTING} = ${options.gracefulTimeout}`,
+    );
   }
+  parts.push(hookBlock(options));
+  out = parts.filter((part) => part.trim() !== '').join('\n\n');
 
   const result = eol === '\r\n' ? out.replace(/\n/g, '\r\n') : out;
   return result === source ? false : result;

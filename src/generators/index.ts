@@ -3,6 +3,7 @@ import type { ArtifactGenerator } from './types.js';
 import { nodeModuleGenerator } from './node-module.js';
 import { nodeEntrypointGenerator } from './node-entrypoint.js';
 import { pythonModuleGenerator } from './python-module.js';
+import { pythonEntrypointGenerator } from './python-entrypoint.js';
 import { dockerGenerator } from './docker.js';
 import { composeGenerator } from './compose.js';
 import { k8sGenerator } from './k8s.js';
@@ -11,6 +12,7 @@ export const GENERATORS: readonly ArtifactGenerator[] = [
   nodeModuleGenerator,
   pythonModuleGenerator,
   nodeEntrypointGenerator,
+  pythonEntrypointGenerator,
   dockerGenerator,
   composeGenerator,
   k8sGenerator,

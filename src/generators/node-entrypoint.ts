@@ -59,24 +59,24 @@ export function processManagerNotes(app: NodeApp): PlanAction[] {
   if (/\bpm2(-runtime|-dev)?\b/.test(text)) seen.add('pm2');
   if (/\bnodemon\b/.test(text)) seen.add('nodemon');
   if (/\bforever\b/.test(text)) seen.add('forever');
-  const script = app.start ? `the "${app.start.script}" script` : 'the start script';
+  const where = app.start && /\b(pm2|nodemon|forever)\b/.test(text) ? `the "${app.start.script}" script` : 'package.json scripts';
   const notes: PlanAction[] = [];
   if (seen.has('pm2')) {
     notes.push({
       type: 'plan-note',
       level: 'warn',
-      message: `pm2 runs ${script}: on stop/reload it sends SIGINT and kills after kill_timeout (1600 ms by default); set kill_timeout above the shutdown timeout in the pm2 config`,
+      message: `pm2 is used in ${where}: on stop/reload it sends SIGINT and kills after kill_timeout (1600 ms by default); set kill_timeout above the shutdown timeout in the pm2 config`,
     });
   }
   if (seen.has('nodemon')) {
     notes.push({
       type: 'plan-note',
       level: 'warn',
-      message: `nodemon runs ${script}: it restarts with SIGUSR2, which skips the graceful shutdown (and can restart into EADDRINUSE); add --signal SIGTERM`,
+      message: `nodemon is used in ${where}: it restarts with SIGUSR2, which skips the graceful shutdown (and can restart into EADDRINUSE); add --signal SIGTERM`,
     });
   }
   if (seen.has('forever')) {
-    notes.push({ type: 'plan-note', level: 'warn', message: `forever runs ${script}: it sends SIGKILL on stop unless --killSignal=SIGTERM is given` });
+    notes.push({ type: 'plan-note', level: 'warn', message: `forever is used in ${where}: it sends SIGKILL on stop unless --killSignal=SIGTERM is given` });
   }
   return notes;
 }

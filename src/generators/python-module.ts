@@ -101,8 +101,10 @@ function gunicornActions(ctx: GeneratorContext, app: PythonApp, handlersModule: 
     ];
   }
   const reason = `run shutdown handlers in gunicorn workers; graceful_timeout = ${options.gracefulTimeout}`;
+  const notes = commandLineNotes(app, path, options.gracefulTimeout);
   if (ctx.current(path) === null) {
     return [
+      ...notes,
       { type: 'plan-render', path, template: GUNICORN_CONF_TEMPLATE, data: options, reason },
       {
         type: 'plan-note',
@@ -112,7 +114,30 @@ function gunicornActions(ctx: GeneratorContext, app: PythonApp, handlersModule: 
       },
     ];
   }
-  return [{ type: 'plan-edit', path, edit: (source) => patchGunicornConf(source, options), reason }];
+  return [...notes, { type: 'plan-edit', path, edit: (source) => patchGunicornConf(source, options), reason }];
+}
+
+/** gunicorn's command line beats its config file: say so when the start command would. */
+function commandLineNotes(app: PythonApp, path: string, gracefulTimeout: number): PlanAction[] {
+  const command = app.startCommand ?? '';
+  const notes: PlanAction[] = [];
+  if (/--graceful-timeout\b/.test(command)) {
+    notes.push({
+      type: 'plan-note',
+      level: 'warn',
+      message: `the start command sets --graceful-timeout, which overrides graceful_timeout = ${gracefulTimeout} in ${path}`,
+      file: path,
+    });
+  }
+  if (app.gunicornConfig === null && /(^|\s)(-c|--config)[\s=]/.test(command)) {
+    notes.push({
+      type: 'plan-note',
+      level: 'warn',
+      message: `the start command names its own gunicorn config (-c): move the settings and hook from ${path} into it`,
+      file: path,
+    });
+  }
+  return notes;
 }
 
 export const pythonModuleGenerator: ArtifactGenerator = {

@@ -86,7 +86,8 @@ describe('node-entrypoint generator', () => {
     expect(note?.level).toBe('warn');
     expect(note?.file).toBe('server.js');
     expect(note?.message).toMatch(/^server\.js:2: not edited: it already uses stoppable/);
-    expect(note?.message).toContain(`after line 2: const { setupSignalHandlers } = require('./shutdown');`);
+    expect(note?.message).toContain(`Add by hand:\n  after line 2: const { setupSignalHandlers, registerHttpServer } = require('./shutdown');`);
+    expect(note?.message).toContain('after line 4: registerHttpServer(httpServer);');
   });
 
   it('refuses a file that does not parse', () => {

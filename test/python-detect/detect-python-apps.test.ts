@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PythonApp } from '../../src/detect/facts.js';
 import { detectPythonApps } from '../../src/detect/python.js';
-import { fixtureRepoFiles } from './fs-repo-files.js';
+import { listRepoFiles } from '../../src/detect/files.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/python-detect');
 
@@ -150,14 +150,33 @@ const cases: [string, PythonApp[]][] = [
       workerClass: 'uvicorn.workers.UvicornWorker', dependencies: ['fastapi', 'gunicorn', 'uvicorn'],
     })],
   ],
+  [
+    'compose-gunicorn-config',
+    // compose `command:` of the service built from api/; the app is named by the config's wsgi_app.
+    [app({
+      dir: 'api', name: 'api', framework: 'flask', server: 'gunicorn',
+      entrypoint: { path: 'api/service/app.py', module: 'service.app', appVariable: 'create_app', inPackage: true },
+      startCommand: 'gunicorn -c gunicorn.conf.py', startSource: 'docker-compose.yml',
+      gunicornConfig: 'api/gunicorn.conf.py', appFactory: true, dependencies: ['flask', 'gunicorn'], entryImport: 'relative',
+    })],
+  ],
+  [
+    'flask-dev-server',
+    // `python app.py` running Flask's development server: no gunicorn.
+    [app({
+      name: 'flask-dev-server', framework: 'flask', server: 'none',
+      entrypoint: { path: 'app.py', module: 'app', appVariable: 'app', inPackage: false },
+      startCommand: 'python app.py', startSource: 'Procfile', dependencies: ['flask'],
+    })],
+  ],
 ];
 
 describe('detectPythonApps', () => {
   it.each(cases)('%s', (name, expected) => {
-    expect(detectPythonApps(fixtureRepoFiles(join(FIXTURES, name)))).toEqual(expected);
+    expect(detectPythonApps(listRepoFiles(join(FIXTURES, name)))).toEqual(expected);
   });
 
   it('finds nothing in a repo without Python manifests', () => {
-    expect(detectPythonApps(fixtureRepoFiles(join(FIXTURES, 'monorepo-backend-frontend', 'frontend')))).toEqual([]);
+    expect(detectPythonApps(listRepoFiles(join(FIXTURES, 'monorepo-backend-frontend', 'frontend')))).toEqual([]);
   });
 });

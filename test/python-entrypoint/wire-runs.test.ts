@@ -60,7 +60,7 @@ module = importlib.import_module("main")
 from starlette.testclient import TestClient
 with TestClient(getattr(module, sys.argv[2])):
     print("APP started", flush=True)
-print("APP stopped", getattr(module, "events", ""), flush=True)
+print("APP stopped", getattr(module, "events", None), flush=True)
 `;
 
 const dirs: string[] = [];
@@ -91,11 +91,11 @@ function wired(name: string): string {
 
 describe('wired ASGI apps run their shutdown hook once, after their own hooks keep working', () => {
   it.each([
-    ['fastapi-basic', 'app', ['APP started', 'STUB run_shutdown_handlers', 'APP stopped ']],
-    ['crlf', 'api', ['APP started', 'STUB run_shutdown_handlers', 'APP stopped ']],
+    ['fastapi-basic', 'app', ['APP started', 'STUB run_shutdown_handlers', 'APP stopped None']],
+    ['crlf', 'api', ['APP started', 'STUB run_shutdown_handlers', 'APP stopped None']],
     // @application.on_event("shutdown") still runs: the router's default lifespan is wrapped, not replaced.
-    ['factory-same-module', 'app', ['APP started', 'bye', 'STUB run_shutdown_handlers', 'APP stopped ']],
-    ['starlette-routes', 'app', ['APP started', 'STUB run_shutdown_handlers', 'APP stopped ']],
+    ['factory-same-module', 'app', ['APP started', 'bye', 'STUB run_shutdown_handlers', 'APP stopped None']],
+    ['starlette-routes', 'app', ['APP started', 'STUB run_shutdown_handlers', 'APP stopped None']],
     // close_db ran before ours: on_shutdown handlers run in list order.
     ['starlette-on-shutdown', 'application', ['APP started', 'STUB run_shutdown_handlers', "APP stopped ['close_db']"]],
   ] as const)('%s', (name, variable, expected) => {

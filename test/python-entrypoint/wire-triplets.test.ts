@@ -54,3 +54,19 @@ describe('wirePythonEntrypoint', () => {
     expect(output).not.toMatch(/^from signal_handlers/m);
   });
 });
+
+describe('wirePythonEntrypoint keeps what it does not edit', () => {
+  it('a UTF-8 byte order mark stays first', () => {
+    const c = cases.find((x) => x.name === 'fastapi-basic')!;
+    const plain = wirePythonEntrypoint(c.input, c.options) as string;
+    expect(wirePythonEntrypoint(`\uFEFF${c.input}`, c.options)).toBe(`\uFEFF${plain}`);
+    expect(wirePythonEntrypoint(`\uFEFF${plain}`, c.options)).toBe(false);
+  });
+
+  it('gunicorn mode calls setup at module level even with a __main__ block (gunicorn never runs it)', () => {
+    const c = cases.find((x) => x.name === 'flask-main-block-gunicorn')!;
+    const output = wirePythonEntrypoint(c.input, c.options) as string;
+    expect(output).toMatch(/^setup_signal_handlers\(\)$/m);
+    expect(output).not.toMatch(/^[ \t]+setup_signal_handlers\(\)$/m);
+  });
+});

@@ -168,7 +168,7 @@ describe.each([
   // gunicorn: the worker ends with 7, the master still stops normally.
   { name: 'gunicorn (patched conf)', spec: flaskPatchedConf, osExitCode: 0 },
 ])('fault matrix: $name', ({ spec, osExitCode }) => {
-  it.each(faultCases)('$fault: exit $code within the budget, every other handler runs', async ({ fault, code, handlers, output }) => {
+  it.each(faultCases)('$fault: exit code $code within the budget, every other handler runs', async ({ fault, code, handlers, output }) => {
     const { reply, exit, seen, proc } = await stopDuringRequest(spec, { FAULT: fault });
     expect(reply.status).toBe(200);
     expect(exit.code).toBe(code);

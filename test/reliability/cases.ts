@@ -81,6 +81,7 @@ const FLAG_CASES: [string, string[], RegExp][] = [
   ['flag-unknown-option', ['--frobnicate'], /unknown option '--frobnicate'/],
   ['flag-missing-value', ['--timeout'], /--timeout needs a value/],
   ['flag-bool-with-value', ['--yes=no'], /--yes takes no value/],
+  ['flag-terminal-escape', ['--only', '\u001b[2J\u0007'], /--only: unknown part '\\x1b\[2J\\x07'/],
 ];
 
 export const CASES: Case[] = [
@@ -127,6 +128,8 @@ export const CASES: Case[] = [
   { name: 'symlink-outside', what: 'symlinks to /etc and to a directory outside the repo', fixture: BASE, recipe: (d, c) => { symlinkSync('/etc', join(d, 'etc')); writeFileSync(join(c.outside, 'server.js'), 'require("node:http").createServer().listen(1);\n'); symlinkSync(c.outside, join(d, 'vendor')); }, expect: { kind: 'ok', warn: /symlinks are never followed or written through: etc, vendor/ } },
   { name: 'symlinked-entrypoint', what: 'server.js is a symlink to a file outside the repo', fixture: BASE, recipe: (d, c) => { writeFileSync(join(c.outside, 'server.js'), readFileSync(join(d, 'server.js'))); rmSync(join(d, 'server.js')); symlinkSync(join(c.outside, 'server.js'), join(d, 'server.js')); }, expect: { kind: 'fail', code: 1, line: /found no Node or Python app with an entrypoint/ } },
   { name: 'symlinked-package-json', what: 'package.json is a symlink to a file outside the repo', fixture: BASE, recipe: (d, c) => { writeFileSync(join(c.outside, 'package.json'), readFileSync(join(d, 'package.json'))); rmSync(join(d, 'package.json')); symlinkSync(join(c.outside, 'package.json'), join(d, 'package.json')); }, expect: { kind: 'fail', code: 1, line: /found no Node or Python app with an entrypoint/ } },
+  { name: 'symlink-on-write-path-module', what: 'shutdown.js (the module the tool creates) is a symlink to a file outside the repo', fixture: BASE, recipe: (d, c) => { writeFileSync(join(c.outside, 'shutdown.js'), '// not ours\n'); symlinkSync(join(c.outside, 'shutdown.js'), join(d, 'shutdown.js')); }, expect: { kind: 'fail', code: 1, line: /shutdown\.js: refusing to write through the symlink 'shutdown\.js'; replace it with a real file/ } },
+  { name: 'symlink-on-write-path-dockerfile', what: 'Dockerfile is a dangling symlink', fixture: BASE, recipe: (d) => symlinkSync('/nonexistent/Dockerfile', join(d, 'Dockerfile')), expect: { kind: 'fail', code: 1, line: /Dockerfile: refusing to write through the symlink 'Dockerfile'/ } },
   { name: 'entrypoint-is-fifo', what: 'server.js is a named pipe', fixture: BASE, recipe: (d) => { rmSync(join(d, 'server.js')); mkfifo(join(d, 'server.js')); }, expect: { kind: 'fail', code: 1, line: /found no Node or Python app with an entrypoint/ } },
   { name: 'unreadable-subdir', what: 'a directory with mode 000 (CLI run as uid nobody)', fixture: BASE, asUser: NOBODY, recipe: (d) => { mkdirSync(join(d, 'private')); writeFileSync(join(d, 'private', 'key.pem'), 'secret\n'); giveTo(d, NOBODY); chmodSync(join(d, 'private'), 0); }, expect: { kind: 'ok', warn: /private\/: cannot be read \(permissions\); skipped/ } },
   { name: 'unreadable-target', what: 'the target directory itself has mode 000 (as nobody)', fixture: BASE, asUser: NOBODY, recipe: (d) => { giveTo(d, NOBODY); chmodSync(d, 0); }, expect: { kind: 'fail', code: 1, line: /cannot read the target directory \(EACCES\); check its permissions/ } },

@@ -3,7 +3,8 @@ from signal_handlers import setup_signal_handlers
 
 
 async def main() -> None:
+    setup_signal_handlers()
     await asyncio.sleep(0.1)
 
 
-if __name__ == "__main__": setup_signal_handlers(); asyncio.run(main())
+if __name__ == "__main__": asyncio.run(main())

@@ -3,7 +3,7 @@
  * tini how, and which ENTRYPOINT the image brings along that our ENTRYPOINT must keep.
  */
 
-export type ImageFamily = 'alpine' | 'debian' | 'ubuntu' | 'ubi' | 'distroless' | 'scratch' | 'unknown';
+export type ImageFamily = 'alpine' | 'debian' | 'ubuntu' | 'ubi' | 'distroless' | 'scratch' | 'windows' | 'unknown';
 
 export interface BaseImage {
   family: ImageFamily;
@@ -29,17 +29,17 @@ export function classifyImage(reference: string): BaseImage {
   const last = name.split('/').pop() ?? name;
   const server = serverOf(last, tag);
 
+  if (/windows|nanoserver|servercore/.test(name) || /nanoserver|servercore|ltsc\d{4}/.test(tag)) {
+    return { family: 'windows', inheritedEntrypoint: null, server: null };
+  }
   if (name === 'scratch') return { family: 'scratch', inheritedEntrypoint: null, server: null };
   if (name.includes('distroless')) {
     return { family: 'distroless', inheritedEntrypoint: distrolessEntrypoint(last), server: null };
   }
   if (name.startsWith('cgr.dev/chainguard/')) {
-    const dev = tag.includes('-dev');
-    return {
-      family: dev ? 'alpine' : 'distroless',
-      inheritedEntrypoint: chainguardEntrypoint(last),
-      server,
-    };
+    // Even the -dev variants (Wolfi apk) run as a non-root user and put tini elsewhere than
+    // Alpine does: the static copy works for all of them.
+    return { family: 'distroless', inheritedEntrypoint: chainguardEntrypoint(last), server };
   }
   if (/(^|\/)ubi\d*(-|\/|$)/.test(name) || /^registry\.(access\.)?redhat\.(io|com)\//.test(name) ||
       /(^|\/)(fedora|centos|rockylinux|almalinux|amazonlinux|oraclelinux)$/.test(name)) {

@@ -9,8 +9,8 @@
 import type { Instruction } from 'dockerfile-ast';
 import { classifyImage, type ImageFamily } from './base-image.js';
 import { resolveScript, scriptInvocation } from './npm-script.js';
-import { initIn, isOwnInit, runtimeOfCommand, stopSignalFor, type Runtime } from './runtime.js';
-import { execLastCommand, splitSimpleCommand, toExecForm } from './shell-words.js';
+import { basename, initIn, isOwnInit, runtimeOfCommand, stopSignalFor, type Runtime } from './runtime.js';
+import { execLastCommand, isEnvAssignment, splitSimpleCommand, toExecForm } from './shell-words.js';
 import { ancestry, parseStages, type Stage } from './stages.js';
 import { applySplices, detectEol, lineStarts, offsetAfterLine, type Splice } from './text-splice.js';
 
@@ -48,6 +48,8 @@ interface Command {
   words: string[] | null;
   /** The shell-form text (continuations joined). */
   text: string;
+  /** Written as an exec-form array that is not valid JSON (single quotes): Docker treats it as shell form. */
+  invalidJson: boolean;
 }
 
 export function patchDockerfile(source: string, options: DockerfilePatchOptions = {}): DockerfilePatchResult {
@@ -73,6 +75,9 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
   const chain = ancestry(stages, finalIndex);
   const root = chain[chain.length - 1]!;
   const base = classifyImage(root.image);
+  if (base.family === 'windows') {
+    return { text: false, warnings: ['Windows base image: tini and STOPSIGNAL do not apply'], stage: { image: root.image, family: base.family, runtime: options.runtime ?? 'node', stopSignal: 'SIGTERM', init: null } };
+  }
   if (root.image.includes('$')) warnings.push(`could not resolve the base image "${root.image}" (ARG without a default)`);
 
   const entryInstr = lastOf(final, 'ENTRYPOINT');
@@ -84,24 +89,11 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
   let cmd = cmdInstr ? readCommand(cmdInstr) : inheritedCmd ? readCommand(inheritedCmd) : null;
 
   // 1. CMD: npm start → the script's command; shell form → exec form.
+  const shell = shellOf(chain);
   let newCmdWords: string[] | null = null; // exec-form words for the final stage's CMD, when they change
   if (cmd !== null) {
-    let words = cmd.words;
-    let viaShell: string | null = null;
-    if (cmd.form === 'shell' && words === null) {
-      viaShell = execLastCommand(cmd.text);
-      if (viaShell === null) {
-        warnings.push(`CMD is a shell command ("${cmd.text}"): the shell, not the app, gets the stop signal. ` +
-          'Rewrite it in exec form, or end it with `exec <app>`.');
-      }
-    }
-    if (words !== null) {
-      const resolved = replaceScript(words, options.scripts ?? {}, warnings);
-      if (resolved !== null) words = resolved;
-    }
-    if (words !== null && (cmd.form === 'shell' || words !== cmd.words)) newCmdWords = words;
-    else if (viaShell !== null) newCmdWords = ['/bin/sh', '-c', viaShell];
-    if (newCmdWords !== null) cmd = { ...cmd, form: 'exec', words: newCmdWords };
+    newCmdWords = rewriteCommand(cmd, shell, options.scripts ?? {}, warnings);
+    if (newCmdWords !== null) cmd = { ...cmd, form: 'exec', words: newCmdWords, invalidJson: false };
   }
 
   // 2. What runs, and which signal stops it.
@@ -119,7 +111,7 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
     if (cmd === null && entry === null && baseEntry === null) {
       warnings.push('the final stage has no CMD or ENTRYPOINT: add one that starts the app, then run again to add tini');
     } else {
-      const wrapped = entry ?? (baseEntry ? { instruction: null, form: 'exec' as const, words: baseEntry, text: '' } : null);
+      const wrapped = entry ?? (baseEntry ? { instruction: null, form: 'exec' as const, words: baseEntry, text: '', invalidJson: false } : null);
       const wrappedWords = wrapped === null ? [] : wrapped.words;
       if (wrappedWords === null) {
         warnings.push(`ENTRYPOINT is a shell command ("${wrapped!.text}"): left as it is, without tini`);
@@ -167,6 +159,8 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
   const cmdText = newCmdWords === null ? null : `${kw('CMD')} ${toExecForm(newCmdWords)}`;
   const anchor = [entryInstr, cmdInstr].filter((x): x is Instruction => x !== null)
     .sort((a, b) => a.getRange().start.line - b.getRange().start.line)[0];
+  // Installs go first: at the same offset (an ENTRYPOINT right after FROM), RUN precedes STOPSIGNAL.
+  splices.unshift(...installSplices);
   if (cmdText !== null && cmdInstr !== null) splices.push(replaceWhole(cmdInstr, cmdText, starts));
   const added = cmdText !== null && cmdInstr === null ? [...before, cmdText] : before;
   if (added.length > 0) {
@@ -180,8 +174,6 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
       splices.push({ start: at, end: at, text: (needsEol ? eol : '') + added.map((l) => l + eol).join('') });
     }
   }
-  splices.push(...installSplices);
-
   const text = splices.length === 0 ? source : applySplices(source, splices);
   return {
     text: text === source ? false : text,
@@ -207,14 +199,77 @@ function readCommand(instruction: Instruction): Command {
     try {
       const parsed: unknown = JSON.parse(text);
       if (Array.isArray(parsed) && parsed.every((w) => typeof w === 'string')) {
-        return { instruction, form: 'exec', words: parsed as string[], text };
+        return { instruction, form: 'exec', words: parsed as string[], text, invalidJson: false };
       }
     } catch {
       // shell form
     }
   }
+  if (text.startsWith('[') && text.endsWith(']')) {
+    // `CMD ['node', 'x']` is not JSON, so Docker runs it through a shell; it was meant as exec form.
+    try {
+      const parsed: unknown = JSON.parse(text.replace(/'/g, '"'));
+      if (Array.isArray(parsed) && parsed.every((w) => typeof w === 'string')) {
+        return { instruction, form: 'shell', words: parsed as string[], text, invalidJson: true };
+      }
+    } catch {
+      // a shell command that starts with `[`
+    }
+  }
   const unexec = text.replace(/^exec\s+/, '');
-  return { instruction, form: 'shell', words: splitSimpleCommand(unexec), text };
+  return { instruction, form: 'shell', words: splitSimpleCommand(unexec), text, invalidJson: false };
+}
+
+/**
+ * New exec-form words for a command, or null when it stays as it is: shell form becomes exec form
+ * (or `sh -c "... && exec app"` when it needs the shell), `["sh", "-c", "app"]` loses the shell,
+ * and `npm start` becomes what the script runs.
+ */
+function rewriteCommand(cmd: Command, shell: string[], scripts: Record<string, string>, warnings: string[]): string[] | null {
+  if (cmd.invalidJson) {
+    warnings.push(`${cmd.instruction?.getKeyword() ?? 'CMD'} was not valid JSON (${cmd.text}), so Docker ran it through a shell; now in exec form`);
+    return replaceScript(cmd.words!, scripts, warnings) ?? cmd.words;
+  }
+  if (cmd.form === 'exec') {
+    const w = cmd.words!;
+    if (w.length === 3 && /^(sh|bash|ash|dash)$/.test(basename(w[0]!)) && w[1] === '-c') {
+      const next = rewriteShellText(w[2]!, [w[0]!, '-c'], scripts, warnings);
+      return next === null || JSON.stringify(next) === JSON.stringify(w) ? null : next;
+    }
+    return replaceScript(w, scripts, warnings);
+  }
+  return rewriteShellText(cmd.text, shell, scripts, warnings);
+}
+
+function rewriteShellText(text: string, shell: string[], scripts: Record<string, string>, warnings: string[]): string[] | null {
+  const words = splitSimpleCommand(text.trim().replace(/^exec\s+/, ''));
+  if (words !== null) {
+    if (isEnvAssignment(words[0]!)) return ['env', ...words];
+    return replaceScript(words, scripts, warnings) ?? words;
+  }
+  const viaShell = execLastCommand(text);
+  if (viaShell === null) {
+    warnings.push(`the command is a shell script ("${text}"): the shell, not the app, gets the stop signal. ` +
+      'Rewrite it in exec form, or end it with `exec <app>`.');
+    return null;
+  }
+  return [...shell, viaShell];
+}
+
+/** The shell a shell-form command runs in: the stage's SHELL, else /bin/sh -c. */
+function shellOf(chain: readonly Stage[]): string[] {
+  for (const stage of chain) {
+    const instruction = lastOf(stage, 'SHELL');
+    if (instruction) {
+      try {
+        const parsed: unknown = JSON.parse(instruction.getArgumentsContent() ?? '');
+        if (Array.isArray(parsed) && parsed.length > 0) return parsed.map(String);
+      } catch {
+        // not valid: Docker rejects it too
+      }
+    }
+  }
+  return ['/bin/sh', '-c'];
 }
 
 /** `npm start` (and yarn/pnpm/bun) → the words of the command the script runs; null when unchanged. */

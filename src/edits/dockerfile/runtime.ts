@@ -53,6 +53,14 @@ export function programWords(words: readonly string[]): string[] {
       }
       continue;
     }
+    if (/^(sh|bash|ash|dash)$/.test(base)) {
+      // A shell's -c script: what runs is its last command.
+      const c = words.indexOf('-c', i);
+      const script = c >= 0 ? words[c + 1] : undefined;
+      if (script === undefined) return words.slice(i);
+      const last = script.split(/&&|;/).pop()!.trim().split(/\s+/);
+      return programWords(last);
+    }
     if (base === 'env') {
       i++;
       while (i < words.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!) || words[i]!.startsWith('-'))) i++;

@@ -51,7 +51,7 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
   const scan = findServers(sf, opts.frameworks ? { frameworks: opts.frameworks } : {});
   for (const b of scan.blocked) refusals.push(b);
   for (const lib of existing.libraries) {
-    refusals.push({ line: lib.line, reason: `it already uses ${lib.module} for shutdown (line ${lib.line}); remove ${lib.module} and the code around it, or keep it and skip this part` });
+    refusals.push({ line: lib.line, reason: `it already uses ${lib.module} for shutdown (line ${lib.line}); remove ${lib.module} and the code that uses it, or keep it and leave out the entrypoint part (--only)` });
   }
   for (const d of existing.dynamic) {
     refusals.push({ line: d.line, reason: `it installs signal listeners in a loop (line ${d.line}: \`${d.text}\`); remove them` });

@@ -12,9 +12,12 @@
  *      It keeps on_event handlers running (the router's default lifespan runs them) and works
  *      with FastAPI releases older than 0.93, which have no `lifespan=` (Debian's is 0.92).
  *   A factory in the same module (`app = create_app()`, `uvicorn --factory`) is followed.
- * - 'gunicorn' / 'plain' / 'asyncio': `setup_signal_handlers()` at the start of the console
- *   script's function if given, else of the `if __name__ == "__main__":` block, else after the
- *   imports (where gunicorn's import of the module runs it; in gunicorn mode it installs nothing).
+ * - 'plain' / 'asyncio': `setup_signal_handlers()` at the start of the console script's function
+ *   if given, else (asyncio) of the coroutine `asyncio.run(main())` runs when it is defined here, so
+ *   that it sees the running loop, else of the `if __name__ == "__main__":` block, else after the
+ *   imports.
+ * - 'gunicorn': `setup_signal_handlers()` after the imports, where gunicorn's import of the module
+ *   runs it (it installs nothing in that mode; the call keeps the wiring the same for every mode).
  *
  * The import goes after the leading imports (after a docstring and `from __future__` imports),
  * written the way the module is started (see PythonApp.entryImport). Applying the edit twice gives
@@ -50,6 +53,7 @@ export class PythonWiringRefused extends UserError {
   readonly line: number | null;
   readonly manual: string[];
   readonly where: string;
+  readonly reason: string;
 
   constructor(reason: string, details: { file?: string; line: number | null; manual: string[]; where: string }) {
     const at = details.line === null ? '' : `line ${details.line}: `;
@@ -59,6 +63,7 @@ export class PythonWiringRefused extends UserError {
     this.line = details.line;
     this.manual = details.manual;
     this.where = details.where;
+    this.reason = reason;
   }
 }
 
@@ -203,12 +208,37 @@ function insertFirstInBody(plan: WirePlan, body: SyntaxNode, line: string): void
   }
 }
 
+/**
+ * The coroutine function `asyncio.run(main())` runs, when it is defined in this module: asyncio
+ * mode's setup wants the running loop (it falls back to signal.signal() without one).
+ */
+function asyncioMain(mod: ParsedModule): SyntaxNode | null {
+  let name: string | null = null;
+  mod.tree.iterate({
+    enter: (ref) => {
+      if (name !== null) return false;
+      if (ref.name !== 'CallExpression') return undefined;
+      const callee = ref.node.firstChild;
+      if (callee?.name !== 'MemberExpression' || text(mod, callee).replace(/\s/g, '') !== 'asyncio.run') return undefined;
+      const arg = callee.nextSibling?.getChild('CallExpression');
+      const target = arg?.firstChild;
+      if (target?.name === 'VariableName') name = text(mod, target);
+      return undefined;
+    },
+  });
+  const fn = name === null ? null : topLevelFunction(mod, name);
+  return fn && fn.firstChild?.name === 'async' ? fn : null;
+}
+
 function wireSetup(plan: WirePlan): void {
   const { mod, options } = plan;
   const { source, eol } = mod;
   const call = `${plan.use('setup_signal_handlers')}()`;
-  const fn = options.mainFunction ? topLevelFunction(mod, options.mainFunction) : null;
-  const body = fn?.getChild('Body') ?? mainBlockBody(mod);
+  const fn = options.mainFunction
+    ? topLevelFunction(mod, options.mainFunction)
+    : options.mode === 'asyncio' ? asyncioMain(mod) : null;
+  // gunicorn imports the module: its __main__ block never runs there.
+  const body = fn?.getChild('Body') ?? (options.mode === 'gunicorn' ? null : mainBlockBody(mod));
   if (body) {
     insertFirstInBody(plan, body, call);
     return;
@@ -313,6 +343,11 @@ function alreadyWired(mod: ParsedModule, mode: PythonShutdownMode): boolean {
  * already wired. Throws PythonWiringRefused (a UserError) when it cannot be done safely.
  */
 export function wirePythonEntrypoint(source: string, options: WireOptions): string | false {
+  // A UTF-8 byte order mark stays where it is, outside what the parser sees.
+  if (source.startsWith('\uFEFF')) {
+    const out = wirePythonEntrypoint(source.slice(1), options);
+    return out === false ? false : `\uFEFF${out}`;
+  }
   const mod = parseModule(source);
   const plan = new WirePlan(mod, options);
   const problem = firstSyntaxProblem(mod);

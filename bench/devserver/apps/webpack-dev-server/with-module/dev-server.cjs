@@ -8,6 +8,7 @@ const { registerCleanup, registerHttpServer, registerWebSocketServer } = require
 const server = new WebpackDevServer({ ...config.devServer, setupExitSignals: false }, webpack(config));
 server.start().then(() => {
   registerHttpServer(server.server);
-  registerWebSocketServer(server.webSocketServer.implementation);
+  // webpack-dev-server keeps its clients on the wrapper (the ws server runs with clientTracking off).
+  registerWebSocketServer(server.webSocketServer);
   registerCleanup('webpack-dev-server', () => server.stop());
 });

@@ -1,0 +1,3 @@
+import { gracefulShutdown } from './devserver-shutdown.js'
+
+export default { plugins: [gracefulShutdown()] }

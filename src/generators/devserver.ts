@@ -1,0 +1,155 @@
+/**
+ * The dev-server part. What it generates follows the measurement in bench/devserver (README table):
+ *
+ * - Vite CLI: already exits in ~0.1 s as PID 1 (it handles SIGTERM itself) but cuts HMR sockets (1006)
+ *   and exits 143. The module's Vite plugin closes them with 1001, drains keep-alive and in-flight
+ *   requests, exits 0 and lets a second signal exit at once.
+ * - webpack-dev-server: handles SIGTERM itself (setupExitSignals, on by default) and exits in ~0.1 s;
+ *   its client reconnects on any close code. Nothing to generate unless the config switched that off.
+ * - A custom server embedding Vite (middleware mode) or webpack-dev-middleware has no handler at all:
+ *   as PID 1 without an init it ignores SIGTERM until docker kills it at 10 s. The module fixes that.
+ */
+import { posix } from 'node:path';
+import type { DevServerFacts, NodeApp } from '../detect/facts.js';
+import { addGracefulShutdownPlugin, viteConfigProblem } from '../edits/vite-config.js';
+import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
+
+const TEMPLATE = 'devserver/devserver-shutdown.hbs';
+const MODULE_STEM = 'devserver-shutdown';
+
+interface ModuleVariant {
+  ts: boolean;
+  esm: boolean;
+  /** File extension of the generated module. */
+  ext: string;
+}
+
+/** The module's flavour for a file that will import it: same language, same module system. */
+export function moduleVariantFor(file: string, esmSyntax: boolean, packageType: NodeApp['packageType']): ModuleVariant {
+  const ext = posix.extname(file);
+  if (ext === '.ts' || ext === '.tsx') return { ts: true, esm: true, ext: 'ts' };
+  if (ext === '.mts') return { ts: true, esm: true, ext: 'mts' };
+  if (ext === '.cts') return { ts: true, esm: false, ext: 'cts' };
+  if (ext === '.mjs') return { ts: false, esm: true, ext: 'mjs' };
+  if (ext === '.cjs') return { ts: false, esm: false, ext: 'cjs' };
+  const moduleType = packageType === 'module';
+  if (esmSyntax) return { ts: false, esm: true, ext: moduleType ? 'js' : 'mjs' };
+  return { ts: false, esm: false, ext: moduleType ? 'cjs' : 'js' };
+}
+
+/** The specifier a file next to the module uses: `.js` for `.ts` (bundlers and NodeNext both map it). */
+export function importSpecifier(variant: ModuleVariant): string {
+  const ext = variant.ext === 'ts' ? 'js' : variant.ext === 'mts' ? 'mjs' : variant.ext === 'cts' ? 'cjs' : variant.ext;
+  return `./${MODULE_STEM}.${ext}`;
+}
+
+function usesEsmSyntax(source: string): boolean {
+  return /^\s*(?:import\s|export\s)/m.test(source) || !/\bmodule\.exports\b|\brequire\s*\(/.test(source);
+}
+
+function moduleAction(dir: string, variant: ModuleVariant, ctx: GeneratorContext): PlanAction {
+  return {
+    type: 'plan-render',
+    path: posix.join(dir, `${MODULE_STEM}.${variant.ext}`),
+    template: TEMPLATE,
+    data: { ts: variant.ts, esm: variant.esm, timeoutMs: ctx.answers.timeoutMs },
+    reason: 'dev-server shutdown module',
+  };
+}
+
+function viteActions(app: NodeApp, dev: DevServerFacts, ctx: GeneratorContext): PlanAction[] {
+  const why =
+    'Vite already stops on SIGTERM as PID 1 (~0.1 s measured), but cuts HMR sockets (close code 1006) and exits 143; ' +
+    'the gracefulShutdown() plugin closes them with 1001, drains open requests, exits 0 and makes a second signal exit at once.';
+  if (dev.file === null) {
+    const variant = moduleVariantFor('vite.config.js', true, app.packageType);
+    const config = posix.join(app.dir, variant.esm && variant.ext === 'mjs' ? 'vite.config.mjs' : 'vite.config.js');
+    const content =
+      `import { defineConfig } from 'vite';\nimport { gracefulShutdown } from '${importSpecifier(variant)}';\n\n` +
+      `export default defineConfig({\n  plugins: [gracefulShutdown()],\n});\n`;
+    return [
+      moduleAction(app.dir, variant, ctx),
+      { type: 'plan-write', path: config, content, reason: 'add the graceful-shutdown Vite plugin' },
+      { type: 'plan-note', level: 'info', message: why, file: config },
+    ];
+  }
+  const source = ctx.current(dev.file) ?? '';
+  const variant = moduleVariantFor(dev.file, usesEsmSyntax(source), app.packageType);
+  const options = { file: dev.file, importPath: importSpecifier(variant), moduleSystem: variant.esm ? 'esm' : 'cjs' } as const;
+  const problem = viteConfigProblem(source, options);
+  const dir = posix.dirname(dev.file) === '.' ? '' : posix.dirname(dev.file);
+  if (problem !== null) {
+    return [
+      moduleAction(dir, variant, ctx),
+      { type: 'plan-note', level: 'warn', message: problem, file: dev.file },
+    ];
+  }
+  return [
+    moduleAction(dir, variant, ctx),
+    { type: 'plan-edit', path: dev.file, edit: addGracefulShutdownPlugin(options), reason: 'add the graceful-shutdown Vite plugin' },
+    { type: 'plan-note', level: 'info', message: why, file: dev.file },
+  ];
+}
+
+function webpackActions(dev: DevServerFacts, ctx: GeneratorContext): PlanAction[] {
+  const config = dev.file ? ctx.current(dev.file) ?? '' : '';
+  if (/setupExitSignals\s*:\s*false/.test(config)) {
+    return [
+      {
+        type: 'plan-note',
+        level: 'warn',
+        message:
+          'webpack-dev-server runs with `setupExitSignals: false`: as PID 1 without an init it then ignores SIGTERM until ' +
+          'docker kills it (10 s). Remove that option, or register the dev server with a shutdown module.',
+        ...(dev.file ? { file: dev.file } : {}),
+      },
+    ];
+  }
+  return [
+    {
+      type: 'plan-note',
+      level: 'info',
+      message:
+        'webpack-dev-server: nothing generated. It handles SIGTERM/SIGINT itself (setupExitSignals) and stopped in ~0.1 s ' +
+        'as PID 1 in our measurement; its HMR client reconnects whatever the close code.',
+      ...(dev.file ? { file: dev.file } : {}),
+    },
+  ];
+}
+
+function customActions(app: NodeApp, dev: DevServerFacts, ctx: GeneratorContext): PlanAction[] {
+  if (dev.file === null) return [];
+  const source = ctx.current(dev.file) ?? '';
+  const variant = moduleVariantFor(dev.file, usesEsmSyntax(source), app.packageType);
+  const dir = posix.dirname(dev.file) === '.' ? '' : posix.dirname(dev.file);
+  const load = variant.esm
+    ? `import { registerCleanup, registerHttpServer, registerWebSocketServer } from '${importSpecifier(variant)}'`
+    : `const { registerCleanup, registerHttpServer, registerWebSocketServer } = require('${importSpecifier(variant)}')`;
+  return [
+    moduleAction(dir, variant, ctx),
+    {
+      type: 'plan-note',
+      level: 'info',
+      message:
+        `${dev.file} embeds a dev server but handles no signal: as PID 1 without an init it ignored SIGTERM until killed ` +
+        `at 10 s in our measurement. Wire the module in: ${load}; then registerHttpServer(server), ` +
+        'registerWebSocketServer(vite.ws) and each ws server, registerCleanup(\'vite\', () => vite.close()).',
+      file: dev.file,
+    },
+  ];
+}
+
+export const devServerGenerator: ArtifactGenerator = {
+  name: 'devserver',
+  part: 'devserver',
+  description: 'Dev server: HMR clients closed with 1001, a dev server that stops at once in a container',
+  appliesTo: (ctx) => ctx.app.kind === 'node' && ctx.app.devServer !== null,
+  actions(ctx) {
+    const app = ctx.app;
+    if (app.kind !== 'node' || app.devServer === null) return [];
+    const dev = app.devServer;
+    if (dev.tool === 'vite') return viteActions(app, dev, ctx);
+    if (dev.tool === 'webpack-dev-server') return webpackActions(dev, ctx);
+    return customActions(app, dev, ctx);
+  },
+};

@@ -1,0 +1,110 @@
+/**
+ * The 'python-entrypoint' generator on detected fixture repos: detection -> actions -> the
+ * in-memory Plan. Proves the edit planned for each kind of app, the warning (with the exact lines)
+ * where it refuses or cannot apply, and that a second run plans no change.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Answers } from '../../src/answers.js';
+import { Plan } from '../../src/core/plan.js';
+import type { Facts, PythonApp } from '../../src/detect/facts.js';
+import { detectPythonApps } from '../../src/detect/python.js';
+import { pythonEntrypointGenerator } from '../../src/generators/python-entrypoint.js';
+import type { GeneratorContext, PlanAction } from '../../src/generators/types.js';
+import { listRepoFiles } from '../../src/detect/files.js';
+import { pythonSyntaxError } from './fixtures.js';
+
+const REPOS = join(import.meta.dirname, '../fixtures/python-detect');
+const ANSWERS: Answers = { apps: [], parts: ['entrypoint'], timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 };
+
+function setup(repo: string, override?: (path: string) => string | null) {
+  const files = listRepoFiles(join(REPOS, repo));
+  const app = detectPythonApps(files)[0]!;
+  const facts: Facts = {
+    root: files.root, isGitRepo: false, packageManager: null, workspaces: [], apps: [app],
+    container: { dockerfiles: [], composeFiles: [], k8sManifests: [] }, warnings: [],
+  };
+  const read = override ?? ((p: string) => files.read(p));
+  const plan = new Plan(read);
+  const ctx: GeneratorContext = { facts, answers: { ...ANSWERS, apps: [app.dir] }, app, current: (p) => plan.current(p) };
+  return { app, ctx, plan };
+}
+
+/** Run the actions the way the lead's plop actions do: edits and notes into the Plan. */
+function run(plan: Plan, actions: PlanAction[]): void {
+  for (const a of actions) {
+    if (a.type === 'plan-edit') plan.edit(a.path, a.edit, a.reason);
+    else if (a.type === 'plan-note') plan.note(a.level, a.message, a.file);
+    else throw new Error(`unexpected action ${a.type}`);
+  }
+}
+
+describe('python-entrypoint generator', () => {
+  it.each([
+    ['package-app-main', 'app/main.py', ['from .signal_handlers import wrap_lifespan', 'app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)']],
+    ['flask-gunicorn-procfile', 'app.py', ['from signal_handlers import setup_signal_handlers', 'setup_signal_handlers()']],
+    ['django-gunicorn', 'mysite/wsgi.py', ['from .signal_handlers import setup_signal_handlers', 'setup_signal_handlers()']],
+    ['project-scripts', 'src/mytool/cli.py', ['from .signal_handlers import setup_signal_handlers', '    setup_signal_handlers()']],
+    // Under gunicorn (uvicorn workers included) gunicorn.conf.py's hooks run the handlers.
+    ['gunicorn-uvicorn-worker-factory', 'web.py', ['from signal_handlers import setup_signal_handlers', 'setup_signal_handlers()']],
+    ['uvicorn-workers-makefile', 'server.py', ['api = Starlette(lifespan=lifespan)']],
+    ['asyncio-worker', 'worker.py', ['    setup_signal_handlers()']],
+  ] as const)('%s: one edit of %s', (repo, path, lines) => {
+    const { ctx, plan } = setup(repo);
+    expect(pythonEntrypointGenerator.appliesTo(ctx)).toBe(true);
+    const actions = pythonEntrypointGenerator.actions(ctx);
+    expect(actions.map((a) => [a.type, 'path' in a ? a.path : a.file])).toEqual([['plan-edit', path]]);
+    run(plan, actions);
+    const [change] = plan.changes();
+    expect(change?.path).toBe(path);
+    const after = change!.after.split('\n');
+    for (const line of lines) expect(after).toContain(line);
+    expect(pythonSyntaxError(change!.after)).toBeNull();
+
+    // A second run over the planned result plans nothing more.
+    const again = pythonEntrypointGenerator.actions(ctx);
+    run(plan, again);
+    expect(plan.changes()[0]!.after).toBe(change!.after);
+    expect(plan.notes).toEqual([]);
+  });
+
+  it('warns instead of editing when the server owns the signals and offers no hook (Django runserver)', () => {
+    const { ctx } = setup('django-manage');
+    expect(pythonEntrypointGenerator.actions(ctx)).toEqual([{
+      type: 'plan-note', level: 'warn', file: 'manage.py',
+      message: "manage.py: not wired: Django runs without gunicorn here (no gunicorn start command found); run it under gunicorn so the registered handlers run from gunicorn's hooks.",
+    }]);
+  });
+
+  it('warns instead of editing a Flask app on its development server', () => {
+    const { ctx } = setup('flask-dev-server');
+    const [note, ...rest] = pythonEntrypointGenerator.actions(ctx);
+    expect(rest).toEqual([]);
+    expect(note).toMatchObject({ type: 'plan-note', level: 'warn', file: 'app.py' });
+    expect(note && 'message' in note ? note.message : '').toMatch(/^app\.py: not wired: Flask runs without gunicorn here/);
+  });
+
+  it('turns a refusal into a warning with the exact lines and where', () => {
+    const refused = readFileSync(join(import.meta.dirname, '../fixtures/python-entrypoint/refuse-imported-factory/input.py'), 'utf8');
+    const { ctx, plan } = setup('monorepo-backend-frontend', (p) => (p === 'backend/app/main.py' ? refused : null));
+    const actions = pythonEntrypointGenerator.actions(ctx);
+    expect(actions).toEqual([{
+      type: 'plan-note', level: 'warn', file: 'backend/app/main.py',
+      message:
+        'backend/app/main.py:3: not wired automatically (`app` is not created by a FastAPI(...) or Starlette(...) call this tool can follow). ' +
+        'Add by hand after the line that creates `app`:\n' +
+        '    from .signal_handlers import wrap_lifespan\n' +
+        '    app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)',
+    }]);
+    run(plan, actions);
+    expect(plan.changes()).toEqual([]);
+  });
+
+  it('does not apply to a Python app without an entry module', () => {
+    const { ctx, app } = setup('asyncio-worker');
+    const noEntry: PythonApp = { ...app, entrypoint: null };
+    expect(pythonEntrypointGenerator.appliesTo({ ...ctx, app: noEntry })).toBe(false);
+    expect(pythonEntrypointGenerator.actions({ ...ctx, app: noEntry })).toEqual([]);
+  });
+});
