@@ -30,7 +30,7 @@ interface Case {
   title: string;
   scenario: string;
   /** What the test sends once the app is up (default: one SIGTERM). */
-  send?: 'sigterm' | 'burst' | 'second-signal' | 'nothing';
+  send?: 'sigterm' | 'burst' | 'second-signal' | 'signal-during' | 'nothing';
   env?: Record<string, string>;
   code: number | null;
   signal?: NodeJS.Signals;
@@ -66,6 +66,7 @@ const BEHAVIOUR: Case[] = [
   { title: 'a malformed GRACEFUL_SHUTDOWN_TIMEOUT_MS is a warning and the default, never a crash', scenario: 'order', env: { GRACEFUL_SHUTDOWN_TIMEOUT_MS: '30s' }, code: 0, marks: ALL, withinMs: 3000, stdout: [/deadline 8000 ms/], stderr: [/GRACEFUL_SHUTDOWN_TIMEOUT_MS="30s" is not a whole number/] },
   { title: "exitMode 'signal' re-raises the signal (status 128+15)", scenario: 'reraise', code: null, signal: 'SIGTERM', marks: ALL, withinMs: 3000 },
   { title: 'an uncaughtException starts a shutdown that exits 1', scenario: 'fatal', send: 'nothing', code: 1, marks: ALL, withinMs: 3000, stderr: [/fatal error, shutting down/] },
+  { title: 'a signal during a shutdown begun by an uncaughtException joins it instead of forcing the exit', scenario: 'slow', send: 'signal-during', env: { FATAL: '1', B_MS: '800' }, code: 1, marks: ALL, withinMs: 4000, stdout: [/^handler B done$/m] },
   { title: 'an unhandledRejection starts a shutdown that exits 1', scenario: 'rejection', send: 'nothing', code: 1, marks: ALL, withinMs: 3000, stderr: [/rejected/] },
 ];
 
@@ -87,6 +88,11 @@ async function run(c: Case, variant: BuiltVariant): Promise<{ exit: Exit; elapse
       await sleep(300);
       from = Date.now();
       app.kill('SIGINT');
+      break;
+    case 'signal-during':
+      await app.waitFor(/^handler B$/);
+      await sleep(300);
+      app.kill('SIGTERM');
       break;
     case 'nothing':
       break;

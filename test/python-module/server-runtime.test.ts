@@ -62,6 +62,16 @@ const fastapiExisting: ServerSpec = {
   command: (port) => [PYTHON, ['-m', 'uvicorn', 'main:app', '--host', '127.0.0.1', '--port', String(port)]],
 };
 
+const uvicornMain = (repo: string, framework: PythonApp['framework']): ServerSpec => ({
+  repo,
+  app: pythonApp({
+    framework,
+    server: 'uvicorn',
+    entrypoint: { path: 'main.py', module: 'main', appVariable: 'app', inPackage: false },
+  }),
+  command: (port) => [PYTHON, ['-m', 'uvicorn', 'main:app', '--host', '127.0.0.1', '--port', String(port)]],
+});
+
 const flaskPatchedConf: ServerSpec = {
   repo: 'python-flask-gunicorn',
   app: pythonApp({
@@ -120,6 +130,22 @@ describe('asgi: FastAPI on uvicorn', () => {
     expect(exit.code).toBe(0);
     expect(exit.ms).toBeLessThan(BUDGET_S * 1000);
     expect(seen).toEqual(['lifespan:startup', 'ready', 'request:start', 'request:done', 'lifespan:shutdown', 'handler:queue', 'handler:database']);
+  });
+
+  it('Starlette(lifespan=wrap_lifespan(existing)): the keyword form composes the same way', async () => {
+    const { reply, exit, seen } = await stopDuringRequest(uvicornMain('python-starlette-lifespan', 'starlette'));
+    expect(reply.status).toBe(200);
+    expect(exit.code).toBe(0);
+    expect(exit.ms).toBeLessThan(BUDGET_S * 1000);
+    expect(seen).toEqual(['lifespan:startup', 'request:start', 'request:done', 'lifespan:shutdown', 'handler:queue', 'handler:database']);
+  });
+
+  it('FastAPI(lifespan=lifespan) plus setup_signal_handlers(): handlers run once whether or not this FastAPI honours lifespan=', async () => {
+    const { reply, exit, seen } = await stopDuringRequest(uvicornMain('python-fastapi-lifespan-kwarg', 'fastapi'));
+    expect(reply.status).toBe(200);
+    expect(exit.code).toBe(0);
+    expect(exit.ms).toBeLessThan(BUDGET_S * 1000);
+    expect(seen).toEqual(['request:start', 'request:done', 'handler:queue', 'handler:database']);
   });
 
   it('the module installs no signal handler under uvicorn (uvicorn still stops on SIGTERM)', async () => {

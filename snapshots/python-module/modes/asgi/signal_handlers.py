@@ -24,6 +24,9 @@ Budget
 logged and 8 s is used. A handler registered with ``timeout=`` gets that long at
 most; one without gets a fair share (the time left divided by the handlers left). No handler
 runs past the budget.
+The budget counts from the lifespan shutdown, which uvicorn starts once requests have drained;
+bound the drain with uvicorn's ``--timeout-graceful-shutdown`` where your version has it, so
+the whole stop fits the platform's grace period.
 
 Exit codes
 ----------
@@ -222,7 +225,7 @@ def _call_in_thread(handler: _Handler, limit: float) -> None:
             if inspect.isawaitable(result):
                 # No loop of ours to await it on: give it a fresh one in this thread.
                 asyncio.run(_await_any(result))
-        except BaseException as error:  # noqa: B902 - sys.exit() in a handler must not stop the others
+        except BaseException as error:  # sys.exit() in a handler must not stop the others
             errors.append(error)
         finally:
             finished.set()
@@ -260,7 +263,7 @@ async def _guard(awaitable: Awaitable[object]) -> Optional[BaseException]:
         await awaitable
     except asyncio.CancelledError:
         raise
-    except BaseException as error:  # noqa: B902
+    except BaseException as error:
         return error
     return None
 
@@ -296,7 +299,7 @@ async def _call_async(handler: _Handler, limit: float) -> None:
     def target() -> None:
         try:
             result = handler.fn()
-        except BaseException as error:  # noqa: B902
+        except BaseException as error:
             loop.call_soon_threadsafe(settle, None, error)
         else:
             loop.call_soon_threadsafe(settle, result, None)

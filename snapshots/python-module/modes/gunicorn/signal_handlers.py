@@ -21,6 +21,8 @@ Budget
 logged and 8 s is used. A handler registered with ``timeout=`` gets that long at
 most; one without gets a fair share (the time left divided by the handlers left). No handler
 runs past the budget.
+The budget counts from the worker's exit; gunicorn's ``graceful_timeout`` (set to the same
+value in gunicorn.conf.py) bounds the whole stop from SIGTERM.
 
 Exit codes
 ----------
@@ -218,7 +220,7 @@ def _call_in_thread(handler: _Handler, limit: float) -> None:
             if inspect.isawaitable(result):
                 # No loop of ours to await it on: give it a fresh one in this thread.
                 asyncio.run(_await_any(result))
-        except BaseException as error:  # noqa: B902 - sys.exit() in a handler must not stop the others
+        except BaseException as error:  # sys.exit() in a handler must not stop the others
             errors.append(error)
         finally:
             finished.set()
@@ -256,7 +258,7 @@ async def _guard(awaitable: Awaitable[object]) -> Optional[BaseException]:
         await awaitable
     except asyncio.CancelledError:
         raise
-    except BaseException as error:  # noqa: B902
+    except BaseException as error:
         return error
     return None
 
@@ -292,7 +294,7 @@ async def _call_async(handler: _Handler, limit: float) -> None:
     def target() -> None:
         try:
             result = handler.fn()
-        except BaseException as error:  # noqa: B902
+        except BaseException as error:
             loop.call_soon_threadsafe(settle, None, error)
         else:
             loop.call_soon_threadsafe(settle, result, None)

@@ -227,7 +227,7 @@ def _call_in_thread(handler: _Handler, limit: float) -> None:
             if inspect.isawaitable(result):
                 # No loop of ours to await it on: give it a fresh one in this thread.
                 asyncio.run(_await_any(result))
-        except BaseException as error:  # noqa: B902 - sys.exit() in a handler must not stop the others
+        except BaseException as error:  # sys.exit() in a handler must not stop the others
             errors.append(error)
         finally:
             finished.set()
@@ -265,7 +265,7 @@ async def _guard(awaitable: Awaitable[object]) -> Optional[BaseException]:
         await awaitable
     except asyncio.CancelledError:
         raise
-    except BaseException as error:  # noqa: B902
+    except BaseException as error:
         return error
     return None
 
@@ -301,7 +301,7 @@ async def _call_async(handler: _Handler, limit: float) -> None:
     def target() -> None:
         try:
             result = handler.fn()
-        except BaseException as error:  # noqa: B902
+        except BaseException as error:
             loop.call_soon_threadsafe(settle, None, error)
         else:
             loop.call_soon_threadsafe(settle, result, None)
