@@ -142,8 +142,9 @@ export class App {
       }
     });
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
+    // 'close', not 'exit': only then has all of its output been read.
     this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
+      child.once('close', (code, signal) => resolve({ code, signal, at: Date.now() }));
     });
   }
 

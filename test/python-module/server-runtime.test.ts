@@ -116,7 +116,7 @@ const handlersIn = (seen: string[]) => seen.filter((e) => e.startsWith('handler:
 const count = (seen: string[], e: string) => seen.filter((x) => x === e).length;
 
 describe('asgi: FastAPI on uvicorn', () => {
-  it('lifespan=lifespan: the request gets 200, handlers run once on the server loop after the drain, exit 0 within the budget', async () => {
+  it('lifespan hooked up (app.router.lifespan_context = lifespan): the request gets 200, handlers run once on the server loop after the drain, exit 0 within the budget', async () => {
     const { reply, exit, seen } = await stopDuringRequest(fastapiLifespan);
     expect(reply.status).toBe(200);
     expect(exit.code).toBe(0);

@@ -20,8 +20,8 @@
  *   128+n  clean shutdown with exitMode 'signal': the signal is re-raised (SIGTERM 143, SIGINT 130)
  *   1      not clean: the deadline passed, connections had to be destroyed, a handler threw, timed out or
  *          called process.exit(non-zero), or an uncaughtException/unhandledRejection started the shutdown
- *   128+n  a signal more than 200 ms after the first: immediate exit, nothing more runs (repeats within
- *          200 ms are duplicates, such as Ctrl+C reaching both npm and node, and are ignored)
+ *   128+n  a second signal more than 200 ms after the first: immediate exit, nothing more runs (repeats
+ *          within 200 ms are duplicates, such as Ctrl+C reaching both npm and node, and are ignored)
  * process.exit() called during the shutdown does not cut it short: it ends its caller (a handler counts as
  * finished) and the process exits when the shutdown ends, with the codes above.
  */
@@ -90,7 +90,7 @@ const shutdownSignal = abortController.signal;
 let shuttingDown = false;
 /** Listeners are closing: requests from now on get `Connection: close`. */
 let closing = false;
-let startedAt = 0;
+let firstSignalAt = 0;
 let deadlineAt = 0;
 let failed = false;
 let shutdownPromise = null;
@@ -155,11 +155,13 @@ function listenForFatalErrors() {
 }
 
 function onSignal(signal) {
-  if (!shuttingDown) {
+  if (!firstSignalAt) {
+    // The first signal starts the shutdown, or joins one begun by shutdown() or a fatal error.
+    firstSignalAt = Date.now();
     void start(signal, signal);
     return;
   }
-  if (Date.now() - startedAt < REPEAT_SIGNAL_GRACE_MS) return;
+  if (Date.now() - firstSignalAt < REPEAT_SIGNAL_GRACE_MS) return;
   current().logger.error(`${signal} again: exiting now`);
   exitNow(statusFor(signal));
 }
@@ -288,9 +290,8 @@ function shutdown(reason = 'shutdown()') {
 function start(reason, signal) {
   if (shutdownPromise) return shutdownPromise;
   shuttingDown = true;
-  startedAt = Date.now();
   const { timeoutMs, logger } = current();
-  deadlineAt = startedAt + timeoutMs;
+  deadlineAt = Date.now() + timeoutMs;
   logger.info(`${reason}: shutting down (deadline ${timeoutMs} ms)`);
   listenForFatalErrors(); // also when shutdown() is called without setupSignalHandlers()
   process.exit = ((code) => {
