@@ -68,7 +68,8 @@ async function measure(tool, launcher, withModule) {
     return {
       ms: stop.ms,
       killed: stop.killed,
-      status: stop.exit.signal ? stop.exit.signal : `exit ${stop.exit.code}`,
+      // After the SIGKILL, unshare's own status says nothing about the dev server.
+      status: stop.killed ? 'SIGKILL' : stop.exit.signal ? stop.exit.signal : `exit ${stop.exit.code}`,
       hmr: hmr.record.code,
       app: app ? app.record.code : null,
       keepAlive: keepAlive.record.how,

@@ -1,15 +1,17 @@
 // The clients of the drain benchmark, in a process of their own so that the runner, which times the server's
 // exit, is not busy with 10,000 sockets. Driven over IPC by run.mjs:
 //   {type:'idle', port, n}          open n keep-alive connections, one GET /fast each, then leave them idle
-//   {type:'inflight', count, end}   send `count` GET /slow?end=<end>, each on a fresh connection
+//   {type:'inflight', count, end}   send `count` GET /slow?end=<end>, each on a fresh connection, which stays
+//                                   open after the response, as a keep-alive client (agent, proxy) keeps it
 //   {type:'report', aliveUntil}     once every in-flight request has settled: how many got 200 'done', and
-//                                   how many idle sockets were still open at `aliveUntil` (the last moment the
-//                                   server process was seen alive)
+//                                   how many connections (idle ones, and in-flight ones after their response)
+//                                   were still open at `aliveUntil` (the last moment the server was seen alive)
 import { connect } from 'node:net';
 
 const BATCH = 500;
 let idleClosedAt = new Float64Array(0); // 0 while open
 const inflight = [];
+const inflightClosedAt = [];
 
 /** Resolves with the first HTTP/1.1 response on the socket: status 0 if it closed first. */
 function readResponse(socket) {
@@ -64,15 +66,14 @@ async function openIdle(port, n) {
 
 function sendInflight(port, count, end) {
   for (let i = 0; i < count; i++) {
+    inflightClosedAt.push(0);
     inflight.push(
       openSocket(port).then(
         (socket) => {
+          socket.once('close', () => (inflightClosedAt[i] = Date.now()));
           const response = readResponse(socket);
           socket.write(`GET /slow?end=${end} HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n`);
-          return response.then((r) => {
-            socket.destroy();
-            return r;
-          });
+          return response;
         },
         () => ({ status: 0, body: '' }),
       ),
@@ -94,7 +95,9 @@ process.on('message', async (msg) => {
       const served = responses.filter((r) => r.status === 200 && r.body === 'done').length;
       let idleOpen = 0;
       for (const at of idleClosedAt) if (at === 0 || at > msg.aliveUntil) idleOpen++;
-      process.send({ type: 'report', served, lost: responses.length - served, idleOpen });
+      let inflightOpen = 0;
+      for (const at of inflightClosedAt) if (at === 0 || at > msg.aliveUntil) inflightOpen++;
+      process.send({ type: 'report', served, lost: responses.length - served, idleOpen, inflightOpen });
     }
   } catch (error) {
     process.send({ type: 'error', message: String(error?.stack ?? error) });

@@ -10,7 +10,7 @@
 //   npm run bench:drain [-- --runs 3 --n 1000,10000 --only stoppable,terminus --deadline 8000 --quick]
 //   --quick: N = 1,000 only and 1 run.   --seed <file>: the seed file (default /work/shared/seed/...).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -77,6 +77,7 @@ async function tools() {
   for (const peer of ['stoppable', '@godaddy/terminus', 'http-terminator', 'close-with-grace']) {
     list.push({ name: peer === 'close-with-grace' ? 'close-with-grace + server.close()' : peer, script: `${peer.replace('@godaddy/', '')}.mjs`, env: {} });
   }
+  list.push({ name: 'reference: exit at last response', script: 'reference.mjs', env: {} });
   return only ? list.filter((t) => only.some((o) => t.name.includes(o))) : list;
 }
 
@@ -93,7 +94,7 @@ function spawnNode(script, fds, options) {
   if (fds <= limits.soft) return spawn(process.execPath, [script], options);
   if (fds > limits.hard) throw new Error(`needs ${fds} open files; the hard limit is ${limits.hard}`);
   // exec keeps the pid, so /proc/<pid> is node's own.
-  return spawn('bash', ['-c', `ulimit -n ${fds} && exec "$0" "$@"`, process.execPath, script], options);
+  return spawn('bash', ['-c', `ulimit -Sn ${fds} && exec "$0" "$@"`, process.execPath, script], options);
 }
 
 function withTimeout(promise, ms, what) {
@@ -104,15 +105,45 @@ function withTimeout(promise, ms, what) {
   ]);
 }
 
-/** Reads /proc/<pid>/status: null once the process has exited (gone, or a zombie not yet reaped). */
-function procStatus(pid) {
+/**
+ * What /proc tells of a running process: its peak RSS (kept from `prev` once the exit has released its memory),
+ * its open files and, when they are few, how many are sockets. null once it has exited (gone, or a zombie).
+ */
+function procStatus(pid, prev) {
   try {
     const text = readFileSync(`/proc/${pid}/status`, 'utf8');
     if (/^State:\s+[ZX]/m.test(text)) return null;
-    return { hwmKiB: Number(/^VmHWM:\s+(\d+)/m.exec(text)?.[1] ?? 0) };
+    const hwmKiB = Number(/^VmHWM:\s+(\d+)/m.exec(text)?.[1] ?? 0) || prev?.hwmKiB || 0;
+    const fds = openFds(pid);
+    return { hwmKiB, fds, sockets: fds !== null && fds <= EXACT_COUNT_MAX ? countSockets(pid) : null };
   } catch {
     return null;
   }
+}
+
+/** Up to this many open files, sockets are counted one by one (readlink each); above, the files are counted. */
+const EXACT_COUNT_MAX = 1000;
+
+/** Open files of a process: Linux >= 6.2 gives the count as the size of /proc/<pid>/fd (cheap); null before. */
+function openFds(pid) {
+  try {
+    return statSync(`/proc/${pid}/fd`).size || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Sockets among a process's open files (its stdio pipes from spawn are socketpairs: counted too). */
+function countSockets(pid) {
+  let sockets = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:')) sockets++;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return sockets;
 }
 
 /** One server under load, one SIGTERM. */
@@ -162,7 +193,12 @@ async function runOnce(tool, n) {
     const p = await withTimeout(port, 30_000, `${tool.name} listening`);
     const idleReady = reply('idle-ready');
     load.send({ type: 'idle', port: p, n });
-    await withTimeout(idleReady, 180_000, `${n} idle connections`);
+    const { ms: idleMs } = await withTimeout(idleReady, 180_000, `${n} idle connections`);
+    // Open files and sockets that are not connections: now the server holds the listener and exactly the n idle
+    // connections. (Other files come and go as the process exits: the socket count is exact, the file count +-6.)
+    const fdsNow = openFds(server.pid);
+    const baseFds = fdsNow === null ? null : fdsNow - n - 1;
+    const baseSockets = baseFds === null ? null : countSockets(server.pid) - n - 1;
 
     const end = Date.now() + leadMs + workMs;
     const allReceived = new Promise((resolve) => {
@@ -173,7 +209,7 @@ async function runOnce(tool, n) {
     const wait = end - workMs - Date.now();
     if (wait > 0) await sleep(wait);
 
-    let last = procStatus(server.pid);
+    let last = procStatus(server.pid, null);
     if (!last) throw new Error(`server died before SIGTERM: ${stderr}`);
     let aliveUntil = Date.now();
     const workLeft = end - aliveUntil;
@@ -182,7 +218,7 @@ async function runOnce(tool, n) {
     // VmHWM is the peak so far: its last reading before the exit is the run's peak.
     const poll = setInterval(() => {
       const at = Date.now();
-      const status = procStatus(server.pid);
+      const status = procStatus(server.pid, last);
       if (!status) return clearInterval(poll);
       last = status;
       aliveUntil = at;
@@ -196,9 +232,18 @@ async function runOnce(tool, n) {
     const exitMs = Number(exit.at - sentAt) / 1e6;
     const report = reply('report');
     load.send({ type: 'report', aliveUntil });
-    const { lost, idleOpen } = await withTimeout(report, 30_000, 'load report');
+    const { lost, idleOpen, inflightOpen } = await withTimeout(report, 30_000, 'load report');
     const code = exit.code ?? 128 + (exit.signal === 'SIGTERM' ? 15 : exit.signal === 'SIGKILL' ? 9 : 0);
-    return { exitMs, workLeft, overhead: exitMs - workLeft, lost, code, rssMiB: last.hwmKiB / 1024, idleOpen };
+    // Server-side count when the kernel gives it; else what the clients saw (late on a busy machine: a client
+    // stamps a close when it gets to process it).
+    // Both counts can only be too high: the server's is up to one poll old (sockets closed in the last ms are
+    // still counted), the clients' stamps lag when they are busy. A connection the server has ended but whose
+    // client has not yet answered with its FIN counts for the server only. So: the lower of the two.
+    const clientCount = idleOpen + inflightOpen;
+    let openAtExit = clientCount;
+    if (last.sockets !== null && baseSockets !== null) openAtExit = Math.min(clientCount, last.sockets - baseSockets);
+    else if (last.fds !== null && baseFds !== null) openAtExit = Math.min(clientCount, Math.max(0, last.fds - baseFds));
+    return { exitMs, workLeft, overhead: exitMs - workLeft, lost, code, rssMiB: last.hwmKiB / 1024, openAtExit, idleOpen, inflightOpen, idleMs };
   } finally {
     server.kill('SIGKILL');
     load.kill('SIGKILL');
@@ -217,7 +262,9 @@ const loadAtStart = loadavg();
 let rows;
 try {
   process.stderr.write('building the generated module variants...\n');
+  const t0 = Date.now();
   const list = await tools();
+  process.stderr.write(`built in ${Date.now() - t0} ms\n`);
   const results = new Map(); // `${n}\0${name}` -> results[]
   const errors = new Map();
   for (let r = 1; r <= runs; r++) {
@@ -229,7 +276,7 @@ try {
           results.set(key, [...(results.get(key) ?? []), res]);
           process.stderr.write(
             `[${r}/${runs}] N=${n} ${tool.name}: exit ${res.exitMs.toFixed(0)} ms (work left ${res.workLeft}), ` +
-              `lost ${res.lost}, code ${res.code}, peak RSS ${res.rssMiB.toFixed(0)} MiB, idle open ${res.idleOpen}\n`,
+              `lost ${res.lost}, code ${res.code}, peak RSS ${res.rssMiB.toFixed(0)} MiB, open at exit ${res.openAtExit} (clients saw ${res.idleOpen} idle + ${res.inflightOpen} in-flight); ${n} idle opened in ${res.idleMs} ms\n`,
           );
         } catch (error) {
           errors.set(key, String(error.message ?? error).split('\n')[0]);
@@ -249,7 +296,7 @@ try {
       const codes = [...new Set(res.map((x) => x.code))].join(' / ');
       rows.push(
         `| ${tool.name} | ${n.toLocaleString('en')} | ${med((x) => x.overhead).toFixed(0)} | ${med((x) => x.exitMs).toFixed(0)} | ` +
-          `${med((x) => x.workLeft).toFixed(0)} | ${med((x) => x.lost)} | ${codes} | ${med((x) => x.rssMiB).toFixed(0)} | ${med((x) => x.idleOpen)} |`,
+          `${med((x) => x.workLeft).toFixed(0)} | ${med((x) => x.lost)} | ${codes} | ${med((x) => x.rssMiB).toFixed(0)} | ${med((x) => x.openAtExit)} |`,
       );
     }
   }
@@ -264,9 +311,12 @@ console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, N
 console.log(`Command: \`npm run bench:drain${args ? ` -- ${args}` : ''}\` (\`node ${relative(process.cwd(), join(HERE, 'run.mjs')) || 'run.mjs'}${args ? ` ${args}` : ''}\`)`);
 console.log(`Each row: median of ${runs} run(s); a fresh server per run with N idle keep-alive connections (keepAliveTimeout 65 s) ` +
   `and ${inflightCount} in-flight requests ending ${workMs} ms after SIGTERM; deadline ${deadlineMs} ms for every tool.\n`);
-console.log('| tool | idle conns | overhead ms (exit − work left) | SIGTERM → exit ms | work left ms | lost | exit code | peak RSS MiB | idle open at exit |');
+console.log('| tool | idle conns | overhead ms (exit − work left) | SIGTERM → exit ms | work left ms | lost | exit code | peak RSS MiB | conns open at exit |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) console.log(row);
-console.log('\nlost: in-flight requests without a 200 response. idle open at exit: idle connections the server had not closed ' +
-  'when last seen alive (polled every 5 ms); the exit closed them. Peak RSS: VmHWM of the server process.');
+console.log('\nlost: in-flight requests without a 200 response. conns open at exit: connections the server had not closed ' +
+  'when last seen alive (polled every 5 ms), which the exit then closed: the lower of its own count (its sockets, from /proc) ' +
+  'and its clients\' count. The in-flight clients keep their connection open after the response, as keep-alive agents and ' +
+  'proxies do. peak RSS: VmHWM of the server process. The reference row is no tool: it closes the idle connections at SIGTERM ' +
+  'and exits at its last response write, waiting for nothing else; its overhead is the cost of the measurement on this machine.');
 for (const note of notes) console.log(`\nNote: ${note}`);

@@ -6,7 +6,7 @@ import { isRecord, parseJson, stringRecord } from './json.js';
 import { detectTsconfig } from './tsconfig.js';
 import { findEntrypoint } from './node-entrypoint.js';
 import { resolveStartScript } from './start-script.js';
-// INTEGRATE: import { detectDevServer } from './devserver.js';
+import { detectDevServer } from './devserver.js';
 
 const FRAMEWORKS: Record<string, NodeFramework> = {
   express: 'express',
@@ -48,7 +48,7 @@ function readApp(files: RepoFiles, manifest: string): NodeApp | null {
   const start = starts[0] ?? null;
   const main = typeof pkg['main'] === 'string' ? pkg['main'] : null;
   const bin = typeof pkg['bin'] === 'string' ? [pkg['bin']] : Object.values(stringRecord(pkg['bin']));
-  const entrypoint = findEntrypoint({ files, dir, packageType, main, bin, starts, tsconfig, serverDeps: frameworks.length > 0 });
+  const entrypoint = findEntrypoint({ files, dir, packageType, main, bin, starts, tsconfig });
   const entrySource = entrypoint ? files.read(entrypoint.path) ?? '' : '';
   const serverCode = /\b(createServer|listen)\s*\(/.test(entrySource);
   const processManagers = (['pm2', 'nodemon', 'forever'] as const).filter((m) => new RegExp(`(^|[\\s;&|])${m}\\b`).test([start?.raw ?? '', scripts['dev'] ?? ''].join(' ')));
@@ -63,7 +63,7 @@ function readApp(files: RepoFiles, manifest: string): NodeApp | null {
     tsconfig,
     entrypoint,
     start,
-    devServer: null, // INTEGRATE: detectDevServer(files, dir, scripts),
+    devServer: detectDevServer(files, dir, scripts),
     processManagers,
     servesTraffic: frameworks.length > 0 || serverCode,
   };

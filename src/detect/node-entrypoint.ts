@@ -20,11 +20,9 @@ export interface EntrypointInput {
   /** Start scripts, most telling first; the first one whose target file exists wins. */
   starts: StartCommand[];
   tsconfig: TsconfigFacts | null;
-  /** The package depends on a server framework: conventional file names are then trusted. */
-  serverDeps: boolean;
 }
 
-/** Conventional files are only taken for code that starts a server, not a browser bundle's main.js. */
+/** Conventional files are only taken for code that starts a server, not a browser bundle's main.js (even in a package that depends on express for its dev server). */
 const SERVER_CODE = /\b(createServer|listen|NestFactory)\s*[(.]/;
 
 export function findEntrypoint(input: EntrypointInput): NodeEntrypoint | null {
@@ -44,7 +42,7 @@ export function findEntrypoint(input: EntrypointInput): NodeEntrypoint | null {
   for (const base of CONVENTIONAL) {
     for (const ext of SOURCE_EXTS) {
       const p = at(base + ext);
-      if (files.has(p) && (input.serverDeps || SERVER_CODE.test(files.read(p) ?? ''))) return describe(p, 'convention', null, input.packageType);
+      if (files.has(p) && SERVER_CODE.test(files.read(p) ?? '')) return describe(p, 'convention', null, input.packageType);
     }
   }
   return null;

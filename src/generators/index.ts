@@ -2,6 +2,7 @@
 import type { ArtifactGenerator } from './types.js';
 import { nodeModuleGenerator } from './node-module.js';
 import { nodeEntrypointGenerator } from './node-entrypoint.js';
+import { devServerGenerator } from './devserver.js';
 import { pythonModuleGenerator } from './python-module.js';
 import { pythonEntrypointGenerator } from './python-entrypoint.js';
 import { dockerGenerator } from './docker.js';
@@ -10,6 +11,7 @@ import { k8sGenerator } from './k8s.js';
 
 export const GENERATORS: readonly ArtifactGenerator[] = [
   nodeModuleGenerator,
+  devServerGenerator,
   pythonModuleGenerator,
   nodeEntrypointGenerator,
   pythonEntrypointGenerator,

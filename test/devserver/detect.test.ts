@@ -22,6 +22,18 @@ const CASES: [name: string, pkgDir: string, expected: DevServerFacts | null][] =
 ];
 
 describe('detectDevServer', () => {
+  it('finds the custom dev server of the shared fixture repo devserver-express-vite-ws', () => {
+    const root = join(REPO, 'test/fixtures/repos/devserver-express-vite-ws');
+    const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(detectDevServer(listRepoFiles(root), '', scripts)).toEqual({ tool: 'custom', file: 'server.dev.js', script: 'dev', command: 'node server.dev.js' });
+  });
+
+  it('finds Vite in the shared fixture repo devserver-vite', () => {
+    const root = join(REPO, 'test/fixtures/repos/devserver-vite');
+    const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(detectDevServer(listRepoFiles(root), '', scripts)).toEqual({ tool: 'vite', file: 'vite.config.ts', script: 'dev', command: 'vite' });
+  });
+
   it.each(CASES)('%s', (name, pkgDir, expected) => {
     const files = listRepoFiles(join(ROOT, name));
     const manifest = pkgDir === '' ? 'package.json' : `${pkgDir}/package.json`;

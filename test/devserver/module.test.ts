@@ -107,6 +107,18 @@ describe('dev-server module', () => {
 });
 
 describe('module variants', () => {
+  it.each([
+    ['devserver-shutdown.ts', { ts: true, esm: true }],
+    ['devserver-shutdown.cts', { ts: true, esm: false }],
+    ['devserver-shutdown.mjs', { ts: false, esm: true }],
+    ['devserver-shutdown.cjs', { ts: false, esm: false }],
+  ])('renders %s (snapshot)', async (file, flags) => {
+    const source = renderTemplate('devserver/devserver-shutdown.hbs', { ...flags, timeoutMs: 8000 });
+    expect(source).not.toMatch(/\{\{|\}\}/);
+    expect(source).not.toMatch(/\brequire\(['"]ws['"]\)|from ['"]ws['"]/);
+    await expect(source).toMatchFileSnapshot(`../../snapshots/devserver/module/${file}`);
+  });
+
   it('CommonJS variant exports the API and shuts down on SIGTERM', async () => {
     const dir = tempDir('cjs');
     writeFileSync(join(dir, 'devserver-shutdown.cjs'), renderTemplate('devserver/devserver-shutdown.hbs', { ts: false, esm: false, timeoutMs: 8000 }));

@@ -2,8 +2,11 @@
  * The generated module drains real servers: express, fastify, koa, node:http and node:http + ws, each
  * under 1,000 idle keep-alive connections (keepAliveTimeout 65 s) and 50 in-flight 1 s requests.
  */
+import { execFile } from 'node:child_process';
 import { connect as connectHttp2 } from 'node:http2';
 import { connect } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
@@ -17,6 +20,7 @@ import {
   request,
   sleep,
   startServer,
+  tempDir,
   type BuiltVariant,
   type IdleConnection,
   type VariantName,
@@ -113,7 +117,34 @@ describe('SIGTERM under load', () => {
   });
 });
 
-describe.concurrent('WebSockets, HTTP/2 and readiness', () => {
+describe.concurrent('WebSockets, HTTPS, HTTP/2 and readiness', () => {
+  it('node:https (js-cjs): idle TLS keep-alive sockets close at once, in-flight requests get 200, exit 0', async () => {
+    const dir = tempDir('gs-node-tls-');
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    await promisify(execFile)('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+      '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost',
+    ]);
+    const { app, port } = await startServer('apps/https.mjs', built['js-cjs'], { TLS_KEY: key, TLS_CERT: cert });
+    const idle = await openIdle(port, 100, '/fast', true);
+    opened.push(idle);
+    const flights = Array.from({ length: 10 }, () => request(port, '/slow', true));
+    await app.waitForCount(/^slow$/, 10);
+
+    const sentAt = Date.now();
+    app.kill('SIGTERM');
+    const responses = await Promise.all(flights);
+    const exit = await app.exited;
+
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(responses.every((r) => /\r\nconnection: close/i.test(r.headers))).toBe(true);
+    const firstResponse = Math.min(...responses.map((r) => r.at));
+    expect(idle.filter((c) => c.closedAt === null || c.closedAt > firstResponse)).toHaveLength(0);
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.at - sentAt).toBeLessThan(EXIT_BOUND_MS);
+  });
+
   it('node:http2 (ts-esm): idle sessions close at once, streams in flight finish with 200, exit 0', async () => {
     const { app, port } = await startServer('apps/http2.mjs', built['ts-esm']);
     const get = (session: ReturnType<typeof connectHttp2>, path: string) =>

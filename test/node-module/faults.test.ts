@@ -70,8 +70,8 @@ const BEHAVIOUR: Case[] = [
   { title: 'an unhandledRejection starts a shutdown that exits 1', scenario: 'rejection', send: 'nothing', code: 1, marks: ALL, withinMs: 3000, stderr: [/rejected/] },
 ];
 
-async function run(c: Case, variant: BuiltVariant): Promise<{ exit: Exit; elapsed: number; marks: string[]; stdout: string; stderr: string }> {
-  const app = startApp('apps/scenario.mjs', variant, { SCENARIO: c.scenario, ...c.env });
+async function run(c: Case, variant: BuiltVariant, asPid1 = false): Promise<{ exit: Exit; elapsed: number; marks: string[]; stdout: string; stderr: string }> {
+  const app = startApp('apps/scenario.mjs', variant, { SCENARIO: c.scenario, ...c.env }, asPid1);
   await app.waitFor(c.scenario === 'before-listen' ? /^starting$/ : /^listening \d+$/);
   const sentAt = Date.now();
   let from = sentAt;
@@ -122,4 +122,14 @@ describe.concurrent('handlers, signals and exit codes, every variant', () => {
   for (const name of VARIANT_NAMES) {
     for (const c of BEHAVIOUR) it(`${name}: ${c.title}`, async () => check(c, await run(c, built[name])));
   }
+});
+
+// PID 1 gets no default action for signals it does not handle: the module's listeners make SIGTERM work, and
+// a re-raised signal, which PID 1 ignores, still ends in status 143 (the module's fallback exit).
+describe.concurrent('as PID 1 (a container without an init)', () => {
+  const asPid1: Case[] = [
+    { title: 'SIGTERM runs the shutdown and exits 0', scenario: 'order', code: 0, marks: ALL, withinMs: 3000 },
+    { title: "exitMode 'signal' ends with status 143", scenario: 'reraise', code: 143, marks: ALL, withinMs: 3000 },
+  ];
+  for (const c of asPid1) it(`js-esm: ${c.title}`, async () => check(c, await run(c, built['js-esm'], true)));
 });

@@ -3,9 +3,10 @@
  * fixture apps as real child processes, and talk to them over raw sockets.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
+import { connect as tlsConnect } from 'node:tls';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -192,21 +193,33 @@ export class App {
     return this.lines.flatMap((l) => /^handler (\w+)$/.exec(l)?.slice(1) ?? []);
   }
 
+  /** Set for an app run as PID 1 of its own PID namespace: signals go to node, not to `unshare`. */
+  asPid1 = false;
+
   kill(signal: NodeJS.Signals): void {
-    this.child.kill(signal);
+    if (!this.asPid1) {
+      this.child.kill(signal);
+      return;
+    }
+    const outer = this.child.pid!;
+    const node = Number(readFileSync(`/proc/${outer}/task/${outer}/children`, 'utf8').trim().split(' ')[0]);
+    process.kill(node, signal);
   }
 }
 
 const running = new Set<App>();
 
 /** Starts a fixture app (path under test/fixtures/node-module/) using the built variant. */
-export function startApp(script: string, built: BuiltVariant, env: Record<string, string> = {}): App {
-  const child = spawn(process.execPath, [join(FIXTURES, script)], {
+export function startApp(script: string, built: BuiltVariant, env: Record<string, string> = {}, asPid1 = false): App {
+  // As PID 1, the way a container without an init runs node (needs root: `unshare` makes a PID namespace).
+  const command = asPid1 ? ['unshare', '--pid', '--fork', '--kill-child', process.execPath] : [process.execPath];
+  const child = spawn(command[0]!, [...command.slice(1), join(FIXTURES, script)], {
     cwd: FIXTURES,
     env: { ...process.env, SHUTDOWN_MODULE: built.file, SHUTDOWN_LOADER: built.loader, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const app = new App(child);
+  app.asPid1 = asPid1;
   running.add(app);
   void app.exited.then(() => running.delete(app));
   return app;
@@ -258,11 +271,12 @@ function readResponse(socket: Socket): Promise<Response> {
   });
 }
 
-function openSocket(port: number): Promise<Socket> {
+/** A connection to the app; `secure`: over TLS, accepting its self-signed certificate. */
+function openSocket(port: number, secure: boolean): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1' });
+    const socket = secure ? tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false }) : connect({ port, host: '127.0.0.1' });
     socket.setEncoding('utf8');
-    socket.once('connect', () => {
+    socket.once(secure ? 'secureConnect' : 'connect', () => {
       socket.off('error', reject);
       socket.on('error', () => undefined); // resets at shutdown are expected
       resolve(socket);
@@ -278,12 +292,12 @@ export interface IdleConnection {
 }
 
 /** Opens `n` keep-alive connections, each completing one GET, then left idle. */
-export async function openIdle(port: number, n: number, path = '/fast'): Promise<IdleConnection[]> {
+export async function openIdle(port: number, n: number, path = '/fast', secure = false): Promise<IdleConnection[]> {
   const out: IdleConnection[] = [];
   for (let i = 0; i < n; i += 100) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(100, n - i) }, async () => {
-        const socket = await openSocket(port);
+        const socket = await openSocket(port, secure);
         const response = readResponse(socket);
         socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n`);
         const r = await response;
@@ -299,8 +313,8 @@ export async function openIdle(port: number, n: number, path = '/fast'): Promise
 }
 
 /** Sends one GET on a fresh keep-alive connection; resolves with the response. */
-export async function request(port: number, path: string): Promise<Response> {
-  const socket = await openSocket(port);
+export async function request(port: number, path: string, secure = false): Promise<Response> {
+  const socket = await openSocket(port, secure);
   const response = readResponse(socket);
   socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n`);
   const r = await response;

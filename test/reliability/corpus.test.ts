@@ -6,11 +6,11 @@
  *
  * UPDATE_RELIABILITY_DOC=1 rewrites docs/reliability.md from the outcomes of this run.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect as globalExpect, it, type ExpectStatic } from 'vitest';
 import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CASES, giveTo, outsideDir, type Case } from './cases.js';
-import { changedPaths, cleanupTemps, fingerprint, fixtureCopy, ROOT, runCli, STACK_LINE, type CliResult } from './harness.js';
+import { changedPaths, cleanupTemps, fingerprint, fixtureCopy, ROOT, runCli, runCliAsync, STACK_LINE, type CliResult } from './harness.js';
 import { outputProblem } from './validate.js';
 
 interface Row {
@@ -47,7 +47,7 @@ function stderrLines(r: CliResult): string[] {
 }
 
 /** The single stderr line of a failing run, checked for shape. */
-function expectOneCleanLine(r: CliResult): string {
+function expectOneCleanLine(expect: ExpectStatic, r: CliResult): string {
   const lines = stderrLines(r);
   expect(lines, r.stderr).toHaveLength(1);
   const line = lines[0] as string;
@@ -59,14 +59,14 @@ function expectOneCleanLine(r: CliResult): string {
   return line;
 }
 
-function expectNoCrash(r: CliResult): void {
+function expectNoCrash(expect: ExpectStatic, r: CliResult): void {
   expect(r.signal, 'the CLI was killed by the test timeout').toBeNull();
   expect(r.stdout + r.stderr, r.stderr).not.toMatch(/internal error/);
   expect(r.stdout + r.stderr, r.stderr).not.toMatch(STACK_LINE);
 }
 
 /** A successful run: every file written parses, line endings and BOMs are kept, no temp files remain. */
-function expectGoodWrites(dir: string, changed: string[], before: Map<string, string | null>, untouched: string[]): void {
+function expectGoodWrites(expect: ExpectStatic, dir: string, changed: string[], before: Map<string, string | null>, untouched: string[]): void {
   for (const p of untouched) expect(changed, `${p} must not change`).not.toContain(p);
   for (const p of changed) {
     expect(p, 'a staging temp file was left behind').not.toMatch(/\.cgs-[\w-]+\.tmp$/);
@@ -83,7 +83,7 @@ function expectGoodWrites(dir: string, changed: string[], before: Map<string, st
 
 const redact = (s: string, dir: string): string => s.split(dir).join('<repo>');
 
-function runCase(c: Case): void {
+async function runCase(expect: ExpectStatic, c: Case): Promise<void> {
   const dir = fixtureCopy(c.fixture, c.name);
   const outside = outsideDir(c.name);
   c.recipe?.(dir, { outside });
@@ -97,13 +97,13 @@ function runCase(c: Case): void {
   const e = c.expect;
   if (e.kind !== 'fail') {
     // A dry run computes the whole plan and must not write a byte.
-    const dry = runCli([...args, '--dry-run'], opts);
-    expectNoCrash(dry);
+    const dry = await runCliAsync([...args, '--dry-run'], opts);
+    expectNoCrash(expect, dry);
     expect(changedPaths(before, fingerprint(dir)), 'the dry run wrote').toEqual([]);
   }
 
-  const r = runCli(args, opts);
-  expectNoCrash(r);
+  const r = await runCliAsync(args, opts);
+  expectNoCrash(expect, r);
   const changed = changedPaths(before, fingerprint(dir));
   expect(changedPaths(outsideBefore, fingerprint(outside)), 'something outside the repo changed').toEqual([]);
   const output = `${r.stdout}\n${r.stderr}`;
@@ -112,7 +112,7 @@ function runCase(c: Case): void {
   if (e.kind === 'fail' || (e.kind === 'refuseOrSkip' && r.code !== 0)) {
     if (e.kind === 'fail') expect(r.code, output).toBe(e.code);
     else expect(r.code, output).not.toBe(0);
-    const line = expectOneCleanLine(r);
+    const line = expectOneCleanLine(expect, r);
     if (e.kind === 'fail') expect(line).toMatch(e.line);
     else expect(line).toContain(e.file);
     expect(changed, 'a failing run must write nothing').toEqual([]);
@@ -121,7 +121,7 @@ function runCase(c: Case): void {
     expect(r.code, output).toBe(0);
     expect(stderrLines(r).filter((l) => !/^warning: /.test(l)), r.stderr).toEqual([]);
     const untouched = e.kind === 'refuseOrSkip' ? [e.file] : e.untouched ?? [];
-    expectGoodWrites(dir, changed, beforeTexts, untouched);
+    expectGoodWrites(expect, dir, changed, beforeTexts, untouched);
     const warning = e.kind === 'refuseOrSkip' ? output.split('\n').find((l) => /warning/i.test(l) && l.includes(e.file)) : e.warn ? output.split('\n').find((l) => e.warn?.test(l)) : undefined;
     if (e.kind === 'refuseOrSkip') expect(warning, `a warning naming ${e.file}`).toBeDefined();
     if (e.kind === 'ok' && e.warn) expect(output).toMatch(e.warn);
@@ -139,13 +139,16 @@ function untouchedNote(c: Case): string {
 
 describe('bad-input corpus through the CLI', () => {
   it('has at least 30 cases with unique names', () => {
+    const expect = globalExpect;
     expect(CASES.length).toBeGreaterThanOrEqual(30);
     expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
   });
 
-  it.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => runCase(c));
+  // Cases are independent temp repos: run them side by side (vitest's maxConcurrency, 5 by default).
+  it.concurrent.for(CASES.map((c) => [c.name, c] as const))('%s', async ([, c], { expect }) => runCase(expect, c));
 
   it('--debug adds the stack trace; without it there is none', () => {
+    const expect = globalExpect;
     const dir = fixtureCopy('malformed-package-json', 'debug');
     const plain = runCli([dir, '--yes']);
     const debug = runCli([dir, '--yes', '--debug']);
@@ -159,7 +162,9 @@ describe('bad-input corpus through the CLI', () => {
 
 function writeDoc(all: Row[]): void {
   const esc = (s: string): string => s.replace(/\|/g, '\\|');
-  const table = all.map((r) => `| ${r.name} | ${esc(r.what)} | ${esc(r.outcome)} | ${r.changed} |`).join('\n');
+  const order = new Map(CASES.map((c, i) => [c.name, i]));
+  const sorted = [...all].sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
+  const table = sorted.map((r) => `| ${r.name} | ${esc(r.what)} | ${esc(r.outcome)} | ${r.changed} |`).join('\n');
   const doc = readFileSync(join(ROOT, 'docs', 'reliability.md'), 'utf8');
   const start = '<!-- corpus:start -->';
   const end = '<!-- corpus:end -->';

@@ -3,7 +3,7 @@
  * entry (files, dirs, symlinks, FIFOs, modes), and the built CLI run as a subprocess or in-process.
  */
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,12 +88,45 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
 }
 
-/** The built CLI as a real subprocess: stdin not a TTY, CI unset. `asUser` runs it under another uid. */
-export function runCli(args: readonly string[], opts: { asUser?: number; timeoutMs?: number; cwd?: string } = {}): CliResult {
+export interface RunOptions {
+  /** Run under this uid and gid (setpriv), for permission cases: root ignores mode bits. */
+  asUser?: number;
+  timeoutMs?: number;
+  cwd?: string;
+}
+
+function commandLine(args: readonly string[], opts: RunOptions): { argv: string[]; env: NodeJS.ProcessEnv } {
   const env = { ...process.env };
   delete env['CI'];
   const node = [process.execPath, BIN, ...args];
   const argv = opts.asUser === undefined ? node : ['setpriv', `--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, '--clear-groups', ...node];
+  return { argv, env };
+}
+
+/** The built CLI as a real subprocess, awaited: lets independent cases run side by side. */
+export function runCliAsync(args: readonly string[], opts: RunOptions = {}): Promise<CliResult> {
+  const { argv, env } = commandLine(args, opts);
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0] as string, argv.slice(1), { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, signal });
+    });
+  });
+}
+
+/** The built CLI as a real subprocess: stdin not a TTY, CI unset. `asUser` runs it under another uid. */
+export function runCli(args: readonly string[], opts: RunOptions = {}): CliResult {
+  const { argv, env } = commandLine(args, opts);
   const r = spawnSync(argv[0] as string, argv.slice(1), {
     cwd: opts.cwd ?? ROOT,
     env,

@@ -40,6 +40,9 @@ describe('idempotence', { timeout: 300_000 }, () => {
     const upgrade = cgs(dir);
     expect(upgrade.code, upgrade.stderr).toBe(0);
     expect(read(dir, file)).toBe(insertAfter(read(fresh, file), anchor, USER_BLOCK));
+    // The entrypoint edit ran again over an already wired file: wired once, exactly as on a first run.
+    expect(read(dir, 'src/server.ts')).toBe(read(fresh, 'src/server.ts'));
+    expect(read(dir, 'src/server.ts')).not.toBe(read(copyRepo('express-ts-esm'), 'src/server.ts'));
     fourMoreRuns(dir, hashTree(dir));
   });
 });

@@ -1,0 +1,31 @@
+"""Backend of the monorepo: a FastAPI app started as `uvicorn main:app` (see Dockerfile)."""
+import asyncio
+import os
+from typing import Dict
+
+from fastapi import FastAPI
+from signal_handlers import wrap_lifespan
+
+app = FastAPI(title="backend")
+app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)
+
+
+def trace(text: str) -> None:
+    # Lets a test see when a request is in flight; a no-op unless EVENTS_FILE is set.
+    path = os.environ.get("EVENTS_FILE")
+    if path:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(text + "\n")
+
+
+@app.get("/health")
+async def health() -> Dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.get("/slow")
+async def slow() -> Dict[str, str]:
+    trace("request:start")
+    await asyncio.sleep(1)
+    trace("request:done")
+    return {"status": "done"}
