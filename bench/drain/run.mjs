@@ -106,14 +106,17 @@ function withTimeout(promise, ms, what) {
 }
 
 /**
- * What /proc tells of a running process: its peak RSS (kept from `prev` once the exit has released its memory),
- * its open files and, when they are few, how many are sockets. null once it has exited (gone, or a zombie).
+ * What /proc tells of a running process: its peak RSS, its open files and, when they are few, how many are
+ * sockets. null once it has exited (gone, a zombie, or on its way).
  */
-function procStatus(pid, prev) {
+function procStatus(pid) {
   try {
     const text = readFileSync(`/proc/${pid}/status`, 'utf8');
     if (/^State:\s+[ZX]/m.test(text)) return null;
-    const hwmKiB = Number(/^VmHWM:\s+(\d+)/m.exec(text)?.[1] ?? 0) || prev?.hwmKiB || 0;
+    // No memory left: the kernel is tearing the process down (and closing its files): it has exited.
+    const hwm = /^VmHWM:\s+(\d+)/m.exec(text);
+    if (!hwm) return null;
+    const hwmKiB = Number(hwm[1]);
     const fds = openFds(pid);
     return { hwmKiB, fds, sockets: fds !== null && fds <= EXACT_COUNT_MAX ? countSockets(pid) : null };
   } catch {
@@ -158,6 +161,7 @@ async function runOnce(tool, n) {
   server.stderr.setEncoding('utf8').on('data', (c) => (stderr = (stderr + c).slice(-4000)));
   let received = 0;
   let onReceived = () => undefined;
+  let openAtExitLine = null;
   const port = new Promise((resolve, reject) => {
     let buffer = '';
     server.stdout.setEncoding('utf8').on('data', (chunk) => {
@@ -170,6 +174,7 @@ async function runOnce(tool, n) {
           received++;
           onReceived();
         } else if (line.startsWith('listening ')) resolve(Number(line.slice(10)));
+        else if (line.startsWith('open-at-exit ')) openAtExitLine = Number(line.slice(13));
       }
     });
     void exited.then(() => reject(new Error(`server exited before listening: ${stderr}`)));
@@ -209,7 +214,7 @@ async function runOnce(tool, n) {
     const wait = end - workMs - Date.now();
     if (wait > 0) await sleep(wait);
 
-    let last = procStatus(server.pid, null);
+    let last = procStatus(server.pid);
     if (!last) throw new Error(`server died before SIGTERM: ${stderr}`);
     let aliveUntil = Date.now();
     const workLeft = end - aliveUntil;
@@ -218,7 +223,7 @@ async function runOnce(tool, n) {
     // VmHWM is the peak so far: its last reading before the exit is the run's peak.
     const poll = setInterval(() => {
       const at = Date.now();
-      const status = procStatus(server.pid, last);
+      const status = procStatus(server.pid);
       if (!status) return clearInterval(poll);
       last = status;
       aliveUntil = at;
@@ -236,14 +241,15 @@ async function runOnce(tool, n) {
     const code = exit.code ?? 128 + (exit.signal === 'SIGTERM' ? 15 : exit.signal === 'SIGKILL' ? 9 : 0);
     // Server-side count when the kernel gives it; else what the clients saw (late on a busy machine: a client
     // stamps a close when it gets to process it).
-    // Both counts can only be too high: the server's is up to one poll old (sockets closed in the last ms are
-    // still counted), the clients' stamps lag when they are busy. A connection the server has ended but whose
-    // client has not yet answered with its FIN counts for the server only. So: the lower of the two.
+    // The server's own count, printed at its exit. None when a re-raised signal ended it: then the lower of two
+    // counts that can only be too high: the server's sockets (from /proc) at the last poll, which may be a few ms
+    // old, and its clients' count, whose close stamps lag when they are busy.
+    await new Promise((resolve) => (server.stdout.readableEnded ? resolve() : server.stdout.once('end', resolve)));
     const clientCount = idleOpen + inflightOpen;
-    let openAtExit = clientCount;
-    if (last.sockets !== null && baseSockets !== null) openAtExit = Math.min(clientCount, last.sockets - baseSockets);
-    else if (last.fds !== null && baseFds !== null) openAtExit = Math.min(clientCount, Math.max(0, last.fds - baseFds));
-    return { exitMs, workLeft, overhead: exitMs - workLeft, lost, code, rssMiB: last.hwmKiB / 1024, openAtExit, idleOpen, inflightOpen, idleMs };
+    let openAtExit = openAtExitLine ?? clientCount;
+    if (openAtExitLine === null && last.sockets !== null && baseSockets !== null) openAtExit = Math.min(clientCount, last.sockets - baseSockets);
+    else if (openAtExitLine === null && last.fds !== null && baseFds !== null) openAtExit = Math.min(clientCount, Math.max(0, last.fds - baseFds));
+    return { exitMs, workLeft, overhead: exitMs - workLeft, lost, code, rssMiB: last.hwmKiB / 1024, openAtExit, counted: openAtExitLine !== null, idleOpen, inflightOpen, idleMs };
   } finally {
     server.kill('SIGKILL');
     load.kill('SIGKILL');
@@ -276,7 +282,7 @@ try {
           results.set(key, [...(results.get(key) ?? []), res]);
           process.stderr.write(
             `[${r}/${runs}] N=${n} ${tool.name}: exit ${res.exitMs.toFixed(0)} ms (work left ${res.workLeft}), ` +
-              `lost ${res.lost}, code ${res.code}, peak RSS ${res.rssMiB.toFixed(0)} MiB, open at exit ${res.openAtExit} (clients saw ${res.idleOpen} idle + ${res.inflightOpen} in-flight); ${n} idle opened in ${res.idleMs} ms\n`,
+              `lost ${res.lost}, code ${res.code}, peak RSS ${res.rssMiB.toFixed(0)} MiB, open at exit ${res.openAtExit}${res.counted ? '' : ' (counted from outside)'} (clients saw ${res.idleOpen} idle + ${res.inflightOpen} in-flight); ${n} idle opened in ${res.idleMs} ms\n`,
           );
         } catch (error) {
           errors.set(key, String(error.message ?? error).split('\n')[0]);
@@ -314,9 +320,10 @@ console.log(`Each row: median of ${runs} run(s); a fresh server per run with N i
 console.log('| tool | idle conns | overhead ms (exit − work left) | SIGTERM → exit ms | work left ms | lost | exit code | peak RSS MiB | conns open at exit |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) console.log(row);
-console.log('\nlost: in-flight requests without a 200 response. conns open at exit: connections the server had not closed ' +
-  'when last seen alive (polled every 5 ms), which the exit then closed: the lower of its own count (its sockets, from /proc) ' +
-  'and its clients\' count. The in-flight clients keep their connection open after the response, as keep-alive agents and ' +
-  'proxies do. peak RSS: VmHWM of the server process. The reference row is no tool: it closes the idle connections at SIGTERM ' +
-  'and exits at its last response write, waiting for nothing else; its overhead is the cost of the measurement on this machine.');
+console.log('\nlost: in-flight requests without a 200 response. conns open at exit: connections the server still had when ' +
+  'it exited (its own count, printed on process exit; a process ended by a re-raised signal prints none, and then it is the ' +
+  'lower of its socket count from /proc at the last poll, every 5 ms, and its clients\' count). The in-flight clients keep ' +
+  'their connection open after the response, as keep-alive agents and proxies do. peak RSS: VmHWM of the server process. ' +
+  'The reference row is no tool: it closes the idle connections at SIGTERM and exits at its last response write, waiting ' +
+  'for nothing else; its overhead is the cost of the measurement on this machine.');
 for (const note of notes) console.log(`\nNote: ${note}`);

@@ -9,6 +9,8 @@ import { detectNodeApps, detectPackageManager, detectWorkspaces } from './node-a
 import { detectPythonApps } from './python.js';
 import { detectContainer } from './container.js';
 import type { RepoFiles } from './repo-files.js';
+import type { ContainerFacts } from './facts.js';
+import { parseAllDocuments } from 'yaml';
 
 export function detect(target: string): Facts {
   const root = resolve(target);
@@ -24,13 +26,16 @@ export function detectFrom(files: RepoFiles): Facts {
   const links = 'symlinks' in files ? (files.symlinks as readonly string[]) : [];
   if (links.length) warnings.push(symlinkWarning(links));
   const apps: App[] = [...detectNodeApps(files), ...detectPythonApps(files)];
+  for (const app of apps) checkEmbeddedPaths(app);
+  const container = detectContainer(files);
+  warnings.push(...unusableConfigWarnings(files, container));
   return {
     root: files.root,
     isGitRepo: existsSync(resolve(files.root, '.git')),
     packageManager: detectPackageManager(files),
     workspaces: detectWorkspaces(files),
     apps: apps.sort((a, b) => a.dir.localeCompare(b.dir) || a.kind.localeCompare(b.kind)),
-    container: detectContainer(files),
+    container,
     warnings,
   };
 }
@@ -61,4 +66,50 @@ function checkManifests(files: RepoFiles): void {
 function symlinkWarning(links: readonly string[]): string {
   const shown = links.slice(0, 3).join(', ') + (links.length > 3 ? ` and ${links.length - 3} more` : '');
   return `symlinks are never followed or written through: ${shown}; if one is an entrypoint or config file, replace it with the file itself`;
+}
+
+/** Config files other detectors read and quietly skip when unusable: say so, naming the file. */
+const TEXT_CONFIGS = /(^|\/)(tsconfig[\w.-]*\.json|pyproject\.toml|requirements[\w.-]*\.txt|Pipfile|Procfile|gunicorn\.conf\.py|(Docker|Container)file(\.[\w.-]+)?|[\w.-]+\.dockerfile)$/;
+
+function unusableConfigWarnings(files: RepoFiles, container: ContainerFacts): string[] {
+  const out: string[] = [];
+  const yamlFiles = new Set([...container.composeFiles, ...container.k8sManifests]);
+  for (const path of files.list) {
+    if (path.split('/').length > MANIFEST_MAX_SEGMENTS) continue;
+    if (!TEXT_CONFIGS.test(path) && !yamlFiles.has(path)) continue;
+    const text = files.read(path);
+    if (text === null) {
+      out.push(`${path}: cannot be read as UTF-8 text (binary, another encoding, unreadable, or over ${MAX_READ_BYTES / 1024 / 1024} MB); it is ignored: save it as UTF-8 to have it treated`);
+    } else if (yamlFiles.has(path)) {
+      const error = parseAllDocuments(text).flatMap((d) => ('errors' in d ? d.errors : []))[0];
+      if (error) {
+        const at = error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}: ` : '';
+        const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+        out.push(`${path}: is not valid YAML (${at}${reason}); it is left alone: fix it and run again to have it treated`);
+      }
+    }
+  }
+  return out;
+}
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Paths read from the repo end up in generated files (Dockerfile COPY/CMD, .dockerignore, import
+ * specifiers). A control character in one (a line break in tsconfig's outDir, a file name with a
+ * newline) would break out of its line: refuse it here, naming where it came from.
+ */
+function checkEmbeddedPaths(app: App): void {
+  const fields: [string, string | null | undefined, string][] = app.kind === 'node'
+    ? [
+        [app.tsconfig?.path ?? 'tsconfig.json', app.tsconfig?.outDir, 'compilerOptions.outDir'],
+        [app.tsconfig?.path ?? 'tsconfig.json', app.tsconfig?.rootDir, 'compilerOptions.rootDir'],
+        [app.dir ? `${app.dir}/package.json` : 'package.json', app.entrypoint?.path, 'the entrypoint path'],
+      ]
+    : [[app.entrypoint?.path ?? app.dir, app.entrypoint?.path, 'the entrypoint path']];
+  for (const [file, value, what] of fields) {
+    if (typeof value === 'string' && CONTROL.test(value)) {
+      throw new UserError(`${what} ${JSON.stringify(value)} contains a control character (a line break?); rename or fix it and run again`, { file: JSON.stringify(file).slice(1, -1) });
+    }
+  }
 }

@@ -7,11 +7,14 @@
  * - webpack-dev-server: handles SIGTERM itself (setupExitSignals, on by default) and exits in ~0.1 s;
  *   its client reconnects on any close code. Nothing to generate unless the config switched that off.
  * - A custom server embedding Vite (middleware mode) or webpack-dev-middleware has no handler at all:
- *   as PID 1 without an init it ignores SIGTERM until docker kills it at 10 s. The module fixes that.
+ *   as PID 1 without an init it ignores SIGTERM until docker kills it at 10 s. The module fixes that;
+ *   the file is wired with the entrypoint edit (the module exports the same names as the app module),
+ *   plus Vite's HMR WebSocket server.
  */
 import { posix } from 'node:path';
 import type { DevServerFacts, NodeApp } from '../detect/facts.js';
 import { addGracefulShutdownPlugin, viteConfigProblem } from '../edits/vite-config.js';
+import { wireNodeEntrypoint, type WireOptions } from '../edits/node-entrypoint/wire.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 const TEMPLATE = 'devserver/devserver-shutdown.hbs';
@@ -119,23 +122,42 @@ function webpackActions(dev: DevServerFacts, ctx: GeneratorContext): PlanAction[
 
 function customActions(app: NodeApp, dev: DevServerFacts, ctx: GeneratorContext): PlanAction[] {
   if (dev.file === null) return [];
-  const source = ctx.current(dev.file) ?? '';
-  const variant = moduleVariantFor(dev.file, usesEsmSyntax(source), app.packageType);
-  const dir = posix.dirname(dev.file) === '.' ? '' : posix.dirname(dev.file);
-  const load = variant.esm
-    ? `import { registerCleanup, registerHttpServer, registerWebSocketServer } from '${importSpecifier(variant)}'`
-    : `const { registerCleanup, registerHttpServer, registerWebSocketServer } = require('${importSpecifier(variant)}')`;
+  const file = dev.file;
+  const source = ctx.current(file) ?? '';
+  const variant = moduleVariantFor(file, usesEsmSyntax(source), app.packageType);
+  const dir = posix.dirname(file) === '.' ? '' : posix.dirname(file);
+  const why =
+    `${file} embeds a dev server but handles no signal: as PID 1 without an init it ignored SIGTERM until killed ` +
+    'at 10 s in our measurement; wired to the module it stops in ~0.1 s and closes HMR and app sockets with 1001.';
+  // The same file is the app's entrypoint: the entrypoint part wires it to the app module, which handles signals too.
+  if (app.entrypoint?.path === file) return [{ type: 'plan-note', level: 'info', message: `${file} is also the app's entrypoint: wired by the entrypoint part`, file }];
+  const options: WireOptions = {
+    fileName: file,
+    moduleSystem: variant.esm ? 'esm' : 'cjs',
+    specifier: importSpecifier(variant),
+    frameworks: app.frameworks,
+    viteWebSocket: true,
+  };
+  const result = wireNodeEntrypoint(source, options);
+  if ('refused' in result) {
+    const message = [`${file}:${result.line}: ${result.refused}.`, 'Add by hand:', ...result.manual.map((m) => `  ${m}`)].join('\n');
+    return [moduleAction(dir, variant, ctx), { type: 'plan-note', level: 'warn', message: `${why}\n${message}`, file }];
+  }
+  // Already wired (a second run): keep the module current, say nothing more.
+  if (result.text === false) return [moduleAction(dir, variant, ctx)];
   return [
     moduleAction(dir, variant, ctx),
     {
-      type: 'plan-note',
-      level: 'info',
-      message:
-        `${dev.file} embeds a dev server but handles no signal: as PID 1 without an init it ignored SIGTERM until killed ` +
-        `at 10 s in our measurement. Wire the module in: ${load}; then registerHttpServer(server), ` +
-        'registerWebSocketServer(vite.ws) and each ws server, registerCleanup(\'vite\', () => vite.close()).',
-      file: dev.file,
+      type: 'plan-edit',
+      path: file,
+      reason: 'wire the dev-server shutdown module: signal handlers, servers, Vite HMR sockets',
+      edit: (current) => {
+        const r = wireNodeEntrypoint(current, options);
+        return 'text' in r ? r.text : false;
+      },
     },
+    { type: 'plan-note', level: 'info', message: why, file },
+    ...result.notes.map((message): PlanAction => ({ type: 'plan-note', level: 'info', message, file })),
   ];
 }
 

@@ -13,6 +13,7 @@ import { chainNotes, chainReport, ownsChainNotes } from './container-chain.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 export const NODE_DOCKERFILE_TEMPLATE = 'docker/node.Dockerfile.hbs';
+export const NODE_DEVSERVER_DOCKERFILE_TEMPLATE = 'docker/node-devserver.Dockerfile.hbs';
 export const PYTHON_DOCKERFILE_TEMPLATE = 'docker/python.Dockerfile.hbs';
 export const DOCKERIGNORE_TEMPLATE = 'docker/dockerignore.hbs';
 
@@ -31,7 +32,7 @@ export function appDockerfiles(facts: Facts, app: App): string[] {
 
 /** What the patch needs to know about the app. */
 export function patchOptionsFor(app: App): DockerfilePatchOptions {
-  if (app.kind === 'node') return { runtime: 'node', scripts: app.scripts };
+  if (app.kind === 'node') return { runtime: 'node', scripts: devServerScriptViaNode(app) };
   return { runtime: pythonRuntime(app) };
 }
 
@@ -78,7 +79,9 @@ function createDockerfile(ctx: GeneratorContext): PlanAction[] {
   const dir = ctx.app.dir;
   const path = posix.join(dir, 'Dockerfile');
   const actions: PlanAction[] = [];
-  if (ctx.app.kind === 'node') {
+  if (ctx.app.kind === 'node' && runsDevServer(ctx.app)) {
+    actions.push(...createDevServerDockerfile(ctx.app, ctx));
+  } else if (ctx.app.kind === 'node') {
     const data = nodeTemplateData(ctx.app, ctx.facts, ctx.current);
     actions.push({ type: 'plan-render', path, template: NODE_DOCKERFILE_TEMPLATE, data, reason: 'Dockerfile with tini and STOPSIGNAL' });
     if (data.cmdGuessed) {
@@ -190,4 +193,111 @@ export function pythonTemplateData(app: PythonApp, answers: Answers, read: (path
     port: server === 'python' ? null : 8000,
     cmd: toExecForm(words),
   };
+}
+
+/**
+ * Whether the app's container runs its dev server: the dev server is started by `start`, or there is
+ * nothing else to run (no start script, no entrypoint). A production server, when there is one, wins.
+ */
+export function runsDevServer(app: NodeApp): boolean {
+  if (app.devServer === null) return false;
+  if (app.scripts['start'] !== undefined) return app.devServer.script === 'start';
+  return app.entrypoint === null;
+}
+
+export interface NodeDevServerTemplateData {
+  tool: string;
+  nodeVersion: string;
+  copyManifests: string;
+  installAll: string;
+  port: number;
+  cmd: string;
+}
+
+/** Launchers in node_modules/.bin whose script is known: exec form runs them with node, no shim in between. */
+const NODE_BINS: Record<string, string> = {
+  vite: 'node_modules/vite/bin/vite.js',
+  'webpack-dev-server': 'node_modules/webpack-dev-server/bin/webpack-dev-server.js',
+  webpack: 'node_modules/webpack/bin/webpack.js',
+};
+
+/** Default ports, for EXPOSE. */
+const DEV_PORTS = { vite: 5173, 'webpack-dev-server': 8080, custom: 3000 } as const;
+
+/** The dev server's command: the dev script's command with node on the bin's script, listening on every interface. */
+export function devServerCommand(app: NodeApp): { words: string[]; warning: string | null } {
+  const dev = app.devServer!;
+  let words: string[] | null = null;
+  let warning: string | null = null;
+  if (dev.script !== null) {
+    const resolved = resolveScript(app.scripts, dev.script);
+    if (resolved.ok) words = resolved.words;
+    else warning = `the "${dev.script}" script cannot run without npm (${resolved.reason})`;
+  }
+  if (words === null) {
+    const rel = dev.file === null ? null : app.dir === '' ? dev.file : posix.relative(app.dir, dev.file);
+    words = dev.tool === 'vite' ? ['node_modules/.bin/vite']
+      : dev.tool === 'webpack-dev-server' ? ['node_modules/.bin/webpack-dev-server']
+        : rel !== null ? (/\.[cm]?ts$/.test(rel) ? ['node_modules/.bin/tsx', rel] : ['node', rel])
+          : ['node', 'index.js'];
+    warning = `${warning ?? 'no script starts the dev server'}; CMD runs ${words.join(' ')}: check it`;
+  }
+  const bin = /^node_modules\/\.bin\/(.+)$/.exec(words[0]!)?.[1];
+  if (bin !== undefined && NODE_BINS[bin] !== undefined) words = ['node', NODE_BINS[bin]!, ...words.slice(1)];
+  // Inside a container, a server on localhost cannot be reached through a published port.
+  if (dev.tool !== 'custom' && !words.some((w) => w === '--host' || w.startsWith('--host='))) words = [...words, '--host', '0.0.0.0'];
+  return { words, warning };
+}
+
+function createDevServerDockerfile(app: NodeApp, ctx: GeneratorContext): PlanAction[] {
+  const dev = app.devServer!;
+  const path = posix.join(app.dir, 'Dockerfile');
+  const base = nodeTemplateData(app, ctx.facts, ctx.current);
+  const { words, warning } = devServerCommand(app);
+  const portFlag = words.findIndex((w) => w === '--port' || w === '-p');
+  const port = portFlag >= 0 && /^\d+$/.test(words[portFlag + 1] ?? '') ? Number(words[portFlag + 1]) : DEV_PORTS[dev.tool];
+  const data: NodeDevServerTemplateData = {
+    tool: dev.tool === 'custom' ? `custom (${dev.file ?? 'unknown file'})` : dev.tool,
+    nodeVersion: base.nodeVersion,
+    copyManifests: base.copyManifests,
+    installAll: base.installAll,
+    port,
+    cmd: toExecForm(words),
+  };
+  const actions: PlanAction[] = [
+    { type: 'plan-render', path, template: NODE_DEVSERVER_DOCKERFILE_TEMPLATE, data, reason: `dev-server Dockerfile: tini, exec-form ${dev.tool} command, STOPSIGNAL SIGTERM` },
+    {
+      type: 'plan-note', level: 'info', file: path,
+      message: `the image runs the ${dev.tool} dev server in exec form (${words.join(' ')}), not \`npm run ${dev.script ?? 'dev'}\`: ` +
+        'npm as the container command exits on SIGTERM without waiting for the dev server, which is then killed mid-shutdown',
+    },
+  ];
+  if (warning !== null) actions.push({ type: 'plan-note', level: 'warn', file: path, message: warning });
+  const source = dev.file === null ? null : ctx.current(dev.file);
+  if (dev.tool === 'custom' && source !== null && /\.listen\([^)]*['"](?:127\.0\.0\.1|localhost)['"]/.test(source)) {
+    actions.push({
+      type: 'plan-note', level: 'warn', file: dev.file!,
+      message: `${dev.file} listens on localhost only: in a container, listen on 0.0.0.0 (e.g. process.env.HOST ?? '127.0.0.1') so the published port reaches it`,
+    });
+  }
+  if (ctx.current(posix.join(app.dir, '.dockerignore')) === null) {
+    actions.push({ type: 'plan-render', path: posix.join(app.dir, '.dockerignore'), template: DOCKERIGNORE_TEMPLATE, data: { python: false, outDir: '' }, reason: 'keep node_modules out of the image build' });
+  }
+  return actions;
+}
+
+/**
+ * The app's scripts, with the script that starts the dev server running the bin's script with node
+ * (`vite` → `node node_modules/vite/bin/vite.js`), so a patched `CMD npm run dev` matches a created Dockerfile.
+ */
+function devServerScriptViaNode(app: NodeApp): Record<string, string> {
+  const script = app.devServer?.script;
+  if (!script) return app.scripts;
+  const resolved = resolveScript(app.scripts, script);
+  if (!resolved.ok) return app.scripts;
+  const bin = /^node_modules\/\.bin\/(.+)$/.exec(resolved.words[0]!)?.[1];
+  const path = bin === undefined ? undefined : NODE_BINS[bin];
+  if (path === undefined || !resolved.words.every((w) => /^[\w./@:=,+-]+$/.test(w))) return app.scripts;
+  const last = resolved.chain[resolved.chain.length - 1]!;
+  return { ...app.scripts, [last]: ['node', path, ...resolved.words.slice(1)].join(' ') };
 }

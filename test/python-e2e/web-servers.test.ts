@@ -151,29 +151,18 @@ describe.concurrent.each(CASES)('$repo', (c) => {
   }
 
   if (c.repo === 'python-e2e-monorepo') {
-    it('finds both apps; the plan treats only the backend and reports the frontend as it is', ({ expect }) => {
+    it('finds both apps; the backend is wired, the frontend gets the dev-server part', ({ expect }) => {
       const { first } = repo;
       expect(first.code).toBe(0);
       const detected = /^Detected:\n((?: {2}.*\n)+)/m.exec(first.stdout)?.[1]?.trimEnd().split('\n') ?? [];
-      expect(detected).toHaveLength(2);
-      expect(detected).toContain(`  ${c.detected}`);
-      const frontendLine = detected.find((l) => l.startsWith('  frontend: '));
-      expect(frontendLine).toBeDefined();
-      const changed = changedPaths(repo.original, hashTree(repo.dir)).filter((p) => p !== c.entry);
-      const frontendChanges = changed.filter((p) => p.startsWith('frontend/'));
-      const planLines = first.stdout.split('\n').filter((l) => /^ {2}(create|update) /.test(l));
-      if (frontendLine!.includes('dev server vite')) {
-        // Dev-server detection wired in: the frontend gets its part, and the plan says so.
-        expect(frontendChanges.length).toBeGreaterThan(0);
-        expect(planLines.some((l) => /^ {2}(create|update)\s+frontend\//.test(l))).toBe(true);
-      } else {
-        // As the CLI stands: the frontend is listed as a Node package with nothing to wire, and untouched.
-        expect(frontendLine).toBe('  frontend: Node, no entrypoint found');
-        expect(frontendChanges).toEqual([]);
-        expect(planLines.filter((l) => l.includes('frontend/'))).toEqual([]);
-      }
-      // Everything the backend got lives in backend/ (plus the tool's record at the root).
-      expect(changed.filter((p) => !p.startsWith('frontend/') && !p.startsWith('backend/'))).toEqual(['.graceful-shutdown.json']);
+      expect(detected).toEqual([`  ${c.detected}`, '  frontend: Node, no entrypoint found, dev server vite']);
+      expect(first.stdout).toMatch(/update\s+frontend\/vite\.config\.js\s.*add the graceful-shutdown Vite plugin/);
+      expect(first.stdout).toMatch(/create\s+frontend\/devserver-shutdown\.js\s.*dev-server shutdown module/);
+      // The files written are exactly the plan's: frontend/ and backend/ files, plus the tool's record.
+      const planned = [...first.stdout.matchAll(/^ {2}(?:create|update)\s+(\S+)\s/gm)].map((m) => m[1]!).sort();
+      const changed = changedPaths(repo.original, hashTree(repo.dir));
+      expect(changed).toEqual(planned);
+      expect(planned.filter((p) => !/^(backend|frontend)\//.test(p))).toEqual(['.graceful-shutdown.json']);
     });
   }
 });

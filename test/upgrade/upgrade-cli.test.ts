@@ -135,6 +135,23 @@ describe('upgrade from the older template set', { timeout: 300_000 }, () => {
     expect(manifestOf(dir).answers['timeoutMs']).toBe(8000);
   });
 
+  it('a Python app: the user edit of signal_handlers.py survives the upgrade byte for byte', () => {
+    const file = 'signal_handlers.py';
+    const current = copyRepo('python-plain-worker');
+    expect(cgs(current, ONLY).code).toBe(0);
+    const v2 = read(current, file);
+    const dir = copyRepo('python-plain-worker');
+    expect(cgs(dir, ONLY, { version: 'v1' }).code).toBe(0);
+    const v1 = read(dir, file);
+    expect(v1).toContain('OLDER TEMPLATE SET v1');
+    const anchor = quietAnchor(v1, v2);
+    const block = '# my edit: flush the metrics queue first\n';
+    write(dir, file, insertAfter(v1, anchor, block));
+    const r = cgs(dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(read(dir, file)).toBe(insertAfter(v2, anchor, block));
+  });
+
   it('renamed app dir: the generated file moved with it is merged from its old base, the user edit kept', () => {
     // What the current version generates for the app in its new place, from a fresh copy.
     const renamed = copyRepo('workspace-npm');

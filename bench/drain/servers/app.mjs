@@ -23,6 +23,14 @@ export function createApp() {
   });
   // Common behind load balancers (longer than their idle timeout): idle sockets outlive any drain.
   server.keepAliveTimeout = 65_000;
+  // Connections still open when the process exits, for run.mjs. (An exit by a re-raised signal prints nothing:
+  // run.mjs then counts from outside.)
+  let open = 0;
+  server.on('connection', (socket) => {
+    open++;
+    socket.once('close', () => open--);
+  });
+  process.once('exit', () => process.stdout.write(`open-at-exit ${open}\n`));
   return server;
 }
 

@@ -8,7 +8,8 @@ import type { Expression, Node as TsNode, SourceFile, Statement } from 'ts-morph
 import { bareModule, collectBindings, requiredModule, type Binding } from './bindings.js';
 import { loadTsMorph } from './ts-morph-loader.js';
 
-export type TargetKind = 'http' | 'ws' | 'socket.io' | 'fastify' | 'nest';
+/** 'vite': a Vite dev server created through its API (`createServer` from 'vite'), e.g. in middleware mode. */
+export type TargetKind = 'http' | 'ws' | 'socket.io' | 'fastify' | 'nest' | 'vite';
 
 export interface Target {
   kind: TargetKind;
@@ -109,7 +110,7 @@ export function findServers(sf: SourceFile, options: ScanOptions = {}): ServerSc
         const obj = callee.getExpression();
         if (name === 'listen') {
           const k = kindOfReceiver(obj);
-          if (k === 'fastify' || k === 'nest' || k === 'ws' || k === 'socket.io') return 'none';
+          if (k === 'fastify' || k === 'nest' || k === 'ws' || k === 'socket.io' || k === 'vite') return 'none';
           // `server.listen()` on a known server: registered where it was created. `createServer(h).listen()`: a new one.
           if (k === 'http') return Node.isIdentifier(unwrap(obj)) ? 'same-http' : 'http';
           if (k === 'unknown') {
@@ -128,12 +129,14 @@ export function findServers(sf: SourceFile, options: ScanOptions = {}): ServerSc
         const objModule = objBinding ? bareModule(objBinding.module) : requiredModule(unwrap(obj))?.module;
         if ((name === 'createServer' || name === 'createSecureServer') && objModule !== undefined && HTTP_MODULES.has(bareModule(objModule))) return 'http';
         if ((name === 'create' || name === 'createMicroservice') && (objText === 'NestFactory' || objBinding?.imported === 'NestFactory')) return 'nest';
+        if (name === 'createServer' && objModule !== undefined && bareModule(objModule) === 'vite') return 'vite';
         return null;
       }
       const m = moduleOfCallee(callee);
       if (m) {
         if (HTTP_MODULES.has(m.module) && (m.imported === 'createServer' || m.imported === 'createSecureServer')) return 'http';
         if (m.module === 'fastify') return 'fastify';
+        if (m.module === 'vite' && m.imported === 'createServer') return 'vite';
         if (m.module === 'socket.io' && (m.imported === 'default' || m.imported === '*')) return 'socket.io';
         if (m.module === 'express' || m.module === 'koa') return 'app';
       }
@@ -181,14 +184,14 @@ export function findServers(sf: SourceFile, options: ScanOptions = {}): ServerSc
       if (!init || !Node.isIdentifier(nameNode)) continue;
       const p = produced(init);
       const kind = p === 'listen' || p === 'same-http' ? 'http' : p;
-      if (kind === 'http' || kind === 'ws' || kind === 'socket.io' || kind === 'fastify' || kind === 'nest' || kind === 'app') env.set(nameNode.getText(), kind);
+      if (kind === 'http' || kind === 'ws' || kind === 'socket.io' || kind === 'fastify' || kind === 'nest' || kind === 'vite' || kind === 'app') env.set(nameNode.getText(), kind);
     }
     for (const a of assignments) {
       const left = a.getLeft();
       if (!Node.isIdentifier(left)) continue;
       const p = produced(a.getRight());
       const kind = p === 'listen' || p === 'same-http' ? 'http' : p;
-      if (kind === 'http' || kind === 'ws' || kind === 'socket.io' || kind === 'fastify' || kind === 'nest') env.set(left.getText(), kind);
+      if (kind === 'http' || kind === 'ws' || kind === 'socket.io' || kind === 'fastify' || kind === 'nest' || kind === 'vite') env.set(left.getText(), kind);
     }
   }
 
@@ -211,7 +214,7 @@ export function findServers(sf: SourceFile, options: ScanOptions = {}): ServerSc
   };
   const targetKind = (p: Produced): TargetKind | 'skip' | 'ambiguous' => {
     if (p === 'listen' || p === 'http') return 'http';
-    if (p === 'ws' || p === 'socket.io' || p === 'fastify' || p === 'nest') return p;
+    if (p === 'ws' || p === 'socket.io' || p === 'fastify' || p === 'nest' || p === 'vite') return p;
     if (p === 'ambiguous') return 'ambiguous';
     return 'skip';
   };

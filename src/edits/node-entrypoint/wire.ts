@@ -20,6 +20,11 @@ export interface WireOptions {
   specifier: string;
   /** The package's server frameworks: decides what an app imported from another file is. */
   frameworks?: readonly string[];
+  /**
+   * The module's registerWebSocketServer accepts Vite's `vite.ws` (the dev-server module does; the app
+   * module expects `ws` servers): a Vite server created in the file then also gets its HMR clients closed with 1001.
+   */
+  viteWebSocket?: boolean;
 }
 
 export type WireResult =
@@ -75,16 +80,22 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
   const countByKind = new Map<string, number>();
   for (const t of scan.targets) countByKind.set(t.kind, (countByKind.get(t.kind) ?? 0) + 1);
   for (const t of scan.targets) {
-    const code = registration(t.kind, t.ref, style, (countByKind.get(t.kind) ?? 0) > 1);
+    // Vite's HMR sockets first (1001 while the servers drain), then its close() among the cleanups.
+    const viteWs = t.kind === 'vite' && opts.viteWebSocket === true;
+    if (viteWs) used.add('registerWebSocketServer');
+    const code = [
+      ...(viteWs ? [`registerWebSocketServer(${t.ref}.ws)${style.semi ? ';' : ''}`] : []),
+      registration(t.kind, t.ref, style, (countByKind.get(t.kind) ?? 0) > 1),
+    ];
     used.add(exportFor(t.kind));
     if (t.capture?.via === 'statement') {
       w.insertAt(t.capture.statement.getStart(), `${style.declare} ${t.capture.name} = `, `line ${t.line}: store the server: \`${style.declare} ${t.capture.name} = ${firstLine(t.capture.statement.getText())}\``);
-      w.insertAfter(t.after, [code]);
+      w.insertAfter(t.after, code);
     } else if (t.capture?.via === 'return') {
       w.replace(t.capture.statement.getStart(), t.capture.expression.getStart(), `${style.declare} ${t.capture.name} = `, `line ${t.line}: store the server in \`${t.capture.name}\` before returning it`);
-      w.insertAfter(t.after, [code, `return ${t.capture.name}${style.semi ? ';' : ''}`]);
+      w.insertAfter(t.after, [...code, `return ${t.capture.name}${style.semi ? ';' : ''}`]);
     } else {
-      w.insertAfter(t.after, [code]);
+      w.insertAfter(t.after, code);
     }
   }
   if (scan.targets.length === 0 && existing.nestHooks.length === 0) {
