@@ -11,7 +11,7 @@
 //   --quick: N = 1,000 only and 1 run.   --seed <file>: the seed file (default /work/shared/seed/...).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { constants, cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -238,13 +238,12 @@ async function runOnce(tool, n) {
     const report = reply('report');
     load.send({ type: 'report', aliveUntil });
     const { lost, idleOpen, inflightOpen } = await withTimeout(report, 30_000, 'load report');
-    const code = exit.code ?? 128 + (exit.signal === 'SIGTERM' ? 15 : exit.signal === 'SIGKILL' ? 9 : 0);
-    // Server-side count when the kernel gives it; else what the clients saw (late on a busy machine: a client
-    // stamps a close when it gets to process it).
-    // The server's own count, printed at its exit. None when a re-raised signal ended it: then the lower of two
-    // counts that can only be too high: the server's sockets (from /proc) at the last poll, which may be a few ms
-    // old, and its clients' count, whose close stamps lag when they are busy.
-    await new Promise((resolve) => (server.stdout.readableEnded ? resolve() : server.stdout.once('end', resolve)));
+    const code = exit.code ?? 128 + (constants.signals[exit.signal] ?? 0);
+    // The server's own count, printed as it exits (the last line wins). Without one (a server killed from outside):
+    // the lower of two counts that can only be too high: the server's sockets (from /proc) at the last poll, which
+    // may be a few ms old, and its clients' count, whose close stamps lag when they are busy.
+    const stdoutEnded = new Promise((resolve) => (server.stdout.readableEnded ? resolve() : server.stdout.once('end', resolve)));
+    await withTimeout(stdoutEnded, 10_000, `${tool.name} stdout`);
     const clientCount = idleOpen + inflightOpen;
     let openAtExit = openAtExitLine ?? clientCount;
     if (openAtExitLine === null && last.sockets !== null && baseSockets !== null) openAtExit = Math.min(clientCount, last.sockets - baseSockets);
@@ -321,8 +320,8 @@ console.log('| tool | idle conns | overhead ms (exit âˆ’ work left) | SIGTERM â†
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) console.log(row);
 console.log('\nlost: in-flight requests without a 200 response. conns open at exit: connections the server still had when ' +
-  'it exited (its own count, printed on process exit; a process ended by a re-raised signal prints none, and then it is the ' +
-  'lower of its socket count from /proc at the last poll, every 5 ms, and its clients\' count). The in-flight clients keep ' +
+  'it exited (its own count of sockets not yet destroyed, printed on process exit or just before it signals itself). ' +
+  'The in-flight clients keep ' +
   'their connection open after the response, as keep-alive agents and proxies do. peak RSS: VmHWM of the server process. ' +
   'The reference row is no tool: it closes the idle connections at SIGTERM and exits at its last response write, waiting ' +
   'for nothing else; its overhead is the cost of the measurement on this machine.');

@@ -13,16 +13,23 @@ export async function resolveAnswers(
   flags: Record<string, string>,
   recorded: Partial<Answers> | null,
   ask: Ask | null,
+  /** With --reconfigure: earlier answers are not reused; a prompt starts from them, without one the defaults apply. */
+  reconfigure = false,
 ): Promise<Answers> {
   const out: Record<string, unknown> = {};
   for (const q of QUESTIONS) {
     const raw = flags[q.flag];
     if (raw !== undefined) out[q.key] = q.parse(raw, facts);
-    else if (recorded && recorded[q.key] !== undefined && isStillValid(q, recorded[q.key], facts)) out[q.key] = recorded[q.key];
-    else if (ask && q.message && (q.relevant?.(facts) ?? true)) out[q.key] = await ask(q, q.default(facts), facts);
+    else if (!reconfigure && recorded && recorded[q.key] !== undefined && isStillValid(q, recorded[q.key], facts)) out[q.key] = recorded[q.key];
+    else if (ask && q.message && (q.relevant?.(facts) ?? true)) out[q.key] = await ask(q, initialValue(q, recorded, facts), facts);
     else out[q.key] = q.default(facts);
   }
   return out as unknown as Answers;
+}
+
+function initialValue(q: AnyQuestion, recorded: Partial<Answers> | null, facts: Facts): unknown {
+  const r = recorded?.[q.key];
+  return r !== undefined && isStillValid(q, r, facts) ? r : q.default(facts);
 }
 
 /** A recorded answer is reused only while it still makes sense (an app dir that still exists). */

@@ -36,9 +36,9 @@ export async function run(opts: Options, io: Io, version: string): Promise<numbe
   }
   const read = planReader(facts.root);
   const previous = readManifest(read);
-  const recorded = opts.reconfigure ? null : previous?.answers ?? null;
+  const recorded = previous?.answers ?? null;
   // --check is for CI: never ask.
-  const answers = await resolveAnswers(facts, opts.answers, recorded, io.interactive && !opts.check ? askQuestion : null);
+  const answers = await resolveAnswers(facts, opts.answers, recorded, io.interactive && !opts.check ? askQuestion : null, opts.reconfigure);
   const plan = await buildPlan(facts, answers, read);
   const upgrade = reconcile(plan, previous, { version, answers });
   if (opts.check) return check(upgrade, io);

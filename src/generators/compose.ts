@@ -46,7 +46,7 @@ export const composeGenerator: ArtifactGenerator = {
       for (const message of result.warnings) actions.push({ type: 'plan-note', level: 'warn', message, file });
     }
     if (ownsChainNotes('compose', ctx.answers.parts, ctx.facts.container)) {
-      actions.push(...chainNotes(chainReport(ctx.current, ctx.facts.container, ctx.app, ctx.answers)));
+      actions.push(...chainNotes(chainReport(ctx.current, ctx.facts.container, ctx.app, ctx.answers), ctx.facts.container));
     }
     return actions;
   },

@@ -91,12 +91,26 @@ export function chainReport(read: (path: string) => string | null, container: Co
   return checkChain(readRepoChain(read, container), chainInput(app, answers));
 }
 
-/** The report as plan notes: the found/set explanation (info) and each contradiction (warn). */
-export function chainNotes(report: ChainReport): { type: 'plan-note'; level: 'info' | 'warn'; message: string }[] {
+/**
+ * The report as plan notes: the found/set explanation (info) and each contradiction (warn).
+ * The Kubernetes link is named only when the repo has manifests: without them it is a number no
+ * file holds. Notes with the same text print once (the plan drops repeats), so apps that share a
+ * chain share one line.
+ */
+export function chainNotes(report: ChainReport, container?: ContainerFacts): { type: 'plan-note'; level: 'info' | 'warn'; message: string }[] {
+  const kubernetes = container === undefined || container.k8sManifests.length > 0;
+  const explanation = kubernetes ? report.explanation : report.explanation.map((line) =>
+    line.startsWith('Timeout chain set:')
+      ? `Timeout chain set: app budget ${seconds(report.target.appBudgetMs / 1000)} < stop grace ${seconds(report.target.stopGraceSeconds)}`
+      : line);
   return [
-    ...report.explanation.map((message) => ({ type: 'plan-note' as const, level: 'info' as const, message })),
+    ...explanation.map((message) => ({ type: 'plan-note' as const, level: 'info' as const, message })),
     ...report.contradictions.map((message) => ({ type: 'plan-note' as const, level: 'warn' as const, message: `timeout chain: ${message}` })),
   ];
+}
+
+function seconds(value: number): string {
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} s`;
 }
 
 function safeJson(text: string): string[] {

@@ -127,10 +127,10 @@ function customActions(app: NodeApp, dev: DevServerFacts, ctx: GeneratorContext)
   const variant = moduleVariantFor(file, usesEsmSyntax(source), app.packageType);
   const dir = posix.dirname(file) === '.' ? '' : posix.dirname(file);
   const why =
-    `${file} embeds a dev server but handles no signal: as PID 1 without an init it ignored SIGTERM until killed ` +
+    'embeds a dev server but handles no signal: as PID 1 without an init it ignored SIGTERM until killed ' +
     'at 10 s in our measurement; wired to the module it stops in ~0.1 s and closes HMR and app sockets with 1001.';
   // The same file is the app's entrypoint: the entrypoint part wires it to the app module, which handles signals too.
-  if (app.entrypoint?.path === file) return [{ type: 'plan-note', level: 'info', message: `${file} is also the app's entrypoint: wired by the entrypoint part`, file }];
+  if (app.entrypoint?.path === file) return [{ type: 'plan-note', level: 'info', message: 'also the app\'s entrypoint: wired by the entrypoint part', file }];
   const options: WireOptions = {
     fileName: file,
     moduleSystem: variant.esm ? 'esm' : 'cjs',

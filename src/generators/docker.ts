@@ -69,7 +69,7 @@ export const dockerGenerator: ArtifactGenerator = {
       }
     }
     if (ownsChainNotes('docker', ctx.answers.parts, ctx.facts.container)) {
-      actions.push(...chainNotes(chainReport(ctx.current, ctx.facts.container, ctx.app, ctx.answers)));
+      actions.push(...chainNotes(chainReport(ctx.current, ctx.facts.container, ctx.app, ctx.answers), ctx.facts.container));
     }
     return actions;
   },
@@ -257,7 +257,7 @@ function createDevServerDockerfile(app: NodeApp, ctx: GeneratorContext): PlanAct
   const portFlag = words.findIndex((w) => w === '--port' || w === '-p');
   const port = portFlag >= 0 && /^\d+$/.test(words[portFlag + 1] ?? '') ? Number(words[portFlag + 1]) : DEV_PORTS[dev.tool];
   const data: NodeDevServerTemplateData = {
-    tool: dev.tool === 'custom' ? `custom (${dev.file ?? 'unknown file'})` : dev.tool,
+    tool: dev.tool === 'vite' ? 'Vite' : dev.tool === 'custom' ? dev.file ?? 'custom' : dev.tool,
     nodeVersion: base.nodeVersion,
     copyManifests: base.copyManifests,
     installAll: base.installAll,
@@ -268,7 +268,7 @@ function createDevServerDockerfile(app: NodeApp, ctx: GeneratorContext): PlanAct
     { type: 'plan-render', path, template: NODE_DEVSERVER_DOCKERFILE_TEMPLATE, data, reason: `dev-server Dockerfile: tini, exec-form ${dev.tool} command, STOPSIGNAL SIGTERM` },
     {
       type: 'plan-note', level: 'info', file: path,
-      message: `the image runs the ${dev.tool} dev server in exec form (${words.join(' ')}), not \`npm run ${dev.script ?? 'dev'}\`: ` +
+      message: `the image runs the dev server in exec form (${words.join(' ')}), not \`npm run ${dev.script ?? 'dev'}\`: ` +
         'npm as the container command exits on SIGTERM without waiting for the dev server, which is then killed mid-shutdown',
     },
   ];
@@ -277,7 +277,7 @@ function createDevServerDockerfile(app: NodeApp, ctx: GeneratorContext): PlanAct
   if (dev.tool === 'custom' && source !== null && /\.listen\([^)]*['"](?:127\.0\.0\.1|localhost)['"]/.test(source)) {
     actions.push({
       type: 'plan-note', level: 'warn', file: dev.file!,
-      message: `${dev.file} listens on localhost only: in a container, listen on 0.0.0.0 (e.g. process.env.HOST ?? '127.0.0.1') so the published port reaches it`,
+      message: `listens on localhost only: in a container, listen on 0.0.0.0 (e.g. process.env.HOST ?? '127.0.0.1') so the published port reaches it`,
     });
   }
   if (ctx.current(posix.join(app.dir, '.dockerignore')) === null) {

@@ -35,7 +35,7 @@ export const k8sGenerator: ArtifactGenerator = {
       for (const message of result.warnings) actions.push({ type: 'plan-note', level: 'warn', message, file });
     }
     if (ownsChainNotes('k8s', ctx.answers.parts, ctx.facts.container)) {
-      actions.push(...chainNotes(chainReport(ctx.current, ctx.facts.container, ctx.app, ctx.answers)));
+      actions.push(...chainNotes(chainReport(ctx.current, ctx.facts.container, ctx.app, ctx.answers), ctx.facts.container));
     }
     return actions;
   },

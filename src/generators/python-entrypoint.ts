@@ -6,7 +6,7 @@
  */
 import type { PythonApp } from '../detect/facts.js';
 import {
-  PythonWiringRefused, signalHandlersImport, wirePythonEntrypoint, type PythonShutdownMode, type WireOptions,
+  jobLoopNote, PythonWiringRefused, signalHandlersImport, wirePythonEntrypoint, type PythonShutdownMode, type WireOptions,
 } from '../edits/python-entrypoint.js';
 import { pythonModuleMode } from './python-module.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
@@ -90,13 +90,18 @@ export const pythonEntrypointGenerator: ArtifactGenerator = {
       return [{ type: 'plan-note', level: 'warn', file: path, message: `${path}: not wired: the file does not exist.` }];
     }
     // Try the edit now: a refusal becomes a note with the lines to add, instead of failing the run.
+    let wired: string | false;
     try {
-      wirePythonEntrypoint(source, options);
+      wired = wirePythonEntrypoint(source, options);
     } catch (error) {
       if (error instanceof PythonWiringRefused) return [manualNote(path, error)];
       throw error;
     }
     const reason = options.mode === 'asgi' ? 'run shutdown handlers from the app lifespan' : 'call setup_signal_handlers()';
-    return [{ type: 'plan-edit', path, edit: (text) => wirePythonEntrypoint(text, options), reason }];
+    const actions: PlanAction[] = [{ type: 'plan-edit', path, edit: (text) => wirePythonEntrypoint(text, options), reason }];
+    // Said once, when the module gets wired: a job loop the edit could not make stop between jobs.
+    const loop = wired === false ? null : jobLoopNote(wired, options);
+    if (loop) actions.push({ type: 'plan-note', level: 'warn', file: path, message: loop.message });
+    return actions;
   },
 };

@@ -23,14 +23,25 @@ export function createApp() {
   });
   // Common behind load balancers (longer than their idle timeout): idle sockets outlive any drain.
   server.keepAliveTimeout = 65_000;
-  // Connections still open when the process exits, for run.mjs. (An exit by a re-raised signal prints nothing:
-  // run.mjs then counts from outside.)
-  let open = 0;
+  // Connections still open when the process exits, for run.mjs: printed on 'exit', and before a tool re-raises
+  // the signal at itself (terminus), which ends the process without an 'exit' event. A destroyed socket's fd is
+  // closed at once but its 'close' event comes a tick later, after a quick exit: `destroyed` is what counts.
+  const sockets = new Set();
   server.on('connection', (socket) => {
-    open++;
-    socket.once('close', () => open--);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   });
-  process.once('exit', () => process.stdout.write(`open-at-exit ${open}\n`));
+  const report = () => {
+    let open = 0;
+    for (const socket of sockets) if (!socket.destroyed) open++;
+    process.stdout.write(`open-at-exit ${open}\n`);
+  };
+  process.once('exit', report);
+  const kill = process.kill;
+  process.kill = (pid, signal) => {
+    if (pid === process.pid) report();
+    return kill.call(process, pid, signal);
+  };
   return server;
 }
 

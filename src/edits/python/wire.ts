@@ -31,6 +31,7 @@ import {
   children, firstSyntaxProblem, indentAt, isDocstring, lineEnd, lineStart, parseModule, position, sameLine,
   statements, text, type ParsedModule,
 } from './parse.js';
+import { checksShutdown, findJobLoops, jobLoopAdvice, loopCondition, loopToRewrite } from './job-loop.js';
 import {
   callsFunction, findAppCreation, importAnchor, isSignalHandlersModule, keywordArgs, mainBlockBody, topLevel,
   topLevelFunction, usesName,
@@ -86,7 +87,7 @@ function apply(source: string, edits: Insertion[]): string {
   return out + source.slice(pos);
 }
 
-const NAMES = ['setup_signal_handlers', 'lifespan', 'wrap_lifespan', 'run_shutdown_handlers_async'] as const;
+const NAMES = ['setup_signal_handlers', 'shutdown_requested', 'lifespan', 'wrap_lifespan', 'run_shutdown_handlers_async'] as const;
 type Name = (typeof NAMES)[number];
 
 /** Top-level imports from signal_handlers: exported name -> local name, and the statements. */
@@ -159,19 +160,30 @@ class WirePlan {
     return { at: first ? lineStart(source, first.from) : source.length, anchored: false };
   }
 
-  /** Adds the import line for the names used, at the end of the leading imports. */
+  /**
+   * Adds the names used to the module's one-line import from signal_handlers when it has one,
+   * else an import line at the end of the leading imports.
+   */
   finishImports(): void {
     if (!this.wanted.length) return;
     const { source, eol } = this.mod;
     const from = this.existing.module ?? this.options.importFrom;
     const items = this.wanted.map((n) => (this.localFor(n) === n ? n : `${n} as ${this.localFor(n)}`)).join(', ');
+    const extendable = this.existing.statements.filter((s) => !s.getChild('(') && !s.getChild('*'));
+    const last = extendable[extendable.length - 1];
+    if (last) {
+      this.edits.unshift({ at: last.to, to: last.to, text: `, ${items}` });
+      return;
+    }
     const line = `from ${from} import ${items}`;
     const anchor = importAnchor(this.mod);
     if (anchor) {
       const at = lineEnd(source, anchor.to);
       const needsBreak = at === source.length && !source.endsWith('\n');
+      // A blank line between another group's imports and ours (a local module), as isort would.
+      const separate = anchor.name === 'ImportStatement' && !isLocalImport(this.mod, anchor) ? eol : '';
       // Before any other insertion at the same offset (e.g. a module-level setup call).
-      this.edits.unshift({ at, to: at, text: `${needsBreak ? eol : ''}${line}${eol}` });
+      this.edits.unshift({ at, to: at, text: `${needsBreak ? eol : ''}${separate}${line}${eol}` });
       return;
     }
     const first = topLevel(this.mod)[0];
@@ -179,6 +191,11 @@ class WirePlan {
     const lead = at === source.length && source.length > 0 && !source.endsWith('\n') ? eol : '';
     this.edits.unshift({ at, to: at, text: `${lead}${line}${eol}${first ? eol : ''}` });
   }
+}
+
+/** A relative import (`from .x import y`): the same group as ours, which is the app's own module. */
+function isLocalImport(mod: ParsedModule, stmt: SyntaxNode): boolean {
+  return /^from\s+\./.test(text(mod, stmt));
 }
 
 function refuse(plan: WirePlan, reason: string, node: SyntaxNode | null, manual: string[], where: string): never {
@@ -325,6 +342,33 @@ function wireAsgi(plan: WirePlan): void {
   plan.insert(at, `${lead}${indentAt(source, statement.from)}${bound}.router.lifespan_context = ${wrap}(${bound}.router.lifespan_context)${eol}`);
 }
 
+/** The local name `shutdown_requested` has (or will have) in the module. */
+function shutdownRequestedName(mod: ParsedModule): string {
+  return existingImports(mod).names.get('shutdown_requested') ?? 'shutdown_requested';
+}
+
+/** `while True:` -> `while not shutdown_requested():` in the program's one job loop (see job-loop.ts). */
+function wireJobLoop(plan: WirePlan): void {
+  const { mod, options } = plan;
+  if (checksShutdown(mod, shutdownRequestedName(mod))) return;
+  const loop = loopToRewrite(findJobLoops(mod, options.mainFunction));
+  const cond = loop && loopCondition(loop);
+  if (cond) plan.replace(cond.from, cond.to, `not ${plan.use('shutdown_requested')}()`);
+}
+
+/**
+ * For 'plain' / 'asyncio' wiring: why the job loop is left as it is and the exact change to make
+ * by hand, or null (the edit rewrites it, the module already checks shutdown_requested(), or the
+ * mode has no job loop). `file` is the repo-relative path for the message.
+ */
+export function jobLoopNote(source: string, options: WireOptions): { line: number | null; message: string } | null {
+  if (options.mode !== 'plain' && options.mode !== 'asyncio') return null;
+  const mod = parseModule(source.startsWith('\uFEFF') ? source.slice(1) : source);
+  if (firstSyntaxProblem(mod) || checksShutdown(mod, shutdownRequestedName(mod))) return null;
+  const from = existingImports(mod).module ?? options.importFrom;
+  return jobLoopAdvice(mod, findJobLoops(mod, options.mainFunction), options.file ?? 'the entry module', from);
+}
+
 /** True when the module already hands shutdown to the registry (so the edit has nothing to do). */
 function alreadyWired(mod: ParsedModule, mode: PythonShutdownMode): boolean {
   const names = existingImports(mod).names;
@@ -362,9 +406,14 @@ export function wirePythonEntrypoint(source: string, options: WireOptions): stri
       where: options.mode === 'asgi' ? 'after the line that creates the app' : 'at the start of the `if __name__ == "__main__":` block',
     });
   }
-  if (alreadyWired(mod, options.mode)) return false;
-  if (options.mode === 'asgi') wireAsgi(plan);
-  else wireSetup(plan);
+  const wired = alreadyWired(mod, options.mode);
+  if (options.mode === 'asgi') {
+    if (wired) return false;
+    wireAsgi(plan);
+  } else if (!wired) {
+    wireSetup(plan);
+  }
+  if (options.mode === 'plain' || options.mode === 'asyncio') wireJobLoop(plan);
   plan.finishImports();
   const out = apply(source, plan.edits);
   return out === source ? false : out;

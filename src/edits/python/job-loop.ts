@@ -1,0 +1,154 @@
+/**
+ * The job loop of a plain or asyncio program: the loop the entry runs, found in the
+ * `if __name__ == "__main__":` block (or, without one, the module's top level), in the top-level
+ * functions that block calls (`main()`, `sys.exit(main())`, `asyncio.run(main())`), or in the
+ * console script's function. Setting up the signal handlers only records a SIGTERM: a loop that
+ * never looks at `shutdown_requested()` keeps taking jobs until the budget cuts it, and then the
+ * handlers never run. So a single literal `while True:` / `while 1:` there is rewritten to
+ * `while not shutdown_requested():`; anything less certain is left to the user, with advice.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import { position, text, type ParsedModule } from './parse.js';
+import { callsFunction, mainBlockBody, topLevelFunction } from './places.js';
+
+export interface JobLoopScope {
+  /** Where the program's own code runs: Bodies (or the module's top node), in order. */
+  scopes: SyntaxNode[];
+  /** The node to point at when no loop is found (the function, or the `__main__` block). */
+  anchor: SyntaxNode | null;
+  /** What to call it in messages: "main()", "the `__main__` block", "the module". */
+  label: string;
+}
+
+export interface JobLoops {
+  /** Outermost `while True:` / `while 1:` loops: candidates for the rewrite. */
+  literal: SyntaxNode[];
+  /** Other outermost `while` loops (a condition of their own). */
+  conditional: SyntaxNode[];
+  scope: JobLoopScope;
+}
+
+const NESTED_SCOPES = new Set(['FunctionDefinition', 'ClassDefinition', 'LambdaExpression']);
+
+/** The condition node of a WhileStatement (between `while` and the Body). */
+export function loopCondition(loop: SyntaxNode): SyntaxNode | null {
+  const cond = loop.firstChild?.nextSibling ?? null;
+  return cond && cond.name !== 'Body' ? cond : null;
+}
+
+function isLiteralForever(mod: ParsedModule, loop: SyntaxNode): boolean {
+  const cond = loopCondition(loop);
+  return cond !== null && ['True', '1'].includes(text(mod, cond));
+}
+
+/** Top-level functions called (directly or inside other calls' arguments) from `scope`. */
+function calledFunctions(mod: ParsedModule, scope: SyntaxNode): SyntaxNode[] {
+  const found: SyntaxNode[] = [];
+  const walk = (node: SyntaxNode): void => {
+    for (let c = node.firstChild; c; c = c.nextSibling) {
+      if (NESTED_SCOPES.has(c.name) || c.name === 'DecoratedStatement') continue;
+      const callee = c.name === 'CallExpression' ? c.firstChild : null;
+      const fn = callee?.name === 'VariableName' ? topLevelFunction(mod, text(mod, callee)) : null;
+      if (fn && !found.some((f) => f.from === fn.from)) found.push(fn);
+      walk(c);
+    }
+  };
+  walk(scope);
+  return found;
+}
+
+/** Outermost loops of a scope, not looking into nested functions, classes or lambdas. */
+function outermostLoops(scope: SyntaxNode): SyntaxNode[] {
+  const loops: SyntaxNode[] = [];
+  const walk = (node: SyntaxNode): void => {
+    for (let c = node.firstChild; c; c = c.nextSibling) {
+      if (NESTED_SCOPES.has(c.name) || c.name === 'DecoratedStatement') continue;
+      if (c.name === 'WhileStatement') loops.push(c);
+      // A `for` loop's body is not where the program's job loop is.
+      else if (c.name !== 'ForStatement') walk(c);
+    }
+  };
+  walk(scope);
+  return loops;
+}
+
+function functionName(mod: ParsedModule, fn: SyntaxNode): string {
+  const name = fn.getChild('VariableName');
+  return name ? `${text(mod, name)}()` : 'the function';
+}
+
+/** Where the program's own code runs, for the modes that install signal handlers. */
+export function jobLoopScope(mod: ParsedModule, mainFunction: string | null | undefined): JobLoopScope {
+  if (mainFunction) {
+    const fn = topLevelFunction(mod, mainFunction);
+    const body = fn?.getChild('Body');
+    return { scopes: body ? [body] : [], anchor: fn, label: fn ? functionName(mod, fn) : `${mainFunction}()` };
+  }
+  const main = mainBlockBody(mod);
+  const root = main ?? mod.tree.topNode;
+  const called = calledFunctions(mod, root).map((fn) => fn.getChild('Body')).filter((b): b is SyntaxNode => !!b);
+  return {
+    scopes: [root, ...called],
+    anchor: main?.parent ?? null,
+    label: main ? 'the `if __name__ == "__main__":` block' : 'the module',
+  };
+}
+
+export function findJobLoops(mod: ParsedModule, mainFunction: string | null | undefined): JobLoops {
+  const scope = jobLoopScope(mod, mainFunction);
+  const loops = scope.scopes.flatMap(outermostLoops);
+  return {
+    literal: loops.filter((l) => isLiteralForever(mod, l)),
+    conditional: loops.filter((l) => !isLiteralForever(mod, l)),
+    scope,
+  };
+}
+
+/** True when the module already looks at `shutdown_requested()` (by its local name): nothing to rewrite. */
+export function checksShutdown(mod: ParsedModule, localName: string): boolean {
+  return callsFunction(mod, localName);
+}
+
+/** The single loop to rewrite, or null. */
+export function loopToRewrite(loops: JobLoops): SyntaxNode | null {
+  return loops.literal.length === 1 ? loops.literal[0]! : null;
+}
+
+/**
+ * Why the job loop was left alone and the exact change to make, for a plan note; null when the
+ * loop is rewritten (or there is nothing to say). `file` names the module in the message.
+ */
+export function jobLoopAdvice(mod: ParsedModule, loops: JobLoops, file: string, importFrom: string): { line: number | null; message: string } | null {
+  if (loopToRewrite(loops)) return null;
+  const lineOf = (n: SyntaxNode): number => position(mod.source, n.from).line;
+  const importHint = `and add \`shutdown_requested\` to the \`from ${importFrom} import ...\` line`;
+  const outcome = 'so that after SIGTERM the job in hand finishes, no new one starts and the registered handlers run';
+  if (loops.literal.length > 1) {
+    const lines = loops.literal.map(lineOf);
+    return {
+      line: lines[0]!,
+      message: `${file}:${lines[0]}: the job loop was not changed: ${lines.length} \`while True:\` loops (lines ${lines.join(', ')}) could be the one the program runs. ` +
+        `In the job loop, change \`${text(mod, loops.literal[0]!).split(/\r?\n/)[0]!.trim()}\` to \`while not shutdown_requested():\` ${importHint}, ${outcome}.`,
+    };
+  }
+  const loop = loops.conditional[0];
+  if (loop) {
+    const cond = text(mod, loopCondition(loop)!).replace(/\s+/g, ' ');
+    // `not x and a or b` would bind wrongly: parenthesise anything looser than `and`.
+    const wrapped = /\b(or|if|lambda)\b|:=/.test(cond) ? `(${cond})` : cond;
+    const line = lineOf(loop);
+    return {
+      line,
+      message: `${file}:${line}: the job loop was not changed (its condition is not a literal \`True\`). ` +
+        `Change \`while ${cond}:\` to \`while ${wrapped} and not shutdown_requested():\` ${importHint}, ${outcome}.`,
+    };
+  }
+  const anchor = loops.scope.anchor;
+  const line = anchor ? lineOf(anchor) : null;
+  return {
+    line,
+    message: `${line === null ? file : `${file}:${line}`}: no job loop found in ${loops.scope.label}: nothing checks shutdown_requested(), ` +
+      'so after SIGTERM the program runs on until it ends by itself or the shutdown budget ends it (exit 124, handlers not run). ' +
+      `If it loops over jobs, make the loop \`while not shutdown_requested():\` ${importHint}.`,
+  };
+}
