@@ -321,8 +321,8 @@ console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) console.log(row);
 console.log('\nlost: in-flight requests without a 200 response. conns open at exit: connections the server still had when ' +
   'it exited (its own count of sockets not yet destroyed, printed on process exit or just before it signals itself). ' +
-  'The in-flight clients keep ' +
-  'their connection open after the response, as keep-alive agents and proxies do. peak RSS: VmHWM of the server process. ' +
+  'The in-flight clients keep their connection open after the response, as keep-alive agents and proxies do. ' +
+  'peak RSS: VmHWM of the server process, read every 5 ms until it exits. ' +
   'The reference row is no tool: it closes the idle connections at SIGTERM and exits at its last response write, waiting ' +
   'for nothing else; its overhead is the cost of the measurement on this machine.');
 for (const note of notes) console.log(`\nNote: ${note}`);

@@ -54,8 +54,11 @@ describe('python-entrypoint generator', () => {
     const { ctx, plan } = setup(repo);
     expect(pythonEntrypointGenerator.appliesTo(ctx)).toBe(true);
     const actions = pythonEntrypointGenerator.actions(ctx);
-    expect(actions.map((a) => [a.type, 'path' in a ? a.path : a.file])).toEqual([['plan-edit', path]]);
+    // mytool's main() has no job loop to make stop between jobs: the edit says so, once.
+    const loopNote = repo === 'project-scripts' ? [['plan-note', path]] : [];
+    expect(actions.map((a) => [a.type, 'path' in a ? a.path : a.file])).toEqual([['plan-edit', path], ...loopNote]);
     run(plan, actions);
+    const notes = [...plan.notes];
     const [change] = plan.changes();
     expect(change?.path).toBe(path);
     const after = change!.after.split('\n');
@@ -66,7 +69,35 @@ describe('python-entrypoint generator', () => {
     const again = pythonEntrypointGenerator.actions(ctx);
     run(plan, again);
     expect(plan.changes()[0]!.after).toBe(change!.after);
-    expect(plan.notes).toEqual([]);
+    expect(again.filter((a) => a.type === 'plan-note')).toEqual([]);
+    expect(plan.notes).toEqual(notes);
+  });
+
+  it('makes the asyncio worker\'s `while True:` loop stop between jobs, with no warning', () => {
+    const { ctx, plan } = setup('asyncio-worker');
+    const actions = pythonEntrypointGenerator.actions(ctx);
+    expect(actions.map((a) => a.type)).toEqual(['plan-edit']);
+    run(plan, actions);
+    const after = plan.changes()[0]!.after;
+    expect(after).toMatch(/^from signal_handlers import setup_signal_handlers, shutdown_requested$/m);
+    expect(after).toMatch(/^    while not shutdown_requested\(\):$/m);
+    expect(after).not.toMatch(/while True/);
+  });
+
+  it('warns with the line and the exact change when the job loop has a condition of its own', () => {
+    const loop = 'import time\n\nrunning = True\n\nif __name__ == "__main__":\n    while running:\n        time.sleep(1)\n';
+    const { ctx, plan } = setup('asyncio-worker', (p) => (p === 'worker.py' ? loop : null));
+    const actions = pythonEntrypointGenerator.actions(ctx);
+    expect(actions.map((a) => a.type)).toEqual(['plan-edit', 'plan-note']);
+    run(plan, actions);
+    // Line 9 of the file as written (the import, a blank line and the setup call are added above the loop).
+    expect(plan.notes).toEqual([{
+      level: 'warn', file: 'worker.py',
+      message: 'worker.py:9: the job loop was not changed (its condition is not a literal `True`). ' +
+        'Change `while running:` to `while running and not shutdown_requested():` and add `shutdown_requested` to the ' +
+        '`from signal_handlers import ...` line, so that after SIGTERM the job in hand finishes, no new one starts and the registered handlers run.',
+    }]);
+    expect(plan.changes()[0]!.after).toContain('    while running:\n');
   });
 
   it('warns instead of editing when the server owns the signals and offers no hook (Django runserver)', () => {

@@ -1,12 +1,15 @@
 /**
  * The entrypoint edit over fixture triplets: input.py + options.json -> the snapshot in
  * snapshots/python-entrypoint/<case>/output.py. For every case it also proves: the edit only
- * inserts (every byte of the input survives, in order), Python's own parser accepts the output,
- * and a second application is `false`.
+ * inserts (every byte of the input survives, in order) apart from a job loop's `True` / `1`
+ * becoming `not shutdown_requested()`, Python's own parser accepts the output, and a second
+ * application is `false`. Where the job loop is left alone, the warning the generator adds
+ * (jobLoopNote) is in snapshots/python-entrypoint/<case>/note.txt: `loop-*` cases are rewritten
+ * and have no note, `note-*` cases are not and have one.
  */
 import { diffChars } from 'diff';
 import { describe, expect, it } from 'vitest';
-import { wirePythonEntrypoint } from '../../src/edits/python-entrypoint.js';
+import { jobLoopNote, wirePythonEntrypoint } from '../../src/edits/python-entrypoint.js';
 import { loadCases, pythonSyntaxError } from './fixtures.js';
 
 const cases = loadCases((name) => !name.startsWith('refuse-'));
@@ -22,12 +25,21 @@ describe('wirePythonEntrypoint', () => {
     if (output === false) throw new Error(`${name}: the edit made no change`);
     await expect(output).toMatchFileSnapshot(`../../snapshots/python-entrypoint/${name}/output.py`);
 
-    const removed = diffChars(input, output).filter((part) => part.removed);
+    // The one replacement the edit makes: the job loop's condition (see the loop-* cases).
+    const rewritten = (output.match(/^[ \t]*while not shutdown_requested\(\):/gm) ?? []).length - (input.match(/^[ \t]*while not shutdown_requested\(\):/gm) ?? []).length;
+    expect(rewritten).toBe(name.startsWith('loop-') ? 1 : 0);
+    const loopsAsRewritten = input.replace(/^([ \t]*while) (True|1):/gm, (all, head: string) => (rewritten ? `${head} not shutdown_requested():` : all));
+    const removed = diffChars(loopsAsRewritten, output).filter((part) => part.removed);
     expect(removed).toEqual([]);
     expect(pythonSyntaxError(output)).toBeNull();
 
     // Idempotent: applying twice equals applying once.
     expect(wirePythonEntrypoint(output, options)).toBe(false);
+
+    const note = jobLoopNote(output, options);
+    if (name.startsWith('loop-')) expect(note).toBeNull();
+    if (name.startsWith('note-')) expect(note).not.toBeNull();
+    if (note) await expect(`${note.message}\n`).toMatchFileSnapshot(`../../snapshots/python-entrypoint/${name}/note.txt`);
   });
 
   it('keeps CRLF line ends: no bare LF appears in a CRLF file', () => {

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { changedPaths, cleanupTemps, fingerprint, fixtureCopy, ROOT } from './harness.js';
+import { changedPaths, cleanupTemps, fingerprint, fixtureCopy, PACKAGE_ROOT } from './harness.js';
 import { outputProblem } from './validate.js';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 50);
@@ -84,7 +84,7 @@ interface Io {
 type Main = (argv: readonly string[], io: Io) => Promise<number>;
 
 async function loadMain(): Promise<Main> {
-  const built = join(ROOT, 'dist', 'cli', 'main.js');
+  const built = join(PACKAGE_ROOT, 'dist', 'cli', 'main.js');
   if (!existsSync(built)) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
   return ((await import(built)) as { main: Main }).main;
 }

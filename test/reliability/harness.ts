@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const BIN = join(ROOT, 'bin', 'create-graceful-shutdown.js');
+/**
+ * The built package under test: this checkout, or CGS_PACKAGE_ROOT (a copy with its own bin/,
+ * dist/ and templates/), so that a rebuild in a shared checkout cannot change dist/ mid-run.
+ */
+export const PACKAGE_ROOT = process.env['CGS_PACKAGE_ROOT'] ?? ROOT;
+export const BIN = join(PACKAGE_ROOT, 'bin', 'create-graceful-shutdown.js');
 export const BAD_INPUT = join(ROOT, 'test', 'fixtures', 'bad-input');
 
 const temps: string[] = [];

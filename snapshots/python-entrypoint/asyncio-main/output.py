@@ -1,4 +1,5 @@
 import asyncio
+
 from signal_handlers import setup_signal_handlers
 
 

@@ -1,4 +1,5 @@
 import argparse
+
 from .signal_handlers import setup_signal_handlers
 
 

@@ -1,5 +1,6 @@
 # Windows-edited service
 from fastapi import FastAPI
+
 from signal_handlers import wrap_lifespan
 
 api = FastAPI(

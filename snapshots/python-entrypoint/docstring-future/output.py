@@ -7,6 +7,7 @@ Runs until the queue is empty.
 from __future__ import annotations
 
 import time  # stdlib only
+
 from signal_handlers import setup_signal_handlers
 
 

@@ -1,7 +1,6 @@
 import time
 
-from signal_handlers import register_shutdown_handler, shutdown_requested
-from signal_handlers import setup_signal_handlers
+from signal_handlers import register_shutdown_handler, shutdown_requested, setup_signal_handlers
 
 setup_signal_handlers()
 

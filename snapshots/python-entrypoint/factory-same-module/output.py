@@ -1,4 +1,5 @@
 from fastapi import FastAPI
+
 from signal_handlers import wrap_lifespan
 
 

@@ -1,6 +1,7 @@
 import logging
 
 from fastapi import FastAPI
+
 from signal_handlers import wrap_lifespan
 
 log = logging.getLogger(__name__)

@@ -4,6 +4,7 @@ from flask import (
     Flask,
     jsonify,
 )
+
 from signal_handlers import setup_signal_handlers
 
 setup_signal_handlers()

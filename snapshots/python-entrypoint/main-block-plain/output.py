@@ -1,5 +1,6 @@
 import queue
 import sys
+
 from signal_handlers import setup_signal_handlers
 
 jobs: "queue.Queue[int]" = queue.Queue()

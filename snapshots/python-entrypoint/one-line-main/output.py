@@ -1,4 +1,5 @@
 import time
+
 from signal_handlers import setup_signal_handlers
 
 

@@ -1,4 +1,5 @@
 from starlette.applications import Starlette
+
 from signal_handlers import run_shutdown_handlers_async
 
 events: list[str] = []

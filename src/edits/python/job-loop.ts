@@ -86,11 +86,13 @@ export function jobLoopScope(mod: ParsedModule, mainFunction: string | null | un
   }
   const main = mainBlockBody(mod);
   const root = main ?? mod.tree.topNode;
-  const called = calledFunctions(mod, root).map((fn) => fn.getChild('Body')).filter((b): b is SyntaxNode => !!b);
+  const functions = calledFunctions(mod, root);
+  const called = functions.map((fn) => fn.getChild('Body')).filter((b): b is SyntaxNode => !!b);
+  const where = main ? 'the `if __name__ == "__main__":` block' : "the module's top level";
   return {
     scopes: [root, ...called],
     anchor: main?.parent ?? null,
-    label: main ? 'the `if __name__ == "__main__":` block' : 'the module',
+    label: [where, ...functions.map((fn) => functionName(mod, fn))].join(' or '),
   };
 }
 

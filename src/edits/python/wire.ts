@@ -181,7 +181,7 @@ class WirePlan {
       const at = lineEnd(source, anchor.to);
       const needsBreak = at === source.length && !source.endsWith('\n');
       // A blank line between another group's imports and ours (a local module), as isort would.
-      const separate = anchor.name === 'ImportStatement' && !isLocalImport(this.mod, anchor) ? eol : '';
+      const separate = anchor.name === 'ImportStatement' && !endsLocalGroup(this.mod, anchor) ? eol : '';
       // Before any other insertion at the same offset (e.g. a module-level setup call).
       this.edits.unshift({ at, to: at, text: `${needsBreak ? eol : ''}${separate}${line}${eol}` });
       return;
@@ -193,9 +193,19 @@ class WirePlan {
   }
 }
 
-/** A relative import (`from .x import y`): the same group as ours, which is the app's own module. */
-function isLocalImport(mod: ParsedModule, stmt: SyntaxNode): boolean {
-  return /^from\s+\./.test(text(mod, stmt));
+/**
+ * Is the import group that `anchor` ends the app's own (where our import belongs, no blank line)?
+ * Yes for a relative import, or for the third of three or more blank-line-separated groups
+ * (stdlib, third party, local: the order isort and PEP 8 use). Otherwise ours starts a group.
+ */
+function endsLocalGroup(mod: ParsedModule, anchor: SyntaxNode): boolean {
+  if (/^from\s+\./.test(text(mod, anchor))) return true;
+  const imports = topLevel(mod).filter((s) => s.name === 'ImportStatement' && s.to <= anchor.to);
+  let groups = imports.length ? 1 : 0;
+  for (let i = 1; i < imports.length; i++) {
+    if (/\n[ \t]*\r?\n/.test(mod.source.slice(imports[i - 1]!.to, imports[i]!.from))) groups++;
+  }
+  return groups >= 3;
 }
 
 function refuse(plan: WirePlan, reason: string, node: SyntaxNode | null, manual: string[], where: string): never {

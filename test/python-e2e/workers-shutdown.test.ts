@@ -1,17 +1,9 @@
 /**
- * PENDING (outside the committed suite: the file name does not match *.test.ts). These tests
- * state issue 4's worker behaviour through the real CLI and fail with the CLI as it is:
- *
- *   The CLI wires a `while True` worker with `setup_signal_handlers()` only. The generated
- *   module's signal handler just records the request (by design), and nothing makes the loop
- *   look at it, so after SIGTERM the worker keeps taking jobs until the 8 s budget, then the
- *   module ends it with os._exit(124): the job in hand at that moment is cut, and the registered
- *   handlers never run (atexit is skipped by os._exit).
- *
- * They pass once the entrypoint wiring makes the job loop stop between jobs (for example
- * `while True:` -> `while not shutdown_requested():` in the loop the entry runs). Move this file
- * to workers-shutdown.test.ts then. Run it now with:
- *   npx vitest run -c test/python-e2e/vitest.pending.config.ts
+ * Issue 4's worker behaviour through the real CLI (`--yes`, then the one hand edit registering
+ * handlers): the CLI wires setup_signal_handlers() and rewrites the job loop's `while True:` to
+ * `while not shutdown_requested():`, so on SIGTERM the job in hand finishes, no new job starts,
+ * the handlers run newest first and the process exits 0 within the budget; a hanging handler is
+ * cut at its timeout; a second SIGTERM during a long handler ends the process at once.
  */
 import { afterAll, describe, it } from 'vitest';
 import { cleanUp, events, exitWithin, waitForEvent } from '../python-module/helpers.js';

@@ -1,0 +1,22 @@
+import asyncio
+import sys
+
+from signal_handlers import setup_signal_handlers, shutdown_requested
+
+
+async def poll() -> None:
+    await asyncio.sleep(0.01)
+
+
+async def main() -> int:
+    setup_signal_handlers()
+    try:
+        while not shutdown_requested():
+            await poll()
+    finally:
+        print("bye", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
