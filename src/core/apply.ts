@@ -31,19 +31,44 @@ const UTF8_BOM = '\uFEFF';
 
 export function applyChanges(root: string, changes: FileChange[], hook: FaultHook = () => {}): void {
   const staged: Staged[] = [];
+  let current: string | null = null;
   try {
-    for (const change of changes) stage(root, change, hook, staged);
+    for (const change of changes) {
+      current = change.path;
+      stage(root, change, hook, staged);
+    }
     for (const s of staged) {
+      current = s.change.path;
       hook('commit', s.change.path);
       renameSync(s.tmp, s.abs);
       s.committed = true;
     }
   } catch (error) {
-    rollback(staged);
-    if (error instanceof UserError) throw error;
+    const unrestored = rollback(staged);
+    // Rolling back can fail too (the disk that filled up): then say which files, never "nothing was changed".
+    const outcome = unrestored.length ? `${unrestored.join(', ')} could not be restored (restore them from version control)` : 'nothing was changed';
+    if (error instanceof UserError) {
+      if (unrestored.length === 0) throw error;
+      throw new UserError(`${error.message}; ${outcome}`, { cause: error });
+    }
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new UserError(`writing failed (${code}: ${firstLine((error as Error).message)}); nothing was changed`, { cause: error });
+    const options = current === null ? { cause: error } : { cause: error, file: current };
+    throw new UserError(`writing failed (${code}: ${reason(error, code)}); ${outcome}: ${ADVICE[code] ?? 'fix the cause and run again'}`, options);
   }
+}
+
+const ADVICE: Record<string, string> = {
+  EACCES: 'make the repository writable for you and run again',
+  EPERM: 'make the repository writable for you and run again',
+  EROFS: 'the file system is read-only; run it on a writable copy',
+  ENOSPC: 'free some disk space and run again',
+  EDQUOT: 'free some disk space and run again',
+};
+
+/** Node's "EACCES: permission denied, open '/abs/.x.cgs-1-ab.tmp'" reduced to "permission denied" (the file is named separately). */
+function reason(error: unknown, code: string): string {
+  const message = firstLine(error instanceof Error ? error.message : String(error));
+  return message.replace(new RegExp(`^${code}: `), '').replace(/, \w+ '[^']*'( -> '[^']*')?$/, '');
 }
 
 /** Checks, creates missing directories and writes the temp file; the entry is recorded first so rollback sees partial work. */
@@ -83,7 +108,9 @@ function makeDirs(root: string, dir: string, created: string[]): void {
   }
 }
 
-function rollback(staged: Staged[]): void {
+/** Undoes what was staged or committed, newest first; returns the repo paths it could not restore. */
+function rollback(staged: Staged[]): string[] {
+  const failed: string[] = [];
   for (const s of [...staged].reverse()) {
     try {
       if (s.committed) {
@@ -93,7 +120,8 @@ function rollback(staged: Staged[]): void {
         rmSync(s.tmp, { force: true });
       }
     } catch {
-      // Best effort: keep restoring the others.
+      // Keep restoring the others; report this one.
+      if (s.committed) failed.push(s.change.path);
     }
     for (const d of [...s.createdDirs].reverse()) {
       try {
@@ -103,6 +131,7 @@ function rollback(staged: Staged[]): void {
       }
     }
   }
+  return failed;
 }
 
 function stripBom(t: string): string {

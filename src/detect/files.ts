@@ -23,13 +23,16 @@ interface Scope {
 /** The repo's files, plus the symlinks that were seen and not followed (for a warning). */
 export interface ListedFiles extends RepoFiles {
   readonly symlinks: readonly string[];
+  /** Named pipes, sockets and devices: never read (a FIFO would block the read forever). */
+  readonly specials: readonly string[];
 }
 
 export function listRepoFiles(root: string): ListedFiles {
   const list: string[] = [];
   const unreadable: string[] = [];
   const symlinks: string[] = [];
-  walk(root, '', [], { files: list, unreadable, symlinks });
+  const specials: string[] = [];
+  walk(root, '', [], { files: list, unreadable, symlinks, specials });
   list.sort();
   symlinks.sort();
   const set = new Set(list);
@@ -39,6 +42,7 @@ export function listRepoFiles(root: string): ListedFiles {
     list,
     unreadable,
     symlinks,
+    specials,
     has: (p) => set.has(p),
     read(p) {
       if (!set.has(p)) return null;
@@ -52,6 +56,7 @@ interface Found {
   files: string[];
   unreadable: string[];
   symlinks: string[];
+  specials: string[];
 }
 
 function walk(root: string, rel: string, scopes: Scope[], found: Found): void {
@@ -77,6 +82,8 @@ function walk(root: string, rel: string, scopes: Scope[], found: Found): void {
       walk(root, path, here, found);
     } else if (e.isFile()) {
       if (!isIgnored(here, path, false)) found.files.push(path);
+    } else if (!isIgnored(here, path, false)) {
+      found.specials.push(path);
     }
   }
 }

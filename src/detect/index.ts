@@ -8,6 +8,7 @@ import { isRecord, parseJson } from './json.js';
 import { detectNodeApps, detectPackageManager, detectWorkspaces } from './node-apps.js';
 import { detectPythonApps } from './python.js';
 import { detectContainer } from './container.js';
+import { scriptTargetFile } from './start-script.js';
 import type { RepoFiles } from './repo-files.js';
 import type { ContainerFacts } from './facts.js';
 import { parseAllDocuments } from 'yaml';
@@ -27,6 +28,7 @@ export function detectFrom(files: RepoFiles): Facts {
   if (links.length) warnings.push(symlinkWarning(links));
   const apps: App[] = [...detectNodeApps(files), ...detectPythonApps(files)];
   for (const app of apps) checkEmbeddedPaths(app);
+  if (!apps.some(hasEntrypoint)) explainMissingApp(files, apps);
   const container = detectContainer(files);
   warnings.push(...unusableConfigWarnings(files, container));
   return {
@@ -86,6 +88,8 @@ function unusableConfigWarnings(files: RepoFiles, container: ContainerFacts): st
         const at = error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}: ` : '';
         const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
         out.push(`${path}: is not valid YAML (${at}${reason}); it is left alone: fix it and run again to have it treated`);
+      } else {
+        checkYamlValues(path, text);
       }
     }
   }
@@ -111,5 +115,49 @@ function checkEmbeddedPaths(app: App): void {
     if (typeof value === 'string' && CONTROL.test(value)) {
       throw new UserError(`${what} ${JSON.stringify(value)} contains a control character (a line break?); rename or fix it and run again`, { file: JSON.stringify(file).slice(1, -1) });
     }
+  }
+}
+
+function hasEntrypoint(app: App): boolean {
+  return app.kind === 'python' ? app.entrypoint !== null : app.entrypoint !== null || app.devServer !== null;
+}
+
+const MANIFESTS = new Set(['package.json', 'pyproject.toml', 'requirements.txt']);
+const ENTRY_BASES = ['server', 'index', 'main', 'app'].flatMap((b) => [b, `src/${b}`]);
+const ENTRY_EXTS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.py'];
+
+/**
+ * No app was found. When the reason is a manifest or entrypoint that is a symlink or a named pipe
+ * (entries detection never reads), say so, naming it: "no app found" alone would not tell why.
+ */
+function explainMissingApp(files: RepoFiles, apps: App[]): void {
+  const why = new Map<string, string>();
+  for (const p of 'symlinks' in files ? (files.symlinks as readonly string[]) : []) why.set(p, 'is a symlink, which the tool never follows');
+  for (const p of 'specials' in files ? (files.specials as readonly string[]) : []) why.set(p, 'is not a regular file (a named pipe, socket or device)');
+  if (why.size === 0) return;
+  const candidates: string[] = [...why.keys()].filter((p) => MANIFESTS.has(posix.basename(p)) && p.split('/').length <= MANIFEST_MAX_SEGMENTS);
+  for (const app of apps) {
+    const at = (p: string): string => posix.normalize(app.dir ? posix.join(app.dir, p) : p);
+    if (app.kind === 'node' && app.start?.resolved) {
+      const target = scriptTargetFile(app.start.resolved);
+      if (target) candidates.push(at(target));
+    }
+    for (const base of ENTRY_BASES) for (const ext of ENTRY_EXTS) candidates.push(at(base + ext));
+  }
+  const hit = candidates.find((p) => why.has(p));
+  if (hit) throw new UserError(`${why.get(hit)}, so no app could be found; replace it with the file itself and run again`, { file: hit });
+}
+
+/**
+ * YAML that parses can still fail when turned into values, the way compose reads it: a merge key
+ * (`<<`) whose source is not a map, or aliases expanded past the parser's limit (an alias bomb).
+ * Those throw deep inside the readers; refuse the file here, naming it.
+ */
+function checkYamlValues(path: string, text: string): void {
+  try {
+    for (const doc of parseAllDocuments(text, { merge: true })) doc.toJS();
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new UserError(`cannot be read as compose or Kubernetes YAML (${reason}); fix it and run again`, { file: path, cause: error });
   }
 }

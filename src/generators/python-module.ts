@@ -102,7 +102,13 @@ function gunicornActions(ctx: GeneratorContext, app: PythonApp, handlersModule: 
   }
   const reason = `run shutdown handlers in gunicorn workers; graceful_timeout = ${options.gracefulTimeout}`;
   const notes = commandLineNotes(app, path, options.gracefulTimeout);
-  if (ctx.current(path) === null) {
+  const existing = ctx.current(path);
+  if (existing !== null && existing.startsWith(PYTHON_MODULE_HEADER)) {
+    // Our own file from an earlier run: render it again (a re-run then records it as generated, as
+    // the first run did, and an upgrade merges the user's edits) rather than patch it as the user's.
+    return [...notes, { type: 'plan-render', path, template: GUNICORN_CONF_TEMPLATE, data: options, reason }];
+  }
+  if (existing === null) {
     return [
       ...notes,
       { type: 'plan-render', path, template: GUNICORN_CONF_TEMPLATE, data: options, reason },
@@ -121,7 +127,9 @@ function gunicornActions(ctx: GeneratorContext, app: PythonApp, handlersModule: 
 function commandLineNotes(app: PythonApp, path: string, gracefulTimeout: number): PlanAction[] {
   const command = app.startCommand ?? '';
   const notes: PlanAction[] = [];
-  if (/--graceful-timeout\b/.test(command)) {
+  // Its own Dockerfile CMD (an earlier run's) passes the same value: nothing overrides anything then.
+  const flag = /--graceful-timeout(?:=|\s+)(\S+)/.exec(command);
+  if (flag ? Number(flag[1]) !== gracefulTimeout : /--graceful-timeout\b/.test(command)) {
     notes.push({
       type: 'plan-note',
       level: 'warn',

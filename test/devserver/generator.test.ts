@@ -71,15 +71,46 @@ describe('devserver generator', () => {
     expect(actions).toEqual([expect.objectContaining({ type: 'plan-note', level: 'warn', file: 'webpack.config.js' })]);
   });
 
-  it('custom dev server: the module in its module system, and how to register', () => {
+  it('custom dev server without servers in the file: the module in its module system, setupSignalHandlers() wired', () => {
     const actions = devServerGenerator.actions(
       ctxFor({ tool: 'custom', file: 'scripts/dev-server.js', script: 'dev', command: 'node scripts/dev-server.js' }, {
         'scripts/dev-server.js': "const express = require('express');\nmodule.exports = {};\n",
       }, null),
     );
-    expect(types(actions)).toEqual(['plan-render', 'plan-note']);
+    expect(types(actions).slice(0, 2)).toEqual(['plan-render', 'plan-edit']);
     expect(actions[0]).toMatchObject({ path: 'scripts/devserver-shutdown.js', data: { ts: false, esm: false } });
-    expect((actions[1] as { message: string }).message).toContain("require('./devserver-shutdown.js')");
+    const edit = actions[1] as Extract<PlanAction, { type: 'plan-edit' }>;
+    const text = edit.edit("const express = require('express');\nmodule.exports = {};\n");
+    expect(text).toContain("const { setupSignalHandlers } = require('./devserver-shutdown.js')");
+    expect(text).toContain('setupSignalHandlers()');
+  });
+
+  it('custom dev server with express, Vite middleware and ws: servers and Vite HMR registered; a second run is quiet', () => {
+    const source = [
+      "import http from 'node:http';",
+      "import express from 'express';",
+      "import { createServer as createViteServer } from 'vite';",
+      "import { WebSocketServer } from 'ws';",
+      'const app = express();',
+      'const server = http.createServer(app);',
+      'const vite = await createViteServer({ server: { middlewareMode: true, hmr: { server } } });',
+      'app.use(vite.middlewares);',
+      'const live = new WebSocketServer({ noServer: true });',
+      'server.listen(3000);',
+      '',
+    ].join('\n');
+    const ctx = ctxFor({ tool: 'custom', file: 'server.dev.js', script: 'dev', command: 'node server.dev.js' }, { 'server.dev.js': source });
+    const actions = devServerGenerator.actions(ctx);
+    const edit = actions.find((a): a is Extract<PlanAction, { type: 'plan-edit' }> => a.type === 'plan-edit');
+    const text = edit?.edit(source);
+    expect(typeof text).toBe('string');
+    const wired = text as string;
+    expect(wired).toContain("import { setupSignalHandlers, registerHttpServer, registerWebSocketServer, registerShutdownHandler } from './devserver-shutdown.js';");
+    expect(wired).toContain('const server = http.createServer(app);\nregisterHttpServer(server);');
+    expect(wired).toContain("registerWebSocketServer(vite.ws);\nregisterShutdownHandler('vite', () => vite.close());");
+    expect(wired).toContain('registerWebSocketServer(live);');
+    const again = devServerGenerator.actions({ ...ctx, current: (p) => (p === 'server.dev.js' ? wired : null) });
+    expect(types(again)).toEqual(['plan-render']);
   });
 
   it.each([

@@ -130,7 +130,8 @@ describe('module variants', () => {
     );
     const app = run(['node', 'main.cjs'], { cwd: dir });
     const m = await app.waitFor(/ready (\S+)/);
-    expect(m[1]).toBe('gracefulShutdown,registerCleanup,registerHttpServer,registerWebSocketServer,trackInterval,trackTimeout');
+    // setupSignalHandlers and registerShutdownHandler: the app module's names, so the entrypoint edit wires either module.
+    expect(m[1]).toBe('gracefulShutdown,registerCleanup,registerHttpServer,registerShutdownHandler,registerWebSocketServer,setupSignalHandlers,trackInterval,trackTimeout');
     app.child.kill('SIGTERM');
     expect((await app.exited).code).toBe(0);
   });

@@ -3,12 +3,13 @@
  * what it refuses, and that a second run plans no change.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../../src/core/errors.js';
 import type { PythonApp } from '../../src/detect/facts.js';
 import { pythonModuleGenerator, pythonModuleLocation, pythonModuleMode } from '../../src/generators/python-module.js';
+import type { GeneratorContext } from '../../src/generators/types.js';
 import { answers, cleanUp, materialize, planFor, pythonApp, tempDir } from './helpers.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'python-module');
@@ -93,6 +94,23 @@ describe('pythonModuleGenerator', () => {
     expect(again.changes()).toEqual([]);
   });
 
+  it('renders its own gunicorn.conf.py again on a re-run (a generated file, not the user\'s to patch)', () => {
+    const app: PythonApp = { ...monorepoGunicorn, gunicornConfig: null };
+    const root = tempDir('own-conf');
+    for (const change of planFor(root, app).changes()) {
+      mkdirSync(dirname(join(root, change.path)), { recursive: true });
+      writeFileSync(join(root, change.path), change.after);
+    }
+    const again = { ...app, gunicornConfig: 'backend/gunicorn.conf.py' };
+    const read = (p: string): string | null => (existsSync(join(root, p)) ? readFileSync(join(root, p), 'utf8') : null);
+    const ctx: GeneratorContext = { facts: {} as GeneratorContext['facts'], answers: answers(), app: again, current: read };
+    const conf = pythonModuleGenerator.actions(ctx).filter((a) => 'path' in a && a.path === 'backend/gunicorn.conf.py');
+    expect(conf.map((a) => a.type)).toEqual(['plan-render']);
+    // A budget change renders the new value into it.
+    const changed = planFor(root, again, answers({ timeoutMs: 12_000 })).changes().find((c) => c.path === 'backend/gunicorn.conf.py');
+    expect(changed?.after).toMatch(/^graceful_timeout = 12$/m);
+  });
+
   it('regenerates its own module when the budget changes', () => {
     const app = pythonApp({ entrypoint: { path: 'worker.py', module: 'worker', appVariable: null, inPackage: false } });
     const dir = materialize('python-plain-worker', app, answers({ timeoutMs: 5000 }));
@@ -135,5 +153,18 @@ describe('gunicorn command-line notes', () => {
     const messages = plan.notes.map((n) => n.message).join('\n');
     expect(messages).toMatch(/--graceful-timeout, which overrides graceful_timeout = 5/);
     expect(messages).toMatch(/names its own gunicorn config/);
+  });
+
+  it('says nothing when the command\'s --graceful-timeout is the budget (its own Dockerfile CMD)', () => {
+    const app = pythonApp({
+      framework: 'flask',
+      server: 'gunicorn',
+      startCommand: 'gunicorn --bind 0.0.0.0:8000 --graceful-timeout 5 app:app',
+      entrypoint: { path: 'app.py', module: 'app', appVariable: 'app', inPackage: false },
+    });
+    const plan = planFor(tempDir('same-timeout'), app, answers({ timeoutMs: 5000 }));
+    expect(plan.notes.map((n) => n.message).join('\n')).not.toMatch(/--graceful-timeout/);
+    const other = planFor(tempDir('other-timeout'), { ...app, startCommand: 'gunicorn --graceful-timeout=30 app:app' }, answers({ timeoutMs: 5000 }));
+    expect(other.notes.map((n) => n.message).join('\n')).toMatch(/--graceful-timeout, which overrides graceful_timeout = 5/);
   });
 });

@@ -157,6 +157,19 @@ describe('applyChanges is all or nothing', () => {
     expect(changedPaths(before, fingerprint(dir))).toEqual([]);
   });
 
+  it('when a restore fails too, the error names the file instead of claiming nothing changed', () => {
+    const dir = makeRepo();
+    const hook: FaultHook = (step, path) => {
+      if (step === 'commit' && path === 'package.json') {
+        // src/server.ts is already replaced; make restoring it impossible (a directory in its place).
+        rmSync(join(dir, 'src', 'server.ts'));
+        mkdirSync(join(dir, 'src', 'server.ts'));
+        throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      }
+    };
+    expectUserError(() => applyChanges(dir, plan(), hook), /package\.json: writing failed \(ENOSPC: no space left on device\); src\/server\.ts could not be restored \(restore them from version control\)/);
+  });
+
   it('a stale temp file from an interrupted earlier run does not block the write', () => {
     const dir = makeRepo();
     writeFileSync(join(dir, 'src', `.server.ts.cgs-${process.pid}.tmp`), 'left over\n');

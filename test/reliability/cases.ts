@@ -64,6 +64,11 @@ export function giveTo(dir: string, uid: number): void {
   spawnSync('chown', ['-R', `${uid}:${uid}`, dir]);
 }
 
+/** A flag value as the docs show it: control characters escaped. */
+function shown(s: string): string {
+  return s.replace(/[\u0000-\u001f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 const FIFTY_MB = 50 * 1024 * 1024;
 
 /** Bad flag values, each against the healthy base app. */
@@ -98,7 +103,7 @@ export const CASES: Case[] = [
   { name: 'package-json-bom', what: 'package.json starting with a UTF-8 BOM (valid)', fixture: BASE, recipe: (d) => bom(d, 'package.json'), expect: { kind: 'ok' } },
   { name: 'package-json-50mb', what: 'package.json of 50 MB', fixture: BASE, recipe: (d) => truncateSync(join(d, 'package.json'), FIFTY_MB), expect: { kind: 'fail', code: 1, line: /package\.json: cannot be read as UTF-8 text \(.*over 2 MB\)/ } },
   { name: 'package-json-deep-nesting', what: 'package.json nested 100,000 levels deep (valid JSON)', fixture: BASE, recipe: (d) => writeFileSync(join(d, 'package.json'), `{"name":"app","scripts":{"start":"node server.js"},"deep":${'['.repeat(100_000)}${']'.repeat(100_000)}}`), expect: { kind: 'ok' } },
-  { name: 'package-json-is-fifo', what: 'package.json is a named pipe (reading it would block forever)', fixture: BASE, recipe: (d) => { rmSync(join(d, 'package.json')); mkfifo(join(d, 'package.json')); }, expect: { kind: 'fail', code: 1, line: /found no Node or Python app with an entrypoint/ } },
+  { name: 'package-json-is-fifo', what: 'package.json is a named pipe (reading it would block forever)', fixture: BASE, recipe: (d) => { rmSync(join(d, 'package.json')); mkfifo(join(d, 'package.json')); }, expect: { kind: 'fail', code: 1, line: /package\.json: is not a regular file \(a named pipe, socket or device\), so no app could be found; replace it with the file itself/ } },
 
   // ---- tsconfig ----
   { name: 'tsconfig-jsonc', what: 'tsconfig.json with comments and trailing commas (valid)', fixture: 'tsconfig-jsonc', expect: { kind: 'ok', untouched: ['tsconfig.json'] } },
@@ -128,22 +133,24 @@ export const CASES: Case[] = [
   { name: 'deep-nesting', what: '200 nested directories with a file at the bottom', fixture: BASE, recipe: (d) => { const deep = join(d, ...Array<string>(200).fill('d')); mkdirSync(deep, { recursive: true }); writeFileSync(join(deep, 'index.js'), 'module.exports = 1;\n'); }, expect: { kind: 'ok' } },
   { name: 'symlink-loops', what: 'symlink loops: a→b→a, self→self, loop→. (a dir link to its parent)', fixture: BASE, recipe: (d) => { symlinkSync('b', join(d, 'a')); symlinkSync('a', join(d, 'b')); symlinkSync('self', join(d, 'self')); symlinkSync('.', join(d, 'loop')); }, expect: { kind: 'ok', warn: /symlinks are never followed or written through: a, b, loop and 1 more/ } },
   { name: 'symlink-outside', what: 'symlinks to /etc and to a directory outside the repo', fixture: BASE, recipe: (d, c) => { symlinkSync('/etc', join(d, 'etc')); writeFileSync(join(c.outside, 'server.js'), 'require("node:http").createServer().listen(1);\n'); symlinkSync(c.outside, join(d, 'vendor')); }, expect: { kind: 'ok', warn: /symlinks are never followed or written through: etc, vendor/ } },
-  { name: 'symlinked-entrypoint', what: 'server.js is a symlink to a file outside the repo', fixture: BASE, recipe: (d, c) => { writeFileSync(join(c.outside, 'server.js'), readFileSync(join(d, 'server.js'))); rmSync(join(d, 'server.js')); symlinkSync(join(c.outside, 'server.js'), join(d, 'server.js')); }, expect: { kind: 'fail', code: 1, line: /found no Node or Python app with an entrypoint/ } },
-  { name: 'symlinked-package-json', what: 'package.json is a symlink to a file outside the repo', fixture: BASE, recipe: (d, c) => { writeFileSync(join(c.outside, 'package.json'), readFileSync(join(d, 'package.json'))); rmSync(join(d, 'package.json')); symlinkSync(join(c.outside, 'package.json'), join(d, 'package.json')); }, expect: { kind: 'fail', code: 1, line: /found no Node or Python app with an entrypoint/ } },
+  { name: 'symlinked-entrypoint', what: 'server.js is a symlink to a file outside the repo', fixture: BASE, recipe: (d, c) => { writeFileSync(join(c.outside, 'server.js'), readFileSync(join(d, 'server.js'))); rmSync(join(d, 'server.js')); symlinkSync(join(c.outside, 'server.js'), join(d, 'server.js')); }, expect: { kind: 'fail', code: 1, line: /server\.js: is a symlink, which the tool never follows, so no app could be found; replace it with the file itself/ } },
+  { name: 'symlinked-package-json', what: 'package.json is a symlink to a file outside the repo', fixture: BASE, recipe: (d, c) => { writeFileSync(join(c.outside, 'package.json'), readFileSync(join(d, 'package.json'))); rmSync(join(d, 'package.json')); symlinkSync(join(c.outside, 'package.json'), join(d, 'package.json')); }, expect: { kind: 'fail', code: 1, line: /package\.json: is a symlink, which the tool never follows, so no app could be found/ } },
   { name: 'symlink-on-write-path-module', what: 'shutdown.js (the module the tool creates) is a symlink to a file outside the repo', fixture: BASE, recipe: (d, c) => { writeFileSync(join(c.outside, 'shutdown.js'), '// not ours\n'); symlinkSync(join(c.outside, 'shutdown.js'), join(d, 'shutdown.js')); }, expect: { kind: 'fail', code: 1, line: /shutdown\.js: refusing to write through the symlink 'shutdown\.js'; replace it with a real file/ } },
   { name: 'symlink-on-write-path-dockerfile', what: 'Dockerfile is a dangling symlink', fixture: BASE, recipe: (d) => symlinkSync('/nonexistent/Dockerfile', join(d, 'Dockerfile')), expect: { kind: 'fail', code: 1, line: /Dockerfile: refusing to write through the symlink 'Dockerfile'/ } },
-  { name: 'entrypoint-is-fifo', what: 'server.js is a named pipe', fixture: BASE, recipe: (d) => { rmSync(join(d, 'server.js')); mkfifo(join(d, 'server.js')); }, expect: { kind: 'fail', code: 1, line: /found no Node or Python app with an entrypoint/ } },
+  { name: 'entrypoint-is-fifo', what: 'server.js is a named pipe', fixture: BASE, recipe: (d) => { rmSync(join(d, 'server.js')); mkfifo(join(d, 'server.js')); }, expect: { kind: 'fail', code: 1, line: /server\.js: is not a regular file \(a named pipe, socket or device\), so no app could be found/ } },
   { name: 'unreadable-subdir', what: 'a directory with mode 000 (CLI run as uid nobody)', fixture: BASE, asUser: NOBODY, recipe: (d) => { mkdirSync(join(d, 'private')); writeFileSync(join(d, 'private', 'key.pem'), 'secret\n'); giveTo(d, NOBODY); chmodSync(join(d, 'private'), 0); }, expect: { kind: 'ok', warn: /private\/: cannot be read \(permissions\); skipped/ } },
   { name: 'unreadable-target', what: 'the target directory itself has mode 000 (as nobody)', fixture: BASE, asUser: NOBODY, recipe: (d) => { giveTo(d, NOBODY); chmodSync(d, 0); }, expect: { kind: 'fail', code: 1, line: /cannot read the target directory \(EACCES\); check its permissions/ } },
   { name: 'unreadable-package-json', what: 'package.json with mode 000 (as nobody)', fixture: BASE, asUser: NOBODY, recipe: (d) => { giveTo(d, NOBODY); chmodSync(join(d, 'package.json'), 0); }, expect: { kind: 'fail', code: 1, line: /package\.json: cannot be read as UTF-8 text \(.*unreadable/ } },
   { name: 'unreadable-entrypoint', what: 'server.js with mode 000 (as nobody)', fixture: BASE, asUser: NOBODY, recipe: (d) => { giveTo(d, NOBODY); chmodSync(join(d, 'server.js'), 0); }, expect: { kind: 'refuseOrSkip', file: 'server.js' } },
-  { name: 'read-only-repo', what: 'every directory read-only (mode 555, as nobody): writing fails with EACCES', fixture: BASE, asUser: NOBODY, recipe: (d) => { giveTo(d, NOBODY); spawnSync('chmod', ['-R', 'a-w', d]); }, expect: { kind: 'fail', code: 1, line: /writing failed \(EACCES: .*\); nothing was changed/ } },
+  { name: 'read-only-repo', what: 'every directory read-only (mode 555, as nobody): writing fails with EACCES', fixture: BASE, asUser: NOBODY, recipe: (d) => { giveTo(d, NOBODY); spawnSync('chmod', ['-R', 'a-w', d]); }, expect: { kind: 'fail', code: 1, line: /: writing failed \(EACCES: permission denied\); nothing was changed: make the repository writable/ } },
   { name: 'target-is-a-file', what: 'the target is a file, not a directory', fixture: BASE, args: (d) => [join(d, 'server.js'), '--yes'], expect: { kind: 'fail', code: 2, line: /server\.js: is a file, not a directory; pass the repository's directory/ } },
   { name: 'target-does-not-exist', what: 'the target does not exist', fixture: BASE, args: (d) => [join(d, 'nope'), '--yes'], expect: { kind: 'fail', code: 2, line: /nope: no such directory; pass the repository's directory/ } },
 
   // ---- containers ----
   { name: 'dockerfile-unknown-instruction', what: 'Dockerfile with an unknown instruction (FROBNICATE)', fixture: 'dockerfile-unknown-instruction', expect: { kind: 'ok' } },
   { name: 'compose-yaml-anchors', what: 'docker-compose.yml with anchors, aliases and merge keys', fixture: 'compose-yaml-anchors', expect: { kind: 'ok' } },
+  { name: 'compose-merge-non-map', what: 'docker-compose.yml whose merge key (<<) points to a scalar (found by the fuzz test: crashed the compose reader)', fixture: 'compose-yaml-anchors', recipe: (d) => writeFileSync(join(d, 'docker-compose.yml'), 'x-port: &port 3000\nservices:\n  api:\n    <<: *port\n    build: .\n'), expect: { kind: 'fail', code: 1, line: /docker-compose\.yml: cannot be read as compose or Kubernetes YAML \(Merge sources must be maps or map aliases\); fix it and run again/ } },
+  { name: 'compose-alias-bomb', what: 'docker-compose.yml with nested aliases that expand to millions of nodes ("billion laughs")', fixture: 'compose-yaml-anchors', recipe: (d) => writeFileSync(join(d, 'docker-compose.yml'), `a: &a ["x","x","x","x","x","x","x","x","x"]\n${['b', 'c', 'd', 'e', 'f', 'g', 'h'].map((k, i) => `${k}: &${k} [${Array<string>(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`).join('\n')}\nservices:\n  api:\n    build: .\n    labels: *h\n`), expect: { kind: 'fail', code: 1, line: /docker-compose\.yml: cannot be read as compose or Kubernetes YAML \(Excessive alias count.*\); fix it/ } },
   { name: 'compose-malformed-yaml', what: 'docker-compose.yml with bad indentation, a tab and an unclosed flow sequence', fixture: 'compose-malformed-yaml', expect: { kind: 'refuseOrSkip', file: 'docker-compose.yml' } },
 
   // ---- Python ----
@@ -152,7 +159,7 @@ export const CASES: Case[] = [
   { name: 'python-requirements-latin1', what: 'requirements.txt in Latin-1', fixture: 'fuzz-python-app', recipe: (d) => writeFileSync(join(d, 'requirements.txt'), Buffer.from('# caf\xe9\nfastapi\nuvicorn\n', 'latin1')), expect: { kind: 'ok', warn: /requirements\.txt/ } },
 
   // ---- flags ----
-  ...FLAG_CASES.map(([name, flags, line]): Case => ({ name, what: `\`${flags.join(' ')}\``, fixture: BASE, args: (d) => [d, '--yes', ...flags], expect: { kind: 'fail', code: 2, line } })),
+  ...FLAG_CASES.map(([name, flags, line]): Case => ({ name, what: `\`${flags.map(shown).join(' ')}\``, fixture: BASE, args: (d) => [d, '--yes', ...flags], expect: { kind: 'fail', code: 2, line } })),
 ];
 
 /** A directory outside the repo for recipes that link out of it. */

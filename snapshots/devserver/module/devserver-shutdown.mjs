@@ -11,7 +11,7 @@
  *   4. the process exits 0, or 1 when GRACEFUL_SHUTDOWN_TIMEOUT_MS runs out or after an uncaught exception.
  *
  * Vite: add `gracefulShutdown()` to `plugins` in vite.config. Custom servers: call registerHttpServer,
- * registerWebSocketServer and registerCleanup after creating them.
+ * registerWebSocketServer (Vite's `vite.ws` included) and registerCleanup after creating them.
  */
 
 const DEFAULT_TIMEOUT_MS = 8000;
@@ -57,6 +57,22 @@ export function registerCleanup(name, fn) {
   return () => {
     if (state.cleanups.get(name) === fn) state.cleanups.delete(name);
   };
+}
+
+/**
+ * The same as registerCleanup, under the name the app shutdown module uses, so an entry file wired
+ * for one reads the same with the other.
+ */
+export function registerShutdownHandler(name, fn) {
+  return registerCleanup(name, fn);
+}
+
+/**
+ * Install the SIGTERM/SIGINT/uncaughtException handlers. Importing this file already does it; calling
+ * it again changes nothing. It is there so an entry file states where shutdown handling starts.
+ */
+export function setupSignalHandlers() {
+  install();
 }
 
 /** Drain this server on shutdown: stop accepting, finish in-flight requests, close keep-alive sockets. */

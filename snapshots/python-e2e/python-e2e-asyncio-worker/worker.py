@@ -1,7 +1,8 @@
 """Mail sender: an asyncio worker that sends one batch at a time, forever (`python worker.py`)."""
 import asyncio
 import os
-from signal_handlers import setup_signal_handlers
+
+from signal_handlers import setup_signal_handlers, shutdown_requested
 
 
 def trace(text: str) -> None:
@@ -21,7 +22,7 @@ async def send_batch(batch: int) -> None:
 async def main() -> None:
     setup_signal_handlers()
     batch = 0
-    while True:
+    while not shutdown_requested():
         batch += 1
         await send_batch(batch)
 

@@ -4,6 +4,7 @@ import os
 from typing import Dict
 
 from fastapi import FastAPI
+
 from signal_handlers import wrap_lifespan
 
 app = FastAPI(title="notes")

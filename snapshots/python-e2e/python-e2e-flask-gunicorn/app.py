@@ -3,6 +3,7 @@ import os
 import time
 
 from flask import Flask
+
 from signal_handlers import setup_signal_handlers
 
 setup_signal_handlers()

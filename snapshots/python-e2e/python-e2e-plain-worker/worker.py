@@ -2,7 +2,8 @@
 import itertools
 import os
 import time
-from signal_handlers import setup_signal_handlers
+
+from signal_handlers import setup_signal_handlers, shutdown_requested
 
 
 def trace(text: str) -> None:
@@ -21,7 +22,7 @@ def make_thumbnail(job: int) -> None:
 
 def main() -> None:
     jobs = itertools.count(1)
-    while True:
+    while not shutdown_requested():
         make_thumbnail(next(jobs))
 
 

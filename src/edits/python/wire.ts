@@ -15,12 +15,17 @@
  * - 'plain' / 'asyncio': `setup_signal_handlers()` at the start of the console script's function
  *   if given, else (asyncio) of the coroutine `asyncio.run(main())` runs when it is defined here, so
  *   that it sees the running loop, else of the `if __name__ == "__main__":` block, else after the
- *   imports.
+ *   imports. Then the program's job loop (see job-loop.ts): a single literal `while True:` /
+ *   `while 1:` in the loop the entry runs becomes `while not shutdown_requested():`, so that a
+ *   SIGTERM lets the job in hand finish; anything less certain is left alone (jobLoopNote says
+ *   what to change by hand). This part also runs on a module wired earlier without it.
  * - 'gunicorn': `setup_signal_handlers()` after the imports, where gunicorn's import of the module
  *   runs it (it installs nothing in that mode; the call keeps the wiring the same for every mode).
  *
  * The import goes after the leading imports (after a docstring and `from __future__` imports),
- * written the way the module is started (see PythonApp.entryImport). Applying the edit twice gives
+ * written the way the module is started (see PythonApp.entryImport), a blank line apart from
+ * another group's imports; names are added to a one-line import from signal_handlers the module
+ * already has. Applying the edit twice gives
  * `false` the second time. Where it cannot be done safely the edit throws PythonWiringRefused,
  * which names the line and what to add by hand.
  */
