@@ -100,7 +100,7 @@ async function stopViteAsPid1(dir: string) {
   const token = /const wsToken = "([^"]+)"/.exec(client)?.[1];
   expect(token).toBeTruthy();
   const hmr = await openWebSocket(`ws://127.0.0.1:${port}/?token=${token}`, ['vite-hmr'], origin);
-  const connected = await new Promise<string>((resolve) => hmr.ws.once('message', (d) => resolve(String(d))));
+  const connected = await hmr.firstMessage;
   expect(JSON.parse(connected)).toMatchObject({ type: 'connected' });
   const idle = await openKeepAlive(port);
 

@@ -99,19 +99,22 @@ export async function cleanup(): Promise<void> {
 
 export interface WsClient {
   ws: WebSocket;
+  /** The first message, listened for before 'open': it can arrive in the same chunk as the handshake. */
+  firstMessage: Promise<string>;
   closed: Promise<{ code: number; at: number }>;
 }
 
 export function openWebSocket(url: string, protocols: string[] = [], origin?: string): Promise<WsClient> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, protocols, origin ? { origin } : {});
+    const firstMessage = new Promise<string>((done) => ws.once('message', (d) => done(String(d))));
     const closed = new Promise<{ code: number; at: number }>((done) => {
       ws.on('close', (code) => done({ code, at: performance.now() }));
     });
     ws.on('error', (err) => {
       if (ws.readyState === WebSocket.CONNECTING) reject(err);
     });
-    ws.on('open', () => resolve({ ws, closed }));
+    ws.on('open', () => resolve({ ws, firstMessage, closed }));
   });
 }
 
