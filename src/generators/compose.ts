@@ -7,7 +7,7 @@ import type { App, Facts } from '../detect/facts.js';
 import { patchCompose, readCompose, type ComposeService, type ComposeServicePatch } from '../edits/compose.js';
 import { currentInit, patchDockerfile } from '../edits/dockerfile/patch.js';
 import { targetChain } from '../core/timeout-chain.js';
-import { chainInput, chainNotes, chainReport, ownsChainNotes } from './container-chain.js';
+import { chainInput, appChainNotes, ownsChainNotes } from './container-chain.js';
 import { patchOptionsFor } from './docker.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
@@ -46,7 +46,7 @@ export const composeGenerator: ArtifactGenerator = {
       for (const message of result.warnings) actions.push({ type: 'plan-note', level: 'warn', message, file });
     }
     if (ownsChainNotes('compose', ctx.answers.parts, ctx.facts.container)) {
-      actions.push(...chainNotes(chainReport(ctx.current, ctx.facts.container, ctx.app, ctx.answers), ctx.facts.container));
+      actions.push(...appChainNotes(ctx));
     }
     return actions;
   },

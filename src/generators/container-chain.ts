@@ -9,6 +9,7 @@ import { K8S_DEFAULT_GRACE_SECONDS, readK8s } from '../edits/k8s.js';
 import { parseStages } from '../edits/dockerfile/stages.js';
 import { checkChain, serverTimeoutOf, type ChainInput, type ChainLink, type ChainReport } from '../core/timeout-chain.js';
 import { splitSimpleCommand } from '../edits/dockerfile/shell-words.js';
+import type { GeneratorContext } from './types.js';
 
 /** Docker's stop timeout when nothing else is said (`docker stop`, compose). */
 export const DOCKER_DEFAULT_GRACE_SECONDS = 10;
@@ -130,4 +131,14 @@ export function ownsChainNotes(part: 'docker' | 'compose' | 'k8s', parts: readon
   const runs = (p: string): boolean => parts.includes(p) &&
     (p === 'docker' || (p === 'compose' ? container.composeFiles.length > 0 : container.k8sManifests.length > 0));
   return (['docker', 'compose', 'k8s'] as const).find(runs) === part;
+}
+
+/**
+ * The chain notes for one app. A frontend dev server (no entrypoint) is not what the repo's Kubernetes
+ * workloads run, so its chain leaves them out rather than contradict the served app's.
+ */
+export function appChainNotes(ctx: GeneratorContext): ReturnType<typeof chainNotes> {
+  const devServerOnly = ctx.app.kind === 'node' && ctx.app.entrypoint === null;
+  const container = devServerOnly ? { ...ctx.facts.container, k8sManifests: [] } : ctx.facts.container;
+  return chainNotes(chainReport(ctx.current, container, ctx.app, ctx.answers), container);
 }

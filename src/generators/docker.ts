@@ -9,7 +9,7 @@ import { dockerfileEdit, patchDockerfile, type DockerfilePatchOptions } from '..
 import { resolveScript } from '../edits/dockerfile/npm-script.js';
 import type { Runtime } from '../edits/dockerfile/runtime.js';
 import { toExecForm } from '../edits/dockerfile/shell-words.js';
-import { chainNotes, chainReport, ownsChainNotes } from './container-chain.js';
+import { appChainNotes, ownsChainNotes } from './container-chain.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 export const NODE_DOCKERFILE_TEMPLATE = 'docker/node.Dockerfile.hbs';
@@ -69,7 +69,7 @@ export const dockerGenerator: ArtifactGenerator = {
       }
     }
     if (ownsChainNotes('docker', ctx.answers.parts, ctx.facts.container)) {
-      actions.push(...chainNotes(chainReport(ctx.current, ctx.facts.container, ctx.app, ctx.answers), ctx.facts.container));
+      actions.push(...appChainNotes(ctx));
     }
     return actions;
   },

@@ -5,7 +5,7 @@
 import { patchK8s, type K8sPatchOptions } from '../edits/k8s.js';
 import { patchDockerfile } from '../edits/dockerfile/patch.js';
 import { targetChain } from '../core/timeout-chain.js';
-import { chainInput, chainNotes, chainReport, ownsChainNotes } from './container-chain.js';
+import { chainInput, appChainNotes, ownsChainNotes } from './container-chain.js';
 import { appDockerfiles, patchOptionsFor } from './docker.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
@@ -13,7 +13,10 @@ export const k8sGenerator: ArtifactGenerator = {
   name: 'k8s',
   part: 'k8s',
   description: 'Kubernetes: terminationGracePeriodSeconds above preStop + app budget, preStop sleep',
-  appliesTo: (ctx) => ctx.answers.parts.includes('k8s') && ctx.facts.container.k8sManifests.length > 0,
+  // Manifests are not tied to apps; a frontend dev server is not what a Deployment runs, so it must not
+  // lower the chain a served app needs (the edits only raise values, but its notes would contradict them).
+  appliesTo: (ctx) =>
+    ctx.answers.parts.includes('k8s') && ctx.facts.container.k8sManifests.length > 0 && !(ctx.app.kind === 'node' && ctx.app.entrypoint === null),
   actions(ctx) {
     const actions: PlanAction[] = [];
     const target = targetChain(chainInput(ctx.app, ctx.answers));
@@ -35,7 +38,7 @@ export const k8sGenerator: ArtifactGenerator = {
       for (const message of result.warnings) actions.push({ type: 'plan-note', level: 'warn', message, file });
     }
     if (ownsChainNotes('k8s', ctx.answers.parts, ctx.facts.container)) {
-      actions.push(...chainNotes(chainReport(ctx.current, ctx.facts.container, ctx.app, ctx.answers), ctx.facts.container));
+      actions.push(...appChainNotes(ctx));
     }
     return actions;
   },
