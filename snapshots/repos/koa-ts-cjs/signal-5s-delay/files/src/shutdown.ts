@@ -20,8 +20,8 @@
  *   128+n  clean shutdown with exitMode 'signal' (the default): the signal is re-raised (SIGTERM 143, SIGINT 130)
  *   1      not clean: the deadline passed, connections had to be destroyed, a handler threw, timed out or
  *          called process.exit(non-zero), or an uncaughtException/unhandledRejection started the shutdown
- *   128+n  a signal more than 200 ms after the first: immediate exit, nothing more runs (repeats within
- *          200 ms are duplicates, such as Ctrl+C reaching both npm and node, and are ignored)
+ *   128+n  a second signal more than 200 ms after the first: immediate exit, nothing more runs (repeats
+ *          within 200 ms are duplicates, such as Ctrl+C reaching both npm and node, and are ignored)
  * process.exit() called during the shutdown does not cut it short: it ends its caller (a handler counts as
  * finished) and the process exits when the shutdown ends, with the codes above.
  */
@@ -135,7 +135,7 @@ const shutdownSignal = abortController.signal;
 let shuttingDown = false;
 /** Listeners are closing: requests from now on get `Connection: close`. */
 let closing = false;
-let startedAt = 0;
+let firstSignalAt = 0;
 let deadlineAt = 0;
 let failed = false;
 let shutdownPromise: Promise<void> | null = null;
@@ -167,7 +167,7 @@ function resolveSettings(): Settings {
   const timeoutMs =
     options.timeoutMs !== undefined
       ? readMs(options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, 'timeoutMs', logger)
-      : readMs(process.env.GRACEFUL_SHUTDOWN_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, 1, 'GRACEFUL_SHUTDOWN_TIMEOUT_MS', logger);
+      : readMs(process.env['GRACEFUL_SHUTDOWN_TIMEOUT_MS'], DEFAULT_TIMEOUT_MS, 1, 'GRACEFUL_SHUTDOWN_TIMEOUT_MS', logger);
   const shutdownDelayMs = readMs(options.shutdownDelayMs, DEFAULT_DELAY_MS, 0, 'shutdownDelayMs', logger);
   let exitMode = DEFAULT_EXIT_MODE;
   if (options.exitMode === 'zero' || options.exitMode === 'signal') exitMode = options.exitMode;
@@ -191,16 +191,23 @@ function setupSignalHandlers(opts: ShutdownOptions = {}): void {
   if (installed) return;
   installed = true;
   for (const signal of settings.signals) process.on(signal, onSignal);
+  listenForFatalErrors();
+}
+
+function listenForFatalErrors(): void {
+  if (process.listeners('uncaughtException').includes(onFatal)) return;
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  if (!shuttingDown) {
+  if (!firstSignalAt) {
+    // The first signal starts the shutdown, or joins one begun by shutdown() or a fatal error.
+    firstSignalAt = Date.now();
     void start(signal, signal);
     return;
   }
-  if (Date.now() - startedAt < REPEAT_SIGNAL_GRACE_MS) return;
+  if (Date.now() - firstSignalAt < REPEAT_SIGNAL_GRACE_MS) return;
   current().logger.error(`${signal} again: exiting now`);
   exitNow(statusFor(signal));
 }
@@ -312,9 +319,10 @@ function shutdown(reason: string = 'shutdown()'): Promise<void> {
 function start(reason: string, signal: NodeJS.Signals | null): Promise<void> {
   if (shutdownPromise) return shutdownPromise;
   shuttingDown = true;
-  startedAt = Date.now();
-  const { timeoutMs } = current();
-  deadlineAt = startedAt + timeoutMs;
+  const { timeoutMs, logger } = current();
+  deadlineAt = Date.now() + timeoutMs;
+  logger.info(`${reason}: shutting down (deadline ${timeoutMs} ms)`);
+  listenForFatalErrors(); // also when shutdown() is called without setupSignalHandlers()
   process.exit = ((code?: number | string | null) => {
     throw new ExitRequest(Number(code ?? process.exitCode ?? 0) || 0);
   }) as typeof process.exit;
@@ -326,7 +334,6 @@ function start(reason: string, signal: NodeJS.Signals | null): Promise<void> {
 
 async function run(reason: string, signal: NodeJS.Signals | null): Promise<void> {
   const { timeoutMs, shutdownDelayMs, exitMode, logger } = current();
-  logger.info(`${reason}: shutting down (deadline ${timeoutMs} ms)`);
   if (shutdownDelayMs > 0) await sleep(Math.min(shutdownDelayMs, timeoutMs));
   closing = true;
   const reserve = Math.min(HANDLER_RESERVE_MAX_MS, Math.floor(timeoutMs * HANDLER_RESERVE_SHARE));
@@ -392,8 +399,8 @@ async function runHandlers(reason: string): Promise<void> {
   const list = [...handlers.values()].reverse();
   for (const [i, handler] of list.entries()) {
     const left = deadlineAt - Date.now();
-    const share = Math.floor(left / (list.length - i));
-    const limit = Math.max(0, Math.min(handler.timeoutMs ?? share, left));
+    // An explicit timeout is not trimmed: past the deadline, the deadline timer ends the process.
+    const limit = Math.min(MAX_TIMER_MS, Math.max(0, handler.timeoutMs ?? Math.floor(left / (list.length - i))));
     if (!(await runHandler(handler, limit, reason))) failed = true;
   }
 }
