@@ -72,7 +72,8 @@ export async function cli(): Promise<void> {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw e;
+      // Output that cannot be written (a full disk behind `> file`) cannot be reported there either.
+      process.exit(1);
     });
   }
   const code = await main(process.argv.slice(2), {

@@ -7,13 +7,10 @@
  * body returning objects), `export default {...}` (also `satisfies`/`as` and a `const config = {...}`
  * exported by name), and `module.exports = ...` of the same. Anything else is refused with a message.
  */
-import { createRequire } from 'node:module';
-import type * as TsMorph from 'ts-morph';
 import type { ArrayLiteralExpression, Node as TsNode, ObjectLiteralExpression, SourceFile } from 'ts-morph';
 import type { EditFn } from '../core/plan.js';
 import { UserError } from '../core/errors.js';
-
-type TsMorphModule = typeof TsMorph;
+import { loadTsMorph } from '../core/ts-morph.js';
 
 export const PLUGIN_FACTORY = 'gracefulShutdown';
 
@@ -26,20 +23,7 @@ export interface ViteConfigEditOptions {
   moduleSystem: 'esm' | 'cjs';
 }
 
-let tsMorph: TsMorphModule | null = null;
-
-/**
- * Load ts-morph ahead of an edit (~250 ms, so only when a vite.config is edited). Edits are synchronous;
- * without this warm-up the first edit falls back to a synchronous require of the same package.
- */
-export async function preloadViteConfigEditor(): Promise<void> {
-  tsMorph ??= (await import('ts-morph')) as TsMorphModule;
-}
-
-function morph(): TsMorphModule {
-  tsMorph ??= createRequire(import.meta.url)('ts-morph') as TsMorphModule;
-  return tsMorph;
-}
+const morph = loadTsMorph;
 
 interface Splice {
   at: number;

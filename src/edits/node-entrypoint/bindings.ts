@@ -5,7 +5,7 @@
  * an Express app without a type checker.
  */
 import type { Node as TsNode, SourceFile } from 'ts-morph';
-import { loadTsMorph } from './ts-morph-loader.js';
+import { loadTsMorph } from '../../core/ts-morph.js';
 
 export interface Binding {
   module: string;

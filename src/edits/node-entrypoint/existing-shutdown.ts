@@ -5,7 +5,7 @@
  */
 import type { Node as TsNode, SourceFile, Statement } from 'ts-morph';
 import { importedModules } from './bindings.js';
-import { loadTsMorph } from './ts-morph-loader.js';
+import { loadTsMorph } from '../../core/ts-morph.js';
 
 /** Libraries that install their own signal handling or drain servers their own way. */
 export const SHUTDOWN_LIBRARIES = [

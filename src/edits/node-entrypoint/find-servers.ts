@@ -6,7 +6,7 @@
  */
 import type { Expression, Node as TsNode, SourceFile, Statement } from 'ts-morph';
 import { bareModule, collectBindings, requiredModule, type Binding } from './bindings.js';
-import { loadTsMorph } from './ts-morph-loader.js';
+import { loadTsMorph } from '../../core/ts-morph.js';
 
 /** 'vite': a Vite dev server created through its API (`createServer` from 'vite'), e.g. in middleware mode. */
 export type TargetKind = 'http' | 'ws' | 'socket.io' | 'fastify' | 'nest' | 'vite';

@@ -10,7 +10,7 @@ import { analyseListener, findExistingShutdown, type Cleanup } from './existing-
 import { findServers, type Target } from './find-servers.js';
 import { applySplices, type Splice } from './splice.js';
 import { continuesPreviousLine, detectStyle, indentAt, lineEnd, lineNumberAt, lineStart, nextLineStart, statementEnd, type SourceStyle } from './style.js';
-import { loadTsMorph, parseSource } from './ts-morph-loader.js';
+import { loadTsMorph, parseSource } from '../../core/ts-morph.js';
 
 export interface WireOptions {
   /** File name (for the extension: .ts/.mts/.cts/.js/.mjs/.cjs). */

@@ -1,8 +1,8 @@
 /**
- * Loads ts-morph only when an entrypoint is actually edited: importing it costs ~250 ms, which
- * `--help` and every run that skips the entrypoint must not pay. Edits are synchronous
- * (EditFn returns a string), so the load is a synchronous require of the CommonJS build,
- * cached after the first call. `preloadTsMorph()` lets an async caller warm it up with `import()`.
+ * The one way this tool loads ts-morph: only when an entrypoint or vite.config is actually edited.
+ * Importing it costs ~250 ms, which `--help` and every run that skips those edits must not pay.
+ * Edits are synchronous (EditFn returns a string), so the load is a synchronous require of the
+ * CommonJS build, cached after the first call.
  */
 import { createRequire } from 'node:module';
 import type * as TsMorph from 'ts-morph';
@@ -13,11 +13,6 @@ let cached: TsMorphModule | null = null;
 
 export function loadTsMorph(): TsMorphModule {
   if (cached === null) cached = createRequire(import.meta.url)('ts-morph') as TsMorphModule;
-  return cached;
-}
-
-export async function preloadTsMorph(): Promise<TsMorphModule> {
-  if (cached === null) cached = (await import('ts-morph')) as TsMorphModule;
   return cached;
 }
 
