@@ -133,12 +133,22 @@ export function ownsChainNotes(part: 'docker' | 'compose' | 'k8s', parts: readon
   return (['docker', 'compose', 'k8s'] as const).find(runs) === part;
 }
 
+/** A frontend dev server with no backend entrypoint of its own. */
+function isDevServerOnly(app: App): boolean {
+  return app.kind === 'node' && app.entrypoint === null;
+}
+
 /**
- * The chain notes for one app. A frontend dev server (no entrypoint) is not what the repo's Kubernetes
- * workloads run, so its chain leaves them out rather than contradict the served app's.
+ * Whether this app's chain covers the repo's Kubernetes workloads. Manifests are not tied to apps; when a
+ * served app is treated too, the workloads are its (a dev server beside it would only contradict its chain).
  */
+export function ownsKubernetes(ctx: GeneratorContext): boolean {
+  if (!isDevServerOnly(ctx.app)) return true;
+  return !ctx.facts.apps.some((a) => ctx.answers.apps.includes(a.dir) && !isDevServerOnly(a));
+}
+
+/** The chain notes for one app; Kubernetes is left out where another app owns it (see ownsKubernetes). */
 export function appChainNotes(ctx: GeneratorContext): ReturnType<typeof chainNotes> {
-  const devServerOnly = ctx.app.kind === 'node' && ctx.app.entrypoint === null;
-  const container = devServerOnly ? { ...ctx.facts.container, k8sManifests: [] } : ctx.facts.container;
+  const container = ownsKubernetes(ctx) ? ctx.facts.container : { ...ctx.facts.container, k8sManifests: [] };
   return chainNotes(chainReport(ctx.current, container, ctx.app, ctx.answers), container);
 }

@@ -5,7 +5,7 @@
 import { patchK8s, type K8sPatchOptions } from '../edits/k8s.js';
 import { patchDockerfile } from '../edits/dockerfile/patch.js';
 import { targetChain } from '../core/timeout-chain.js';
-import { chainInput, appChainNotes, ownsChainNotes } from './container-chain.js';
+import { chainInput, appChainNotes, ownsChainNotes, ownsKubernetes } from './container-chain.js';
 import { appDockerfiles, patchOptionsFor } from './docker.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
@@ -13,10 +13,7 @@ export const k8sGenerator: ArtifactGenerator = {
   name: 'k8s',
   part: 'k8s',
   description: 'Kubernetes: terminationGracePeriodSeconds above preStop + app budget, preStop sleep',
-  // Manifests are not tied to apps; a frontend dev server is not what a Deployment runs, so it must not
-  // lower the chain a served app needs (the edits only raise values, but its notes would contradict them).
-  appliesTo: (ctx) =>
-    ctx.answers.parts.includes('k8s') && ctx.facts.container.k8sManifests.length > 0 && !(ctx.app.kind === 'node' && ctx.app.entrypoint === null),
+  appliesTo: (ctx) => ctx.answers.parts.includes('k8s') && ctx.facts.container.k8sManifests.length > 0 && ownsKubernetes(ctx),
   actions(ctx) {
     const actions: PlanAction[] = [];
     const target = targetChain(chainInput(ctx.app, ctx.answers));
