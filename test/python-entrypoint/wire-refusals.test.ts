@@ -33,6 +33,12 @@ describe('wirePythonEntrypoint refuses', () => {
     expect(e.file).toBe('refuse-imported-factory/input.py');
   });
 
+  it('a string that is never closed (the grammar itself reports no error there)', () => {
+    const e = refusal('refuse-unterminated-string');
+    expect(e.message).toMatch(/^refuse-unterminated-string\/input\.py: line 3: unterminated string at column 7, so the file was left alone; add by hand/);
+    expect(e.line).toBe(3);
+  });
+
   it('a file with a syntax error', () => {
     const e = refusal('refuse-syntax-error');
     expect(e.message).toBe(

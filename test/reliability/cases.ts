@@ -155,6 +155,7 @@ export const CASES: Case[] = [
 
   // ---- Python ----
   { name: 'python-entrypoint-syntax-error', what: 'main.py (a FastAPI app) does not parse', fixture: 'fuzz-python-app', recipe: (d) => writeFileSync(join(d, 'main.py'), 'from fastapi import FastAPI\napp = FastAPI(\ndef x(:\n'), expect: { kind: 'refuseOrSkip', file: 'main.py' } },
+  { name: 'python-entrypoint-unterminated-string', what: 'main.py starts with a stray `"` (found by the fuzz test, FUZZ_SEED=4242)', fixture: 'fuzz-python-app', recipe: (d) => writeFileSync(join(d, 'main.py'), `"${readFileSync(join(d, 'main.py'), 'utf8')}`), expect: { kind: 'refuseOrSkip', file: 'main.py' } },
   { name: 'python-entrypoint-binary', what: 'main.py holds NUL and invalid UTF-8 bytes', fixture: 'fuzz-python-app', recipe: (d) => writeFileSync(join(d, 'main.py'), Buffer.concat([Buffer.from('from fastapi import FastAPI\n'), Buffer.from([0, 0xff, 0xfe]), Buffer.from('\napp = FastAPI()\n')])), expect: { kind: 'refuseOrSkip', file: 'main.py' } },
   { name: 'python-requirements-latin1', what: 'requirements.txt in Latin-1', fixture: 'fuzz-python-app', recipe: (d) => writeFileSync(join(d, 'requirements.txt'), Buffer.from('# caf\xe9\nfastapi\nuvicorn\n', 'latin1')), expect: { kind: 'ok', warn: /requirements\.txt/ } },
 

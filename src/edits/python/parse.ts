@@ -53,6 +53,21 @@ function isToleratedError(node: SyntaxNode, source: string): boolean {
   return false;
 }
 
+/**
+ * Lezer ends a string that is never closed at the end of its line, without an error node
+ * (`"from x import y` parses as one String), so termination is checked on the text.
+ */
+function isUnterminatedString(node: SyntaxNode, source: string): boolean {
+  if (node.name !== 'String' && node.name !== 'FormatString') return false;
+  const body = source.slice(node.from, node.to).replace(/^[rRbBuUfF]{0,2}/, '');
+  const quote = body.startsWith('"""') || body.startsWith("'''") ? body.slice(0, 3) : body.charAt(0);
+  if (body.length < 2 * quote.length || !body.endsWith(quote)) return true;
+  // An odd run of backslashes before the closing quote escapes it.
+  let backslashes = 0;
+  for (let i = body.length - quote.length - 1; i >= quote.length && body[i] === '\\'; i--) backslashes++;
+  return backslashes % 2 === 1;
+}
+
 /** The first syntax problem in the module, or null when it looks like valid Python 3. */
 export function firstSyntaxProblem(mod: ParsedModule): SyntaxProblem | null {
   let found: SyntaxProblem | null = null;
@@ -61,6 +76,8 @@ export function firstSyntaxProblem(mod: ParsedModule): SyntaxProblem | null {
       if (found) return false;
       if (ref.type.isError && !isToleratedError(ref.node, mod.source)) {
         found = { ...position(mod.source, ref.from), what: 'syntax error' };
+      } else if (isUnterminatedString(ref.node, mod.source)) {
+        found = { ...position(mod.source, ref.from), what: 'unterminated string' };
       } else if (ref.name === 'PrintStatement') {
         found = { ...position(mod.source, ref.from), what: 'Python 2 print statement' };
       }
