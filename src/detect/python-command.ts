@@ -5,6 +5,7 @@
  * Pure string work: resolving modules to files is the caller's job (./python.ts).
  */
 import type { PythonServer } from './facts.js';
+import { shellWords } from './shell-words.js';
 
 export type LaunchKind =
   /** `uvicorn mod:var`, `gunicorn mod:var`: an importable app object. */
@@ -44,51 +45,6 @@ export interface PythonLaunch {
   workerClass: string | null;
   /** The command segment that matched, words joined by spaces. */
   command: string;
-}
-
-/** Split a command line into words the way sh would for the simple cases (quotes, backslashes). */
-export function shellWords(line: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quote) {
-      if (ch === quote) quote = null;
-      else if (ch === '\\' && quote === '"' && i + 1 < line.length && '"\\$`'.includes(line[i + 1]!)) word += line[++i];
-      else word += ch;
-      continue;
-    }
-    if (ch === '"' || ch === "'") {
-      quote = ch;
-      inWord = true;
-    } else if (ch === '\\' && i + 1 < line.length) {
-      const next = line[++i]!;
-      if (next !== '\n') {
-        word += next;
-        inWord = true;
-      }
-    } else if (ch === '#' && !inWord) {
-      break;
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else if (ch === ';' || ch === '&' || ch === '|') {
-      if (inWord) words.push(word);
-      let op = ch;
-      if ((ch === '&' || ch === '|') && line[i + 1] === ch) op += line[++i];
-      words.push(op);
-      word = '';
-      inWord = false;
-    } else {
-      word += ch;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(word);
-  return words;
 }
 
 const SEPARATORS = new Set([';', '&&', '||', '|', '&']);

@@ -5,6 +5,7 @@
  * Pure string work: no disk, no shell.
  */
 import type { StartCommand } from './facts.js';
+import { shellWords } from './shell-words.js';
 
 /**
  * Follow `name` through `npm run x` / `yarn x` / `pnpm x` / `bun run x` / `run-s a b` links
@@ -36,7 +37,7 @@ export function resolveStartScript(scripts: Record<string, string>, name: string
  * file we can name (`nest start`, `node .`, an `npm run` link, a pm2 ecosystem file).
  */
 export function scriptTargetFile(command: string): string | null {
-  const words = dropEnvPrefix(splitWords(lastCommand(command)));
+  const words = dropEnvPrefix(shellWords(lastCommand(command)));
   return targetOf(words);
 }
 
@@ -156,7 +157,7 @@ function normalise(file: string): string {
 
 /** `npm run serve`, `npm start`, `yarn serve`, `pnpm run serve`, `bun run serve`, `run-s build serve` → the script name. */
 function scriptReference(command: string, scripts: Record<string, string>): string | null {
-  const words = dropEnvPrefix(splitWords(command));
+  const words = dropEnvPrefix(shellWords(command));
   const [cmd, ...rest] = words;
   if (cmd === undefined) return null;
   const dashDash = rest.indexOf('--');
@@ -203,32 +204,6 @@ function dropEnvPrefix(words: string[]): string[] {
     } else break;
   }
   return words.slice(i);
-}
-
-/** Shell-like word split: quotes group words and are removed; no expansion. */
-function splitWords(text: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (const ch of text) {
-    if (quote !== null) {
-      if (ch === quote) quote = null;
-      else word += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      inWord = true;
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += ch;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(word);
-  return words;
 }
 
 /** Splits on `&&`, `||`, `;` outside quotes. A lone `&` (background) also separates commands. */
