@@ -2,7 +2,7 @@
  * A full run: detect, resolve answers (recorded ones from the upgrade manifest included), plan,
  * reconcile with the previous run, then --check, or print, confirm and write.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Options } from './args.js';
 import type { Io } from './main.js';
@@ -13,6 +13,10 @@ import { buildPlan } from '../pipeline.js';
 import type { Plan } from '../core/plan.js';
 import { planReader } from '../core/read.js';
 import { applyChanges } from '../core/apply.js';
+import { hasJournal, JOURNAL_PATH, recoverInterrupted } from '../core/journal.js';
+import { holdSignals, raise } from './signals.js';
+import { renameGate } from './test-seams.js';
+import { reportTarget, writeReportFile } from './report-file.js';
 import { unifiedDiff } from '../core/diff.js';
 import { setTemplatesDir } from '../core/render.js';
 import { describeFacts, describePlan } from './summary.js';
@@ -29,6 +33,7 @@ export async function run(opts: Options, io: Io, version: string): Promise<numbe
   const templatesOverride = process.env['CGS_TEMPLATES_DIR'];
   if (templatesOverride) setTemplatesDir(resolve(templatesOverride));
 
+  recoverEarlierRun(opts, io);
   const facts = detect(opts.dir);
   io.stdout(describeFacts(facts).join('\n'));
   if (!facts.apps.some((a) => a.kind === 'python' ? a.entrypoint : a.entrypoint || a.devServer)) {
@@ -47,13 +52,15 @@ export async function run(opts: Options, io: Io, version: string): Promise<numbe
     plan.write(MANIFEST_PATH, serializeManifest(upgrade.manifest), 'record of generated files, for upgrades', 'internal');
   }
   const changes = plan.changes();
+  // Refused before anything is written: a bad --report path must not leave a half-done run behind.
+  const report = opts.report === null ? null : reportTarget(opts.report, facts.root, plan, opts.dryRun);
   if (changes.length > 0 && !opts.dryRun) guardUncommitted(facts.root, plan, opts.force);
 
   const summary = [...describeUpgrade(upgrade), ...describePlan(changes, plan.notes)];
   if (summary.length) io.stdout(summary.join('\n'));
   if (changes.length === 0) {
     io.stdout('Nothing to do: everything is already in place.');
-    writeReport(opts, plan, upgrade, version, answers);
+    writeReport(report, opts, plan, upgrade, version, answers, io);
     return finish(upgrade, io);
   }
   // The manifest's diff repeats the generated files' diffs: listed in the plan, never printed as a diff.
@@ -61,7 +68,7 @@ export async function run(opts: Options, io: Io, version: string): Promise<numbe
   if (opts.dryRun) {
     io.stdout(reviewed.map(unifiedDiff).join('\n'));
     io.stdout('Dry run: nothing was written.');
-    writeReport(opts, plan, upgrade, version, answers);
+    writeReport(report, opts, plan, upgrade, version, answers, io);
     return 0;
   }
   if (io.interactive && reviewed.some((c) => c.before !== null)) {
@@ -71,10 +78,40 @@ export async function run(opts: Options, io: Io, version: string): Promise<numbe
       return 0;
     }
   }
-  applyChanges(facts.root, changes);
+  // Ctrl+C, SIGTERM and SIGHUP wait until the write completed or rolled back (./signals.ts).
+  const held = holdSignals();
+  let failure: unknown = null;
+  try {
+    applyChanges(facts.root, changes, renameGate(process.env));
+  } catch (error) {
+    failure = error;
+  }
+  const signal = await held.release();
+  if (signal !== null) {
+    io.stderr(`create-graceful-shutdown: ${signal} received while writing; ${failure === null ? `the write completed first (${changes.length} files)` : 'the write was rolled back first'}`);
+    raise(signal);
+  }
+  if (failure !== null) throw failure;
   io.stdout(`Done: ${changes.length} file${changes.length === 1 ? '' : 's'} written.`);
-  writeReport(opts, plan, upgrade, version, answers);
+  writeReport(report, opts, plan, upgrade, version, answers, io);
   return finish(upgrade, io);
+}
+
+/**
+ * A journal left by a run that was killed while writing: finished or undone before anything is
+ * read, so detection never sees half a change. --check and --dry-run write nothing, so they stop.
+ */
+function recoverEarlierRun(opts: Options, io: Io): void {
+  const root = resolve(opts.dir);
+  if (!existsSync(root) || !statSync(root).isDirectory() || !hasJournal(root)) return;
+  if (opts.check || opts.dryRun) {
+    throw new UserError(`an earlier run was interrupted while writing; run create-graceful-shutdown without ${opts.check ? '--check' : '--dry-run'} to finish or undo it`, { file: JOURNAL_PATH });
+  }
+  const r = recoverInterrupted(root);
+  if (r === null) return;
+  io.stdout(r.outcome === 'finished'
+    ? `An earlier run was interrupted while writing: finished it (${r.files.length} files: ${r.files.join(', ')}).`
+    : `An earlier run was interrupted while writing: put the old files back (${r.files.length} files: ${r.files.join(', ')}).`);
 }
 
 /** Exit 1 while any generated file holds conflict markers (new ones or ones left from an earlier run). */
@@ -111,16 +148,12 @@ function guardUncommitted(root: string, plan: Plan, force: boolean): void {
 
 /**
  * The report is written after the plan, not inside its atomic set: it describes the run (conflicts
- * included) and usually lives outside the repository (a CI temp dir), where the plan never writes.
+ * included) and usually lives outside the repository (a CI temp dir). Its path was checked before
+ * anything was written (./report-file.ts).
  */
-function writeReport(opts: Options, plan: Plan, upgrade: Reconciled, version: string, answers: Parameters<typeof reportMarkdown>[0]['answers']): void {
-  if (opts.report === null) return;
+function writeReport(file: string | null, opts: Options, plan: Plan, upgrade: Reconciled, version: string, answers: Parameters<typeof reportMarkdown>[0]['answers'], io: Io): void {
+  if (file === null || opts.report === null) return;
   const text = reportMarkdown({ version, changes: plan.changes(), kindOf: (p) => plan.kindOf(p), upgrade, notes: plan.notes, answers, dryRun: opts.dryRun });
-  const file = resolve(opts.report);
-  try {
-    writeFileSync(file, text);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new UserError(`--report: cannot write ${opts.report} (${code})${opts.dryRun ? '' : '; the repository changes were written'}`, { cause: error });
-  }
+  writeReportFile(file, opts.report, text, opts.dryRun);
+  io.stdout(`Report written to ${file}.`);
 }

@@ -2,14 +2,17 @@
  * Writes a plan all at once, or not at all. Every new content is first written to a temp file
  * beside its target; only when all are staged are they renamed into place. If anything fails
  * (permission, disk full, a file that changed since it was read), every file already replaced is
- * restored and every file created is removed, so the repository is as it was.
+ * restored and every file created is removed, so the repository is as it was. A journal
+ * (./journal.ts) records the whole apply before the first temp file is written, so that a run
+ * killed midway (SIGKILL, power loss) is finished or undone by the next one.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, existsSync, statSync, chmodSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, statSync, chmodSync } from 'node:fs';
+import { dirname, basename, join, posix, relative, sep } from 'node:path';
 import type { FileChange } from './plan.js';
 import { safeTarget } from './paths.js';
 import { UserError } from './errors.js';
+import { removeJournal, sha256Bytes, writeJournal, type Journal } from './journal.js';
 
 /** Test seam for failure injection: called before each filesystem step with its description. */
 export type FaultHook = (step: 'stage' | 'commit', path: string) => void;
@@ -18,10 +21,13 @@ interface Staged {
   change: FileChange;
   abs: string;
   tmp: string;
+  /** The bytes the temp file gets (BOM restored). */
+  bytes: Buffer;
   /** Original bytes, kept to restore. Null when the file is new. */
   original: Buffer | null;
   mode: number | null;
-  /** Directories this change created, outermost first; removed again on rollback. */
+  /** Directories this change creates, outermost first; removed again on rollback. */
+  dirsToCreate: string[];
   createdDirs: string[];
   tmpWritten: boolean;
   committed: boolean;
@@ -32,19 +38,40 @@ const UTF8_BOM = '\uFEFF';
 export function applyChanges(root: string, changes: FileChange[], hook: FaultHook = () => {}): void {
   const staged: Staged[] = [];
   let current: string | null = null;
+  let journaled = false;
   try {
+    const planned = new Set<string>();
     for (const change of changes) {
       current = change.path;
-      stage(root, change, hook, staged);
+      staged.push(prepare(root, change, planned));
     }
+    current = null;
+    writeJournal(root, journalOf(root, staged, 'staging'));
+    journaled = true;
+    for (const s of staged) {
+      current = s.change.path;
+      stage(s, hook);
+    }
+    current = null;
+    writeJournal(root, journalOf(root, staged, 'committing'));
     for (const s of staged) {
       current = s.change.path;
       hook('commit', s.change.path);
       renameSync(s.tmp, s.abs);
       s.committed = true;
     }
+    current = null;
+    removeJournal(root);
   } catch (error) {
     const unrestored = rollback(staged);
+    // Once rolled back, the journal describes nothing; after a failed restore it lets the next run retry.
+    if (journaled && unrestored.length === 0) {
+      try {
+        removeJournal(root);
+      } catch {
+        // Left for the next run, which finds nothing to do with it but remove it.
+      }
+    }
     // Rolling back can fail too (the disk that filled up): then say which files, never "nothing was changed".
     const outcome = unrestored.length ? `${unrestored.join(', ')} could not be restored (restore them from version control)` : 'nothing was changed';
     if (error instanceof UserError) {
@@ -55,6 +82,20 @@ export function applyChanges(root: string, changes: FileChange[], hook: FaultHoo
     const options = current === null ? { cause: error } : { cause: error, file: current };
     throw new UserError(`writing failed (${code}: ${reason(error, code)}); ${outcome}: ${ADVICE[code] ?? 'fix the cause and run again'}`, options);
   }
+}
+
+function rel(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join(posix.sep);
+}
+
+function journalOf(root: string, staged: Staged[], phase: Journal['phase']): Journal {
+  const dirs = [...new Set(staged.flatMap((s) => s.dirsToCreate))].map((d) => rel(root, d));
+  return {
+    tool: 'create-graceful-shutdown',
+    phase,
+    files: staged.map((s) => ({ path: s.change.path, tmp: rel(root, s.tmp), sha256: sha256Bytes(s.bytes), original: s.original === null ? null : s.original.toString('base64'), mode: s.mode })),
+    dirs,
+  };
 }
 
 const ADVICE: Record<string, string> = {
@@ -71,8 +112,8 @@ function reason(error: unknown, code: string): string {
   return message.replace(new RegExp(`^${code}: `), '').replace(/, \w+ '[^']*'( -> '[^']*')?$/, '');
 }
 
-/** Checks, creates missing directories and writes the temp file; the entry is recorded first so rollback sees partial work. */
-function stage(root: string, change: FileChange, hook: FaultHook, staged: Staged[]): void {
+/** Checks a change against the disk and decides its temp name; nothing is written yet. */
+function prepare(root: string, change: FileChange, planned: Set<string>): Staged {
   const abs = safeTarget(root, change.path);
   const exists = existsSync(abs);
   const original = exists ? readFileSync(abs) : null;
@@ -82,30 +123,42 @@ function stage(root: string, change: FileChange, hook: FaultHook, staged: Staged
   }
   // A random part keeps a temp file left by a killed earlier run (same pid after a reboot) from blocking this one.
   const tmp = join(dirname(abs), `.${basename(abs)}.cgs-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-  const s: Staged = { change, abs, tmp, original, mode: exists ? statSync(abs).mode & 0o7777 : null, createdDirs: [], committed: false, tmpWritten: false };
-  staged.push(s);
-  makeDirs(root, dirname(abs), s.createdDirs);
-  hook('stage', change.path);
   // Keep a BOM the file had: the plan works on text without it.
   const hadBom = original !== null && original.toString('utf8').startsWith(UTF8_BOM);
-  s.tmpWritten = true;
-  writeFileSync(tmp, (hadBom ? UTF8_BOM : '') + change.after, { flag: 'wx' });
-  // The mode is set before the rename, so a replaced file is never visible with the wrong permissions.
-  if (s.mode !== null) chmodSync(tmp, s.mode);
+  const bytes = Buffer.from((hadBom ? UTF8_BOM : '') + change.after, 'utf8');
+  const dirsToCreate = missingDirs(root, dirname(abs)).filter((d) => !planned.has(d));
+  for (const d of dirsToCreate) planned.add(d);
+  return { change, abs, tmp, bytes, original, mode: exists ? statSync(abs).mode & 0o7777 : null, dirsToCreate, createdDirs: [], committed: false, tmpWritten: false };
 }
 
-/** mkdir -p below root, recording each directory created (outermost first) as it is made. */
-function makeDirs(root: string, dir: string, created: string[]): void {
+/** Creates missing directories and writes the temp file; each step is recorded first so rollback sees partial work. */
+function stage(s: Staged, hook: FaultHook): void {
+  for (const d of s.dirsToCreate) {
+    if (existsSync(d)) continue;
+    mkdirSync(d);
+    s.createdDirs.push(d);
+  }
+  hook('stage', s.change.path);
+  // Checked again right before its temp file: someone may have changed it since the plan was checked.
+  const now = existsSync(s.abs) ? readFileSync(s.abs) : null;
+  if (now === null ? s.original !== null : s.original === null || !now.equals(s.original)) {
+    throw new UserError('changed on disk while the tool was running; run it again', { file: s.change.path });
+  }
+  s.tmpWritten = true;
+  writeFileSync(s.tmp, s.bytes, { flag: 'wx' });
+  // The mode is set before the rename, so a replaced file is never visible with the wrong permissions.
+  if (s.mode !== null) chmodSync(s.tmp, s.mode);
+}
+
+/** The directories below root that mkdir -p would create, outermost first. */
+function missingDirs(root: string, dir: string): string[] {
   const missing: string[] = [];
   let cur = dir;
   while (cur.length > root.length && !existsSync(cur)) {
     missing.unshift(cur);
     cur = dirname(cur);
   }
-  for (const d of missing) {
-    mkdirSync(d);
-    created.push(d);
-  }
+  return missing;
 }
 
 /** Undoes what was staged or committed, newest first; returns the repo paths it could not restore. */

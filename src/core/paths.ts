@@ -8,7 +8,7 @@ export function safeTarget(root: string, rel: string): string {
   if (rel === '' || isAbsolute(rel) || rel.includes('\0')) throw new UserError(`refusing to write to '${rel}': not a path inside the repository`);
   const abs = normalize(join(root, rel));
   const back = relative(root, abs);
-  if (back === '' || back.startsWith('..') || isAbsolute(back)) throw new UserError(`refusing to write to '${rel}': it resolves outside the repository`);
+  if (back === '' || back === '..' || back.startsWith(`..${sep}`) || isAbsolute(back)) throw new UserError(`refusing to write to '${rel}': it resolves outside the repository`);
   let cur = root;
   for (const part of back.split(sep)) {
     cur = join(cur, part);
