@@ -55,8 +55,11 @@ function integer(flag: string, min: number, max: number): (raw: string) => numbe
   };
 }
 
-function list(raw: string): string[] {
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+/** A comma-separated list; one that names nothing (`--only ,`) is a usage error, not "nothing to do". */
+function list(raw: string, flag: string): string[] {
+  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError(`--${flag} names nothing (got '${raw}'); give one or more, comma-separated`);
+  return items;
 }
 
 const apps: Question<'apps'> = {
@@ -71,7 +74,7 @@ const apps: Question<'apps'> = {
   default: (facts) => facts.apps.filter(isWanted).map((a) => a.dir),
   parse: (raw, facts) => {
     const known = facts.apps.filter(isTreatable);
-    return list(raw).map((label) => {
+    return list(raw, 'apps').map((label) => {
       const dir = label === '.' ? '' : label.replace(/^\.\//, '').replace(/\/$/, '');
       if (!known.some((a) => a.dir === dir)) {
         throw new UsageError(`--apps: no app with an entrypoint at '${label}'; found: ${known.map(appLabel).join(', ') || 'none'}`);
@@ -89,7 +92,7 @@ const parts: Question<'parts'> = {
   kind: 'multiselect',
   default: () => [...PARTS],
   parse: (raw) =>
-    list(raw).map((p) => {
+    list(raw, 'only').map((p) => {
       if (!(PARTS as readonly string[]).includes(p)) throw new UsageError(`--only: unknown part '${p}'; choose from ${PARTS.join(', ')}`);
       return p as Part;
     }),

@@ -35,12 +35,15 @@ export function parseArgs(argv: readonly string[], questionFlags: readonly strin
   const o: Options = { dir: '.', yes: false, dryRun: false, help: false, version: false, debug: false, force: false, check: false, reconfigure: false, report: null, answers: {} };
   const valued = new Set([...questionFlags, 'report']);
   let dirSeen = false;
+  let optionsEnded = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (arg === '--') {
+    // `--` ends the options: what follows is the directory, even when it starts with '-'.
+    if (arg === '--' && !optionsEnded) {
+      optionsEnded = true;
       continue;
     }
-    if (!arg.startsWith('-') || arg === '-') {
+    if (optionsEnded || !arg.startsWith('-') || arg === '-') {
       if (dirSeen) throw new UsageError(`unexpected argument '${arg}': give one directory at most (see --help)`);
       o.dir = arg;
       dirSeen = true;

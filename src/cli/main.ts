@@ -7,6 +7,7 @@ import { UserError, UsageError } from '../core/errors.js';
 import { QUESTIONS } from '../questions.js';
 import { parseArgs, type Options } from './args.js';
 import { helpText } from './help.js';
+import { terminalSafe } from './terminal.js';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -21,7 +22,8 @@ function version(): string {
 }
 
 /** Runs the CLI; returns the exit code. */
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
+  const io: Io = { ...rawIo, stdout: (s) => rawIo.stdout(terminalSafe(s)), stderr: (s) => rawIo.stderr(terminalSafe(s)) };
   let opts: Options | null = null;
   try {
     opts = parseArgs(argv, QUESTIONS.map((q) => q.flag));

@@ -21,10 +21,12 @@ import { unifiedDiff } from '../core/diff.js';
 import { setTemplatesDir } from '../core/render.js';
 import { describeFacts, describePlan } from './summary.js';
 import { UserError } from '../core/errors.js';
-import { MANIFEST_PATH, readManifest, serializeManifest } from '../upgrade/manifest.js';
+import { MANIFEST_MAX_BYTES, MANIFEST_PATH, readManifest, serializeManifest } from '../upgrade/manifest.js';
 import { reconcile, type Reconciled } from '../upgrade/reconcile.js';
 import { checkFindings, describeFindings } from '../upgrade/check.js';
-import { conflictPaths, describeUpgrade } from '../upgrade/describe.js';
+import { brokenImports, conflictPaths, describeUpgrade } from '../upgrade/describe.js';
+import { checkEntrypointsReadable, noAppHints } from './unreadable.js';
+import { resolveAppsFlag } from './answers.js';
 import { uncommitted } from '../upgrade/git.js';
 import { reportMarkdown } from '../upgrade/report.js';
 
@@ -37,16 +39,17 @@ export async function run(opts: Options, io: Io, version: string): Promise<numbe
   const facts = detect(opts.dir);
   io.stdout(describeFacts(facts).join('\n'));
   if (!facts.apps.some((a) => a.kind === 'python' ? a.entrypoint : a.entrypoint || a.devServer)) {
-    throw new UserError(`${opts.dir}: found no Node or Python app with an entrypoint (looked for package.json start/main, pyproject.toml, requirements.txt); run it in the app's repository`);
+    throw new UserError(`${opts.dir}: found no Node or Python app with an entrypoint (looked for package.json start/main, pyproject.toml, requirements.txt)${noAppHints(facts.root) || "; run it in the app's repository"}`);
   }
-  const read = planReader(facts.root);
+  checkEntrypointsReadable(facts, opts.answers['apps'] === undefined ? null : resolveAppsFlag(facts, opts.answers['apps']));
+  const read = planReader(facts.root, new Map([[MANIFEST_PATH, MANIFEST_MAX_BYTES]]));
   const previous = readManifest(read);
   const recorded = previous?.answers ?? null;
   // --check is for CI: never ask.
   const answers = await resolveAnswers(facts, opts.answers, recorded, io.interactive && !opts.check ? askQuestion : null, opts.reconfigure);
   const plan = await buildPlan(facts, answers, read);
   const upgrade = reconcile(plan, previous, { version, answers });
-  if (opts.check) return check(upgrade, io);
+  if (opts.check) return check(upgrade, plan, io);
 
   if (previous !== null || plan.planned().length > 0) {
     plan.write(MANIFEST_PATH, serializeManifest(upgrade.manifest), 'record of generated files, for upgrades', 'internal');
@@ -59,7 +62,8 @@ export async function run(opts: Options, io: Io, version: string): Promise<numbe
   const summary = [...describeUpgrade(upgrade), ...describePlan(changes, plan.notes)];
   if (summary.length) io.stdout(summary.join('\n'));
   if (changes.length === 0) {
-    io.stdout('Nothing to do: everything is already in place.');
+    const left = conflictPaths(upgrade).length + brokenImports(upgrade).length;
+    io.stdout(left ? 'Nothing to write; what is left needs you (see below).' : 'Nothing to do: everything is already in place.');
     writeReport(report, opts, plan, upgrade, version, answers, io);
     return finish(upgrade, io);
   }
@@ -114,16 +118,22 @@ function recoverEarlierRun(opts: Options, io: Io): void {
     : `An earlier run was interrupted while writing: put the old files back (${r.files.length} files: ${r.files.join(', ')}).`);
 }
 
-/** Exit 1 while any generated file holds conflict markers (new ones or ones left from an earlier run). */
+/**
+ * Exit 1 while any generated file holds conflict markers (new ones or ones left from an earlier
+ * run), or an import the tool made no longer resolves (the user deleted the module, kept the import).
+ */
 function finish(upgrade: Reconciled, io: Io): number {
   const conflicts = conflictPaths(upgrade);
-  if (conflicts.length === 0) return 0;
-  io.stderr(`create-graceful-shutdown: merge conflicts in ${conflicts.join(', ')}: resolve the <<<<<<< markers, then run again`);
-  return 1;
+  const broken = brokenImports(upgrade);
+  if (conflicts.length) io.stderr(`create-graceful-shutdown: merge conflicts in ${conflicts.join(', ')}: resolve the <<<<<<< markers, then run again`);
+  for (const b of broken) {
+    io.stderr(`create-graceful-shutdown: ${b.path}: imports ${b.missing}, which does not exist (the app fails at start): remove the import from ${b.path}, or remove the record of ${b.missing} from ${MANIFEST_PATH} and run again to get it back`);
+  }
+  return conflicts.length || broken.length ? 1 : 0;
 }
 
-function check(upgrade: Reconciled, io: Io): number {
-  const findings = checkFindings(upgrade);
+function check(upgrade: Reconciled, plan: Plan, io: Io): number {
+  const findings = checkFindings(upgrade, plan.notes);
   if (findings.length === 0) {
     io.stdout('Check: every generated file and edit is present and current.');
     return 0;

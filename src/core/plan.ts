@@ -44,6 +44,7 @@ export class Plan {
   private readonly files = new Map<string, FileChange>();
   private readonly kinds = new Map<string, FileKind>();
   private readonly origins = new Map<string, PlanOrigin[]>();
+  private readonly needs = new Map<string, Set<string>>();
   readonly notes: PlanNote[] = [];
   /** Who is adding to the plan right now; the pipeline sets it around each generator run. */
   origin: PlanOrigin | null = null;
@@ -63,8 +64,12 @@ export class Plan {
     this.kinds.set(path, kind);
   }
 
-  /** Apply a pure edit to the file's current (planned) content. Missing file: the edit sees ''. */
-  edit(path: string, fn: EditFn, reason: string): boolean {
+  /**
+   * Apply a pure edit to the file's current (planned) content. Missing file: the edit sees ''.
+   * @param needs generated files the edited code imports (see needsOf)
+   */
+  edit(path: string, fn: EditFn, reason: string, needs: readonly string[] = []): boolean {
+    if (needs.length) this.needs.set(path, new Set([...(this.needs.get(path) ?? []), ...needs]));
     const source = this.current(path);
     const next = fn(source ?? '');
     // An edit that finds its work already done is still recorded, as a no-op, so the upgrade manifest
@@ -81,6 +86,11 @@ export class Plan {
   /** What the file is to the tool; undefined when nothing planned it. */
   kindOf(path: string): FileKind | undefined {
     return this.kinds.get(path);
+  }
+
+  /** Generated files that the edits of this file import, so they must exist for it to run. */
+  needsOf(path: string): readonly string[] {
+    return [...(this.needs.get(path) ?? [])];
   }
 
   /** The generators (and apps) that planned the file, in order. */
@@ -110,6 +120,7 @@ export class Plan {
     this.files.delete(path);
     this.kinds.delete(path);
     this.origins.delete(path);
+    this.needs.delete(path);
   }
 
   note(level: PlanNote['level'], message: string, file?: string): void {

@@ -42,6 +42,7 @@ function entrypointActions(ctx: GeneratorContext, app: NodeApp): PlanAction[] {
       type: 'plan-edit',
       path: entry.path,
       reason: 'wire setupSignalHandlers() and register servers',
+      needs: [nodeModuleFile(app)],
       edit: (current) => {
         const r = wireNodeEntrypoint(current, opts);
         return 'text' in r ? r.text : false;

@@ -36,7 +36,7 @@ export function registerPlanActions(plop: NodePlopAPI, plan: Plan): void {
   });
   plop.setActionType('plan-edit', (_data, cfg) => {
     const a = cfg as unknown as ActionOf<'plan-edit'>;
-    plan.edit(a.path, a.edit, a.reason);
+    plan.edit(a.path, a.edit, a.reason, a.needs);
     return a.path;
   });
   plop.setActionType('plan-note', (_data, cfg) => {

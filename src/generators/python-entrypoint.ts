@@ -8,7 +8,7 @@ import type { PythonApp } from '../detect/facts.js';
 import {
   jobLoopNote, PythonWiringRefused, signalHandlersImport, wirePythonEntrypoint, type PythonShutdownMode, type WireOptions,
 } from '../edits/python-entrypoint.js';
-import { pythonModuleMode } from './python-module.js';
+import { pythonModuleLocation, pythonModuleMode } from './python-module.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 export type ModeDecision =
@@ -98,7 +98,7 @@ export const pythonEntrypointGenerator: ArtifactGenerator = {
       throw error;
     }
     const reason = options.mode === 'asgi' ? 'run shutdown handlers from the app lifespan' : 'call setup_signal_handlers()';
-    const actions: PlanAction[] = [{ type: 'plan-edit', path, edit: (text) => wirePythonEntrypoint(text, options), reason }];
+    const actions: PlanAction[] = [{ type: 'plan-edit', path, edit: (text) => wirePythonEntrypoint(text, options), reason, needs: app.entrypoint ? [pythonModuleLocation(app.entrypoint).path] : [] }];
     // Said once, when the module gets wired: a job loop the edit could not make stop between jobs.
     const loop = wired === false ? null : jobLoopNote(wired, options);
     if (loop) actions.push({ type: 'plan-note', level: 'warn', file: path, message: loop.message });

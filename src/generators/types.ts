@@ -12,8 +12,11 @@ export type PlanAction =
   | { type: 'plan-render'; path: string; template: string; data: object; reason: string }
   /** Write exact content (already computed) to path. */
   | { type: 'plan-write'; path: string; content: string; reason: string }
-  /** Apply a pure edit to an existing (or planned) file. */
-  | { type: 'plan-edit'; path: string; edit: EditFn; reason: string }
+  /**
+   * Apply a pure edit to an existing (or planned) file. `needs`: generated files the edited code
+   * imports; a deleted one is not imported again, and --check verifies each exists.
+   */
+  | { type: 'plan-edit'; path: string; edit: EditFn; reason: string; needs?: string[] }
   /** Something to tell the user in the plan summary. */
   | { type: 'plan-note'; level: PlanNote['level']; message: string; file?: string };
 

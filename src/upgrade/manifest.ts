@@ -6,10 +6,17 @@
 import { PARTS, type Answers } from '../answers.js';
 import { UserError } from '../core/errors.js';
 import type { ReadFile } from '../core/plan.js';
+import { sha256 } from './hash.js';
 
 export const MANIFEST_PATH = '.graceful-shutdown.json';
-/** Bumped when the manifest's shape changes incompatibly. */
-export const MANIFEST_FORMAT = 1;
+/**
+ * Bumped when the manifest's shape changes incompatibly. 2: generated texts are stored once, in
+ * "bases" keyed by their sha256, and entries name theirs (`base`): a monorepo of 200 apps with the
+ * same module records it once. Format 1 (texts inline as `lines`) is still read.
+ */
+export const MANIFEST_FORMAT = 2;
+/** The manifest is read with its own limit: it grows with the repo, unlike the code files the tool edits. */
+export const MANIFEST_MAX_BYTES = 64 * 1024 * 1024;
 const TOOL = 'create-graceful-shutdown';
 
 /** A file the tool generated (it owns the content; the user may edit it). */
@@ -66,14 +73,26 @@ export function linesOf(text: string): string[] {
 /** Serialised with sorted paths and no timestamps: the same run twice gives the same bytes. */
 export function serializeManifest(m: Manifest): string {
   const sorted = <T>(r: Record<string, T>): Record<string, T> => Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k] as T]));
+  const bases: Record<string, string[]> = {};
+  const generated: Record<string, unknown> = {};
+  for (const [path, e] of Object.entries(m.generated)) {
+    if (isDeleted(e)) {
+      generated[path] = e;
+      continue;
+    }
+    const key = sha256(entryText(e));
+    bases[key] = e.lines;
+    generated[path] = { generator: e.generator, app: e.app, sha256: e.sha256, base: key };
+  }
   const out = {
     $comment: `Written by ${TOOL}: what it generated and edited, so that running it again (e.g. after upgrading it) keeps your edits. Commit it with the files; do not edit it.`,
-    format: m.format,
+    format: MANIFEST_FORMAT,
     tool: m.tool,
     version: m.version,
     answers: m.answers,
-    generated: sorted(m.generated),
+    generated: sorted(generated),
     edited: sorted(m.edited),
+    bases: sorted(bases),
   };
   return `${JSON.stringify(out, null, 2)}\n`;
 }
@@ -124,14 +143,26 @@ export function parseManifest(text: string): Manifest {
       file: MANIFEST_PATH,
     });
   }
+  const bases = format >= 2 ? parseBases(raw['bases']) : null;
   return {
     format,
     tool: TOOL,
     version,
     answers: parseAnswers(raw['answers']),
-    generated: parseRecord(raw['generated'], 'generated', parseGenerated),
+    generated: parseRecord(raw['generated'], 'generated', (e, where) => parseGenerated(e, where, bases)),
     edited: parseRecord(raw['edited'], 'edited', parseEdited),
   };
+}
+
+function parseBases(v: unknown): Map<string, string[]> {
+  if (!isObject(v)) throw invalid('"bases" must be an object keyed by sha256');
+  const out = new Map<string, string[]>();
+  for (const [key, lines] of Object.entries(v)) {
+    const list = strings(lines, `bases["${key}"]`);
+    if (sha256(list.join('\n')) !== key) throw invalid(`bases["${key}"] does not match its sha256`);
+    out.set(key, list);
+  }
+  return out;
 }
 
 function parseRecord<T>(v: unknown, name: string, entry: (e: unknown, where: string) => T): Record<string, T> {
@@ -144,14 +175,18 @@ function parseRecord<T>(v: unknown, name: string, entry: (e: unknown, where: str
   return out;
 }
 
-function parseGenerated(e: unknown, where: string): GeneratedEntry | DeletedEntry {
+function parseGenerated(e: unknown, where: string, bases: Map<string, string[]> | null): GeneratedEntry | DeletedEntry {
   if (!isObject(e)) throw invalid(`${where.slice(0, -1)} must be an object`);
   const generator = str(e, 'generator', where);
   const app = str(e, 'app', where);
   if (e['deleted'] === true) return { generator, app, deleted: true };
   const sha = str(e, 'sha256', where);
   if (!/^[0-9a-f]{64}$/.test(sha)) throw invalid(`${where}sha256 must be 64 lowercase hex digits`);
-  return { generator, app, sha256: sha, lines: strings(e['lines'], `${where}lines`) };
+  if (bases === null) return { generator, app, sha256: sha, lines: strings(e['lines'], `${where}lines`) };
+  const base = str(e, 'base', where);
+  const lines = bases.get(base);
+  if (lines === undefined) throw invalid(`${where}base names no entry of "bases"`);
+  return { generator, app, sha256: sha, lines };
 }
 
 function parseEdited(e: unknown, where: string): EditedEntry {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
-import { MANIFEST_PATH, entryText, linesOf, parseManifest, readManifest, serializeManifest, type Manifest } from '../../src/upgrade/manifest.js';
+import { MANIFEST_FORMAT, MANIFEST_PATH, entryText, linesOf, parseManifest, readManifest, serializeManifest, type Manifest } from '../../src/upgrade/manifest.js';
 import { sha256 } from '../../src/upgrade/hash.js';
 
 function sample(texts: Record<string, string>): Manifest {
   const generated: Manifest['generated'] = {};
   for (const [p, t] of Object.entries(texts)) generated[p] = { generator: 'node-module', app: '', sha256: sha256(t), lines: linesOf(t) };
   return {
-    format: 1,
+    format: MANIFEST_FORMAT,
     tool: 'create-graceful-shutdown',
     version: '1.2.3',
     answers: { apps: [''], parts: ['module', 'entrypoint'], timeoutMs: 5000, shutdownDelayMs: 0, exitMode: 'signal', preStopSeconds: 5 },

@@ -57,10 +57,11 @@ describe('reconcile', () => {
     const r = reconcile(p, manifest({ 'shutdown.js': { generated: V1 } }), { version: '1.0.0', answers: ANSWERS });
     expect(outcome(r, 'shutdown.js')).toMatchObject({ status: 'merged', handEdited: true, unresolved: false });
     expect(p.current('shutdown.js')).toBe(V2.replace('line 4\n', 'line 4\n  // my tweak\r\n'));
-    // The next base is this version's pure output; the hash is of what is left on disk.
+    // The next base is this version's pure output; the hash is of what is left on disk, as LF text
+    // (so that a checkout with other line endings does not look edited).
     const entry = r.manifest.generated['shutdown.js'];
     expect(entry && 'lines' in entry ? entry.lines.join('\n') : null).toBe(V2);
-    expect(entry && 'sha256' in entry ? entry.sha256 : null).toBe(sha256(p.current('shutdown.js') ?? ''));
+    expect(entry && 'sha256' in entry ? entry.sha256 : null).toBe(sha256((p.current('shutdown.js') ?? '').replace(/\r\n/g, '\n')));
   });
 
   it('leaves conflict markers when the user edited a line this version changed', () => {
@@ -118,7 +119,7 @@ describe('reconcile', () => {
     p.origin = null;
     const r = reconcile(p, null, { version: '1.0.0', answers: ANSWERS });
     expect(r.manifest.edited).toEqual({ 'server.js': { by: ['node-entrypoint'], reason: 'wire setupSignalHandlers()' } });
-    expect(r.files).toEqual([{ path: 'server.js', kind: 'edited', status: 'edit', missing: false, reason: 'wire setupSignalHandlers()' }]);
+    expect(r.files).toEqual([{ path: 'server.js', kind: 'edited', status: 'edit', missing: false, missingNeeds: [], reason: 'wire setupSignalHandlers()' }]);
     const quiet = new Plan((path) => (path === 'server.js' ? 'setup()\nlisten()\n' : null));
     const r2 = reconcile(quiet, r.manifest, { version: '1.0.0', answers: ANSWERS });
     expect(r2.manifest.edited).toEqual(r.manifest.edited);

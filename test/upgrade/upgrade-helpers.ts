@@ -32,6 +32,13 @@ export function manifestOf(dir: string): { version: string; answers: Record<stri
   return JSON.parse(read(dir, MANIFEST));
 }
 
+/** The base text the manifest records for a generated file, as lines (stored once in "bases", by hash). */
+export function baseLines(dir: string, path: string): string[] | undefined {
+  const m = JSON.parse(read(dir, MANIFEST)) as { generated: Record<string, { base?: string; lines?: string[] }>; bases?: Record<string, string[]> };
+  const e = m.generated[path];
+  return e?.lines ?? (e?.base === undefined ? undefined : m.bases?.[e.base]);
+}
+
 /** Indexes (0-based, in `oldText`) of the lines that `newText` changes or removes. */
 export function changedOldLines(oldText: string, newText: string): number[] {
   const out: number[] = [];
