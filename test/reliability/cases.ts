@@ -15,8 +15,6 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tempDir } from './harness.js';
 
-/** uid/gid of `nobody`: root ignores permission bits, so permission cases run the CLI as nobody. */
-export const NOBODY = 65534;
 
 export type Expectation =
   | { kind: 'fail'; code: number; line: RegExp }
@@ -34,8 +32,8 @@ export interface Case {
   /** CLI arguments; default `[dir, '--yes']`. */
   args?: (dir: string) => string[];
   expect: Expectation;
-  /** Run the CLI as this uid (the tree is chowned to it first). */
-  asUser?: number;
+  /** Run the CLI as root without its DAC capabilities, so that permission bits apply (harness DROP_DAC). */
+  dropDac?: boolean;
 }
 
 export interface RecipeContext {
@@ -57,11 +55,6 @@ function crlf(dir: string, file: string): void {
 
 function bom(dir: string, file: string): void {
   writeFileSync(join(dir, file), `\uFEFF${readFileSync(join(dir, file), 'utf8')}`);
-}
-
-/** chown -R to nobody, so that mode bits apply when the CLI runs as nobody. */
-export function giveTo(dir: string, uid: number): void {
-  spawnSync('chown', ['-R', `${uid}:${uid}`, dir]);
 }
 
 /** A flag value as the docs show it: control characters escaped. */
@@ -138,11 +131,11 @@ export const CASES: Case[] = [
   { name: 'symlink-on-write-path-module', what: 'shutdown.js (the module the tool creates) is a symlink to a file outside the repo', fixture: BASE, recipe: (d, c) => { writeFileSync(join(c.outside, 'shutdown.js'), '// not ours\n'); symlinkSync(join(c.outside, 'shutdown.js'), join(d, 'shutdown.js')); }, expect: { kind: 'fail', code: 1, line: /shutdown\.js: refusing to write through the symlink 'shutdown\.js'; replace it with a real file/ } },
   { name: 'symlink-on-write-path-dockerfile', what: 'Dockerfile is a dangling symlink', fixture: BASE, recipe: (d) => symlinkSync('/nonexistent/Dockerfile', join(d, 'Dockerfile')), expect: { kind: 'fail', code: 1, line: /Dockerfile: refusing to write through the symlink 'Dockerfile'/ } },
   { name: 'entrypoint-is-fifo', what: 'server.js is a named pipe', fixture: BASE, recipe: (d) => { rmSync(join(d, 'server.js')); mkfifo(join(d, 'server.js')); }, expect: { kind: 'fail', code: 1, line: /server\.js: is not a regular file \(a named pipe, socket or device\), so no app could be found/ } },
-  { name: 'unreadable-subdir', what: 'a directory with mode 000 (CLI run as uid nobody)', fixture: BASE, asUser: NOBODY, recipe: (d) => { mkdirSync(join(d, 'private')); writeFileSync(join(d, 'private', 'key.pem'), 'secret\n'); giveTo(d, NOBODY); chmodSync(join(d, 'private'), 0); }, expect: { kind: 'ok', warn: /private\/: cannot be read \(permissions\); skipped/ } },
-  { name: 'unreadable-target', what: 'the target directory itself has mode 000 (as nobody)', fixture: BASE, asUser: NOBODY, recipe: (d) => { giveTo(d, NOBODY); chmodSync(d, 0); }, expect: { kind: 'fail', code: 1, line: /cannot read the target directory \(EACCES\); check its permissions/ } },
-  { name: 'unreadable-package-json', what: 'package.json with mode 000 (as nobody)', fixture: BASE, asUser: NOBODY, recipe: (d) => { giveTo(d, NOBODY); chmodSync(join(d, 'package.json'), 0); }, expect: { kind: 'fail', code: 1, line: /package\.json: cannot be read as UTF-8 text \(.*unreadable/ } },
-  { name: 'unreadable-entrypoint', what: 'server.js with mode 000 (as nobody)', fixture: BASE, asUser: NOBODY, recipe: (d) => { giveTo(d, NOBODY); chmodSync(join(d, 'server.js'), 0); }, expect: { kind: 'refuseOrSkip', file: 'server.js' } },
-  { name: 'read-only-repo', what: 'every directory read-only (mode 555, as nobody): writing fails with EACCES', fixture: BASE, asUser: NOBODY, recipe: (d) => { giveTo(d, NOBODY); spawnSync('chmod', ['-R', 'a-w', d]); }, expect: { kind: 'fail', code: 1, line: /: writing failed \(EACCES: permission denied\); nothing was changed: make the repository writable/ } },
+  { name: 'unreadable-subdir', what: 'a directory with mode 000 (root without its DAC capabilities)', fixture: BASE, dropDac: true, recipe: (d) => { mkdirSync(join(d, 'private')); writeFileSync(join(d, 'private', 'key.pem'), 'secret\n'); chmodSync(join(d, 'private'), 0); }, expect: { kind: 'ok', warn: /private\/: cannot be read \(permissions\); skipped/ } },
+  { name: 'unreadable-target', what: 'the target directory itself has mode 000 (root without DAC capabilities)', fixture: BASE, dropDac: true, recipe: (d) => { chmodSync(d, 0); }, expect: { kind: 'fail', code: 1, line: /cannot read the target directory \(EACCES\); check its permissions/ } },
+  { name: 'unreadable-package-json', what: 'package.json with mode 000 (root without DAC capabilities)', fixture: BASE, dropDac: true, recipe: (d) => { chmodSync(join(d, 'package.json'), 0); }, expect: { kind: 'fail', code: 1, line: /package\.json: cannot be read as UTF-8 text \(.*unreadable/ } },
+  { name: 'unreadable-entrypoint', what: 'server.js with mode 000 (root without DAC capabilities)', fixture: BASE, dropDac: true, recipe: (d) => { chmodSync(join(d, 'server.js'), 0); }, expect: { kind: 'refuseOrSkip', file: 'server.js' } },
+  { name: 'read-only-repo', what: 'every directory read-only (mode 555, root without DAC capabilities): writing fails with EACCES', fixture: BASE, dropDac: true, recipe: (d) => { spawnSync('chmod', ['-R', 'a-w', d]); }, expect: { kind: 'fail', code: 1, line: /: writing failed \(EACCES: permission denied\); nothing was changed: make the repository writable/ } },
   { name: 'target-is-a-file', what: 'the target is a file, not a directory', fixture: BASE, args: (d) => [join(d, 'server.js'), '--yes'], expect: { kind: 'fail', code: 2, line: /server\.js: is a file, not a directory; pass the repository's directory/ } },
   { name: 'target-does-not-exist', what: 'the target does not exist', fixture: BASE, args: (d) => [join(d, 'nope'), '--yes'], expect: { kind: 'fail', code: 2, line: /nope: no such directory; pass the repository's directory/ } },
 

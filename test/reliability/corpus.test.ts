@@ -9,7 +9,7 @@
 import { afterAll, describe, expect as globalExpect, it, type ExpectStatic } from 'vitest';
 import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CASES, giveTo, outsideDir, type Case } from './cases.js';
+import { CASES, outsideDir, type Case } from './cases.js';
 import { changedPaths, cleanupTemps, fingerprint, fixtureCopy, ROOT, runCli, runCliAsync, STACK_LINE, type CliResult } from './harness.js';
 import { outputProblem } from './validate.js';
 
@@ -87,12 +87,11 @@ async function runCase(expect: ExpectStatic, c: Case): Promise<void> {
   const dir = fixtureCopy(c.fixture, c.name);
   const outside = outsideDir(c.name);
   c.recipe?.(dir, { outside });
-  if (c.asUser !== undefined) giveTo(outside, c.asUser);
   const args = c.args?.(dir) ?? [dir, '--yes'];
   const before = fingerprint(dir);
   const outsideBefore = fingerprint(outside);
   const beforeTexts = texts(dir, Object.keys(before));
-  const opts = c.asUser === undefined ? {} : { asUser: c.asUser };
+  const opts = c.dropDac ? { dropDac: true } : {};
 
   const e = c.expect;
   if (e.kind !== 'fail') {

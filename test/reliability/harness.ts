@@ -94,17 +94,31 @@ export interface CliResult {
 }
 
 export interface RunOptions {
-  /** Run under this uid and gid (setpriv), for permission cases: root ignores mode bits. */
-  asUser?: number;
+  /**
+   * Run as root without the capabilities that let root ignore permission bits (CAP_DAC_OVERRIDE,
+   * CAP_DAC_READ_SEARCH), for permission cases: mode 000 and read-only trees then fail as they do
+   * for any user. Unlike running as another uid, the checkout stays reachable wherever it is (a
+   * clone under /root or a 0700 temp dir). Outside root it changes nothing: the bits apply anyway.
+   */
+  dropDac?: boolean;
   timeoutMs?: number;
   cwd?: string;
+  /** Extra environment (undefined removes a variable). */
+  env?: Record<string, string | undefined>;
 }
 
+/** The setpriv prefix that drops root's DAC capabilities (util-linux). */
+export const DROP_DAC = ['setpriv', '--bounding-set', '-dac_override,-dac_read_search', '--inh-caps', '-dac_override,-dac_read_search'];
+
 function commandLine(args: readonly string[], opts: RunOptions): { argv: string[]; env: NodeJS.ProcessEnv } {
-  const env = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   delete env['CI'];
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
   const node = [process.execPath, BIN, ...args];
-  const argv = opts.asUser === undefined ? node : ['setpriv', `--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, '--clear-groups', ...node];
+  const argv = opts.dropDac && process.getuid?.() === 0 ? [...DROP_DAC, ...node] : node;
   return { argv, env };
 }
 
@@ -129,7 +143,7 @@ export function runCliAsync(args: readonly string[], opts: RunOptions = {}): Pro
   });
 }
 
-/** The built CLI as a real subprocess: stdin not a TTY, CI unset. `asUser` runs it under another uid. */
+/** The built CLI as a real subprocess: stdin not a TTY, CI unset. `dropDac` makes root obey permission bits. */
 export function runCli(args: readonly string[], opts: RunOptions = {}): CliResult {
   const { argv, env } = commandLine(args, opts);
   const r = spawnSync(argv[0] as string, argv.slice(1), {
