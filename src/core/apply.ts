@@ -7,7 +7,7 @@
  * killed midway (SIGKILL, power loss) is finished or undone by the next one.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, statSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, statSync, chmodSync } from 'node:fs';
 import { dirname, basename, join, posix, relative, sep } from 'node:path';
 import type { FileChange } from './plan.js';
 import { safeTarget } from './paths.js';
@@ -63,24 +63,69 @@ export function applyChanges(root: string, changes: FileChange[], hook: FaultHoo
     current = null;
     removeJournal(root);
   } catch (error) {
-    const unrestored = rollback(staged);
-    // Once rolled back, the journal describes nothing; after a failed restore it lets the next run retry.
-    if (journaled && unrestored.length === 0) {
+    handleFailure(root, staged, journaled, current, error);
+  }
+  removeStaleTemps(staged);
+}
+
+function handleFailure(root: string, staged: Staged[], journaled: boolean, current: string | null, error: unknown): never {
+  const unrestored = rollback(staged);
+  // Once rolled back, the journal describes nothing; after a failed restore it lets the next run retry.
+  if (journaled && unrestored.length === 0) {
+    try {
+      removeJournal(root);
+    } catch {
+      // Left for the next run, which finds nothing to do with it but remove it.
+    }
+  }
+  // Rolling back can fail too (the disk that filled up): then say which files, never "nothing was changed".
+  const outcome = unrestored.length ? `${unrestored.join(', ')} could not be restored (restore them from version control)` : 'nothing was changed';
+  if (error instanceof UserError) {
+    if (unrestored.length === 0) throw error;
+    throw new UserError(`${error.message}; ${outcome}`, { cause: error });
+  }
+  const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  const options = current === null ? { cause: error } : { cause: error, file: current };
+  throw new UserError(`writing failed (${code}: ${reason(error, code)}); ${outcome}: ${ADVICE[code] ?? 'fix the cause and run again'}`, options);
+}
+
+/**
+ * Temp files beside this run's targets that a killed run of a version without the journal left
+ * (`.<name>.cgs-<pid>-<hex>.tmp`, the pid no longer running): removed once this run has written.
+ */
+function removeStaleTemps(staged: Staged[]): void {
+  const dirs = new Map<string, Set<string>>();
+  for (const s of staged) {
+    const names = dirs.get(dirname(s.abs)) ?? new Set<string>();
+    names.add(basename(s.abs));
+    dirs.set(dirname(s.abs), names);
+  }
+  for (const [dir, names] of dirs) {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const m = /^\.(.+)\.cgs-(\d+)-[0-9a-f]{8}\.tmp$/.exec(e);
+      if (!m || !names.has(m[1] ?? '') || isRunning(Number(m[2]))) continue;
       try {
-        removeJournal(root);
+        rmSync(join(dir, e), { force: true });
       } catch {
-        // Left for the next run, which finds nothing to do with it but remove it.
+        // Left as it was: it never blocks a run (temp names are random).
       }
     }
-    // Rolling back can fail too (the disk that filled up): then say which files, never "nothing was changed".
-    const outcome = unrestored.length ? `${unrestored.join(', ')} could not be restored (restore them from version control)` : 'nothing was changed';
-    if (error instanceof UserError) {
-      if (unrestored.length === 0) throw error;
-      throw new UserError(`${error.message}; ${outcome}`, { cause: error });
-    }
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    const options = current === null ? { cause: error } : { cause: error, file: current };
-    throw new UserError(`writing failed (${code}: ${reason(error, code)}); ${outcome}: ${ADVICE[code] ?? 'fix the cause and run again'}`, options);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

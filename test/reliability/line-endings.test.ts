@@ -22,6 +22,8 @@ function git(cwd: string, ...args: string[]): string {
 function crlfClone(version: 'v1' | 'v2'): { origin: string; clone: string } {
   const origin = fixtureCopy('base-node-app', 'eol-origin');
   git(origin, 'init', '-q');
+  git(origin, 'add', '-A');
+  git(origin, 'commit', '-qm', 'app');
   const r = runCli([origin, '--yes'], { env: version === 'v1' ? { CGS_TEMPLATES_DIR: TEMPLATES_V1 } : {} });
   expect(r.code, r.stderr).toBe(0);
   git(origin, 'add', '-A');
