@@ -35,9 +35,8 @@ function entrypointActions(ctx: GeneratorContext, app: NodeApp): PlanAction[] {
     const message = [`${entry.path}:${result.line}: ${result.refused}.`, 'Add by hand:', ...result.manual.map((m) => `  ${m}`)].join('\n');
     return [{ type: 'plan-note', level: 'warn', message, file: entry.path }];
   }
-  // Already wired: nothing to do and nothing to say, so a second run is quiet. The no-op edit still
-  // records what the wiring imports, so that a deleted module is reported (src/upgrade/reconcile.ts).
-  if (result.text === false) return [{ type: 'plan-edit', path: entry.path, reason: 'wire setupSignalHandlers() and register servers', needs: [nodeModuleFile(app)], edit: () => false }];
+  // Already wired: nothing to do and nothing to say, so a second run is quiet.
+  if (result.text === false) return [];
   return [
     {
       type: 'plan-edit',

@@ -46,6 +46,8 @@ export interface EditedEntry {
   /** Generators whose edits apply to it. */
   by: string[];
   reason: string;
+  /** Generated files its edits import (they must exist for it to run); absent when none. */
+  needs?: string[];
 }
 
 export interface Manifest {
@@ -191,7 +193,9 @@ function parseGenerated(e: unknown, where: string, bases: Map<string, string[]> 
 
 function parseEdited(e: unknown, where: string): EditedEntry {
   if (!isObject(e)) throw invalid(`${where.slice(0, -1)} must be an object`);
-  return { by: strings(e['by'], `${where}by`), reason: str(e, 'reason', where) };
+  const entry: EditedEntry = { by: strings(e['by'], `${where}by`), reason: str(e, 'reason', where) };
+  if (e['needs'] !== undefined) entry.needs = strings(e['needs'], `${where}needs`);
+  return entry;
 }
 
 function wholeNumber(v: unknown, key: string): number {

@@ -11,7 +11,7 @@ import { SymlinkRefused } from '../core/paths.js';
 import { UserError } from '../core/errors.js';
 import { sha256 } from './hash.js';
 import { lf, withEndingsOf } from './eol.js';
-import { MANIFEST_FORMAT, MANIFEST_PATH, entryText, isDeleted, linesOf, type DeletedEntry, type GeneratedEntry, type Manifest } from './manifest.js';
+import { MANIFEST_FORMAT, MANIFEST_PATH, entryText, isDeleted, linesOf, type DeletedEntry, type EditedEntry, type GeneratedEntry, type Manifest } from './manifest.js';
 import { hasConflictMarkers, mergeThreeWay } from './merge.js';
 
 export type GeneratedStatus =
@@ -174,7 +174,13 @@ export function reconcile(plan: Plan, previous: Manifest | null, opts: Reconcile
     }
     const missingNeeds = status === 'skipped' ? [] : needs.filter((n) => recordedCurrent(plan, n) === null);
     files.push({ path, kind: 'edited', status, missing: change.before === null, missingNeeds, reason: change.reason });
-    if (status !== 'skipped') next.edited[path] = { by: [...new Set(plan.originsOf(path).map((o) => o.generator))], reason: change.reason };
+    if (status !== 'skipped') {
+      const entry: EditedEntry = { by: [...new Set(plan.originsOf(path).map((o) => o.generator))], reason: change.reason };
+      // Recorded, so that a later run that has nothing to edit (already wired) still checks the import.
+      const kept = needs.length ? needs : (prev.edited[path]?.needs ?? []);
+      if (kept.length) entry.needs = [...kept];
+      next.edited[path] = entry;
+    }
   }
 
   const orphans: string[] = [];
@@ -187,7 +193,11 @@ export function reconcile(plan: Plan, previous: Manifest | null, opts: Reconcile
   }
   // Generators skip an edit they find already made, so an unplanned file keeps its record while it exists.
   for (const [path, entry] of Object.entries(prev.edited)) {
-    if (!planned.has(path) && recordedCurrent(plan, path) !== null) next.edited[path] = entry;
+    if (planned.has(path) || recordedCurrent(plan, path) === null) continue;
+    next.edited[path] = entry;
+    // Already wired, so no generator planned it: the imports its edits made must still resolve.
+    const missingNeeds = (entry.needs ?? []).filter((n) => recordedCurrent(plan, n) === null);
+    if (missingNeeds.length) files.push({ path, kind: 'edited', status: 'current', missing: false, missingNeeds, reason: entry.reason });
   }
   return { files, orphans, manifest: next, previousVersion: previous ? previous.version : null };
 }
