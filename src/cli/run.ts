@@ -133,7 +133,7 @@ function finish(upgrade: Reconciled, io: Io): number {
 }
 
 function check(upgrade: Reconciled, plan: Plan, io: Io): number {
-  const findings = checkFindings(upgrade, plan.notes);
+  const findings = checkFindings(upgrade, plan.notes, (p) => plan.current(p));
   if (findings.length === 0) {
     io.stdout('Check: every generated file and edit is present and current.');
     return 0;

@@ -19,7 +19,7 @@ export function whyNotText(abs: string): string | null {
     if (st.size > MAX_READ_BYTES) return `it is over ${MAX_READ_BYTES / 1024 / 1024} MB`;
     buf = readFileSync(abs);
   } catch (error) {
-    return `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+    return `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}: check its permissions)`;
   }
   if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) return 'it is UTF-16';
   const nul = buf.indexOf(0);
@@ -63,7 +63,8 @@ export function checkEntrypointsReadable(facts: Facts, apps: readonly string[] |
     if (!app.entrypoint || (apps !== null && !apps.includes(app.dir))) continue;
     const why = whyNotText(join(facts.root, app.entrypoint.path));
     if (why === null) continue;
-    throw new UserError(`cannot be read as UTF-8 text: ${why}, so what it runs cannot be told; save it as UTF-8 and run again${several ? ', or leave its app out with --apps' : ''}`, { file: app.entrypoint.path });
+    const fix = why.startsWith('it cannot be read') ? 'make it readable and run again' : 'save it as UTF-8 and run again';
+    throw new UserError(`cannot be read as UTF-8 text: ${why}, so what it runs cannot be told; ${fix}${several ? ', or leave its app out with --apps' : ''}`, { file: app.entrypoint.path });
   }
 }
 

@@ -12,7 +12,7 @@ import { dirname, basename, join, posix, relative, sep } from 'node:path';
 import type { FileChange } from './plan.js';
 import { safeTarget } from './paths.js';
 import { UserError } from './errors.js';
-import { removeJournal, sha256Bytes, writeJournal, type Journal } from './journal.js';
+import { JOURNAL_PATH, removeJournal, sha256Bytes, writeJournal, type Journal } from './journal.js';
 
 /** Test seam for failure injection: called before each filesystem step with its description. */
 export type FaultHook = (step: 'stage' | 'commit', path: string) => void;
@@ -45,14 +45,14 @@ export function applyChanges(root: string, changes: FileChange[], hook: FaultHoo
       current = change.path;
       staged.push(prepare(root, change, planned));
     }
-    current = null;
+    current = JOURNAL_PATH;
     writeJournal(root, journalOf(root, staged, 'staging'));
     journaled = true;
     for (const s of staged) {
       current = s.change.path;
       stage(s, hook);
     }
-    current = null;
+    current = JOURNAL_PATH;
     writeJournal(root, journalOf(root, staged, 'committing'));
     for (const s of staged) {
       current = s.change.path;

@@ -3,6 +3,7 @@
  * (its version field changes with every release even when no file does).
  */
 import type { PlanNote } from '../core/plan.js';
+import { hasConflictMarkers } from './merge.js';
 import type { FileOutcome, Reconciled } from './reconcile.js';
 
 export type Problem = 'missing' | 'outdated' | 'hand-edited' | 'conflict' | 'broken-import' | 'unusable';
@@ -13,17 +14,26 @@ export interface Finding {
   detail: string;
 }
 
+/** Warnings that say a file could not be parsed, so nothing about its edits can be told. */
+const UNPARSED = /\b(does not parse|syntax error|unterminated string|is not valid (YAML|JSON)|cannot be parsed)\b/;
+
 /**
- * @param notes the plan's notes: a warning about a file the tool edits (it does not parse, it
- * holds conflict markers, it can no longer be wired) means its edits cannot be verified, so it fails.
+ * @param notes the plan's notes: a file the tool edits that does not parse this run (conflict
+ * markers mid-merge, a syntax error) cannot have its edits verified, so it fails
+ * @param read the current text of a file, for conflict markers in files the tool edits
  */
-export function checkFindings(r: Reconciled, notes: readonly PlanNote[] = []): Finding[] {
+export function checkFindings(r: Reconciled, notes: readonly PlanNote[] = [], read: (path: string) => string | null = () => null): Finding[] {
   const out = r.files.flatMap(findingsFor);
   const edited = new Set([...Object.keys(r.manifest.edited), ...r.files.filter((f) => f.kind === 'edited').map((f) => f.path)]);
+  const unusable = (path: string, detail: string): void => {
+    if (!out.some((f) => f.path === path && f.problem === 'unusable')) out.push({ path, problem: 'unusable', detail });
+  };
   for (const n of notes) {
-    if (n.level !== 'warn' || n.file === undefined || !edited.has(n.file)) continue;
-    if (out.some((f) => f.path === n.file && f.problem === 'unusable')) continue;
-    out.push({ path: n.file, problem: 'unusable', detail: `its edits cannot be checked: ${firstLine(n.message)}` });
+    if (n.level === 'warn' && n.file !== undefined && edited.has(n.file) && UNPARSED.test(n.message)) unusable(n.file, `its edits cannot be checked: ${firstLine(n.message)}`);
+  }
+  for (const path of edited) {
+    const text = read(path);
+    if (text !== null && hasConflictMarkers(text)) unusable(path, 'has conflict markers (<<<<<<< ... >>>>>>>): finish the merge, then check again');
   }
   return out;
 }
