@@ -6,14 +6,15 @@
 import type { NodeApp } from '../detect/facts.js';
 import { importSpecifier } from '../edits/node-entrypoint/import-specifier.js';
 import { wireNodeEntrypoint, type WireOptions } from '../edits/node-entrypoint/wire.js';
-import { nodeModuleFile } from './node-module.js';
+import { nodeFloorProblem, nodeModuleFile } from './node-module.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 export const nodeEntrypointGenerator: ArtifactGenerator = {
   name: 'node-entrypoint',
   part: 'entrypoint',
   description: 'import the shutdown module in the entrypoint, call setupSignalHandlers(), register its servers',
-  appliesTo: ({ app }) => app.kind === 'node' && app.entrypoint !== null,
+  // Below the module's Node floor no module is written (node-module says why): nothing to wire.
+  appliesTo: ({ app }) => app.kind === 'node' && app.entrypoint !== null && nodeFloorProblem(app) === null,
   actions: (ctx) => (ctx.app.kind === 'node' ? entrypointActions(ctx, ctx.app) : []),
 };
 

@@ -10,6 +10,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { ModuleFlavour } from '../../src/generators/module-source.js';
 import { renderNodeModule, type NodeModuleVariant } from '../../src/generators/node-module.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,14 +18,31 @@ export const FIXTURES = join(ROOT, 'test/fixtures/node-module');
 export const TSC = join(ROOT, 'node_modules/.bin/tsc');
 const TYPE_ROOTS = join(ROOT, 'node_modules/@types');
 
+/** The four common variants (every fault case runs on each); ts-cjs is the `ts` flavour compiled by tsc to CommonJS. */
 export const VARIANT_NAMES = ['ts-esm', 'ts-cjs', 'js-esm', 'js-cjs'] as const;
-export type VariantName = (typeof VARIANT_NAMES)[number];
+/** Every runnable variant: the CommonJS TypeScript forms for verbatimModuleSyntax and erasableSyntaxOnly too. */
+export const ALL_VARIANTS = [...VARIANT_NAMES, 'ts-export-assign', 'ts-require'] as const;
+export type VariantName = (typeof ALL_VARIANTS)[number];
+
+const FLAVOUR_OF: Record<VariantName, ModuleFlavour> = {
+  'ts-esm': 'ts',
+  'ts-cjs': 'ts',
+  'js-esm': 'js-esm',
+  'js-cjs': 'js-cjs',
+  'ts-export-assign': 'ts-export-assign',
+  'ts-require': 'ts-require',
+};
+
+/** Whether a variant runs as an ES module. */
+export function isEsm(name: VariantName): boolean {
+  return name === 'ts-esm' || name === 'js-esm';
+}
 
 /** The answers' defaults: what a `--yes` run renders. */
 export const DEFAULT_DATA = { timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero' } as const;
 
 export function variantOf(name: VariantName, data: Partial<NodeModuleVariant> = {}): NodeModuleVariant {
-  return { ...DEFAULT_DATA, ts: name.startsWith('ts'), esm: name.endsWith('esm'), ...data };
+  return { ...DEFAULT_DATA, flavour: FLAVOUR_OF[name], ...data };
 }
 
 export interface BuiltVariant {
@@ -84,9 +102,10 @@ export function removeTempDirs(): void {
 export async function buildVariant(name: VariantName, data: Partial<NodeModuleVariant> = {}): Promise<BuiltVariant> {
   const v = variantOf(name, data);
   const dir = tempDir(`gs-node-${name}-`);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: v.esm ? 'module' : 'commonjs' }));
+  const esm = isEsm(name);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: esm ? 'module' : 'commonjs' }));
   const source = renderNodeModule(v);
-  if (v.ts) {
+  if (name.startsWith('ts')) {
     // Type-checking is render.test.ts's job (tsc --strict); here the same compiler only emits, in-process,
     // which a loaded machine does in milliseconds instead of many seconds per tsc run.
     writeFileSync(join(dir, 'shutdown.ts'), source);
@@ -94,7 +113,7 @@ export async function buildVariant(name: VariantName, data: Partial<NodeModuleVa
     const { outputText, diagnostics } = ts.transpileModule(source, {
       fileName: 'shutdown.ts',
       reportDiagnostics: true,
-      compilerOptions: v.esm
+      compilerOptions: esm
         ? { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } // what NodeNext emits in a type: module package
         : { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true },
     });
@@ -103,11 +122,11 @@ export async function buildVariant(name: VariantName, data: Partial<NodeModuleVa
   } else {
     writeFileSync(join(dir, 'shutdown.js'), source);
   }
-  return { name, file: join(dir, 'shutdown.js'), loader: v.esm ? 'import' : 'require' };
+  return { name, file: join(dir, 'shutdown.js'), loader: esm ? 'import' : 'require' };
 }
 
 export async function buildAll(data: Partial<NodeModuleVariant> = {}): Promise<Record<VariantName, BuiltVariant>> {
-  const built = await Promise.all(VARIANT_NAMES.map((n) => buildVariant(n, data)));
+  const built = await Promise.all(ALL_VARIANTS.map((n) => buildVariant(n, data)));
   return Object.fromEntries(built.map((b) => [b.name, b])) as Record<VariantName, BuiltVariant>;
 }
 
