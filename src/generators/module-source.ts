@@ -50,7 +50,7 @@ function specifierOf(statement: TypeScript.Statement): string | null {
 }
 
 interface Bundle {
-  /** `import type` lines from node: built-ins, merged per module. */
+  /** `import type` lines of built-ins, merged per module. */
   imports: Map<string, Set<string>>;
   body: string[];
   inlined: Set<string>;
@@ -84,7 +84,8 @@ function addFile(bundle: Bundle, file: string, replacements: Record<string, stri
   for (const st of source.statements) {
     const spec = specifierOf(st);
     if (spec && ts.isImportDeclaration(st)) {
-      if (spec.startsWith('node:')) {
+      if (!spec.startsWith('.')) {
+        // Bare names ('http', not 'node:http'): @types/node 14 declares no node: modules.
         if (!st.importClause?.isTypeOnly) throw new Error(`${file}: only type imports of built-ins are allowed (${spec})`);
         const names = bundle.imports.get(spec) ?? new Set<string>();
         const bindings = st.importClause.namedBindings;

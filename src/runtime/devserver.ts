@@ -10,6 +10,7 @@ import {
   closeWebSocketServer,
   destroyServer,
   drainServer,
+  terminateWebSockets,
   trackServer,
   type DrainableServer,
   type TrackedServer,
@@ -195,6 +196,7 @@ async function closeServers(budgetMs: number): Promise<void> {
   if (outcome === 'late') {
     console.warn(`[shutdown] servers still had open connections after ${budgetMs} ms; closing them`);
     state.httpServers.forEach(destroyServer);
+    state.webSocketServers.forEach(terminateWebSockets);
   }
 }
 

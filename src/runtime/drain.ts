@@ -5,8 +5,8 @@
  * what is exported here is exported to them, not to the user.
  */
 // </source-only>
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'http';
+import type { Socket } from 'net';
 
 /** A node:http/https/http2 server, as far as the drain uses it (duck-typed, so old @types/node fit). */
 export interface DrainableServer {
@@ -204,7 +204,7 @@ export function closeWebSocketServer(wss: WebSocketServerLike, graceMs?: number)
       resolve(); // already closed
     }
   });
-  return Promise.all([stopped, ...closed]).then(() => undefined);
+  return Promise.all([stopped, ...closed]).then((): void => undefined);
 }
 
 /** Terminates a WebSocket server's clients (at the deadline). */

@@ -5,12 +5,13 @@
  * puts the rendered answers (templates/node/shutdown-header.hbs) in place of ./shutdown-answers.ts, and
  * derives the CommonJS and JavaScript flavours from the result. Write it for every compiler setting a user
  * may have: no value imports, only ES2015 library calls, no iteration of Map or Set with for...of, nothing
- * that depends on strictBindCallApply, globals of newer Node reached through globalThis.
+ * that depends on strictBindCallApply, globals of newer Node reached through globalThis, built-ins named
+ * without `node:` (types only: @types/node 14 declares no node: modules).
  */
 // </source-only>
-import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
-import type { Server as HttpsServer } from 'node:https';
-import type { Http2SecureServer, Http2Server } from 'node:http2';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'http';
+import type { Server as HttpsServer } from 'https';
+import type { Http2SecureServer, Http2Server } from 'http2';
 import { DEFAULT_DELAY_MS, DEFAULT_EXIT_MODE, DEFAULT_TIMEOUT_MS } from './shutdown-answers.js';
 import {
   closeWebSocketServer,
