@@ -65,7 +65,7 @@ export function bundleRuntime(entry: string, replacements: Record<string, string
   const bundle: Bundle = { imports: new Map(), body: [], inlined: new Set() };
   addFile(bundle, entry, replacements, null);
   const imports = [...bundle.imports].map(([spec, names]) => `import type { ${[...names].join(', ')} } from '${spec}';`).join('\n');
-  return { imports, body: bundle.body.join('').replace(/^\n+/, '') };
+  return { imports, body: bundle.body.join('').replace(/^\n+/, '').replace(/\n{3,}/g, '\n\n') };
 }
 
 function addFile(bundle: Bundle, file: string, replacements: Record<string, string>, keepExported: Set<string> | null): void {
@@ -166,6 +166,7 @@ function toJavaScript(text: string): string {
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .replace(/^export \{\};\n?/m, '') // added by the emitter to a module that exports nothing
+    .replace(/^export \{ (.*), \};$/m, (_all, names: string) => `export {\n${names.split(', ').map((n) => `  ${n},`).join('\n')}\n};`)
     .trimEnd() + '\n';
 }
 
