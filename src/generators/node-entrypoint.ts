@@ -6,7 +6,7 @@
 import type { NodeApp } from '../detect/facts.js';
 import { importSpecifier } from '../edits/node-entrypoint/import-specifier.js';
 import { wireNodeEntrypoint, type WireOptions } from '../edits/node-entrypoint/wire.js';
-import { nodeFloorProblem, nodeModuleFile } from './node-module.js';
+import { nodeFloorProblem, nodeModuleFile, nodeModuleImportForm } from './node-module.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 export const nodeEntrypointGenerator: ArtifactGenerator = {
@@ -30,6 +30,7 @@ function entrypointActions(ctx: GeneratorContext, app: NodeApp): PlanAction[] {
     moduleSystem: entry.moduleSystem,
     specifier: importSpecifier({ entrypoint: entry.path, moduleFile: nodeModuleFile(app), moduleSystem: entry.moduleSystem, tsconfig: app.tsconfig, source }),
     frameworks: app.frameworks,
+    importForm: nodeModuleImportForm(app),
   };
   const result = wireNodeEntrypoint(source, opts);
   if ('refused' in result) {

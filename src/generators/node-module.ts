@@ -77,6 +77,12 @@ export function nodeModuleFlavour(app: NodeApp): ModuleFlavour {
   return 'ts';
 }
 
+/** How the entrypoint loads the module of that flavour (the wiring writes it so). */
+export function nodeModuleImportForm(app: NodeApp): 'import' | 'import-require' | 'require' {
+  const flavour = nodeModuleFlavour(app);
+  return flavour === 'ts-export-assign' ? 'import-require' : flavour === 'ts-require' ? 'require' : 'import';
+}
+
 /** Why the module cannot be written for this app (it targets a Node older than the floor), or null. */
 export function nodeFloorProblem(app: NodeApp): string | null {
   const target = app.nodeTarget;
