@@ -23,6 +23,11 @@ import { devServerFlavour, renderDevServerModule } from '../../src/generators/de
 import type { ModuleFlavour } from '../../src/generators/module-source.js';
 import { nodeModuleFile, nodeModuleFlavour, nodeModuleVariant } from '../../src/generators/node-module.js';
 import { renderNodeModule } from '../../src/generators/node-module.js';
+import { readFileSync } from 'node:fs';
+import { detect } from '../../src/detect/index.js';
+import { nodeEntrypointGenerator } from '../../src/generators/node-entrypoint.js';
+import { nodeModuleGenerator } from '../../src/generators/node-module.js';
+import type { Answers } from '../../src/answers.js';
 import { cachedInstall, removeTempDirs, tempDir } from './helpers.js';
 
 /** Compiler + type definitions installs (cache dir name → npm specs). */
@@ -233,6 +238,52 @@ describe.concurrent('the generated modules compile under real tsconfig shapes', 
         (e: { stdout?: string; stderr?: string }) => `${e.stdout ?? ''}${e.stderr ?? ''}`,
       );
       expect(result.trim(), `tsc in ${dir}`).toBe('');
+    }, 180_000);
+  }
+});
+
+// The entry file as the CLI wires it (detection, then the module and entrypoint generators): the import form
+// follows the flavour, so the repo's own build still passes.
+describe.concurrent('the module and the wiring the CLI writes compile together', () => {
+  const ANSWERS: Answers = { apps: [''], parts: ['module', 'entrypoint'], timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 };
+  const WIRED: [title: string, entry: string, type: 'module' | 'commonjs', compilerOptions: object, source: string, flavour: ModuleFlavour][] = [
+    ['CommonJS + verbatimModuleSyntax', 'src/index.ts', 'commonjs', { module: 'nodenext', verbatimModuleSyntax: true, strict: true, outDir: 'dist', rootDir: 'src' },
+      "import http = require('node:http');\nconst server = http.createServer((_req, res) => { res.end('ok'); });\nserver.listen(3000);\n", 'ts-export-assign'],
+    ['CommonJS .cts + erasableSyntaxOnly', 'src/index.cts', 'commonjs', { module: 'nodenext', verbatimModuleSyntax: true, erasableSyntaxOnly: true, strict: true, noEmit: true },
+      "const http = require('node:http') as typeof import('node:http');\nconst server = http.createServer((_req, res) => { res.end('ok'); });\nserver.listen(3000);\n", 'ts-require'],
+    ['NestJS-like CommonJS, no strict', 'src/main.ts', 'commonjs', { module: 'commonjs', target: 'es2021', strictBindCallApply: false, outDir: 'dist' },
+      "import { createServer } from 'http';\nconst server = createServer((_req, res) => { res.end('ok'); });\nserver.listen(3000);\n", 'ts'],
+  ];
+  for (const [title, entry, type, compilerOptions, source, flavour] of WIRED) {
+    it(`${title}: ${flavour}`, async () => {
+      const dir = tempDir('gs-tswired-');
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', type, main: entry, scripts: { build: 'tsc' } }));
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...compilerOptions, types: ['node'] }, include: ['src'] }));
+      mkdirSync(join(dir, 'src'));
+      writeFileSync(join(dir, entry), source);
+      const facts = detect(dir);
+      const app = facts.apps[0] as NodeApp;
+      expect(nodeModuleFlavour(app)).toBe(flavour);
+      const files = new Map<string, string>();
+      const current = (p: string): string | null => files.get(p) ?? (() => { try { return readFileSync(join(dir, p), 'utf8'); } catch { return null; } })();
+      for (const gen of [nodeModuleGenerator, nodeEntrypointGenerator]) {
+        const ctx = { facts, answers: ANSWERS, app, current };
+        for (const a of gen.actions(ctx)) {
+          if (a.type === 'plan-write') files.set(a.path, a.content);
+          else if (a.type === 'plan-edit') {
+            const edited = a.edit(current(a.path) ?? '');
+            if (edited !== false) files.set(a.path, edited);
+          } else if (a.type === 'plan-note' && a.level === 'warn') throw new Error(a.message);
+        }
+      }
+      expect([...files.keys()].sort()).toEqual([entry, nodeModuleFile(app)].sort());
+      for (const [p, text] of files) writeFileSync(join(dir, p), text);
+      symlinkSync(join(toolchains.get('ts-5.9-node-20')!, 'node_modules'), join(dir, 'node_modules'), 'dir');
+      const result = await run(join(dir, 'node_modules/.bin/tsc'), ['-p', dir, '--noEmit', '--pretty', 'false', '--skipLibCheck'], { cwd: dir }).then(
+        (r) => r.stdout,
+        (e: { stdout?: string; stderr?: string }) => `${e.stdout ?? ''}${e.stderr ?? ''}`,
+      );
+      expect(result.trim(), `${files.get(entry)}\ntsc in ${dir}`).toBe('');
     }, 180_000);
   }
 });
