@@ -10,8 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as TypeScript from 'typescript';
 
-/** src/runtime of this package, from src/ (tests) and dist/ (built) alike. */
-export const RUNTIME_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'runtime');
+/** The runtime sources: src/runtime from src/ (tests), dist/runtime from dist/ (the build copies them there). */
+export const RUNTIME_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'runtime');
 
 /**
  * - `ts`: ES module syntax; also what a CommonJS TypeScript package gets when tsc compiles it to require/exports.
