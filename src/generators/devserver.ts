@@ -16,7 +16,7 @@ import type { DevServerFacts, NodeApp } from '../detect/facts.js';
 import { addGracefulShutdownPlugin, viteConfigProblem } from '../edits/vite-config.js';
 import { wireNodeEntrypoint, type WireOptions } from '../edits/node-entrypoint/wire.js';
 import { renderTemplate } from '../core/render.js';
-import { buildModule, type ModuleFlavour } from './module-source.js';
+import { FLAVOUR_NAMES, buildModule, type ModuleFlavour } from './module-source.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 /** The header rendered with the answers; the code is src/runtime/devserver.ts (its drain is the app module's). */
@@ -64,7 +64,7 @@ export function devServerFlavour(variant: Pick<ModuleVariant, 'ts' | 'esm'>, tsc
 /** The dev-server module's text. */
 export function renderDevServerModule(flavour: ModuleFlavour, timeoutMs: number): string {
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 2_147_483_647) throw new Error(`timeout out of range: ${timeoutMs}`);
-  const header = renderTemplate(DEVSERVER_HEADER, { timeoutMs, flavour });
+  const header = renderTemplate(DEVSERVER_HEADER, { timeoutMs, flavour: FLAVOUR_NAMES[flavour] });
   return buildModule({ header, entry: 'devserver.ts', answers: './devserver-answers.js' }, flavour);
 }
 

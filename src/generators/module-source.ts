@@ -23,6 +23,24 @@ export const RUNTIME_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '
 export type ModuleFlavour = 'ts' | 'ts-export-assign' | 'ts-require' | 'js-esm' | 'js-cjs';
 export const MODULE_FLAVOURS: readonly ModuleFlavour[] = ['ts', 'ts-export-assign', 'ts-require', 'js-esm', 'js-cjs'];
 
+/** How a file loads a module of that flavour (said in the generated file's header). */
+export const FLAVOUR_IMPORTS: Record<ModuleFlavour, string> = {
+  ts: "import { setupSignalHandlers, registerHttpServer } from './shutdown.js'",
+  'ts-export-assign': "import shutdown = require('./shutdown.js') (CommonJS with verbatimModuleSyntax: no ES import syntax)",
+  'ts-require': "const { setupSignalHandlers, registerHttpServer } = require('./shutdown.cjs') (erasable syntax only)",
+  'js-esm': "import { setupSignalHandlers, registerHttpServer } from './shutdown.js'",
+  'js-cjs': "const { setupSignalHandlers, registerHttpServer } = require('./shutdown.js')",
+};
+
+/** How a flavour is named in the generated file's first line. */
+export const FLAVOUR_NAMES: Record<ModuleFlavour, string> = {
+  ts: 'TypeScript, ES module syntax',
+  'ts-export-assign': 'TypeScript, CommonJS `export =`',
+  'ts-require': 'TypeScript, CommonJS `module.exports`',
+  'js-esm': 'JavaScript, ES module',
+  'js-cjs': 'JavaScript, CommonJS',
+};
+
 /** Lines between these markers describe a runtime source to this repo's readers; users do not get them. */
 const SOURCE_ONLY = /^\/\/ <source-only>\n[\s\S]*?^\/\/ <\/source-only>\n/m;
 /** Stands in for a blank line while TypeScript's emitter (which drops blank lines) transpiles. */

@@ -8,7 +8,7 @@ import type { Answers } from '../answers.js';
 import { UserError } from '../core/errors.js';
 import { renderTemplate } from '../core/render.js';
 import type { NodeApp } from '../detect/facts.js';
-import { buildModule, type ModuleFlavour } from './module-source.js';
+import { FLAVOUR_IMPORTS, FLAVOUR_NAMES, buildModule, type ModuleFlavour } from './module-source.js';
 import type { ArtifactGenerator, PlanAction } from './types.js';
 
 export const NODE_MODULE_HEADER = 'node/shutdown-header.hbs';
@@ -38,14 +38,6 @@ const EXTENSIONS: Record<string, string> = {
   '.jsx': '.js',
   '.mjs': '.mjs',
   '.cjs': '.cjs',
-};
-
-const FLAVOUR_NAMES: Record<ModuleFlavour, string> = {
-  ts: 'TypeScript, ES module syntax',
-  'ts-export-assign': 'TypeScript, CommonJS `export =`',
-  'ts-require': 'TypeScript, CommonJS `module.exports`',
-  'js-esm': 'JavaScript, ES module',
-  'js-cjs': 'JavaScript, CommonJS',
 };
 
 /** Repo-relative path of the generated module: `shutdown.<ext>` beside the entrypoint. */
@@ -129,7 +121,7 @@ export function renderNodeModule(variant: NodeModuleVariant): string {
   const key = JSON.stringify(v);
   let text = rendered.get(key);
   if (text === undefined) {
-    const header = renderTemplate(NODE_MODULE_HEADER, { ...v, flavour: FLAVOUR_NAMES[v.flavour] });
+    const header = renderTemplate(NODE_MODULE_HEADER, { ...v, flavour: FLAVOUR_NAMES[v.flavour], usage: FLAVOUR_IMPORTS[v.flavour] });
     text = buildModule({ header, entry: NODE_MODULE_SOURCE, answers: './shutdown-answers.js' }, v.flavour);
     rendered.set(key, text);
   }
