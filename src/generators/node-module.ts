@@ -118,10 +118,11 @@ const rendered = new Map<string, string>();
 /** The generated module's text for one variant. */
 export function renderNodeModule(variant: NodeModuleVariant): string {
   const v = validateVariant(variant);
-  const key = JSON.stringify(v);
+  const header = renderTemplate(NODE_MODULE_HEADER, { ...v, flavour: FLAVOUR_NAMES[v.flavour], usage: FLAVOUR_IMPORTS[v.flavour] });
+  // Keyed by the rendered header too: a templates override (CGS_TEMPLATES_DIR) changes it.
+  const key = `${v.flavour}\n${header}`;
   let text = rendered.get(key);
   if (text === undefined) {
-    const header = renderTemplate(NODE_MODULE_HEADER, { ...v, flavour: FLAVOUR_NAMES[v.flavour], usage: FLAVOUR_IMPORTS[v.flavour] });
     text = buildModule({ header, entry: NODE_MODULE_SOURCE, answers: './shutdown-answers.js' }, v.flavour);
     rendered.set(key, text);
   }
