@@ -24,7 +24,7 @@ async function buildVariant(root, tmp, name, renderNodeModule) {
   const dir = join(tmp, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: esm ? 'module' : 'commonjs' }));
-  const source = renderNodeModule({ ...DEFAULTS, ts, esm });
+  const source = renderNodeModule({ ...DEFAULTS, flavour: ts ? 'ts' : esm ? 'js-esm' : 'js-cjs' });
   const loader = esm ? 'import' : 'require';
   if (!ts) {
     writeFileSync(join(dir, 'shutdown.js'), source);

@@ -9,6 +9,7 @@
 //
 //   npm run bench:drain [-- --runs 3 --n 1000,10000 --only stoppable,terminus --deadline 8000 --quick]
 //   --quick: N = 1,000 only and 1 run.   --seed <file>: the seed file (default /work/shared/seed/...).
+//   BENCH_BASELINE_MODULE=<file> adds a row for another build of the module (A/B against an earlier commit).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { constants, cpus, loadavg, tmpdir } from 'node:os';
@@ -65,6 +66,15 @@ async function tools() {
     script: 'generated.mjs',
     env: { SHUTDOWN_MODULE: built[v].file, SHUTDOWN_LOADER: built[v].loader },
   }));
+  // An A/B row against another build of the module (e.g. one rendered at an earlier commit):
+  // BENCH_BASELINE_MODULE=<its JavaScript file> [BENCH_BASELINE_LOADER=import|require].
+  if (process.env.BENCH_BASELINE_MODULE) {
+    list.push({
+      name: 'baseline module',
+      script: 'generated.mjs',
+      env: { SHUTDOWN_MODULE: process.env.BENCH_BASELINE_MODULE, SHUTDOWN_LOADER: process.env.BENCH_BASELINE_LOADER ?? 'require' },
+    });
+  }
   const seed = extractSeed(opts.seed, tmp);
   if ('file' in seed) {
     // The template requires 'ws' (installed here, not beside the temp file) and reads its deadline from the env.

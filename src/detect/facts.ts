@@ -17,6 +17,11 @@ export interface TsconfigFacts {
   outDir: string | null;
   rootDir: string | null;
   allowImportingTsExtensions: boolean;
+  /** Settings that decide which flavour of the generated module compiles (extends chain included). */
+  verbatimModuleSyntax: boolean;
+  erasableSyntaxOnly: boolean;
+  /** `extends` entries naming a package preset this detector could not read (node_modules is not read). */
+  unreadExtends: string[];
 }
 
 export interface NodeEntrypoint {
@@ -28,6 +33,14 @@ export interface NodeEntrypoint {
   via: 'main' | 'bin' | 'script' | 'convention';
   /** The package.json script that runs it, when one does ("start"). */
   script: string | null;
+}
+
+/** The oldest Node a repo declares it runs on, and where it says so. */
+export interface NodeTarget {
+  major: number;
+  /** What was read, e.g. `engines.node ">=14"` or `FROM node:14`. */
+  source: string;
+  file: string;
 }
 
 export interface StartCommand {
@@ -60,6 +73,8 @@ export interface NodeApp {
   dependencies: string[];
   frameworks: NodeFramework[];
   tsconfig: TsconfigFacts | null;
+  /** The lowest Node major the repo declares (engines, .nvmrc, .node-version, Dockerfile FROM), or null. */
+  nodeTarget: NodeTarget | null;
   entrypoint: NodeEntrypoint | null;
   start: StartCommand | null;
   devServer: DevServerFacts | null;

@@ -4,6 +4,7 @@ import type { NodeApp, NodeFramework, PackageManager, StartCommand } from './fac
 import type { RepoFiles } from './repo-files.js';
 import { isRecord, parseJson, stringRecord } from './json.js';
 import { detectTsconfig } from './tsconfig.js';
+import { detectNodeTarget } from './node-version.js';
 import { findEntrypoint } from './node-entrypoint.js';
 import { resolveStartScript } from './start-script.js';
 import { detectDevServer } from './devserver.js';
@@ -61,6 +62,7 @@ function readApp(files: RepoFiles, manifest: string): NodeApp | null {
     dependencies,
     frameworks,
     tsconfig,
+    nodeTarget: detectNodeTarget(files, dir, isRecord(pkg['engines']) ? pkg['engines']['node'] : undefined),
     entrypoint,
     start,
     devServer: detectDevServer(files, dir, scripts),

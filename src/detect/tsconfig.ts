@@ -9,7 +9,8 @@ export function detectTsconfig(files: RepoFiles, pkgDir: string): TsconfigFacts 
   const candidates = [pkgDir ? `${pkgDir}/tsconfig.json` : 'tsconfig.json', 'tsconfig.json'];
   const path = candidates.find((p) => files.has(p));
   if (!path) return null;
-  const opts = collectOptions(files, path, new Set());
+  const unread: string[] = [];
+  const opts = collectOptions(files, path, new Set(), unread);
   const str = (k: string): string | null => (typeof opts[k] === 'string' ? (opts[k] as string) : null);
   return {
     path,
@@ -18,11 +19,19 @@ export function detectTsconfig(files: RepoFiles, pkgDir: string): TsconfigFacts 
     outDir: str('outDir'),
     rootDir: str('rootDir'),
     allowImportingTsExtensions: opts['allowImportingTsExtensions'] === true,
+    verbatimModuleSyntax: opts['verbatimModuleSyntax'] === true,
+    erasableSyntaxOnly: opts['erasableSyntaxOnly'] === true,
+    unreadExtends: unread,
   };
 }
 
+/** Package presets whose settings change which module flavour compiles (as published on npm). */
+const PRESETS: Record<string, Record<string, unknown>> = {
+  '@tsconfig/node-ts': { verbatimModuleSyntax: true, erasableSyntaxOnly: true, allowImportingTsExtensions: true },
+};
+
 /** compilerOptions merged along the extends chain; paths made relative to the config that set them. */
-function collectOptions(files: RepoFiles, path: string, seen: Set<string>): Record<string, unknown> {
+function collectOptions(files: RepoFiles, path: string, seen: Set<string>, unread: string[]): Record<string, unknown> {
   if (seen.has(path)) return {};
   seen.add(path);
   const text = files.read(path);
@@ -33,10 +42,15 @@ function collectOptions(files: RepoFiles, path: string, seen: Set<string>): Reco
   let base: Record<string, unknown> = {};
   const ext = json['extends'];
   for (const e of Array.isArray(ext) ? ext : [ext]) {
-    // Only relative extends can be read without node_modules; package presets are skipped on purpose.
-    if (typeof e === 'string' && e.startsWith('.')) {
+    if (typeof e !== 'string') continue;
+    if (e.startsWith('.')) {
       const target = posix.normalize(posix.join(dir, e.endsWith('.json') ? e : `${e}.json`));
-      base = { ...base, ...collectOptions(files, target, seen) };
+      base = { ...base, ...collectOptions(files, target, seen, unread) };
+    } else {
+      // node_modules is not read: presets known to set what matters here are taken from this table.
+      const known = PRESETS[e.replace(/\/tsconfig(\.json)?$/, '')];
+      if (known) base = { ...base, ...known };
+      else unread.push(e);
     }
   }
   const own = isRecord(json['compilerOptions']) ? { ...json['compilerOptions'] } : {};

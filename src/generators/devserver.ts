@@ -15,9 +15,12 @@ import { posix } from 'node:path';
 import type { DevServerFacts, NodeApp } from '../detect/facts.js';
 import { addGracefulShutdownPlugin, viteConfigProblem } from '../edits/vite-config.js';
 import { wireNodeEntrypoint, type WireOptions } from '../edits/node-entrypoint/wire.js';
+import { renderTemplate } from '../core/render.js';
+import { FLAVOUR_NAMES, buildModule, type ModuleFlavour } from './module-source.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
-const TEMPLATE = 'devserver/devserver-shutdown.hbs';
+/** The header rendered with the answers; the code is src/runtime/devserver.ts (its drain is the app module's). */
+export const DEVSERVER_HEADER = 'devserver/devserver-header.hbs';
 const MODULE_STEM = 'devserver-shutdown';
 
 interface ModuleVariant {
@@ -50,12 +53,27 @@ function usesEsmSyntax(source: string): boolean {
   return /^\s*(?:import\s|export\s)/m.test(source) || !/\bmodule\.exports\b|\brequire\s*\(/.test(source);
 }
 
+/** The module flavour of a variant; a CommonJS TypeScript file under verbatimModuleSyntax/erasableSyntaxOnly needs its own. */
+export function devServerFlavour(variant: Pick<ModuleVariant, 'ts' | 'esm'>, tsconfig: NodeApp['tsconfig'] = null): ModuleFlavour {
+  if (!variant.ts) return variant.esm ? 'js-esm' : 'js-cjs';
+  if (variant.esm) return 'ts';
+  if (tsconfig?.erasableSyntaxOnly) return 'ts-require';
+  return tsconfig?.verbatimModuleSyntax ? 'ts-export-assign' : 'ts';
+}
+
+/** The dev-server module's text. */
+export function renderDevServerModule(flavour: ModuleFlavour, timeoutMs: number): string {
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 2_147_483_647) throw new Error(`timeout out of range: ${timeoutMs}`);
+  const header = renderTemplate(DEVSERVER_HEADER, { timeoutMs, flavour: FLAVOUR_NAMES[flavour] });
+  return buildModule({ header, entry: 'devserver.ts', answers: './devserver-answers.js' }, flavour);
+}
+
 function moduleAction(dir: string, variant: ModuleVariant, ctx: GeneratorContext): PlanAction {
+  const tsconfig = ctx.app.kind === 'node' ? ctx.app.tsconfig : null;
   return {
-    type: 'plan-render',
+    type: 'plan-write',
     path: posix.join(dir, `${MODULE_STEM}.${variant.ext}`),
-    template: TEMPLATE,
-    data: { ts: variant.ts, esm: variant.esm, timeoutMs: ctx.answers.timeoutMs },
+    content: renderDevServerModule(devServerFlavour(variant, tsconfig), ctx.answers.timeoutMs),
     reason: 'dev-server shutdown module',
   };
 }

@@ -6,14 +6,15 @@
 import type { NodeApp } from '../detect/facts.js';
 import { importSpecifier } from '../edits/node-entrypoint/import-specifier.js';
 import { wireNodeEntrypoint, type WireOptions } from '../edits/node-entrypoint/wire.js';
-import { nodeModuleFile } from './node-module.js';
+import { nodeFloorProblem, nodeModuleFile, nodeModuleImportForm } from './node-module.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 export const nodeEntrypointGenerator: ArtifactGenerator = {
   name: 'node-entrypoint',
   part: 'entrypoint',
   description: 'import the shutdown module in the entrypoint, call setupSignalHandlers(), register its servers',
-  appliesTo: ({ app }) => app.kind === 'node' && app.entrypoint !== null,
+  // Below the module's Node floor no module is written (node-module says why): nothing to wire.
+  appliesTo: ({ app }) => app.kind === 'node' && app.entrypoint !== null && nodeFloorProblem(app) === null,
   actions: (ctx) => (ctx.app.kind === 'node' ? entrypointActions(ctx, ctx.app) : []),
 };
 
@@ -29,6 +30,7 @@ function entrypointActions(ctx: GeneratorContext, app: NodeApp): PlanAction[] {
     moduleSystem: entry.moduleSystem,
     specifier: importSpecifier({ entrypoint: entry.path, moduleFile: nodeModuleFile(app), moduleSystem: entry.moduleSystem, tsconfig: app.tsconfig, source }),
     frameworks: app.frameworks,
+    importForm: nodeModuleImportForm(app),
   };
   const result = wireNodeEntrypoint(source, opts);
   if ('refused' in result) {

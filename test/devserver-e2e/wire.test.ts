@@ -9,7 +9,6 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderTemplate } from '../../src/core/render.js';
 import type { NodeApp } from '../../src/detect/facts.js';
 import { wireNodeEntrypoint } from '../../src/edits/node-entrypoint/wire.js';
 import { devServerGenerator } from '../../src/generators/devserver.js';
@@ -66,13 +65,13 @@ describe('wiring a file that creates a Vite server', () => {
       current: (p) => (p === 'server.dev.ts' ? SERVER : null),
     };
     const actions = devServerGenerator.actions(ctx);
-    const render = actions.find((a): a is Extract<PlanAction, { type: 'plan-render' }> => a.type === 'plan-render');
+    const render = actions.find((a): a is Extract<PlanAction, { type: 'plan-write' }> => a.type === 'plan-write' && a.path.includes('devserver-shutdown'));
     const edit = actions.find((a): a is Extract<PlanAction, { type: 'plan-edit' }> => a.type === 'plan-edit');
     expect(render?.path).toBe('devserver-shutdown.ts');
     expect(edit?.path).toBe('server.dev.ts');
     const wired = edit!.edit(SERVER);
     expect(wired).toContain("from './devserver-shutdown.js'");
-    writeFileSync(join(dir, 'devserver-shutdown.ts'), renderTemplate(render!.template, render!.data));
+    writeFileSync(join(dir, 'devserver-shutdown.ts'), render!.content);
     writeFileSync(join(dir, 'server.dev.ts'), wired as string);
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({

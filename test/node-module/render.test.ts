@@ -1,18 +1,21 @@
 /**
- * The generator and the text it renders: file placement, plan action, validation, snapshots of the four
- * variants, and the TypeScript variants compiling under tsc --strict with NodeNext and CommonJS settings.
+ * The generator and the text it renders: file placement, plan action, validation, the flavour picked for an
+ * app, snapshots of each flavour once, and the TypeScript flavours compiling under tsc --strict with their
+ * users (NodeNext and CommonJS settings). The matrix of real setups is tsconfig-matrix.test.ts.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/answers.js';
 import { UserError } from '../../src/core/errors.js';
-import type { Facts, NodeApp } from '../../src/detect/facts.js';
-import { nodeModuleFile, nodeModuleGenerator, renderNodeModule } from '../../src/generators/node-module.js';
+import type { Facts, NodeApp, TsconfigFacts } from '../../src/detect/facts.js';
+import { MODULE_FLAVOURS, type ModuleFlavour } from '../../src/generators/module-source.js';
+import { nodeEntrypointGenerator } from '../../src/generators/node-entrypoint.js';
+import { nodeModuleFile, nodeModuleFlavour, nodeModuleGenerator, renderNodeModule } from '../../src/generators/node-module.js';
 import type { GeneratorContext } from '../../src/generators/types.js';
-import { FIXTURES, MODULE_SETTINGS, ROOT, STRICT_FLAGS, VARIANT_NAMES, removeTempDirs, tempDir, tsc, variantOf } from './helpers.js';
+import { DEFAULT_DATA, FIXTURES, MODULE_SETTINGS, ROOT, STRICT_FLAGS, removeTempDirs, tempDir, tsc, variantOf } from './helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -26,6 +29,7 @@ function nodeApp(path: string, language: 'ts' | 'js', moduleSystem: 'esm' | 'cjs
     dependencies: ['express'],
     frameworks: ['express'],
     tsconfig: null,
+    nodeTarget: null,
     entrypoint: { path, language, moduleSystem, via: 'main', script: null },
     start: null,
     devServer: null,
@@ -63,17 +67,17 @@ describe('nodeModuleFile', () => {
 });
 
 describe('nodeModuleGenerator', () => {
-  it('applies to a Node app with an entrypoint and plans one render beside it', () => {
+  it('applies to a Node app with an entrypoint and plans one write beside it, with the answers in its header', () => {
     const app = nodeApp('src/index.ts', 'ts', 'cjs');
     const ctx = context(app, { timeoutMs: 12000, shutdownDelayMs: 3000, exitMode: 'signal' });
     expect(nodeModuleGenerator).toMatchObject({ name: 'node-module', part: 'module' });
     expect(nodeModuleGenerator.appliesTo(ctx)).toBe(true);
-    expect(nodeModuleGenerator.actions(ctx)).toEqual([
+    const actions = nodeModuleGenerator.actions(ctx);
+    expect(actions).toEqual([
       {
-        type: 'plan-render',
+        type: 'plan-write',
         path: 'src/shutdown.ts',
-        template: 'node/shutdown.hbs',
-        data: { ts: true, esm: false, timeoutMs: 12000, shutdownDelayMs: 3000, exitMode: 'signal' },
+        content: renderNodeModule({ flavour: 'ts', timeoutMs: 12000, shutdownDelayMs: 3000, exitMode: 'signal' }),
         reason: 'shutdown registry',
       },
     ]);
@@ -82,6 +86,17 @@ describe('nodeModuleGenerator', () => {
   it('does not apply without an entrypoint', () => {
     const app = { ...nodeApp('x.js', 'js', 'cjs'), entrypoint: null };
     expect(nodeModuleGenerator.appliesTo(context(app))).toBe(false);
+  });
+
+  it('a repo that targets a Node older than the floor gets a plan message instead of the module, and no wiring', () => {
+    const app = { ...nodeApp('server.js', 'js', 'cjs'), nodeTarget: { major: 14, source: 'FROM node:14', file: 'Dockerfile' } };
+    const actions = nodeModuleGenerator.actions(context(app));
+    expect(actions).toHaveLength(1);
+    expect(actions[0]).toMatchObject({ type: 'plan-note', level: 'warn', file: 'Dockerfile' });
+    expect((actions[0] as { message: string }).message).toMatch(/Node 14 \(FROM node:14\).*needs Node >= 18/);
+    expect(nodeEntrypointGenerator.appliesTo(context(app))).toBe(false);
+    const ok = { ...app, nodeTarget: { major: 18, source: 'engines.node ">=18"', file: 'package.json' } };
+    expect(nodeModuleGenerator.actions(context(ok))[0]).toMatchObject({ type: 'plan-write' });
   });
 
   it.each([
@@ -98,43 +113,85 @@ describe('nodeModuleGenerator', () => {
     expect(() => nodeModuleGenerator.actions(ctx)).toThrow(message);
   });
 
-  it('renders the answers into the defaults', () => {
-    const text = renderNodeModule({ ts: false, esm: true, timeoutMs: 12345, shutdownDelayMs: 678, exitMode: 'signal' });
+  it('renders the answers into the header constants', () => {
+    const text = renderNodeModule({ flavour: 'js-esm', timeoutMs: 12345, shutdownDelayMs: 678, exitMode: 'signal' });
     expect(text).toContain('const DEFAULT_TIMEOUT_MS = 12345;');
     expect(text).toContain('const DEFAULT_DELAY_MS = 678;');
     expect(text).toContain('const DEFAULT_EXIT_MODE = "signal";');
   });
 });
 
-describe('rendered variants', () => {
-  const ext = { 'ts-esm': 'ts', 'ts-cjs': 'ts', 'js-esm': 'js', 'js-cjs': 'js' } as const;
+describe('nodeModuleFlavour: the variant that compiles where the app is', () => {
+  const tsconfig = (over: Partial<TsconfigFacts>): TsconfigFacts => ({
+    path: 'tsconfig.json', module: null, moduleResolution: null, outDir: null, rootDir: null, allowImportingTsExtensions: false,
+    verbatimModuleSyntax: false, erasableSyntaxOnly: false, unreadExtends: [], ...over,
+  });
+  it.each([
+    ['JavaScript ESM', nodeApp('server.mjs', 'js', 'esm'), 'js-esm'],
+    ['JavaScript CommonJS', nodeApp('server.js', 'js', 'cjs'), 'js-cjs'],
+    ['TypeScript ESM', nodeApp('src/index.ts', 'ts', 'esm'), 'ts'],
+    ['TypeScript CommonJS (tsc emits require)', nodeApp('src/index.ts', 'ts', 'cjs'), 'ts'],
+    ['TypeScript CommonJS + verbatimModuleSyntax', { ...nodeApp('src/index.ts', 'ts', 'cjs'), tsconfig: tsconfig({ verbatimModuleSyntax: true }) }, 'ts-export-assign'],
+    ['TypeScript CommonJS + erasableSyntaxOnly', { ...nodeApp('src/index.cts', 'ts', 'cjs'), tsconfig: tsconfig({ verbatimModuleSyntax: true, erasableSyntaxOnly: true }) }, 'ts-require'],
+    ['TypeScript CommonJS run by node itself', { ...nodeApp('src/index.cts', 'ts', 'cjs'), start: { script: 'start', raw: 'node src/index.cts', resolved: 'node src/index.cts', chain: ['start'] } }, 'ts-require'],
+    ['TypeScript ESM + verbatimModuleSyntax', { ...nodeApp('src/index.ts', 'ts', 'esm'), tsconfig: tsconfig({ verbatimModuleSyntax: true }) }, 'ts'],
+  ] as const)('%s → %s', (_title, app, flavour) => {
+    expect(nodeModuleFlavour(app as NodeApp)).toBe(flavour);
+  });
+});
 
-  it.each(VARIANT_NAMES)('%s matches its snapshot', async (name) => {
-    await expect(renderNodeModule(variantOf(name))).toMatchFileSnapshot(`../../snapshots/node-module/${name}/shutdown.${ext[name]}`);
+describe('rendered flavours', () => {
+  const ext: Record<ModuleFlavour, string> = { ts: 'ts', 'ts-export-assign': 'cts', 'ts-require': 'cts', 'js-esm': 'mjs', 'js-cjs': 'cjs' };
+  const variant = (flavour: ModuleFlavour) => ({ ...DEFAULT_DATA, flavour });
+
+  it.each(MODULE_FLAVOURS)('%s matches its snapshot', async (flavour) => {
+    await expect(renderNodeModule(variant(flavour))).toMatchFileSnapshot(`../../snapshots/node-module/shutdown.${flavour}.${ext[flavour]}`);
   });
 
-  it.each(VARIANT_NAMES)('%s imports nothing but node: built-ins and documents its exit codes', (name) => {
-    const text = renderNodeModule(variantOf(name));
-    const specifiers = [...text.matchAll(/(?:from\s+|require\()\s*'([^']+)'/g)].map((m) => m[1]);
-    expect(specifiers.length).toBeGreaterThan(0);
-    expect(specifiers.every((s) => s!.startsWith('node:'))).toBe(true);
+  it.each(MODULE_FLAVOURS)('%s imports nothing at run time, references the node types and documents its exit codes', (flavour) => {
+    const text = renderNodeModule(variant(flavour));
+    const code = text.slice(text.indexOf('*/'));
+    expect(code).not.toMatch(/^import (?!type )/m);
+    expect(code).not.toMatch(/require\(/);
+    expect(text).toMatch(/^\/\/\/ <reference types="node" \/>$/m);
     expect(text).toMatch(/Exit codes:\n(?: \*.*\n)*? \* {3}0 {6}clean shutdown/);
     expect(text).toMatch(/ \* {3}1 {6}not clean/);
+    expect(text).toMatch(/Server-Sent Events.*\n.*shutdownSignal\.addEventListener\('abort'/);
+    expect(code).not.toMatch(/<\/?source-only>|shutdown-answers|from '\.\//);
+    expect(text).toMatch(/^ \* Loaded with: .*'\.\/shutdown\.c?js'/m);
   });
 
-  it('the JavaScript variants use their own module syntax and parse', async () => {
-    const esm = renderNodeModule(variantOf('js-esm'));
-    const cjs = renderNodeModule(variantOf('js-cjs'));
+  it('every flavour exports the same names', () => {
+    const names = (text: string) => /(?:export|module\.exports) =? ?\{\n([^}]*)\}/.exec(text)![1]!.split(/[\s,]+/).filter(Boolean).sort();
+    const expected = names(renderNodeModule(variant('ts')));
+    expect(expected).toEqual(['isReady', 'isShuttingDown', 'readinessCheck', 'registerHttpServer', 'registerShutdownHandler', 'registerWebSocketServer', 'removeShutdownHandler', 'setupSignalHandlers', 'shutdown', 'shutdownSignal']);
+    for (const f of MODULE_FLAVOURS) expect(names(renderNodeModule(variant(f))), f).toEqual(expected);
+  });
+
+  it('the JavaScript flavours are TypeScript\'s transpile of the source: their own module syntax, blank lines kept, and they parse', async () => {
+    const esm = renderNodeModule(variant('js-esm'));
+    const cjs = renderNodeModule(variant('js-cjs'));
     expect(esm).toMatch(/^export \{$/m);
-    expect(esm).not.toMatch(/require\(|module\.exports/);
+    expect(esm).not.toMatch(/module\.exports|: (string|number|boolean)\b|^interface /m);
     expect(cjs).toMatch(/^module\.exports = \{$/m);
     expect(cjs).not.toMatch(/^(import|export) /m);
+    expect(cjs).toMatch(/\}\n\n\/\*\*\n \* Installs the signal listeners[^]*?\*\/\nfunction setupSignalHandlers\(opts = \{\}\) \{\n {2}Object\.assign/);
     const dir = tempDir('gs-node-check-');
     writeFileSync(join(dir, 'shutdown.mjs'), esm);
     writeFileSync(join(dir, 'shutdown.cjs'), cjs);
     const run = promisify(execFile);
     await run(process.execPath, ['--check', join(dir, 'shutdown.mjs')]);
     await run(process.execPath, ['--check', join(dir, 'shutdown.cjs')]);
+  });
+
+  it('the TypeScript flavour is the runtime source with the drain inlined and the answers in place', () => {
+    const text = renderNodeModule(variant('ts'));
+    const source = readFileSync(join(ROOT, 'src/runtime/shutdown.ts'), 'utf8');
+    // The re-export of the drain's types is dropped: the inlined declarations keep their `export`.
+    const body = source.slice(source.indexOf('export type ExitMode')).replace("export type { WebSocketLike, WebSocketServerLike } from './drain.js';\n\n", '');
+    expect(text).toContain(body);
+    expect(text).toMatch(/^export interface WebSocketLike \{$/m);
+    expect(text).toContain('function drainServer(tracked: TrackedServer): Promise<void> {');
   });
 });
 
@@ -167,8 +224,8 @@ describe.concurrent('tsc --strict', () => {
     TSC_TIMEOUT_MS,
   );
 
-  // The CommonJS variant is written with import/export, which tsc emits as require/exports; that is also why
-  // it cannot be used with verbatimModuleSyntax in a CommonJS package (TS1286).
+  // In a CommonJS package the `ts` flavour is written with import/export, which tsc emits as require/exports;
+  // under verbatimModuleSyntax the generator picks `ts-export-assign` instead (tsconfig-matrix.test.ts).
   it(
     'ts-cjs compiles under CommonJS settings (module commonjs, node10 resolution), also as .cts, with its users',
     async () => {

@@ -31,7 +31,8 @@ describe('the packed tarball', () => {
     const outside = files.filter((f) => !/^(dist|templates|bin)\//.test(f) && !['README.md', 'LICENSE', 'package.json'].includes(f));
     expect(outside).toEqual([]);
     expect(files).toContain('bin/create-graceful-shutdown.js');
-    expect(files).toContain('templates/node/shutdown.hbs');
+    expect(files).toContain('templates/node/shutdown-header.hbs');
+    expect(files).toContain('dist/runtime/shutdown.ts'); // the source the module is rendered from
     expect(files.some((f) => f.startsWith('dist/cli/'))).toBe(true);
     expect(files.some((f) => f.includes('.test.') || f.startsWith('test/') || f.startsWith('src/'))).toBe(false);
   });

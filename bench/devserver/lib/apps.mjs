@@ -58,8 +58,8 @@ export async function prepareApp(tool, withModule) {
   linkNodeModules(dir);
   if (!withModule) return dir;
 
-  const render = await importBuilt('core/render.js');
-  const source = render.renderTemplate('devserver/devserver-shutdown.hbs', { ts: false, esm: tool.module.esm, timeoutMs: 8000 });
+  const { renderDevServerModule } = await importBuilt('generators/devserver.js');
+  const source = renderDevServerModule(tool.module.esm ? 'js-esm' : 'js-cjs', 8000);
   writeFileSync(join(dir, tool.module.file), source);
   if (tool.app === 'vite') {
     const { addGracefulShutdownPlugin } = await importBuilt('edits/vite-config.js');

@@ -25,6 +25,12 @@ export interface WireOptions {
    * module expects `ws` servers): a Vite server created in the file then also gets its HMR clients closed with 1001.
    */
   viteWebSocket?: boolean;
+  /**
+   * How a TypeScript file loads the module when ES import syntax is not allowed there (a CommonJS file under
+   * verbatimModuleSyntax: `import x = require()`; under erasableSyntaxOnly or type stripping: `require()`).
+   * Follows the module's flavour (generators/node-module.ts nodeModuleImportForm). Default: `import`.
+   */
+  importForm?: 'import' | 'import-require' | 'require';
 }
 
 export type WireResult =
@@ -197,11 +203,14 @@ function insertImportAndSetup(sf: SourceFile, w: Writer, style: SourceStyle, opt
   const names = EXPORTS_IN_ORDER.filter((n) => used.includes(n));
   const statements = sf.getStatements();
   const isTs = /\.[cm]?tsx?$/.test(opts.fileName);
-  const useImport = opts.moduleSystem === 'esm' || isTs || statements.some((s) => Node.isImportDeclaration(s));
+  const form = opts.importForm ?? 'import';
+  const useImport = form === 'import' && (opts.moduleSystem === 'esm' || isTs || statements.some((s) => Node.isImportDeclaration(s)));
   const end = style.semi ? ';' : '';
   const importLine = useImport
     ? `import { ${names.join(', ')} } from ${quoted(opts.specifier, style)}${end}`
-    : `${style.declare} { ${names.join(', ')} } = require(${quoted(opts.specifier, style)})${end}`;
+    : form === 'import-require'
+      ? `import gracefulShutdown = require(${quoted(opts.specifier, style)})${end}\nconst { ${names.join(', ')} } = gracefulShutdown${end}`
+      : `${style.declare} { ${names.join(', ')} } = require(${quoted(opts.specifier, style)})${end}`;
   const setupLine = `setupSignalHandlers()${end}`;
 
   const isDirective = (s: Statement): boolean => Node.isExpressionStatement(s) && Node.isStringLiteral(s.getExpression());

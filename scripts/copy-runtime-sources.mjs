@@ -1,0 +1,10 @@
+// The generated modules are rendered from the TypeScript sources of src/runtime (src/generators/module-source.ts
+// reads them beside its own compiled output): copy them into dist/runtime next to what tsc emitted there.
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const from = join(root, 'src/runtime');
+const to = join(root, 'dist/runtime');
+mkdirSync(to, { recursive: true });
+for (const file of readdirSync(from)) if (file.endsWith('.ts')) copyFileSync(join(from, file), join(to, file));
