@@ -17,6 +17,7 @@ import { unifiedDiff } from '../core/diff.js';
 import { setTemplatesDir } from '../core/render.js';
 import { describeFacts, describePlan } from './summary.js';
 import { UserError } from '../core/errors.js';
+import { isTreatable } from '../questions.js';
 import { MANIFEST_PATH, readManifest, serializeManifest } from '../upgrade/manifest.js';
 import { reconcile, type Reconciled } from '../upgrade/reconcile.js';
 import { checkFindings, describeFindings } from '../upgrade/check.js';
@@ -31,7 +32,7 @@ export async function run(opts: Options, io: Io, version: string): Promise<numbe
 
   const facts = detect(opts.dir);
   io.stdout(describeFacts(facts).join('\n'));
-  if (!facts.apps.some((a) => a.kind === 'python' ? a.entrypoint : a.entrypoint || a.devServer)) {
+  if (!facts.apps.some(isTreatable)) {
     throw new UserError(`${opts.dir}: found no Node or Python app with an entrypoint (looked for package.json start/main, pyproject.toml, requirements.txt); run it in the app's repository`);
   }
   const read = planReader(facts.root);

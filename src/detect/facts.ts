@@ -7,7 +7,7 @@
 export type ModuleSystem = 'esm' | 'cjs';
 export type SourceLanguage = 'ts' | 'js';
 export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
-export type NodeFramework = 'express' | 'fastify' | 'koa' | 'nestjs' | 'ws' | 'socket.io';
+export type NodeFramework = 'express' | 'fastify' | 'koa' | 'nestjs' | 'ws' | 'socket.io' | 'next';
 
 export interface TsconfigFacts {
   /** Path of the tsconfig that applies to the app. */
@@ -24,10 +24,33 @@ export interface NodeEntrypoint {
   path: string;
   language: SourceLanguage;
   moduleSystem: ModuleSystem;
-  /** Where it was found. */
-  via: 'main' | 'bin' | 'script' | 'convention';
+  /** Where it was found: the source of the process that runs it (see NodeProcess), or a conventional name. */
+  via: 'main' | 'bin' | 'script' | 'convention' | 'dockerfile' | 'compose' | 'procfile' | 'pm2';
   /** The package.json script that runs it, when one does ("start"). */
   script: string | null;
+  /**
+   * Files from the one the process starts to this one, which creates the server (`['bin/www']`, or
+   * `['index.js', 'src/server.js']` when index.js requires the server file). Existing shutdown code in
+   * any of them is checked before wiring.
+   */
+  chain: string[];
+}
+
+export type NodeProcessSource = 'compose' | 'dockerfile' | 'procfile' | 'pm2' | 'script' | 'main' | 'bin' | 'convention';
+
+/** The process that really runs the app, after reconciling every place that says what runs. */
+export interface NodeProcess {
+  source: NodeProcessSource;
+  /** Where the command was read: 'Dockerfile', 'docker-compose.yml', 'Procfile', 'package.json'. */
+  file: string;
+  /** The command as written there (`node ./bin/www`, `start: node app.js`). */
+  command: string;
+  /** Repo-relative source file it starts; null when a runner starts the app itself (`next start`). */
+  starts: string | null;
+  /** A framework runner that owns the server and its signals: `next start`, `nest start`. */
+  runner: 'next-start' | 'nest-start' | null;
+  /** Other sources that name a different file or runner: they lost to this one. */
+  overruled: { source: NodeProcessSource; file: string; command: string; starts: string | null }[];
 }
 
 export interface StartCommand {
@@ -61,6 +84,8 @@ export interface NodeApp {
   frameworks: NodeFramework[];
   tsconfig: TsconfigFacts | null;
   entrypoint: NodeEntrypoint | null;
+  /** What runs the app (container command, Procfile, pm2, scripts) and which file that starts. */
+  process: NodeProcess | null;
   start: StartCommand | null;
   devServer: DevServerFacts | null;
   /** Process managers seen in the start script: they own signals too. */

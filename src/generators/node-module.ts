@@ -8,6 +8,7 @@ import { UserError } from '../core/errors.js';
 import { renderTemplate } from '../core/render.js';
 import type { NodeApp } from '../detect/facts.js';
 import type { ArtifactGenerator } from './types.js';
+import { moduleWouldBeUnused } from './node-entrypoint.js';
 
 export const NODE_MODULE_TEMPLATE = 'node/shutdown.hbs';
 
@@ -80,7 +81,9 @@ export const nodeModuleGenerator: ArtifactGenerator = {
   name: 'node-module',
   part: 'module',
   description: 'shutdown registry beside the entrypoint (setupSignalHandlers, registerHttpServer, ...)',
-  appliesTo: ({ app }) => app.kind === 'node' && app.entrypoint !== null,
+  // Written only where it will be used: when the entrypoint part is asked for and cannot wire it in,
+  // the module would be an unused file (its note says so); `--only module` writes it regardless.
+  appliesTo: (ctx) => ctx.app.kind === 'node' && ctx.app.entrypoint !== null && (!ctx.answers.parts.includes('entrypoint') || !moduleWouldBeUnused(ctx)),
   actions: ({ app, answers }) => {
     if (app.kind !== 'node') return [];
     const variant = nodeModuleVariant(app, answers);
