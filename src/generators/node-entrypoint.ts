@@ -103,7 +103,7 @@ export function moduleWouldBeUnused(ctx: GeneratorContext): boolean {
 
 const SOURCE_NAMES: Record<NonNullable<NodeApp['process']>['source'], string> = {
   compose: 'compose `command`',
-  dockerfile: 'Dockerfile ENTRYPOINT/CMD (final stage)',
+  dockerfile: 'final-stage ENTRYPOINT/CMD',
   procfile: 'Procfile',
   pm2: 'pm2 ecosystem file',
   script: 'package.json script',
@@ -132,8 +132,8 @@ export function processLines(app: NodeApp): string[] {
   const lost = p.overruled.filter((o) => o.starts !== p.starts);
   const chain = entry.chain ?? [entry.path];
   if (lost.length === 0 && chain.length <= 1 && p.source !== 'dockerfile' && p.source !== 'compose') return [];
-  lines.push(`process: \`${p.command}\` from ${p.file} (${SOURCE_NAMES[p.source]}) starts ${p.starts ?? 'no file'}: ${WHY[p.source]}.`);
-  for (const o of lost) lines.push(`  not ${o.file} (${SOURCE_NAMES[o.source]}) \`${o.command}\`${o.starts ? `, which starts ${o.starts}` : ''}: ${SOURCE_NAMES[p.source]} takes precedence.`);
+  lines.push(`process: \`${p.command}\` (${p.file}, ${SOURCE_NAMES[p.source]}) starts ${p.starts ?? 'no file'}: ${WHY[p.source]}.`);
+  for (const o of lost) lines.push(`  not \`${o.command}\` (${o.file}, ${SOURCE_NAMES[o.source]})${o.starts ? `, which starts ${o.starts}` : ''}: the ${SOURCE_NAMES[p.source]} takes precedence.`);
   if (chain.length > 1) lines.push(`  ${chain[0]} creates no server; ${chain.slice(1).join(' → ')} (loaded from it) does, so ${entry.path} is wired.`);
   return lines;
 }

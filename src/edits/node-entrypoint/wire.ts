@@ -204,7 +204,9 @@ function registrations(t: Target, style: SourceStyle, several: boolean): string[
   if (t.kind === 'nest' && !t.microservice) return [`registerHttpServer(${t.ref}.getHttpServer())${end}`, closeRegistration(t.kind, t.ref, style, several)];
   if (t.kind === 'socket.io') {
     const name = several ? `${t.kind}:${t.ref}` : t.kind;
-    return [`registerShutdownHandler(${quoted(name, style)}, () => ${t.ref}.close(), { phase: ${quoted('drain', style)} })${end}`];
+    // disconnectSockets(true) tells each client the server ended the session ('io server disconnect'),
+    // so it does not reconnect into a stopping server; close() then ends the engine and waits for the server.
+    return [`registerShutdownHandler(${quoted(name, style)}, () => { ${t.ref}.disconnectSockets(true)${style.semi ? ';' : ''} return ${t.ref}.close()${style.semi ? ';' : ''} }, { phase: ${quoted('drain', style)} })${end}`];
   }
   return [closeRegistration(t.kind, t.ref, style, several)];
 }
