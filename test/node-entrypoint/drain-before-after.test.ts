@@ -43,6 +43,8 @@ describe('find the process that runs; never cut an existing drain', () => {
     expect(before.answered).toBe(20);
     const cli = runCli(dir);
     expect(cli.code, cli.stderr).toBe(0);
+    const after = await measureDrain({ dir, argv: dockerCommand(dir) });
+    expectNoHarm(before, after);
     // The file the container runs is the one judged, and its drain is left alone with the exact lines to change.
     expect(cli.stdout).toMatch(/bin\/www:\d+: not edited: it already handles SIGTERM/);
     expect(cli.stdout).toMatch(/process: `node \.\/bin\/www` \(Dockerfile, final-stage ENTRYPOINT\/CMD\) starts bin\/www/);
@@ -51,9 +53,9 @@ describe('find the process that runs; never cut an existing drain', () => {
     // No unused file: the refused entry gets no module.
     expect(files(dir).filter((f) => /(^|\/)shutdown\.[cm]?[jt]s$/.test(f))).toEqual([]);
     expect(cli.stdout).toMatch(/The shutdown module was not written \(it would be unused\)/);
-    const after = await measureDrain({ dir, argv: dockerCommand(dir) });
-    expectNoHarm(before, after);
     expect(after.answered).toBe(20);
+    // Wired: the drain ends with the work left, not at a keep-alive timeout or the deadline.
+    expect(after.exitMs).toBeLessThanOrEqual(EXIT_BOUND_MS);
   }, 120_000);
 
   it('the refused entry gets its module when it is asked for explicitly (--only module)', () => {
@@ -68,11 +70,13 @@ describe('find the process that runs; never cut an existing drain', () => {
     const before = await measureDrain({ dir, argv: dockerCommand(dir) });
     const cli = runCli(dir);
     expect(cli.code, cli.stderr).toBe(0);
-    expect(readFileSync(join(dir, 'bin/www'), 'utf8')).toMatch(/registerHttpServer\(server\)/);
-    expect(readFileSync(join(dir, 'app.js'), 'utf8')).not.toMatch(/shutdown/);
     const after = await measureDrain({ dir, argv: dockerCommand(dir) });
     expectNoHarm(before, after);
+    expect(readFileSync(join(dir, 'bin/www'), 'utf8')).toMatch(/registerHttpServer\(server\)/);
+    expect(readFileSync(join(dir, 'app.js'), 'utf8')).not.toMatch(/shutdown/);
     expect(after.answered).toBe(20);
+    // Wired: the drain ends with the work left, not at a keep-alive timeout or the deadline.
+    expect(after.exitMs).toBeLessThanOrEqual(EXIT_BOUND_MS);
   }, 120_000);
 
   it('an entry that requires a server.js with its own drain: the drain is found there and kept', async () => {
@@ -81,12 +85,12 @@ describe('find the process that runs; never cut an existing drain', () => {
     expect(before.answered).toBe(20);
     const cli = runCli(dir);
     expect(cli.code, cli.stderr).toBe(0);
+    const after = await measureDrain({ dir, argv: dockerCommand(dir) });
+    expectNoHarm(before, after);
     expect(cli.stdout).toMatch(/src\/server\.js:\d+: not edited: it already handles SIGTERM/);
     expect(cli.stdout).toMatch(/index\.js creates no server; src\/server\.js/);
     expect(readFileSync(join(dir, 'index.js'), 'utf8')).not.toMatch(/shutdown/);
     expect(files(dir).filter((f) => /(^|\/)shutdown\.[cm]?[jt]s$/.test(f))).toEqual([]);
-    const after = await measureDrain({ dir, argv: dockerCommand(dir) });
-    expectNoHarm(before, after);
   }, 120_000);
 });
 
@@ -96,10 +100,12 @@ describe('every common server drains at the floor with keep-alive clients', () =
     const before = await measureDrain({ dir, argv: dockerCommand(dir) });
     const cli = runCli(dir);
     expect(cli.code, cli.stderr).toBe(0);
-    expect(readFileSync(join(dir, 'server.js'), 'utf8')).toMatch(/registerHttpServer\(app\.server\)/);
     const after = await measureDrain({ dir, argv: dockerCommand(dir) });
     expectNoHarm(before, after);
+    expect(readFileSync(join(dir, 'server.js'), 'utf8')).toMatch(/registerHttpServer\(app\.server\)/);
     expect(after.answered).toBe(20);
+    // Wired: the drain ends with the work left, not at a keep-alive timeout or the deadline.
+    expect(after.exitMs).toBeLessThanOrEqual(EXIT_BOUND_MS);
     expect(after.stdout).toMatch(/db pool closed/);
   }, 120_000);
 
@@ -109,13 +115,15 @@ describe('every common server drains at the floor with keep-alive clients', () =
     const before = await measureDrain({ dir, argv: dockerCommand(dir) });
     const cli = runCli(dir);
     expect(cli.code, cli.stderr).toBe(0);
-    const main = readFileSync(join(dir, 'src/main.ts'), 'utf8');
-    expect(main).toMatch(/registerHttpServer\(app\.getHttpServer\(\)\)/);
-    expect(main).not.toMatch(/enableShutdownHooks/);
     tscBuild(dir);
     const after = await measureDrain({ dir, argv: dockerCommand(dir) });
     expectNoHarm(before, after);
+    const main = readFileSync(join(dir, 'src/main.ts'), 'utf8');
+    expect(main).toMatch(/registerHttpServer\(app\.getHttpServer\(\)\)/);
+    expect(main).not.toMatch(/enableShutdownHooks/);
     expect(after.answered).toBe(20);
+    // Wired: the drain ends with the work left, not at a keep-alive timeout or the deadline.
+    expect(after.exitMs).toBeLessThanOrEqual(EXIT_BOUND_MS);
     expect(after.stdout.match(/nest onApplicationShutdown/g)?.length).toBe(1);
     expect(after.stdout).toMatch(/nest onModuleDestroy/);
   }, 180_000);
@@ -132,11 +140,13 @@ describe('every common server drains at the floor with keep-alive clients', () =
     const before = await measureDrain({ dir, argv: dockerCommand(dir), clients });
     const cli = runCli(dir);
     expect(cli.code, cli.stderr).toBe(0);
-    expect(readFileSync(join(dir, 'index.js'), 'utf8')).toMatch(/phase: 'drain'/);
     reasons.length = 0;
     const after = await measureDrain({ dir, argv: dockerCommand(dir), clients });
     expectNoHarm(before, after);
+    expect(readFileSync(join(dir, 'index.js'), 'utf8')).toMatch(/phase: 'drain'/);
     expect(after.answered).toBe(20);
+    // Wired: the drain ends with the work left, not at a keep-alive timeout or the deadline.
+    expect(after.exitMs).toBeLessThanOrEqual(EXIT_BOUND_MS);
     // 'io server disconnect': the server ended the session (the client does not reconnect); not a dropped transport.
     expect(reasons).toEqual(Array(10).fill('io server disconnect'));
   }, 120_000);
