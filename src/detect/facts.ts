@@ -34,6 +34,8 @@ export interface NodeEntrypoint {
    * any of them is checked before wiring.
    */
   chain: string[];
+  /** Other local files the process loads (imports of imports, a few levels deep): their shutdown code runs in the same process too. */
+  loads: string[];
 }
 
 export type NodeProcessSource = 'compose' | 'dockerfile' | 'procfile' | 'pm2' | 'script' | 'main' | 'bin' | 'convention';

@@ -52,14 +52,14 @@ export function findProcessAndEntrypoint(input: EntrypointInput): { process: Nod
     const chain = serverChain(files, starts);
     const path = chain[chain.length - 1] ?? starts;
     const script = c.source === 'script' ? (/^([^:]+):/.exec(c.command)?.[1] ?? null) : null;
-    return { process, entrypoint: describe(path, c.source, script, input.packageType, chain) };
+    return { process, entrypoint: describe(path, c.source, script, input.packageType, chain, loadedFiles(files, starts, chain)) };
   }
   for (const base of CONVENTIONAL) {
     for (const ext of SOURCE_EXTS) {
       const p = at(base + ext);
       if (files.has(p) && SERVER_CODE.test(files.read(p) ?? '')) {
         const process: NodeProcess = { source: 'convention', file: p, command: `node ${p}`, starts: p, runner: null, overruled: [] };
-        return { process, entrypoint: describe(p, 'convention', null, input.packageType, [p]) };
+        return { process, entrypoint: describe(p, 'convention', null, input.packageType, [p], loadedFiles(files, p, [p])) };
       }
     }
   }
@@ -102,6 +102,26 @@ export function serverChain(files: RepoFiles, start: string): string[] {
   return [start];
 }
 
+const MAX_LOADED = 60;
+
+/** Local files the started file loads, transitively (bounded), other than the chain itself. */
+function loadedFiles(files: RepoFiles, start: string, chain: string[]): string[] {
+  const seen = new Set([start]);
+  const queue: { file: string; depth: number }[] = [{ file: start, depth: 0 }];
+  while (queue.length > 0 && seen.size < MAX_LOADED) {
+    const { file, depth } = queue.shift() as { file: string; depth: number };
+    if (depth >= MAX_CHAIN) continue;
+    for (const m of (files.read(file) ?? '').matchAll(LOCAL_IMPORT)) {
+      const resolved = resolveLocal(files, posix.normalize(posix.join(posix.dirname(file), m[2] ?? '')));
+      if (resolved && !seen.has(resolved)) {
+        seen.add(resolved);
+        queue.push({ file: resolved, depth: depth + 1 });
+      }
+    }
+  }
+  return [...seen].filter((f) => !chain.includes(f));
+}
+
 function resolveLocal(files: RepoFiles, base: string): string | null {
   const ext = posix.extname(base);
   const stem = ext ? base.slice(0, -ext.length) : base;
@@ -134,9 +154,9 @@ function isNodeScript(text: string): boolean {
   return /^#!.*\bnode\b/.test(text) || /^\s*(?:(?:var|const|let)\s+[\w${}\s,:]+=\s*require\(|import\s|['"]use strict['"])/m.test(text.slice(0, 2000));
 }
 
-function describe(path: string, via: NodeEntrypoint['via'], script: string | null, packageType: EntrypointInput['packageType'], chain: string[]): NodeEntrypoint {
+function describe(path: string, via: NodeEntrypoint['via'], script: string | null, packageType: EntrypointInput['packageType'], chain: string[], loads: string[]): NodeEntrypoint {
   const ext = posix.extname(path);
   const language: SourceLanguage = ext.includes('ts') ? 'ts' : 'js';
   const moduleSystem: ModuleSystem = ext === '.mts' || ext === '.mjs' ? 'esm' : ext === '.cts' || ext === '.cjs' ? 'cjs' : packageType === 'module' ? 'esm' : 'cjs';
-  return { path, language, moduleSystem, via, script, chain };
+  return { path, language, moduleSystem, via, script, chain, loads };
 }

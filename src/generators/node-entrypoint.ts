@@ -42,13 +42,15 @@ export function planWiring(ctx: GeneratorContext, app: NodeApp): Wiring {
   if (result.text === false) return { kind: 'done' };
   // Shutdown code in the files that lead to this one (index.js requiring the server file) runs in the
   // same process: a second listener there would exit before, or race with, the generated drain.
-  for (const file of (entry.chain ?? []).filter((f) => f !== entry.path)) {
+  const chain = entry.chain ?? [];
+  for (const file of [...chain, ...(entry.loads ?? [])].filter((f) => f !== entry.path)) {
     const text = ctx.current(file);
     if (text === null) continue;
     const found = shutdownCodeIn(text, file);
     if (found.length > 0) {
       const first = found[0] as { line: number; text: string };
-      const reason = `not edited: ${file}, which the process starts and which loads ${entry.path}, already handles shutdown (${found.map((f) => `line ${f.line}: \`${f.text}\``).join('; ')}); a second listener would race with it. Remove it from ${file} (and register its cleanup with registerShutdownHandler(name, fn) in ${entry.path}), then run again`;
+      const how = chain.includes(file) ? `which the process starts and which loads ${entry.path}` : `which the process loads`;
+      const reason = `not edited: ${file}, ${how}, already handles shutdown (${found.map((f) => `line ${f.line}: \`${f.text}\``).join('; ')}); a second listener would race with it. Remove that code from ${file} (register its cleanup with registerShutdownHandler(name, fn) after wiring ${entry.path}), then run again`;
       return { kind: 'refused', path: file, line: first.line, reason, manual: [] };
     }
   }
