@@ -54,6 +54,13 @@ export function planWiring(ctx: GeneratorContext, app: NodeApp): Wiring {
       return { kind: 'refused', path: file, line: first.line, reason, manual: [] };
     }
   }
+  // A package that serves traffic, whose wired file creates no server: the server is made somewhere the
+  // tool cannot see (a path alias, a framework's CLI), and a listener that finds nothing to drain would end
+  // the process at once on SIGTERM, before whatever owns that server has drained it.
+  if (result.registered === 0 && app.frameworks.some((f) => f !== 'ws')) {
+    const reason = `not edited: no server is created in ${entry.path}${(entry.loads ?? []).length ? ' or the local files it loads' : ''}, yet the package depends on ${app.frameworks.join(', ')}; a signal listener here would exit at once on SIGTERM, before the server that serves the traffic has drained. Wire the file that creates the server instead (register it with registerHttpServer(server))`;
+    return { kind: 'refused', path: entry.path, line: 1, reason, manual: result.manual ?? [] };
+  }
   return { kind: 'edit', path: entry.path, opts, notes: result.notes };
 }
 

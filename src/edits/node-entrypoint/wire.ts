@@ -28,7 +28,14 @@ export interface WireOptions {
 }
 
 export type WireResult =
-  | { text: string | false; notes: string[] }
+  | {
+      text: string | false;
+      notes: string[];
+      /** Servers (and Nest/Fastify/socket.io instances) registered; 0: only setupSignalHandlers() is added. */
+      registered?: number;
+      /** The lines the edit adds, as hand instructions (for a caller that decides not to apply it). */
+      manual?: string[];
+    }
   | { refused: string; manual: string[]; line: number };
 
 const EXPORTS_IN_ORDER = ['setupSignalHandlers', 'registerHttpServer', 'registerWebSocketServer', 'registerShutdownHandler'] as const;
@@ -155,7 +162,7 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
     return { refused: `not edited: ${refusals.map((r) => r.reason).join('; ')}`, manual: w.manual, line: first.line };
   }
   const text = w.apply();
-  return { text: text === source ? false : text, notes };
+  return { text: text === source ? false : text, notes, registered: scan.targets.length + existing.nestHooks.length, manual: w.manual };
 }
 
 /** Shutdown code a file already has (signal listeners, shutdown libraries, Nest's enableShutdownHooks), by line. */
