@@ -47,7 +47,6 @@ const INIT_WRAPPERS = new Set(['tini', 'dumb-init', 'catatonit', 'docker-init', 
 export function runClaims(input: ProcessInput): RunClaim[] {
   const { files, dir } = input;
   const claims: RunClaim[] = [];
-  const inApp = (p: string): boolean => dir === '' || p === dir || p.startsWith(`${dir}/`);
 
   for (const c of composeCommands(files, dir)) claims.push(fromWords('compose', c.path, c.words, input));
 
@@ -79,7 +78,7 @@ export function runClaims(input: ProcessInput): RunClaim[] {
   }
   if (input.main) claims.push({ source: 'main', file: posix.join(dir, 'package.json'), command: `main: ${input.main}`, target: stripDot(input.main), runner: null });
   for (const b of input.bin) claims.push({ source: 'bin', file: posix.join(dir, 'package.json'), command: `bin: ${b}`, target: stripDot(b), runner: null });
-  return claims.filter((c) => inApp(c.file));
+  return claims;
 }
 
 /** A command given as words (exec form), through init wrappers, `sh -c`, `npm start`. */

@@ -102,3 +102,16 @@ describe('the process that runs', () => {
     expect(a.process?.runner).toBe('nest-start');
   });
 });
+
+describe('the process that runs, in a workspace package', () => {
+  it('a root compose file whose service builds the package dir names the package process', () => {
+    const a = app({
+      'package.json': pkg({ private: true, workspaces: ['apps/*'] }),
+      'apps/api/package.json': pkg({ scripts: { start: 'node src/index.js' } }),
+      'apps/api/src/index.js': SERVER,
+      'apps/api/src/worker.js': SERVER,
+      'docker-compose.yml': 'services:\n  api:\n    build:\n      context: ./apps/api\n    command: node src/worker.js\n',
+    }, 'apps/api');
+    expect(a.process).toMatchObject({ source: 'compose', file: 'docker-compose.yml', starts: 'apps/api/src/worker.js' });
+  });
+});
