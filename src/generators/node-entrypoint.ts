@@ -143,7 +143,7 @@ export function processLines(app: NodeApp): string[] {
   if (lost.length === 0 && chain.length <= 1 && p.source !== 'dockerfile' && p.source !== 'compose') return [];
   lines.push(`process: \`${p.command}\` (${p.file}, ${SOURCE_NAMES[p.source]}) starts ${p.starts ?? 'no file'}: ${WHY[p.source]}.`);
   for (const o of lost) lines.push(`  not \`${o.command}\` (${o.file}, ${SOURCE_NAMES[o.source]})${o.starts ? `, which starts ${o.starts}` : ''}: the ${SOURCE_NAMES[p.source]} takes precedence.`);
-  if (chain.length > 1) lines.push(`  ${chain[0]} creates no server; ${chain.slice(1).join(' → ')} (loaded from it) does, so ${entry.path} is wired.`);
+  if (chain.length > 1) lines.push(`  ${chain[0]} creates no server; ${chain.slice(1).join(' → ')} (loaded from it) does, so ${entry.path} is the file to wire.`);
   return lines;
 }
 

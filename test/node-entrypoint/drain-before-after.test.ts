@@ -94,6 +94,23 @@ describe('find the process that runs; never cut an existing drain', () => {
   }, 120_000);
 });
 
+describe('the file that creates the server, in the process that runs', () => {
+  it('an entry (what the Dockerfile runs) that requires the file creating the server: that file is wired, the entry is left alone', async () => {
+    const dir = copyFixture('server-in-required-file');
+    const before = await measureDrain({ dir, argv: dockerCommand(dir) });
+    const cli = runCli(dir);
+    expect(cli.code, cli.stderr).toBe(0);
+    const after = await measureDrain({ dir, argv: dockerCommand(dir) });
+    expectNoHarm(before, after);
+    expect(after.answered).toBe(20);
+    // Wired: the drain ends with the work left, not at a keep-alive timeout or the deadline.
+    expect(after.exitMs).toBeLessThanOrEqual(EXIT_BOUND_MS);
+    expect(readFileSync(join(dir, 'src/server.js'), 'utf8')).toMatch(/registerHttpServer\(server\)/);
+    expect(readFileSync(join(dir, 'index.js'), 'utf8')).not.toMatch(/shutdown/);
+    expect(cli.stdout).toMatch(/index\.js creates no server; src\/server\.js \(loaded from it\) does/);
+  }, 120_000);
+});
+
 describe('every common server drains at the floor with keep-alive clients', () => {
   it('Fastify with plugins and an onClose hook: its server is drained, then close() runs the onClose hooks', async () => {
     const dir = copyFixture('fastify-plugins-onclose');
