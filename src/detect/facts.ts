@@ -33,9 +33,10 @@ export interface NodeEntrypoint {
    * `['index.js', 'src/server.js']` when index.js requires the server file). Existing shutdown code in
    * any of them is checked before wiring.
    */
-  chain: string[];
+  // chain, loads and NodeApp.process are optional only so facts built by hand stay valid; detection always sets them.
+  chain?: string[];
   /** Other local files the process loads (imports of imports, a few levels deep): their shutdown code runs in the same process too. */
-  loads: string[];
+  loads?: string[];
 }
 
 export type NodeProcessSource = 'compose' | 'dockerfile' | 'procfile' | 'pm2' | 'script' | 'main' | 'bin' | 'convention';
@@ -87,7 +88,7 @@ export interface NodeApp {
   tsconfig: TsconfigFacts | null;
   entrypoint: NodeEntrypoint | null;
   /** What runs the app (container command, Procfile, pm2, scripts) and which file that starts. */
-  process: NodeProcess | null;
+  process?: NodeProcess | null;
   start: StartCommand | null;
   devServer: DevServerFacts | null;
   /** Process managers seen in the start script: they own signals too. */
