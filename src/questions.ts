@@ -37,7 +37,8 @@ export function appLabel(app: App): string {
 }
 
 export function isTreatable(app: App): boolean {
-  return app.kind === 'python' ? app.entrypoint !== null : app.entrypoint !== null || app.devServer !== null;
+  // A Node app run by a framework runner (`next start`) has no file to wire, but its container part still applies.
+  return app.kind === 'python' ? app.entrypoint !== null : app.entrypoint !== null || app.devServer !== null || app.process?.runner != null;
 }
 
 /** Treated by default: Python apps, Node apps that serve traffic, and dev servers (not libraries). */

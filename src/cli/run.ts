@@ -22,6 +22,7 @@ import { setTemplatesDir } from '../core/render.js';
 import { describeFacts, describePlan } from './summary.js';
 import { UserError } from '../core/errors.js';
 import { MANIFEST_MAX_BYTES, MANIFEST_PATH, readManifest, serializeManifest } from '../upgrade/manifest.js';
+import { isTreatable } from '../questions.js';
 import { reconcile, type Reconciled } from '../upgrade/reconcile.js';
 import { checkFindings, describeFindings } from '../upgrade/check.js';
 import { brokenImports, conflictPaths, describeUpgrade } from '../upgrade/describe.js';
@@ -38,7 +39,7 @@ export async function run(opts: Options, io: Io, version: string): Promise<numbe
   recoverEarlierRun(opts, io);
   const facts = detect(opts.dir);
   io.stdout(describeFacts(facts).join('\n'));
-  if (!facts.apps.some((a) => a.kind === 'python' ? a.entrypoint : a.entrypoint || a.devServer)) {
+  if (!facts.apps.some(isTreatable)) {
     throw new UserError(`${opts.dir}: found no Node or Python app with an entrypoint (looked for package.json start/main, pyproject.toml, requirements.txt)${noAppHints(facts.root) || "; run it in the app's repository"}`);
   }
   checkEntrypointsReadable(facts, opts.answers['apps'] === undefined ? null : resolveAppsFlag(facts, opts.answers['apps']));

@@ -7,7 +7,7 @@
 export type ModuleSystem = 'esm' | 'cjs';
 export type SourceLanguage = 'ts' | 'js';
 export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
-export type NodeFramework = 'express' | 'fastify' | 'koa' | 'nestjs' | 'ws' | 'socket.io';
+export type NodeFramework = 'express' | 'fastify' | 'koa' | 'nestjs' | 'ws' | 'socket.io' | 'next';
 
 export interface TsconfigFacts {
   /** Path of the tsconfig that applies to the app. */
@@ -29,10 +29,36 @@ export interface NodeEntrypoint {
   path: string;
   language: SourceLanguage;
   moduleSystem: ModuleSystem;
-  /** Where it was found. */
-  via: 'main' | 'bin' | 'script' | 'convention';
+  /** Where it was found: the source of the process that runs it (see NodeProcess), or a conventional name. */
+  via: 'main' | 'bin' | 'script' | 'convention' | 'dockerfile' | 'compose' | 'procfile' | 'pm2';
   /** The package.json script that runs it, when one does ("start"). */
   script: string | null;
+  /**
+   * Files from the one the process starts to this one, which creates the server (`['bin/www']`, or
+   * `['index.js', 'src/server.js']` when index.js requires the server file). Existing shutdown code in
+   * any of them is checked before wiring.
+   */
+  // chain, loads and NodeApp.process are optional only so facts built by hand stay valid; detection always sets them.
+  chain?: string[];
+  /** Other local files the process loads (imports of imports, a few levels deep): their shutdown code runs in the same process too. */
+  loads?: string[];
+}
+
+export type NodeProcessSource = 'compose' | 'dockerfile' | 'procfile' | 'pm2' | 'script' | 'main' | 'bin' | 'convention';
+
+/** The process that really runs the app, after reconciling every place that says what runs. */
+export interface NodeProcess {
+  source: NodeProcessSource;
+  /** Where the command was read: 'Dockerfile', 'docker-compose.yml', 'Procfile', 'package.json'. */
+  file: string;
+  /** The command as written there (`node ./bin/www`, `start: node app.js`). */
+  command: string;
+  /** Repo-relative source file it starts; null when a runner starts the app itself (`next start`). */
+  starts: string | null;
+  /** A framework runner that owns the server and its signals: `next start`, `nest start`. */
+  runner: 'next-start' | 'nest-start' | null;
+  /** Other sources that name a different file or runner: they lost to this one. */
+  overruled: { source: NodeProcessSource; file: string; command: string; starts: string | null }[];
 }
 
 /** The oldest Node a repo declares it runs on, and where it says so. */
@@ -76,6 +102,8 @@ export interface NodeApp {
   /** The lowest Node major the repo declares (engines, .nvmrc, .node-version, Dockerfile FROM), or null. */
   nodeTarget: NodeTarget | null;
   entrypoint: NodeEntrypoint | null;
+  /** What runs the app (container command, Procfile, pm2, scripts) and which file that starts. */
+  process?: NodeProcess | null;
   start: StartCommand | null;
   devServer: DevServerFacts | null;
   /** Process managers seen in the start script: they own signals too. */

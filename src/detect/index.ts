@@ -119,7 +119,7 @@ function checkEmbeddedPaths(app: App): void {
 }
 
 function hasEntrypoint(app: App): boolean {
-  return app.kind === 'python' ? app.entrypoint !== null : app.entrypoint !== null || app.devServer !== null;
+  return app.kind === 'python' ? app.entrypoint !== null : app.entrypoint !== null || app.devServer !== null || app.process?.runner != null;
 }
 
 const MANIFESTS = new Set(['package.json', 'pyproject.toml', 'requirements.txt']);

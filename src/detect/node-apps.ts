@@ -5,7 +5,7 @@ import type { RepoFiles } from './repo-files.js';
 import { isRecord, parseJson, stringRecord } from './json.js';
 import { detectTsconfig } from './tsconfig.js';
 import { detectNodeTarget } from './node-version.js';
-import { findEntrypoint } from './node-entrypoint.js';
+import { findProcessAndEntrypoint } from './node-entrypoint.js';
 import { resolveStartScript } from './start-script.js';
 import { detectDevServer } from './devserver.js';
 
@@ -16,6 +16,7 @@ const FRAMEWORKS: Record<string, NodeFramework> = {
   '@nestjs/core': 'nestjs',
   ws: 'ws',
   'socket.io': 'socket.io',
+  next: 'next',
 };
 
 /** Scripts that start the app in production, most telling first. */
@@ -49,7 +50,7 @@ function readApp(files: RepoFiles, manifest: string): NodeApp | null {
   const start = starts[0] ?? null;
   const main = typeof pkg['main'] === 'string' ? pkg['main'] : null;
   const bin = typeof pkg['bin'] === 'string' ? [pkg['bin']] : Object.values(stringRecord(pkg['bin']));
-  const entrypoint = findEntrypoint({ files, dir, packageType, main, bin, starts, tsconfig });
+  const { process, entrypoint } = findProcessAndEntrypoint({ files, dir, packageType, main, bin, starts, tsconfig, scripts });
   const entrySource = entrypoint ? files.read(entrypoint.path) ?? '' : '';
   const serverCode = /\b(createServer|listen)\s*\(/.test(entrySource);
   const processManagers = (['pm2', 'nodemon', 'forever'] as const).filter((m) => new RegExp(`(^|[\\s;&|])${m}\\b`).test([start?.raw ?? '', scripts['dev'] ?? ''].join(' ')));
@@ -64,6 +65,7 @@ function readApp(files: RepoFiles, manifest: string): NodeApp | null {
     tsconfig,
     nodeTarget: detectNodeTarget(files, dir, isRecord(pkg['engines']) ? pkg['engines']['node'] : undefined),
     entrypoint,
+    process,
     start,
     devServer: detectDevServer(files, dir, scripts),
     processManagers,

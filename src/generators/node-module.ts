@@ -10,6 +10,7 @@ import { renderTemplate } from '../core/render.js';
 import type { NodeApp } from '../detect/facts.js';
 import { FLAVOUR_IMPORTS, FLAVOUR_NAMES, buildModule, type ModuleFlavour } from './module-source.js';
 import type { ArtifactGenerator, PlanAction } from './types.js';
+import { moduleWouldBeUnused } from './node-entrypoint.js';
 
 export const NODE_MODULE_HEADER = 'node/shutdown-header.hbs';
 export const NODE_MODULE_SOURCE = 'shutdown.ts';
@@ -133,7 +134,9 @@ export const nodeModuleGenerator: ArtifactGenerator = {
   name: 'node-module',
   part: 'module',
   description: 'shutdown registry beside the entrypoint (setupSignalHandlers, registerHttpServer, ...)',
-  appliesTo: ({ app }) => app.kind === 'node' && app.entrypoint !== null,
+  // Written only where it will be used: when the entrypoint part is asked for and cannot wire it in,
+  // the module would be an unused file (its note says so); `--only module` writes it regardless.
+  appliesTo: (ctx) => ctx.app.kind === 'node' && ctx.app.entrypoint !== null && (!ctx.answers.parts.includes('entrypoint') || !moduleWouldBeUnused(ctx)),
   actions: ({ app, answers }): PlanAction[] => {
     if (app.kind !== 'node') return [];
     const problem = nodeFloorProblem(app);

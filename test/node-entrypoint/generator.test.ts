@@ -130,3 +130,32 @@ describe('node-entrypoint generator', () => {
     expect(actions).toEqual([expect.objectContaining({ type: 'plan-note', level: 'warn', file: 'server.js' })]);
   });
 });
+
+describe('node-entrypoint generator: never a listener that exits before something else drains', () => {
+  it('a file the process loads with its own SIGTERM code: refused, naming that file and line', () => {
+    const files = { 'index.js': "require('./db');\nconst express = require('express');\nexpress().listen(3000);\n", 'db.js': "process.on('SIGTERM', () => pool.end());\n" };
+    const app = nodeApp({ entrypoint: { path: 'index.js', language: 'js', moduleSystem: 'cjs', via: 'script', script: 'start', chain: ['index.js'], loads: ['db.js'] } });
+    const actions = nodeEntrypointGenerator.actions(context(app, files));
+    expect(actions.filter((a) => a.type === 'plan-edit')).toHaveLength(0);
+    const note = actions.find((a) => a.type === 'plan-note' && a.level === 'warn');
+    expect(note && 'message' in note ? note.message : '').toMatch(/db\.js:1: not edited: db\.js, which the process loads, already handles shutdown \(line 1: `process\.on\('SIGTERM', \(\) => pool\.end\(\)\);`\)/);
+  });
+
+  it('a package that serves traffic whose wired file creates no server: refused instead of a listener that would exit at once', () => {
+    const files = { 'app.js': "const express = require('express');\nmodule.exports = express();\n" };
+    const app = nodeApp({ entrypoint: { path: 'app.js', language: 'js', moduleSystem: 'cjs', via: 'main', script: null, chain: ['app.js'], loads: [] } });
+    const actions = nodeEntrypointGenerator.actions(context(app, files));
+    expect(actions.filter((a) => a.type === 'plan-edit')).toHaveLength(0);
+    const note = actions.find((a) => a.type === 'plan-note');
+    expect(note && 'message' in note ? note.message : '').toMatch(/no server is created in app\.js, yet the package depends on express/);
+  });
+
+  it('`next start`: one plan note that says what Next.js does and what would drain at the floor', () => {
+    const app = nodeApp({ entrypoint: null, frameworks: ['next'], process: { source: 'script', file: 'package.json', command: 'start: next start', starts: null, runner: 'next-start', overruled: [] } });
+    const ctx = context(app, {});
+    expect(nodeEntrypointGenerator.appliesTo(ctx)).toBe(true);
+    const actions = nodeEntrypointGenerator.actions(ctx);
+    expect(actions).toHaveLength(1);
+    expect(actions[0]?.type === 'plan-note' ? actions[0].message : '').toMatch(/runs Next\.js's own server[\s\S]*exits 143, not 0[\s\S]*custom server[\s\S]*container part/);
+  });
+});

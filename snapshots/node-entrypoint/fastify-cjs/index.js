@@ -1,8 +1,9 @@
-const { setupSignalHandlers, registerShutdownHandler } = require('./shutdown')
+const { setupSignalHandlers, registerHttpServer, registerShutdownHandler } = require('./shutdown')
 
 setupSignalHandlers()
 
 const fastify = require('fastify')({ logger: true })
+registerHttpServer(fastify.server)
 registerShutdownHandler('fastify', () => fastify.close())
 
 fastify.get('/', async () => ({ hello: 'world' }))

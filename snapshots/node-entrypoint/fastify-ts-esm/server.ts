@@ -1,9 +1,10 @@
 import Fastify from 'fastify';
-import { setupSignalHandlers, registerShutdownHandler } from './shutdown.js';
+import { setupSignalHandlers, registerHttpServer, registerShutdownHandler } from './shutdown.js';
 
 setupSignalHandlers();
 
 const app = Fastify({ logger: true });
+registerHttpServer(app.server);
 registerShutdownHandler('fastify', () => app.close());
 
 app.get('/', async () => 'ok');

@@ -9,7 +9,7 @@ const app = express();
 const httpServer = createServer(app);
 registerHttpServer(httpServer);
 const io = new Server(httpServer, { cors: { origin: "*" } });
-registerShutdownHandler("socket.io", () => io.close());
+registerShutdownHandler("socket.io", () => { io.disconnectSockets(true); return io.close(); }, { phase: "drain" });
 
 io.on("connection", (socket) => {
   socket.emit("hello");

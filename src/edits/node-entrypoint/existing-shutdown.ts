@@ -145,6 +145,8 @@ export function analyseListener(fn: TsNode, servers: ReadonlySet<string>): Liste
       if (LOG_METHODS.has(method) && /^(console|log|logger|this\.logger|app\.log|fastify\.log|server\.log)$/.test(recvText)) return null;
       // setTimeout(...).unref(): a force-exit timer; the generated module has its own deadline.
       if (method === 'unref' && Node.isCallExpression(recv) && recv.getExpression().getText() === 'setTimeout') return null;
+      // Closing a registered server's connections is part of the drain the module does.
+      if ((method === 'closeIdleConnections' || method === 'closeAllConnections') && servers.has(recvText) && args.length === 0) return null;
       if (CLOSE_METHODS.has(method)) {
         const callbacks = args.filter((a) => Node.isArrowFunction(a) || Node.isFunctionExpression(a));
         if (args.length > callbacks.length) return fail(e, 'it closes something with arguments');

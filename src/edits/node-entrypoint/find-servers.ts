@@ -20,6 +20,8 @@ export interface Target {
   /** The value is not stored yet: store it in a new const named `name` first. */
   capture?: { statement: Statement; expression: Expression; name: string; via: 'statement' | 'return' };
   line: number;
+  /** A Nest microservice (`createMicroservice`): no HTTP server to drain. */
+  microservice?: boolean;
 }
 
 export interface Blocked {
@@ -233,7 +235,7 @@ export function findServers(sf: SourceFile, options: ScanOptions = {}): ServerSc
     if (k === 'ambiguous') { blocked.push(ambiguous(init)); continue; }
     const st = d.getVariableStatement();
     if (!statementIn(st)) { blocked.push({ line: line(d), reason: `\`${nameNode.getText()}\` is declared where no statement can follow it` }); continue; }
-    targets.push({ kind: k, ref: nameNode.getText(), after: st, line: line(d) });
+    targets.push({ kind: k, ref: nameNode.getText(), after: st, line: line(d), ...(k === 'nest' && /\.createMicroservice\b/.test(init.getText()) ? { microservice: true } : {}) });
   }
 
   for (const a of assignments) {

@@ -34,7 +34,14 @@ export interface WireOptions {
 }
 
 export type WireResult =
-  | { text: string | false; notes: string[] }
+  | {
+      text: string | false;
+      notes: string[];
+      /** Servers (and Nest/Fastify/socket.io instances) registered; 0: only setupSignalHandlers() is added. */
+      registered?: number;
+      /** The lines the edit adds, as hand instructions (for a caller that decides not to apply it). */
+      manual?: string[];
+    }
   | { refused: string; manual: string[]; line: number };
 
 const EXPORTS_IN_ORDER = ['setupSignalHandlers', 'registerHttpServer', 'registerWebSocketServer', 'registerShutdownHandler'] as const;
@@ -42,7 +49,8 @@ type Export = (typeof EXPORTS_IN_ORDER)[number];
 
 export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResult {
   const { Node } = loadTsMorph();
-  const sf = parseSource(source, opts.fileName);
+  // An extensionless script (bin/www) is JavaScript.
+  const sf = parseSource(source, /\.\w+$/.test(opts.fileName.split('/').pop() ?? '') ? opts.fileName : `${opts.fileName}.js`);
   // A file that does not parse is not edited: positions in a broken tree are guesses.
   const broken = (sf.compilerNode as unknown as { parseDiagnostics?: { start?: number; messageText: unknown }[] }).parseDiagnostics?.[0];
   if (broken) {
@@ -76,7 +84,7 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
       refusals.push({ line: hook.line, reason: `\`${hook.receiver}.enableShutdownHooks()\` (line ${hook.line}) is part of a larger expression; remove it` });
       continue;
     }
-    const replacement = nestRefs.has(hook.receiver) ? [] : [registration('nest', hook.receiver, style, nestRefs.size > 0)];
+    const replacement = nestRefs.has(hook.receiver) ? [] : [closeRegistration('nest', hook.receiver, style, nestRefs.size > 0)];
     if (replacement.length > 0) used.add('registerShutdownHandler');
     w.removeStatements([hook.statement], replacement);
     notes.push(`removed \`${hook.receiver}.enableShutdownHooks()\` (line ${hook.line}): Nest's own signal listeners would compete with setupSignalHandlers(); ${hook.receiver}.close() still runs your onModuleDestroy/onApplicationShutdown hooks (without the signal argument)`);
@@ -91,9 +99,9 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
     if (viteWs) used.add('registerWebSocketServer');
     const code = [
       ...(viteWs ? [`registerWebSocketServer(${t.ref}.ws)${style.semi ? ';' : ''}`] : []),
-      registration(t.kind, t.ref, style, (countByKind.get(t.kind) ?? 0) > 1),
+      ...registrations(t, style, (countByKind.get(t.kind) ?? 0) > 1),
     ];
-    used.add(exportFor(t.kind));
+    for (const e of exportsFor(t)) used.add(e);
     if (t.capture?.via === 'statement') {
       w.insertAt(t.capture.statement.getStart(), `${style.declare} ${t.capture.name} = `, `line ${t.line}: store the server: \`${style.declare} ${t.capture.name} = ${firstLine(t.capture.statement.getText())}\``);
       w.insertAfter(t.after, code);
@@ -160,7 +168,20 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
     return { refused: `not edited: ${refusals.map((r) => r.reason).join('; ')}`, manual: w.manual, line: first.line };
   }
   const text = w.apply();
-  return { text: text === source ? false : text, notes };
+  return { text: text === source ? false : text, notes, registered: scan.targets.length + existing.nestHooks.length, manual: w.manual };
+}
+
+/** Shutdown code a file already has (signal listeners, shutdown libraries, Nest's enableShutdownHooks), by line. */
+export function shutdownCodeIn(source: string, fileName: string): { line: number; text: string }[] {
+  const sf = parseSource(source, /\.\w+$/.test(fileName.split('/').pop() ?? '') ? fileName : `${fileName}.js`);
+  const found = findExistingShutdown(sf);
+  const lineText = (line: number): string => (source.split(/\r?\n/)[line - 1] ?? '').trim();
+  return [
+    ...found.libraries.map((l) => ({ line: l.line, text: lineText(l.line) })),
+    ...found.listeners.map((l) => ({ line: l.line, text: lineText(l.line) })),
+    ...found.dynamic.map((d) => ({ line: d.line, text: d.text })),
+    ...found.nestHooks.map((h) => ({ line: h.line, text: lineText(h.line) })),
+  ].sort((a, b) => a.line - b.line);
 }
 
 function alreadyWired(sf: SourceFile, specifier: string): boolean {
@@ -172,14 +193,39 @@ function alreadyWired(sf: SourceFile, specifier: string): boolean {
   return false;
 }
 
-function exportFor(kind: Target['kind']): Export {
-  return kind === 'http' ? 'registerHttpServer' : kind === 'ws' ? 'registerWebSocketServer' : 'registerShutdownHandler';
+function exportsFor(t: Target): Export[] {
+  if (t.kind === 'http') return ['registerHttpServer'];
+  if (t.kind === 'ws') return ['registerWebSocketServer'];
+  if (t.kind === 'fastify' || (t.kind === 'nest' && !t.microservice)) return ['registerHttpServer', 'registerShutdownHandler'];
+  return ['registerShutdownHandler'];
 }
 
-function registration(kind: Target['kind'], ref: string, style: SourceStyle, several: boolean): string {
+/**
+ * What each kind needs so the process stops at the floor, not at the deadline:
+ * - Fastify and Nest: their node server is drained like any other (in-flight answered with
+ *   `Connection: close`, sockets that go idle closed), then `close()` runs their hooks (onClose,
+ *   onModuleDestroy/onApplicationShutdown) once the server is closed; `close()` alone waits on
+ *   keep-alive sockets until the deadline.
+ * - socket.io: its clients hold the HTTP server open (upgraded sockets, long polls), so they are
+ *   disconnected as the drain starts (`phase: 'drain'`), not after it.
+ */
+function registrations(t: Target, style: SourceStyle, several: boolean): string[] {
   const end = style.semi ? ';' : '';
-  if (kind === 'http') return `registerHttpServer(${ref})${end}`;
-  if (kind === 'ws') return `registerWebSocketServer(${ref})${end}`;
+  if (t.kind === 'http') return [`registerHttpServer(${t.ref})${end}`];
+  if (t.kind === 'ws') return [`registerWebSocketServer(${t.ref})${end}`];
+  if (t.kind === 'fastify') return [`registerHttpServer(${t.ref}.server)${end}`, closeRegistration(t.kind, t.ref, style, several)];
+  if (t.kind === 'nest' && !t.microservice) return [`registerHttpServer(${t.ref}.getHttpServer())${end}`, closeRegistration(t.kind, t.ref, style, several)];
+  if (t.kind === 'socket.io') {
+    const name = several ? `${t.kind}:${t.ref}` : t.kind;
+    // disconnectSockets(true) tells each client the server ended the session ('io server disconnect'),
+    // so it does not reconnect into a stopping server; close() then ends the engine and waits for the server.
+    return [`registerShutdownHandler(${quoted(name, style)}, () => { ${t.ref}.disconnectSockets(true)${style.semi ? ';' : ''} return ${t.ref}.close()${style.semi ? ';' : ''} }, { phase: ${quoted('drain', style)} })${end}`];
+  }
+  return [closeRegistration(t.kind, t.ref, style, several)];
+}
+
+function closeRegistration(kind: Target['kind'], ref: string, style: SourceStyle, several: boolean): string {
+  const end = style.semi ? ';' : '';
   const name = several ? `${kind}:${ref}` : kind;
   return `registerShutdownHandler(${quoted(name, style)}, () => ${ref}.close())${end}`;
 }

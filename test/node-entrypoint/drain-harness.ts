@@ -1,0 +1,197 @@
+/**
+ * Before/after measurement of a fixture repo's shutdown: the app is started the way its Dockerfile
+ * (or start command) runs it, holds idle keep-alive connections and in-flight requests whose
+ * clients keep their connection open after the response (as keep-alive agents and proxies do),
+ * then gets SIGTERM. The same measurement runs on the unmodified repo and after `--yes`.
+ *
+ * CGS_BIN (test seam) runs another build of the CLI: `CGS_BIN=/tmp/cgs-old/bin/create-graceful-shutdown.js`
+ * shows what an older commit does with the same fixtures.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finalStageCommand } from '../../src/detect/node-process.js';
+import { shellWords } from '../../src/detect/shell-words.js';
+
+export const ROOT = join(import.meta.dirname, '../..');
+export const REPOS = join(ROOT, 'test/fixtures/repos');
+const BIN = process.env['CGS_BIN'] ?? join(ROOT, 'bin/create-graceful-shutdown.js');
+
+/** The request work every fixture's /slow route does (SLOW_MS), and the bound on the exit it allows. */
+export const SLOW_MS = 1000;
+/** Work left at SIGTERM is at most SLOW_MS; the margin is proportional to it (loaded 2-core machine). */
+export const EXIT_BOUND_MS = 2 * SLOW_MS;
+
+const made: string[] = [];
+export function copyFixture(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `cgs-wiring-${name}-`));
+  made.push(dir);
+  cpSync(join(REPOS, name), dir, { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+export function removeCopies(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+export function runCli(dir: string, args: string[] = []): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, dir, '--yes', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: undefined } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Words of the final stage's ENTRYPOINT + CMD, without init wrappers (tini runs it in a container; here node is the child). */
+export function dockerCommand(dir: string, dockerfile = 'Dockerfile'): string[] {
+  const found = finalStageCommand(readFileSync(join(dir, dockerfile), 'utf8'));
+  if (!found) throw new Error(`no CMD in ${dockerfile}`);
+  let words = found.words;
+  while (words[0] && /(^|\/)(tini|dumb-init)$/.test(words[0])) {
+    words = words.slice(1);
+    while (words[0]?.startsWith('-')) words = words.slice(1);
+  }
+  if (words[0] === 'sh' && words[1] === '-c' && words[2]) words = shellWords(words[2]);
+  return words;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+interface Reply {
+  status: number;
+  at: number;
+}
+
+/** One GET on a new keep-alive connection; the socket is left open after the response. */
+function keepAliveGet(port: number, path: string, sockets: Socket[]): Promise<Reply> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    sockets.push(socket);
+    socket.setEncoding('utf8');
+    let data = '';
+    let done = false;
+    const finish = (status: number) => {
+      if (done) return;
+      done = true;
+      resolve({ status, at: Date.now() });
+    };
+    socket.on('error', () => finish(0));
+    socket.on('close', () => finish(0));
+    socket.on('connect', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n`));
+    socket.on('data', (chunk: string) => {
+      data += chunk;
+      const head = data.indexOf('\r\n\r\n');
+      if (head < 0) return;
+      const headers = data.slice(0, head);
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headers)?.[1] ?? 0);
+      const body = data.slice(head + 4);
+      const length = /\r\ncontent-length: *(\d+)/i.exec(headers)?.[1];
+      if (length !== undefined ? body.length >= Number(length) : /\r\ntransfer-encoding: *chunked/i.test(headers) ? /(^|\r\n)0\r\n\r\n$/.test(body) : false) finish(status);
+    });
+  });
+}
+
+export interface DrainResult {
+  sent: number;
+  answered: number;
+  /** ms from SIGTERM to the process's exit. */
+  exitMs: number;
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface DrainOptions {
+  dir: string;
+  /** The command that runs the app (`node ./bin/www`). */
+  argv: string[];
+  env?: Record<string, string>;
+  inFlight?: number;
+  idle?: number;
+  /** Clients of another kind (socket.io, ws) connected before the signal; returns a closer. */
+  clients?: (port: number) => Promise<() => void>;
+  /** Printed by the app when a slow request starts (all must have arrived before the signal). */
+  slowMark?: RegExp;
+  /** Time allowed for the app to start (a Next.js server takes longer). */
+  startMs?: number;
+  /** Kill after this long without an exit (the measurement's own deadline). */
+  killAfterMs?: number;
+}
+
+export async function measureDrain(o: DrainOptions): Promise<DrainResult> {
+  const port = await freePort();
+  const [cmd, ...args] = o.argv;
+  const child: ChildProcess = spawn(cmd === 'node' ? process.execPath : (cmd as string), args, {
+    cwd: o.dir,
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), SLOW_MS: String(SLOW_MS), ...o.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+  const sockets: Socket[] = [];
+  let closeClients = (): void => undefined;
+  const killer = setTimeout(() => child.kill('SIGKILL'), o.killAfterMs ?? 30_000 + (o.startMs ?? 15_000));
+  try {
+    // Up: the first /fast that answers.
+    const startBy = Date.now() + (o.startMs ?? 15_000);
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`app exited before it was up: ${stderr}${stdout}`);
+      const probe: Socket[] = [];
+      const r = await keepAliveGet(port, '/fast', probe);
+      for (const s of probe) s.destroy();
+      if (r.status === 200) break;
+      if (Date.now() > startBy) throw new Error(`app not up after ${o.startMs ?? 15_000} ms: ${stderr}${stdout}`);
+      await new Promise((r2) => setTimeout(r2, 100));
+    }
+    const idle = o.idle ?? 100;
+    for (let i = 0; i < idle; i += 50) {
+      const batch = await Promise.all(Array.from({ length: Math.min(50, idle - i) }, () => keepAliveGet(port, '/fast', sockets)));
+      if (batch.some((b) => b.status !== 200)) throw new Error('idle connection setup failed');
+    }
+    if (o.clients) closeClients = await o.clients(port);
+    const n = o.inFlight ?? 20;
+    const mark = o.slowMark ?? /slow started/;
+    const before = stdout.split('\n').filter((l) => mark.test(l)).length;
+    const replies = Array.from({ length: n }, () => keepAliveGet(port, '/slow', sockets));
+    // Every in-flight request has reached its handler before the signal.
+    const arriveBy = Date.now() + 10_000;
+    while (stdout.split('\n').filter((l) => mark.test(l)).length < before + n) {
+      if (Date.now() > arriveBy) throw new Error(`in-flight requests did not arrive: ${stdout}`);
+      await new Promise((r2) => setTimeout(r2, 10));
+    }
+    const sigtermAt = Date.now();
+    child.kill('SIGTERM');
+    const [results, exit] = await Promise.all([Promise.all(replies), exited]);
+    return {
+      sent: n,
+      answered: results.filter((r) => r.status === 200).length,
+      exitMs: exit.at - sigtermAt,
+      code: exit.code,
+      signal: exit.signal,
+      stdout,
+      stderr,
+    };
+  } finally {
+    clearTimeout(killer);
+    closeClients();
+    for (const s of sockets) s.destroy();
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** The claim every case makes: nothing answered before is lost, the exit is no later (or within the work left), exit 0. */
+export function describeRun(label: string, r: DrainResult): string {
+  return `${label}: ${r.answered}/${r.sent} answered, exit ${r.code ?? r.signal} after ${r.exitMs} ms`;
+}
