@@ -36,7 +36,10 @@ describe('Node corpus: before and after the tool', () => {
     console.log(
       [
         `Node corpus: ${lines.length} repos, 2 at a time, ${(wallMs / 1000).toFixed(1)} s`,
-        ...lines.map((r) => `${verdict(r).length ? 'FAIL' : 'ok  '} ${summaryLine(r)}`),
+        ...lines.map((r) => {
+          const f = verdict(r);
+          return `${f.length ? 'FAIL' : 'ok  '} ${summaryLine(r)}${f.map((x) => `\n       - ${x.split('\n').filter((l) => l.trim()).slice(0, 1).join('')}${x.includes('\n') ? ` | ${x.trim().split('\n').at(-1)}` : ''}`).join('')}`;
+        }),
       ].join('\n'),
     );
     const file = process.env['CORPUS_RESULTS'];
