@@ -4,7 +4,7 @@
  * Dockerfile's ENTRYPOINT/CMD or its start script), load it with idle keep-alive connections and
  * in-flight requests, send SIGTERM and record what was answered and how the process ended.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,7 @@ export const WORK_MS = 1000;
 export const IDLE_CONNECTIONS = 300;
 export const IN_FLIGHT = 20;
 /** Time between writing the in-flight requests and SIGTERM, so the server has read them. */
-export const SETTLE_MS = 300;
+export const SETTLE_MS = 200;
 /** docker stop's default: SIGKILL 10 s after SIGTERM. */
 export const KILL_AFTER_MS = 10_000;
 
@@ -186,7 +186,8 @@ export function resolveLauncher(spec: CorpusSpec, dir: string): Launch {
   const shown = JSON.stringify(argv);
   // tini is at /sbin/tini on Alpine, /usr/bin/tini on Debian: run this machine's.
   if (/(^|\/)tini(-static)?$/.test(argv[0]!)) argv[0] = existsSync('/usr/bin/tini') ? '/usr/bin/tini' : 'tini';
-  return { argv, cwd, source: `${spec.launcher.dockerfile}: ${shown} as PID 1`, pid1: true };
+  const pid1 = canUnshare();
+  return { argv, cwd, source: `${spec.launcher.dockerfile}: ${shown}${pid1 ? ' as PID 1' : ' (not as PID 1: unshare --pid needs root)'}`, pid1 };
 }
 
 /**
@@ -217,6 +218,12 @@ function npmPath(cwd: string): string {
     if (dirname(d) === d) break;
   }
   return [...bins, process.env['PATH'] ?? ''].join(':');
+}
+
+let unshareWorks: boolean | undefined;
+function canUnshare(): boolean {
+  unshareWorks ??= spawnSync('unshare', ['--pid', '--fork', '--kill-child', 'true']).status === 0;
+  return unshareWorks;
 }
 
 interface Stage {
@@ -330,6 +337,20 @@ function groupAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** How many of these client connections still have request bytes the server has not read (ss Recv-Q). */
+function unreadOnServer(port: number, clientPorts: Set<number | undefined>): number {
+  const r = spawnSync('ss', ['-tnH', 'state', 'established', `( sport = :${port} )`], { encoding: 'utf8' });
+  if (r.status !== 0) return 0;
+  let unread = 0;
+  for (const line of r.stdout.split('\n')) {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length < 4) continue;
+    const peerPort = Number(cols[3]!.slice(cols[3]!.lastIndexOf(':') + 1));
+    if (clientPorts.has(peerPort) && Number(cols[0]) > 0) unread++;
+  }
+  return unread;
 }
 
 /** The process unshare forked: PID 1 of the new namespace, the one `docker stop` signals. */
@@ -499,6 +520,10 @@ export async function measure(spec: CorpusSpec, dir: string): Promise<Measuremen
     const sentAt = performance.now();
     const outcomes = busy.map((c) => c.request(spec.slowPath).then((s) => s === 200, () => false));
     await sleep(SETTLE_MS);
+    // On a loaded machine the server may not have read every request yet: wait (up to the work
+    // itself) until the kernel holds no unread bytes on its side of the 20 connections.
+    const busyPorts = new Set(busy.map((c) => c.socket.localPort));
+    for (let waited = SETTLE_MS; waited < WORK_MS && unreadOnServer(port, busyPorts) > 0; waited += 25) await sleep(25);
 
     const idleOpen = idle.filter((c) => !c.closed).length;
     signalAt = output.length;
