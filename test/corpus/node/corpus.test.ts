@@ -6,9 +6,10 @@
  *
  * CORPUS_ONLY=name,name runs a subset (by hand); CORPUS_RESULTS=<file.json> keeps the raw figures.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beforeAfter, cleanupTemps, listCorpus, pool, summaryLine, verdict, type RepoResult } from './harness.js';
+import { PACKAGE_ROOT, beforeAfter, cleanupTemps, listCorpus, pool, summaryLine, verdict, type RepoResult } from './harness.js';
 
 const only = process.env['CORPUS_ONLY']?.split(',').filter(Boolean);
 const corpus = listCorpus().filter((s) => !only || only.includes(s.name));
@@ -17,6 +18,7 @@ let wallMs = 0;
 
 describe('Node corpus: before and after the tool', () => {
   beforeAll(async () => {
+    if (!existsSync(join(PACKAGE_ROOT, 'dist'))) throw new Error(`${PACKAGE_ROOT}/dist is missing: run \`npm run build\` first (the CLI runs from dist/)`);
     const t0 = performance.now();
     await pool(corpus, 2, async (spec) => {
       let r: RepoResult;

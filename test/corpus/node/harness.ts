@@ -677,8 +677,11 @@ export function verdict(r: RepoResult): string[] {
   if (r.wired) {
     if (a.code !== 0) f.push(`exit code ${a.code ?? `signal ${a.signal}`} after (wired: must be 0)`);
     if (r.spec.stopLogAfter && !a.outputAfterSignal.includes(r.spec.stopLogAfter)) f.push(`the app's shutdown hook did not run after the tool ("${r.spec.stopLogAfter}" not printed)`);
-  } else if (a.code !== b.code || a.signal !== b.signal) {
-    f.push(`not wired, yet the stop changed: ${b.code ?? b.signal} before, ${a.code ?? a.signal} after`);
+  } else {
+    if (a.code !== b.code || a.signal !== b.signal) f.push(`not wired, yet the stop changed: ${b.code ?? b.signal} before, ${a.code ?? a.signal} after`);
+    // Issue 12: when the entry is refused, the module is written only if the user asked (--yes is not asking).
+    const unused = r.changed.filter((c) => /^\+(.*\/)?shutdown\.[cm]?[jt]s$/.test(c));
+    if (unused.length) f.push(`entry not wired, yet the shutdown module was written and nothing imports it: ${unused.map((c) => c.slice(1)).join(', ')}`);
   }
   return f;
 }
