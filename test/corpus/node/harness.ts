@@ -602,6 +602,20 @@ export function changedFiles(spec: CorpusSpec, dir: string): string[] {
   return changed.sort();
 }
 
+/**
+ * Whether the tool wired the app: a file of the repo other than the generated module now calls
+ * setupSignalHandlers() (read from the files, not from the plan's wording).
+ */
+function wiresModule(spec: CorpusSpec, dir: string, changed: string[]): boolean {
+  return changed.some((c) => {
+    const rel = c.slice(1);
+    if (c.startsWith('-') || /(^|\/)shutdown\.[cm]?[jt]s$/.test(rel) || rel.endsWith('.json') || /(^|\/)(Dockerfile|\.dockerignore)$/.test(rel)) return false;
+    const now = readFileSync(join(dir, rel), 'utf8');
+    const was = c.startsWith('~') ? readFileSync(join(REPOS, spec.name, rel), 'utf8') : '';
+    return /\bsetupSignalHandlers\s*\(/.test(now) && !/\bsetupSignalHandlers\s*\(/.test(was);
+  });
+}
+
 export async function beforeAfter(spec: CorpusSpec): Promise<RepoResult> {
   const plain = copyRepo(spec, 'before');
   const buildBefore = await runBuild(spec, plain);
@@ -609,8 +623,8 @@ export async function beforeAfter(spec: CorpusSpec): Promise<RepoResult> {
 
   const treated = copyRepo(spec, 'after');
   const cli = await runCli(treated);
-  const wired = /wire setupSignalHandlers\(\)/.test(cli.output) && cli.code === 0;
   const changed = changedFiles(spec, treated);
+  const wired = cli.code === 0 && wiresModule(spec, treated, changed);
   const buildAfter = await runBuild(spec, treated);
   const after = buildAfter && !buildAfter.ok ? null : await measure(spec, treated);
   return { spec, buildBefore, before, cli, wired, changed, buildAfter, after };
