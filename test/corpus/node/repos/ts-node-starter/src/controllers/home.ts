@@ -1,0 +1,9 @@
+import { Request, Response } from "express";
+
+/**
+ * Home page.
+ * @route GET /
+ */
+export const index = (req: Request, res: Response): void => {
+    res.send("Home");
+};

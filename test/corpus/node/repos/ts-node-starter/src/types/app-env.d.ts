@@ -1,0 +1,5 @@
+declare namespace NodeJS {
+    interface ProcessEnv {
+        APP_NAME?: string;
+    }
+}
