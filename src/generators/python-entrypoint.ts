@@ -47,7 +47,7 @@ function pythonApp(ctx: GeneratorContext): PythonApp | null {
 }
 
 /** The options the edit gets for this app, or the reason it is not wired. */
-export function wireOptionsFor(app: PythonApp): WireOptions | { reason: string; silent: boolean } {
+export function wireOptionsFor(app: PythonApp, budgetMs?: number): WireOptions | { reason: string; silent: boolean } {
   const entry = app.entrypoint;
   if (!entry) return { reason: 'no entry module was found', silent: false };
   const decision = pythonShutdownMode(app);
@@ -58,6 +58,7 @@ export function wireOptionsFor(app: PythonApp): WireOptions | { reason: string; 
     importFrom: signalHandlersImport(app),
     file: entry.path,
     mainFunction: app.entryFunction ?? null,
+    ...(budgetMs === undefined ? {} : { budgetSeconds: budgetMs / 1000 }),
   };
 }
 
@@ -80,7 +81,7 @@ export const pythonEntrypointGenerator: ArtifactGenerator = {
     const app = pythonApp(ctx);
     const path = app?.entrypoint?.path;
     if (!app || !path) return [];
-    const options = wireOptionsFor(app);
+    const options = wireOptionsFor(app, ctx.answers.timeoutMs);
     if ('reason' in options) {
       if (options.silent) return [];
       return [{ type: 'plan-note', level: 'warn', file: path, message: `${path}: not wired: ${options.reason}.` }];

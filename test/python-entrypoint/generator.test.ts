@@ -79,8 +79,9 @@ describe('python-entrypoint generator', () => {
     expect(actions.map((a) => a.type)).toEqual(['plan-edit']);
     run(plan, actions);
     const after = plan.changes()[0]!.after;
-    expect(after).toMatch(/^from signal_handlers import setup_signal_handlers, shutdown_requested$/m);
-    expect(after).toMatch(/^    while not shutdown_requested\(\):$/m);
+    expect(after).toMatch(/^from signal_handlers import setup_signal_handlers, keep_running, interruptible_sleep_async$/m);
+    expect(after).toMatch(/^        await interruptible_sleep_async\(1\)$/m);
+    expect(after).toMatch(/^    while keep_running\(\):$/m);
     expect(after).not.toMatch(/while True/);
   });
 
@@ -94,7 +95,7 @@ describe('python-entrypoint generator', () => {
     expect(plan.notes).toEqual([{
       level: 'warn', file: 'worker.py',
       message: 'worker.py:9: the job loop was not changed (its condition is not a literal `True`). ' +
-        'Change `while running:` to `while running and not shutdown_requested():` and add `shutdown_requested` to the ' +
+        'Change `while running:` to `while running and keep_running():` (and its `time.sleep(n)` to `interruptible_sleep(n)`) and add `keep_running` to the ' +
         '`from signal_handlers import ...` line, so that after SIGTERM the job in hand finishes, no new one starts and the registered handlers run.',
     }]);
     expect(plan.changes()[0]!.after).toContain('    while running:\n');

@@ -16,9 +16,11 @@
  *   if given, else (asyncio) of the coroutine `asyncio.run(main())` runs when it is defined here, so
  *   that it sees the running loop, else of the `if __name__ == "__main__":` block, else after the
  *   imports. Then the program's job loop (see job-loop.ts): a single literal `while True:` /
- *   `while 1:` in the loop the entry runs becomes `while not shutdown_requested():`, so that a
- *   SIGTERM lets the job in hand finish; anything less certain is left alone (jobLoopNote says
- *   what to change by hand). This part also runs on a module wired earlier without it.
+ *   `while 1:` in the loop the entry runs becomes `while keep_running():` and its sleeps
+ *   `interruptible_sleep(n)` / `await interruptible_sleep_async(n)` (loop-waits.ts), so that a
+ *   SIGTERM lets the job in hand finish and stops at once between jobs; a loop with a wait that
+ *   cannot be cut short is left alone (jobLoopNote says which lines to change by hand). This part
+ *   also runs on a module wired earlier without it.
  * - 'gunicorn': `setup_signal_handlers()` after the imports, where gunicorn's import of the module
  *   runs it (it installs nothing in that mode; the call keeps the wiring the same for every mode).
  *
@@ -52,7 +54,11 @@ export interface WireOptions {
   file?: string;
   /** A function to start with setup_signal_handlers() (a console script's target), when present. */
   mainFunction?: string | null;
+  /** The shutdown budget in seconds (default 8): a wait in a job loop longer than half of it holds the stop. */
+  budgetSeconds?: number;
 }
+
+const DEFAULT_BUDGET_SECONDS = 8;
 
 /** The edit could not be done safely; `manual` holds the exact lines to add by hand, `where` says where. */
 export class PythonWiringRefused extends UserError {
@@ -92,7 +98,7 @@ function apply(source: string, edits: Insertion[]): string {
   return out + source.slice(pos);
 }
 
-const NAMES = ['setup_signal_handlers', 'shutdown_requested', 'lifespan', 'wrap_lifespan', 'run_shutdown_handlers_async'] as const;
+const NAMES = ['setup_signal_handlers', 'shutdown_requested', 'keep_running', 'interruptible_sleep', 'interruptible_sleep_async', 'lifespan', 'wrap_lifespan', 'run_shutdown_handlers_async'] as const;
 type Name = (typeof NAMES)[number];
 
 /** Top-level imports from signal_handlers: exported name -> local name, and the statements. */
@@ -357,31 +363,35 @@ function wireAsgi(plan: WirePlan): void {
   plan.insert(at, `${lead}${indentAt(source, statement.from)}${bound}.router.lifespan_context = ${wrap}(${bound}.router.lifespan_context)${eol}`);
 }
 
-/** The local name `shutdown_requested` has (or will have) in the module. */
-function shutdownRequestedName(mod: ParsedModule): string {
-  return existingImports(mod).names.get('shutdown_requested') ?? 'shutdown_requested';
+/** The local names the module's own checks of the request have (or will have). */
+function requestCheckNames(mod: ParsedModule): string[] {
+  const names = existingImports(mod).names;
+  return [names.get('shutdown_requested') ?? 'shutdown_requested', names.get('keep_running') ?? 'keep_running'];
 }
 
-/** `while True:` -> `while not shutdown_requested():` in the program's one job loop (see job-loop.ts). */
+/** `while True:` -> `while keep_running():` in the program's one job loop, its sleeps made interruptible (see job-loop.ts). */
 function wireJobLoop(plan: WirePlan): void {
   const { mod, options } = plan;
-  if (checksShutdown(mod, shutdownRequestedName(mod))) return;
-  const loop = loopToRewrite(findJobLoops(mod, options.mainFunction));
-  const cond = loop && loopCondition(loop);
-  if (cond) plan.replace(cond.from, cond.to, `not ${plan.use('shutdown_requested')}()`);
+  if (checksShutdown(mod, requestCheckNames(mod))) return;
+  const rewrite = loopToRewrite(mod, findJobLoops(mod, options.mainFunction), options.budgetSeconds ?? DEFAULT_BUDGET_SECONDS);
+  const cond = rewrite && loopCondition(rewrite.loop);
+  if (!rewrite || !cond) return;
+  plan.replace(cond.from, cond.to, `${plan.use('keep_running')}()`);
+  for (const wait of rewrite.waits.rewrites) plan.replace(wait.callee.from, wait.callee.to, plan.use(wait.replacement));
+  for (const [from, to, replacement] of rewrite.waits.importEdits) plan.replace(from, to, replacement);
 }
 
 /**
  * For 'plain' / 'asyncio' wiring: why the job loop is left as it is and the exact change to make
- * by hand, or null (the edit rewrites it, the module already checks shutdown_requested(), or the
- * mode has no job loop). `file` is the repo-relative path for the message.
+ * by hand, or null (the edit rewrites it, the module already checks the request, or the mode has
+ * no job loop). `file` is the repo-relative path for the message.
  */
 export function jobLoopNote(source: string, options: WireOptions): { line: number | null; message: string } | null {
   if (options.mode !== 'plain' && options.mode !== 'asyncio') return null;
   const mod = parseModule(source.startsWith('\uFEFF') ? source.slice(1) : source);
-  if (firstSyntaxProblem(mod) || checksShutdown(mod, shutdownRequestedName(mod))) return null;
+  if (firstSyntaxProblem(mod) || checksShutdown(mod, requestCheckNames(mod))) return null;
   const from = existingImports(mod).module ?? options.importFrom;
-  return jobLoopAdvice(mod, findJobLoops(mod, options.mainFunction), options.file ?? 'the entry module', from);
+  return jobLoopAdvice(mod, findJobLoops(mod, options.mainFunction), options.file ?? 'the entry module', from, options.budgetSeconds ?? DEFAULT_BUDGET_SECONDS);
 }
 
 /** True when the module already hands shutdown to the registry (so the edit has nothing to do). */
