@@ -42,7 +42,8 @@ function run(plan: Plan, actions: PlanAction[]): void {
 
 describe('python-entrypoint generator', () => {
   it.each([
-    ['package-app-main', 'app/main.py', ['from .signal_handlers import wrap_lifespan', 'app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)']],
+    // pyproject.toml pins fastapi>=0.110: FastAPI's own `lifespan=` parameter (0.93+).
+    ['package-app-main', 'app/main.py', ['from .signal_handlers import lifespan', 'app = FastAPI(lifespan=lifespan)']],
     ['flask-gunicorn-procfile', 'app.py', ['from signal_handlers import setup_signal_handlers', 'setup_signal_handlers()']],
     ['django-gunicorn', 'mysite/wsgi.py', ['from .signal_handlers import setup_signal_handlers', 'setup_signal_handlers()']],
     ['project-scripts', 'src/mytool/cli.py', ['from .signal_handlers import setup_signal_handlers', '    setup_signal_handlers()']],
@@ -126,8 +127,8 @@ describe('python-entrypoint generator', () => {
       message:
         'backend/app/main.py:3: not wired automatically (`app` is not created by a FastAPI(...) or Starlette(...) call this tool can follow). ' +
         'Add by hand after the line that creates `app`:\n' +
-        '    from .signal_handlers import wrap_lifespan\n' +
-        '    app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)',
+        '    from .signal_handlers import hook_lifespan\n' +
+        '    hook_lifespan(app)',
     }]);
     run(plan, actions);
     expect(plan.changes()).toEqual([]);

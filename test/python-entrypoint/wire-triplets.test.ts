@@ -82,7 +82,7 @@ describe('wirePythonEntrypoint', () => {
   it('imports package-relative when asked, and never both ways', () => {
     const c = cases.find((x) => x.name === 'package-relative')!;
     const output = wirePythonEntrypoint(c.input, c.options) as string;
-    expect(output).toContain('from .signal_handlers import wrap_lifespan');
+    expect(output).toContain('from .signal_handlers import hook_lifespan');
     expect(output).not.toMatch(/^from signal_handlers/m);
   });
 });

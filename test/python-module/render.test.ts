@@ -59,6 +59,7 @@ describe.each(MODES)('signal_handlers.py, mode %s', (mode) => {
     writeFileSync(join(dir, 'signal_handlers.py'), source);
     const { stdout } = await run(PYTHON, ['-c', 'import signal_handlers as m; print(" ".join(sorted(m.__all__)))'], { cwd: dir });
     expect(stdout.trim().split(' ')).toEqual([
+      'hook_lifespan',
       'interruptible_sleep',
       'interruptible_sleep_async',
       'keep_running',

@@ -1,6 +1,6 @@
 /**
  * The two strict type checkers users run on their code: Debian's mypy and pyright (the npm
- * devDependency, run offline by node). Both for the running Python (3.11 here) and for 3.9, the
+ * devDependency, run offline by node), both seeing Debian's python3 packages (fastapi, flask, ...). Both for the running Python (3.11 here) and for 3.9, the
  * oldest Python the generated code supports.
  */
 import { execFile } from 'node:child_process';
@@ -34,7 +34,7 @@ export async function pyrightStrict(dir: string, pythonVersion: string, extra: R
   writeFileSync(config, JSON.stringify({ typeCheckingMode: 'strict', pythonVersion, exclude: ['**/.mypy_cache*'], ...extra }));
   let stdout: string;
   try {
-    ({ stdout } = await run(process.execPath, [PYRIGHT, '--project', config, '--outputjson'], { cwd: dir, maxBuffer: 16 * 1024 * 1024 }));
+    ({ stdout } = await run(process.execPath, [PYRIGHT, '--project', config, '--pythonpath', '/usr/bin/python3', '--outputjson'], { cwd: dir, maxBuffer: 16 * 1024 * 1024 }));
   } catch (error) {
     // pyright exits 1 when it reports errors: the JSON is still on stdout.
     const e = error as { stdout?: string; stderr?: string };

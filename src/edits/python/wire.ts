@@ -6,11 +6,13 @@
  * - 'asgi': hooks the registry into the app's lifespan, in this order of preference:
  *   1. `FastAPI(..., lifespan=x)` becomes `lifespan=wrap_lifespan(x)` (composes with it);
  *   2. `on_shutdown=[...]` (a list literal) gets `run_shutdown_handlers_async` appended;
- *   3. Starlette without startup/shutdown events gets `lifespan=lifespan`;
- *   4. otherwise (FastAPI without `lifespan=`, or with @app.on_event handlers) a line after the app
- *      is created: `app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)`.
- *      It keeps on_event handlers running (the router's default lifespan runs them) and works
- *      with FastAPI releases older than 0.93, which have no `lifespan=` (Debian's is 0.92).
+ *   3. Starlette, and FastAPI where the project pins a release with `lifespan=` (0.93 or later,
+ *      WireOptions.fastapiLifespan), without startup/shutdown events, gets `lifespan=lifespan`;
+ *   4. otherwise (FastAPI not known to be 0.93+, or with @app.on_event handlers) a line after the
+ *      app is created: `hook_lifespan(app)`, which wraps `app.router.lifespan_context`. It keeps
+ *      on_event handlers running (the router's default lifespan runs them) and works with FastAPI
+ *      releases older than 0.93, which have no `lifespan=` (Debian's is 0.92); being a call, it
+ *      type-checks under mypy --strict and pyright --strict whatever Starlette's annotations.
  *   A factory in the same module (`app = create_app()`, `uvicorn --factory`) is followed.
  * - 'plain' / 'asyncio': `setup_signal_handlers()` at the start of the console script's function
  *   if given, else (asyncio) of the coroutine `asyncio.run(main())` runs when it is defined here, so
@@ -54,6 +56,8 @@ export interface WireOptions {
   file?: string;
   /** A function to start with setup_signal_handlers() (a console script's target), when present. */
   mainFunction?: string | null;
+  /** FastAPI's `lifespan=` parameter exists in the release the project pins (0.93 or later). */
+  fastapiLifespan?: boolean;
   /** The shutdown budget in seconds (default 8): a wait in a job loop longer than half of it holds the stop. */
   budgetSeconds?: number;
 }
@@ -98,7 +102,7 @@ function apply(source: string, edits: Insertion[]): string {
   return out + source.slice(pos);
 }
 
-const NAMES = ['setup_signal_handlers', 'shutdown_requested', 'keep_running', 'interruptible_sleep', 'interruptible_sleep_async', 'lifespan', 'wrap_lifespan', 'run_shutdown_handlers_async'] as const;
+const NAMES = ['setup_signal_handlers', 'shutdown_requested', 'keep_running', 'interruptible_sleep', 'interruptible_sleep_async', 'lifespan', 'wrap_lifespan', 'hook_lifespan', 'run_shutdown_handlers_async'] as const;
 type Name = (typeof NAMES)[number];
 
 /** Top-level imports from signal_handlers: exported name -> local name, and the statements. */
@@ -321,10 +325,7 @@ function wireAsgi(plan: WirePlan): void {
   const { mod, options } = plan;
   const variable = options.appVariable ?? 'app';
   const from = options.importFrom;
-  const manualRouter = [
-    `from ${from} import wrap_lifespan`,
-    `${variable}.router.lifespan_context = wrap_lifespan(${variable}.router.lifespan_context)`,
-  ];
+  const manualRouter = [`from ${from} import hook_lifespan`, `hook_lifespan(${variable})`];
   const where = `after the line that creates \`${variable}\``;
   if (!options.appVariable) refuse(plan, 'the ASGI app variable is not known', null, manualRouter, where);
   const lookup = findAppCreation(mod, variable);
@@ -347,20 +348,21 @@ function wireAsgi(plan: WirePlan): void {
     if (appendToList(plan, onShutdown.value, plan.use('run_shutdown_handlers_async'))) return;
   }
   const usesEvents = kw.has('on_startup') || kw.has('on_shutdown') || /\.(on_event|add_event_handler)\s*\(/.test(mod.source);
-  if (cls === 'Starlette' && !usesEvents) {
+  // FastAPI before 0.93 has no `lifespan=`; with on_event handlers, `lifespan=` would stop them running.
+  if ((cls === 'Starlette' || (cls === 'FastAPI' && options.fastapiLifespan === true)) && !usesEvents) {
     const args = call.getChild('ArgList');
     if (args && appendToList(plan, args, `lifespan=${plan.use('lifespan')}`)) return;
   }
   if (bound === null) {
     refuse(plan, `the app is returned directly from \`return ${cls}(...)\``, statement,
-      [`from ${from} import wrap_lifespan`, 'app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)'],
+      [`from ${from} import hook_lifespan`, 'hook_lifespan(app)'],
       `in the factory: bind the app to a variable (\`app = ${cls}(...)\`), then after it`);
   }
   const { source, eol } = mod;
-  const wrap = plan.use('wrap_lifespan');
+  const hook = plan.use('hook_lifespan');
   const at = lineEnd(source, statement.to);
   const lead = at === source.length && !source.endsWith('\n') ? eol : '';
-  plan.insert(at, `${lead}${indentAt(source, statement.from)}${bound}.router.lifespan_context = ${wrap}(${bound}.router.lifespan_context)${eol}`);
+  plan.insert(at, `${lead}${indentAt(source, statement.from)}${hook}(${bound})${eol}`);
 }
 
 /** The local names the module's own checks of the request have (or will have). */
@@ -398,7 +400,7 @@ export function jobLoopNote(source: string, options: WireOptions): { line: numbe
 function alreadyWired(mod: ParsedModule, mode: PythonShutdownMode): boolean {
   const names = existingImports(mod).names;
   if (mode === 'asgi') {
-    return (['lifespan', 'wrap_lifespan', 'run_shutdown_handlers_async', 'run_shutdown_handlers'] as const).some((n) => {
+    return (['lifespan', 'wrap_lifespan', 'hook_lifespan', 'run_shutdown_handlers_async', 'run_shutdown_handlers'] as const).some((n) => {
       const local = names.get(n);
       return local !== undefined && usesName(mod, local);
     });
@@ -422,7 +424,7 @@ export function wirePythonEntrypoint(source: string, options: WireOptions): stri
   const problem = firstSyntaxProblem(mod);
   if (problem) {
     const manual = options.mode === 'asgi'
-      ? [`from ${options.importFrom} import wrap_lifespan`, `${options.appVariable ?? 'app'}.router.lifespan_context = wrap_lifespan(${options.appVariable ?? 'app'}.router.lifespan_context)`]
+      ? [`from ${options.importFrom} import hook_lifespan`, `hook_lifespan(${options.appVariable ?? 'app'})`]
       : [`from ${options.importFrom} import setup_signal_handlers`, 'setup_signal_handlers()'];
     throw new PythonWiringRefused(`${problem.what} at column ${problem.column}, so the file was left alone`, {
       ...(options.file === undefined ? {} : { file: options.file }),

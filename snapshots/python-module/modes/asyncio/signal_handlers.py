@@ -61,6 +61,7 @@ import time
 from contextlib import asynccontextmanager, contextmanager
 from types import FrameType
 from typing import (
+    Any,
     AsyncContextManager,
     AsyncGenerator,
     Awaitable,
@@ -77,6 +78,7 @@ from typing import (
 )
 
 __all__ = [
+    "hook_lifespan",
     "interruptible_sleep",
     "interruptible_sleep_async",
     "keep_running",
@@ -454,28 +456,42 @@ async def lifespan(app: object) -> AsyncGenerator[None, None]:
         await run_shutdown_handlers_async()
 
 
-_AppT = TypeVar("_AppT")
-_StateT = TypeVar("_StateT")
+# The lifespan's own type comes back unchanged, so both `FastAPI(lifespan=wrap_lifespan(x))` and
+# `app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)` (whose declared type
+# is a union of Starlette's lifespan types) type-check under mypy --strict and pyright --strict.
+_LifespanT = TypeVar("_LifespanT", bound=Callable[[Any], object])
 
 
-def wrap_lifespan(
-    inner: Callable[[_AppT], AsyncContextManager[_StateT]],
-) -> Callable[[_AppT], AsyncContextManager[_StateT]]:
+def wrap_lifespan(inner: _LifespanT) -> _LifespanT:
     """Compose with a lifespan the app already has: enter it, and run the handlers after it exits."""
-    # Starlette still accepts bare async generator functions as lifespans; accept them too.
-    enter: Callable[[_AppT], AsyncContextManager[_StateT]] = inner
+    enter: Callable[[Any], AsyncContextManager[Any]]
     if inspect.isasyncgenfunction(inner):
-        enter = asynccontextmanager(cast(Callable[[_AppT], AsyncGenerator[_StateT, None]], inner))
+        # Starlette still accepts bare async generator functions as lifespans; accept them too.
+        enter = asynccontextmanager(cast(Callable[[Any], AsyncGenerator[Any, None]], inner))
+    else:
+        enter = cast(Callable[[Any], AsyncContextManager[Any]], inner)
 
     @asynccontextmanager
-    async def composed(app: _AppT) -> AsyncGenerator[_StateT, None]:
+    async def composed(app: Any) -> AsyncGenerator[Any, None]:
         try:
             async with enter(app) as state:
                 yield state
         finally:
             await run_shutdown_handlers_async()
 
-    return composed
+    # An async context manager factory, as Starlette calls every lifespan it is given.
+    return cast(_LifespanT, composed)
+
+
+def hook_lifespan(app: Any) -> None:
+    """Run the handlers after the app's own lifespan, on any FastAPI/Starlette release.
+
+    ``app.router.lifespan_context`` is what every release runs (``@app.on_event`` handlers
+    included); FastAPI < 0.93 has no ``lifespan=`` parameter. Taking ``Any`` keeps this call
+    clean under strict type checkers whatever the installed Starlette's annotations say.
+    """
+    router = app.router
+    router.lifespan_context = wrap_lifespan(router.lifespan_context)
 
 
 def _handled_signals() -> List[int]:
