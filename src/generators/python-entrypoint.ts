@@ -9,6 +9,9 @@ import {
   jobLoopNote, PythonWiringRefused, signalHandlersImport, wirePythonEntrypoint, type PythonShutdownMode, type WireOptions,
 } from '../edits/python-entrypoint.js';
 import { pythonModuleMode } from './python-module.js';
+import { requiresAtLeast } from './python-versions.js';
+
+export { requiresAtLeast };
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 export type ModeDecision =
@@ -44,35 +47,6 @@ export function pythonShutdownMode(app: PythonApp): ModeDecision {
 
 /** FastAPI's `lifespan=` parameter: added in 0.93.0. */
 const FASTAPI_LIFESPAN = [0, 93] as const;
-
-function versionParts(text: string): number[] | null {
-  const m = /^v?(\d+(?:\.\d+)*)/.exec(text);
-  return m ? m[1]!.split('.').map(Number) : null;
-}
-
-function atLeast(version: readonly number[], floor: readonly number[]): boolean {
-  for (let i = 0; i < Math.max(version.length, floor.length); i++) {
-    const a = version[i] ?? 0;
-    const b = floor[i] ?? 0;
-    if (a !== b) return a > b;
-  }
-  return true;
-}
-
-/**
- * True when every release a specifier allows is `floor` or later: one of its clauses sets a lower
- * bound (`==`, `===`, `>=`, `>`, `~=`, Poetry's `^` and `~`, or a bare Poetry version) at or above it.
- * An unpinned or upper-bound-only dependency is not known to be recent enough.
- */
-export function requiresAtLeast(specifier: string | undefined, floor: readonly number[]): boolean {
-  if (!specifier) return false;
-  return specifier.split(',').some((clause) => {
-    const m = /^(===|==|>=|~=|>|\^|~)?\s*(\S+)$/.exec(clause.trim());
-    if (!m || (m[1] === undefined && !/^\d/.test(m[2]!))) return false;
-    const version = versionParts(m[2]!);
-    return version !== null && atLeast(version, floor);
-  });
-}
 
 function pythonApp(ctx: GeneratorContext): PythonApp | null {
   return ctx.app.kind === 'python' ? ctx.app : null;
