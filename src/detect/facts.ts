@@ -96,8 +96,6 @@ export interface PythonApp {
   // Optional facts filled by src/detect/python.ts.
   /** Normalised runtime dependency names from the project's manifests, sorted. */
   dependencies?: string[];
-  /** Version specifiers as the manifests write them, by normalised name: `{ fastapi: '>=0.110,<1' }`. */
-  dependencySpecifiers?: Record<string, string>;
   /** Repo-relative file the start command was read from (Dockerfile, Procfile, script, pyproject.toml). */
   startSource?: string | null;
   /**

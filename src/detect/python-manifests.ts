@@ -208,7 +208,7 @@ export function manifestDir(path: string): string {
 }
 
 /** Read every manifest of the project in `dir` (manifests given by the caller, repo-relative). */
-export function readPythonManifest(files: RepoFiles, manifests: readonly string[]): PythonManifest {
+export function readPythonManifest(files: Pick<RepoFiles, 'read'>, manifests: readonly string[]): PythonManifest {
   const out: PythonManifest = { name: null, dependencies: [], scripts: new Map(), specifiers: new Map(), files: [...manifests] };
   // pyproject first: its name wins over setup.py's.
   const ordered = [...manifests].sort((a, b) => Number(!a.endsWith('pyproject.toml')) - Number(!b.endsWith('pyproject.toml')) || a.localeCompare(b));

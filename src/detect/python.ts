@@ -411,7 +411,6 @@ function detectOne(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[]): P
     workers,
     gunicornConfig: server === 'gunicorn' || framework === 'flask' || framework === 'django' ? gunicornConfigOf(files, app, launch) : null,
     dependencies: manifest.dependencies,
-    dependencySpecifiers: Object.fromEntries(manifest.specifiers),
     startSource: chosen?.source.path ?? null,
     ...(entry ? { entryImport: entry.runAs === 'module' && entry.module.includes('.') ? 'relative' : 'absolute' } : {}),
     entryFunction: entry?.function ?? null,

@@ -11,6 +11,7 @@ import type { Runtime } from '../edits/dockerfile/runtime.js';
 import { toExecForm } from '../edits/dockerfile/shell-words.js';
 import { appChainNotes, ownsChainNotes } from './container-chain.js';
 import { asgiDrainAdvice } from './python-advice.js';
+import { projectSpecifiers } from './python-versions.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 export const NODE_DOCKERFILE_TEMPLATE = 'docker/node.Dockerfile.hbs';
@@ -62,7 +63,7 @@ export const dockerGenerator: ArtifactGenerator = {
       if (result.stage.runtime === 'python-uvicorn' && ctx.app.kind === 'python') {
         const source = typeof result.text === 'string' ? result.text : ctx.current(path) ?? '';
         // Checked against the server's real CLI: `fastapi run` has no such option, uvicorn has it from 0.18.
-        const advice = asgiDrainAdvice(ctx.app, source, Math.ceil(ctx.answers.timeoutMs / 1000));
+        const advice = asgiDrainAdvice(ctx.app, source, Math.ceil(ctx.answers.timeoutMs / 1000), projectSpecifiers(ctx.current, ctx.app.dir));
         if (advice) actions.push({ type: 'plan-note', level: 'warn', file: path, message: advice });
       }
     }

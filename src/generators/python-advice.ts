@@ -12,7 +12,7 @@ import { requiresAtMost } from './python-versions.js';
 const UVICORN_DRAIN_OPTION = [0, 18] as const;
 
 /** The note for a container command that runs this app's ASGI server without a drain bound; null when none is due. */
-export function asgiDrainAdvice(app: PythonApp, command: string, budgetSeconds: number): string | null {
+export function asgiDrainAdvice(app: PythonApp, command: string, budgetSeconds: number, specifiers: ReadonlyMap<string, string>): string | null {
   if (command.includes('--timeout-graceful-shutdown')) return null;
   const runsFastapiCli = /(^|[\s"'[,/])fastapi["']?\s*,?\s*["']?(run|dev)\b/.test(command);
   if (runsFastapiCli || (app.server === 'fastapi-cli' && !/\buvicorn\b/.test(command))) {
@@ -21,7 +21,7 @@ export function asgiDrainAdvice(app: PythonApp, command: string, budgetSeconds: 
       `run \`uvicorn ${target} --host 0.0.0.0 --port 8000 --timeout-graceful-shutdown ${budgetSeconds}\` instead (uvicorn 0.18+)`;
   }
   if (!/\buvicorn\b/.test(command)) return null;
-  const pinned = app.dependencySpecifiers?.['uvicorn'];
+  const pinned = specifiers.get('uvicorn');
   if (requiresAtMost(pinned, UVICORN_DRAIN_OPTION)) {
     return `uvicorn waits for open connections without limit; the pinned uvicorn (${pinned}) has no --timeout-graceful-shutdown: ` +
       `upgrade to uvicorn 0.18+ and add --timeout-graceful-shutdown ${budgetSeconds} to its command so it stops inside the budget`;

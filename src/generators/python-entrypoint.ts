@@ -9,7 +9,7 @@ import {
   jobLoopNote, PythonWiringRefused, signalHandlersImport, wirePythonEntrypoint, type PythonShutdownMode, type WireOptions,
 } from '../edits/python-entrypoint.js';
 import { pythonModuleMode } from './python-module.js';
-import { requiresAtLeast } from './python-versions.js';
+import { projectSpecifiers, requiresAtLeast } from './python-versions.js';
 
 export { requiresAtLeast };
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
@@ -53,7 +53,7 @@ function pythonApp(ctx: GeneratorContext): PythonApp | null {
 }
 
 /** The options the edit gets for this app, or the reason it is not wired. */
-export function wireOptionsFor(app: PythonApp, budgetMs?: number): WireOptions | { reason: string; silent: boolean } {
+export function wireOptionsFor(app: PythonApp, budgetMs?: number, specifiers: ReadonlyMap<string, string> = new Map()): WireOptions | { reason: string; silent: boolean } {
   const entry = app.entrypoint;
   if (!entry) return { reason: 'no entry module was found', silent: false };
   const decision = pythonShutdownMode(app);
@@ -64,7 +64,7 @@ export function wireOptionsFor(app: PythonApp, budgetMs?: number): WireOptions |
     importFrom: signalHandlersImport(app),
     file: entry.path,
     mainFunction: app.entryFunction ?? null,
-    fastapiLifespan: app.framework === 'fastapi' && requiresAtLeast(app.dependencySpecifiers?.['fastapi'], FASTAPI_LIFESPAN),
+    fastapiLifespan: app.framework === 'fastapi' && requiresAtLeast(specifiers.get('fastapi'), FASTAPI_LIFESPAN),
     ...(budgetMs === undefined ? {} : { budgetSeconds: budgetMs / 1000 }),
   };
 }
@@ -88,7 +88,7 @@ export const pythonEntrypointGenerator: ArtifactGenerator = {
     const app = pythonApp(ctx);
     const path = app?.entrypoint?.path;
     if (!app || !path) return [];
-    const options = wireOptionsFor(app, ctx.answers.timeoutMs);
+    const options = wireOptionsFor(app, ctx.answers.timeoutMs, projectSpecifiers(ctx.current, app.dir));
     if ('reason' in options) {
       if (options.silent) return [];
       return [{ type: 'plan-note', level: 'warn', file: path, message: `${path}: not wired: ${options.reason}.` }];

@@ -1,4 +1,15 @@
-/** Reading the version specifiers of a Python project's manifests (PythonApp.dependencySpecifiers). */
+/** The version specifiers a Python project's manifests pin, and what they allow. */
+import { posix } from 'node:path';
+import { readPythonManifest } from '../detect/python-manifests.js';
+
+/** Manifests read for pins, in the app's directory. */
+const PIN_FILES = ['pyproject.toml', 'requirements.txt', 'requirements/base.txt', 'requirements/prod.txt', 'requirements/production.txt', 'Pipfile', 'setup.cfg'];
+
+/** Version specifiers by normalised name (`fastapi` -> '>=0.110'), read through `read` (the planned files). */
+export function projectSpecifiers(read: (path: string) => string | null, appDir: string): ReadonlyMap<string, string> {
+  const files = PIN_FILES.map((f) => (appDir ? posix.join(appDir, f) : f));
+  return readPythonManifest({ read }, files).specifiers;
+}
 
 function versionParts(text: string): number[] | null {
   const m = /^v?(\d+(?:\.\d+)*)/.exec(text);

@@ -26,9 +26,8 @@ function options(specifier: string | undefined): WireOptions {
     framework: 'fastapi',
     server: 'uvicorn',
     entrypoint: { path: 'main.py', module: 'main', appVariable: 'app', inPackage: false },
-    ...(specifier === undefined ? {} : { dependencySpecifiers: { fastapi: specifier } }),
   });
-  const o = wireOptionsFor(app, 8000);
+  const o = wireOptionsFor(app, 8000, new Map(specifier === undefined ? [] : [['fastapi', specifier]]));
   if ('reason' in o) throw new Error(o.reason);
   return o;
 }
