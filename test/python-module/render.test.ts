@@ -11,7 +11,7 @@ import { renderTemplate } from '../../src/core/render.js';
 import { renderGunicornConf } from '../../src/edits/gunicorn-conf.js';
 import { PYTHON_MODULE_HEADER, PYTHON_MODULE_TEMPLATE, pythonModuleData, type PythonModuleMode } from '../../src/generators/python-module.js';
 import { cleanUp, MYPY, PYTHON, tempDir } from './helpers.js';
-import { PYTHON_VERSIONS, pyrightStrict } from './type-check.js';
+import { mypyStrict as mypyStrictFiles, PYTHON_VERSIONS, pyrightStrict } from './type-check.js';
 
 const run = promisify(execFile);
 const MODES: PythonModuleMode[] = ['asgi', 'gunicorn', 'plain', 'asyncio'];
@@ -116,6 +116,10 @@ describe('pyright --strict on every generated file', () => {
       writeFileSync(join(dir, mode, 'signal_handlers.py'), renderMode(mode));
     }
     writeFileSync(join(dir, 'gunicorn', 'gunicorn.conf.py'), renderGunicornConf({ handlersModule: 'signal_handlers', gracefulTimeout: 8 }));
+    // With --shutdown-delay: the master-side delay hook too.
+    mkdirSync(join(dir, 'gunicorn-delay'));
+    writeFileSync(join(dir, 'gunicorn-delay', 'gunicorn.conf.py'), renderGunicornConf({ handlersModule: 'signal_handlers', gracefulTimeout: 3, shutdownDelaySeconds: 5 }));
     expect(await pyrightStrict(dir, version)).toEqual([]);
+    expect(await mypyStrictFiles(dir, ['gunicorn-delay/gunicorn.conf.py'], version)).toMatch(/^Success: no issues found/);
   });
 });
