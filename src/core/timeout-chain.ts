@@ -132,8 +132,15 @@ export function parseDuration(value: unknown): number | null {
   return text.length > 0 ? total : null;
 }
 
-/** Seconds a server command drains for: uvicorn --timeout-graceful-shutdown, gunicorn --graceful-timeout (default 30). */
-export function serverTimeoutOf(words: readonly string[]): { server: string; seconds: number; isDefault: boolean } | null {
+/**
+ * Seconds a server command drains for: uvicorn --timeout-graceful-shutdown, gunicorn
+ * --graceful-timeout, else the gunicorn config's `graceful_timeout` (`gunicornConf` reads it from
+ * the `-c` file, or ./gunicorn.conf.py when null, as gunicorn does), else gunicorn's default 30.
+ */
+export function serverTimeoutOf(
+  words: readonly string[],
+  gunicornConf?: (configPath: string | null) => { seconds: number; file: string } | null,
+): { server: string; seconds: number; isDefault: boolean } | null {
   const text = words.join(' ');
   const flag = (name: string): number | null => {
     const m = new RegExp(`${name}(?:=|\\s+)(\\d+(?:\\.\\d+)?)`).exec(text);
@@ -141,11 +148,21 @@ export function serverTimeoutOf(words: readonly string[]): { server: string; sec
   };
   if (/\bgunicorn\b/.test(text)) {
     const s = flag('--graceful-timeout');
-    return { server: 'gunicorn graceful_timeout', seconds: s ?? 30, isDefault: s === null };
+    if (s !== null) return { server: 'gunicorn graceful_timeout', seconds: s, isDefault: false };
+    const config = /(?:^|\s)(?:-c|--config)(?:=|\s+)(\S+)/.exec(text)?.[1] ?? null;
+    const conf = gunicornConf?.(config) ?? null;
+    if (conf) return { server: `gunicorn graceful_timeout (${conf.file})`, seconds: conf.seconds, isDefault: false };
+    return { server: 'gunicorn graceful_timeout', seconds: 30, isDefault: true };
   }
   if (/\buvicorn\b/.test(text)) {
     const s = flag('--timeout-graceful-shutdown');
     return s === null ? null : { server: 'uvicorn --timeout-graceful-shutdown', seconds: s, isDefault: false };
   }
   return null;
+}
+
+/** `graceful_timeout = N` at the top level of a gunicorn config file; null when it is not a plain number. */
+export function gunicornConfTimeout(source: string): number | null {
+  const m = /^graceful_timeout\s*=\s*(\d+(?:\.\d+)?)\s*(?:#.*)?$/m.exec(source);
+  return m ? Number(m[1]) : null;
 }

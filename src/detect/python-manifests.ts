@@ -11,6 +11,8 @@ export interface PythonManifest {
   dependencies: string[];
   /** Console scripts: name -> 'module:function'. */
   scripts: Map<string, string>;
+  /** Version specifiers as written, by normalised name (`fastapi` -> '>=0.110,<1'; Poetry's '^0.110' too). */
+  specifiers: Map<string, string>;
   /** Manifest files found, repo-relative. */
   files: string[];
 }
@@ -93,13 +95,25 @@ function requirementName(req: string): string | null {
   return m ? normaliseDistName(m[1]!) : null;
 }
 
-function readRequirements(text: string): string[] {
+/** The version part of a requirement string: `fastapi[all]>=0.100 ; python_version>"3.8"` -> '>=0.100'. */
+function requirementSpecifier(req: string): string {
+  return req.replace(/;.*$/, '').replace(/^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?/, '').replace(/\s+/g, '');
+}
+
+function pushSpecifier(into: PythonManifest, req: string): void {
+  const name = requirementName(req);
+  const spec = requirementSpecifier(req);
+  if (name && spec && !into.specifiers.has(name)) into.specifiers.set(name, spec);
+}
+
+function readRequirements(text: string, into?: PythonManifest): string[] {
   const out: string[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
     if (!line || line.startsWith('-')) continue;
     const name = requirementName(line);
     if (name) out.push(name);
+    if (into) pushSpecifier(into, line);
   }
   return out;
 }
@@ -111,8 +125,11 @@ function readPyproject(text: string, into: PythonManifest): void {
   const name = project?.get('name') ?? poetry?.get('name');
   if (typeof name === 'string' && into.name === null) into.name = name;
   const deps = project?.get('dependencies');
-  if (Array.isArray(deps)) for (const d of deps) pushName(into, requirementName(d));
-  for (const key of t.get('tool.poetry.dependencies')?.keys() ?? []) pushName(into, normaliseDistName(key));
+  if (Array.isArray(deps)) for (const d of deps) { pushName(into, requirementName(d)); pushSpecifier(into, d); }
+  for (const [key, value] of t.get('tool.poetry.dependencies') ?? []) {
+    pushName(into, normaliseDistName(key));
+    if (typeof value === 'string' && value.trim() !== '*' && !into.specifiers.has(normaliseDistName(key))) into.specifiers.set(normaliseDistName(key), value.replace(/\s+/g, ''));
+  }
   for (const table of ['project.scripts', 'tool.poetry.scripts']) {
     for (const [key, value] of t.get(table) ?? []) if (typeof value === 'string') into.scripts.set(key, value);
   }
@@ -191,8 +208,8 @@ export function manifestDir(path: string): string {
 }
 
 /** Read every manifest of the project in `dir` (manifests given by the caller, repo-relative). */
-export function readPythonManifest(files: RepoFiles, manifests: readonly string[]): PythonManifest {
-  const out: PythonManifest = { name: null, dependencies: [], scripts: new Map(), files: [...manifests] };
+export function readPythonManifest(files: Pick<RepoFiles, 'read'>, manifests: readonly string[]): PythonManifest {
+  const out: PythonManifest = { name: null, dependencies: [], scripts: new Map(), specifiers: new Map(), files: [...manifests] };
   // pyproject first: its name wins over setup.py's.
   const ordered = [...manifests].sort((a, b) => Number(!a.endsWith('pyproject.toml')) - Number(!b.endsWith('pyproject.toml')) || a.localeCompare(b));
   for (const path of ordered) {
@@ -203,7 +220,7 @@ export function readPythonManifest(files: RepoFiles, manifests: readonly string[
     else if (base === 'Pipfile') readPipfile(text, out);
     else if (base === 'setup.cfg') readSetupCfg(text, out);
     else if (base === 'setup.py') readSetupPy(text, out);
-    else readRequirements(text).forEach((n) => pushName(out, n));
+    else readRequirements(text, out).forEach((n) => pushName(out, n));
   }
   out.dependencies.sort();
   return out;

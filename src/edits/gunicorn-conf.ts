@@ -13,6 +13,8 @@ export interface GunicornConfOptions {
   handlersModule: string;
   /** Whole seconds, >= 1. */
   gracefulTimeout: number;
+  /** Seconds the master keeps serving after SIGTERM before its graceful stop (0 or absent: none). */
+  shutdownDelaySeconds?: number;
 }
 
 export const GUNICORN_CONF_TEMPLATE = 'python/gunicorn.conf.py.hbs';
@@ -27,6 +29,10 @@ export function checkGunicornConfOptions(options: GunicornConfOptions): void {
   }
   if (!Number.isInteger(options.gracefulTimeout) || options.gracefulTimeout < 1) {
     throw new UserError(`graceful_timeout must be a whole number of seconds >= 1, got ${options.gracefulTimeout}`);
+  }
+  const delay = options.shutdownDelaySeconds ?? 0;
+  if (!Number.isFinite(delay) || delay < 0) {
+    throw new UserError(`the shutdown delay must be a number of seconds >= 0, got ${delay}`);
   }
 }
 

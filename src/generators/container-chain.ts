@@ -2,17 +2,32 @@
  * The timeout chain a repo declares today, read from its Dockerfiles, compose files and
  * Kubernetes manifests, for the plan's "found / set / contradictions" notes.
  */
+import { posix } from 'node:path';
 import type { App, ContainerFacts } from '../detect/facts.js';
 import type { Answers } from '../answers.js';
 import { readCompose } from '../edits/compose.js';
 import { K8S_DEFAULT_GRACE_SECONDS, readK8s } from '../edits/k8s.js';
 import { parseStages } from '../edits/dockerfile/stages.js';
-import { checkChain, serverTimeoutOf, type ChainInput, type ChainLink, type ChainReport } from '../core/timeout-chain.js';
+import { checkChain, gunicornConfTimeout, serverTimeoutOf, type ChainInput, type ChainLink, type ChainReport } from '../core/timeout-chain.js';
 import { splitSimpleCommand } from '../edits/dockerfile/shell-words.js';
 import type { GeneratorContext } from './types.js';
 
 /** Docker's stop timeout when nothing else is said (`docker stop`, compose). */
 export const DOCKER_DEFAULT_GRACE_SECONDS = 10;
+
+/**
+ * The gunicorn config a command started from `dir` reads, through `read` (the planned files: what
+ * this run writes counts, so a re-run does not report the default it already replaced).
+ */
+function gunicornConfReader(read: (path: string) => string | null, dir: string) {
+  return (configPath: string | null): { seconds: number; file: string } | null => {
+    if (configPath?.startsWith('python:')) return null;
+    const file = posix.normalize(posix.join(dir, configPath ?? 'gunicorn.conf.py'));
+    const source = read(file);
+    const seconds = source === null ? null : gunicornConfTimeout(source);
+    return seconds === null ? null : { seconds, file };
+  };
+}
 
 export function readRepoChain(read: (path: string) => string | null, container: ContainerFacts): ChainLink[] {
   const links: ChainLink[] = [];
@@ -30,7 +45,7 @@ export function readRepoChain(read: (path: string) => string | null, container: 
       }
       if (i.getKeyword() === 'CMD' || i.getKeyword() === 'ENTRYPOINT') {
         const words = text.trim().startsWith('[') ? safeJson(text) : splitSimpleCommand(text) ?? text.split(/\s+/);
-        const server = serverTimeoutOf(words);
+        const server = serverTimeoutOf(words, gunicornConfReader(read, posix.dirname(file)));
         if (server) links.push({ kind: 'server-timeout', seconds: server.seconds, what: server.server, file, isDefault: server.isDefault });
       }
     }
@@ -47,7 +62,7 @@ export function readRepoChain(read: (path: string) => string | null, container: 
       if (svc.budgetMs !== null) {
         links.push({ kind: 'app-budget', seconds: svc.budgetMs / 1000, what: `GRACEFUL_SHUTDOWN_TIMEOUT_MS (compose "${svc.name}")`, file, isDefault: false });
       }
-      const server = svc.command ? serverTimeoutOf(svc.command) : null;
+      const server = svc.command ? serverTimeoutOf(svc.command, gunicornConfReader(read, posix.join(posix.dirname(file), svc.buildContext))) : null;
       if (server) links.push({ kind: 'server-timeout', seconds: server.seconds, what: `${server.server} (compose "${svc.name}")`, file, isDefault: server.isDefault });
     }
   }

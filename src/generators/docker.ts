@@ -10,6 +10,8 @@ import { resolveScript } from '../edits/dockerfile/npm-script.js';
 import type { Runtime } from '../edits/dockerfile/runtime.js';
 import { toExecForm } from '../edits/dockerfile/shell-words.js';
 import { appChainNotes, ownsChainNotes } from './container-chain.js';
+import { asgiDrainAdvice } from './python-advice.js';
+import { projectSpecifiers } from './python-versions.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 export const NODE_DOCKERFILE_TEMPLATE = 'docker/node.Dockerfile.hbs';
@@ -58,14 +60,11 @@ export const dockerGenerator: ArtifactGenerator = {
         actions.push({ type: 'plan-edit', path, edit: dockerfileEdit(options), reason: `tini as PID 1, exec-form CMD, STOPSIGNAL ${result.stage.stopSignal}` });
       }
       for (const message of result.warnings) actions.push({ type: 'plan-note', level: 'warn', message, file: path });
-      if (result.stage.runtime === 'python-uvicorn') {
+      if (result.stage.runtime === 'python-uvicorn' && ctx.app.kind === 'python') {
         const source = typeof result.text === 'string' ? result.text : ctx.current(path) ?? '';
-        if (!source.includes('--timeout-graceful-shutdown')) {
-          actions.push({
-            type: 'plan-note', level: 'warn', file: path,
-            message: `uvicorn waits for open connections without limit; add --timeout-graceful-shutdown ${Math.ceil(ctx.answers.timeoutMs / 1000)} to its command so it stops inside the budget`,
-          });
-        }
+        // Checked against the server's real CLI: `fastapi run` has no such option, uvicorn has it from 0.18.
+        const advice = asgiDrainAdvice(ctx.app, source, Math.ceil(ctx.answers.timeoutMs / 1000), projectSpecifiers(ctx.current, ctx.app.dir));
+        if (advice) actions.push({ type: 'plan-note', level: 'warn', file: path, message: advice });
       }
     }
     if (ownsChainNotes('docker', ctx.answers.parts, ctx.facts.container)) {

@@ -9,6 +9,9 @@ import {
   jobLoopNote, PythonWiringRefused, signalHandlersImport, wirePythonEntrypoint, type PythonShutdownMode, type WireOptions,
 } from '../edits/python-entrypoint.js';
 import { pythonModuleLocation, pythonModuleMode } from './python-module.js';
+import { projectSpecifiers, requiresAtLeast } from './python-versions.js';
+
+export { requiresAtLeast };
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 export type ModeDecision =
@@ -42,12 +45,15 @@ export function pythonShutdownMode(app: PythonApp): ModeDecision {
   return { mode: moduleMode };
 }
 
+/** FastAPI's `lifespan=` parameter: added in 0.93.0. */
+const FASTAPI_LIFESPAN = [0, 93] as const;
+
 function pythonApp(ctx: GeneratorContext): PythonApp | null {
   return ctx.app.kind === 'python' ? ctx.app : null;
 }
 
 /** The options the edit gets for this app, or the reason it is not wired. */
-export function wireOptionsFor(app: PythonApp): WireOptions | { reason: string; silent: boolean } {
+export function wireOptionsFor(app: PythonApp, budgetMs?: number, specifiers: ReadonlyMap<string, string> = new Map()): WireOptions | { reason: string; silent: boolean } {
   const entry = app.entrypoint;
   if (!entry) return { reason: 'no entry module was found', silent: false };
   const decision = pythonShutdownMode(app);
@@ -58,6 +64,8 @@ export function wireOptionsFor(app: PythonApp): WireOptions | { reason: string; 
     importFrom: signalHandlersImport(app),
     file: entry.path,
     mainFunction: app.entryFunction ?? null,
+    fastapiLifespan: app.framework === 'fastapi' && requiresAtLeast(specifiers.get('fastapi'), FASTAPI_LIFESPAN),
+    ...(budgetMs === undefined ? {} : { budgetSeconds: budgetMs / 1000 }),
   };
 }
 
@@ -80,7 +88,7 @@ export const pythonEntrypointGenerator: ArtifactGenerator = {
     const app = pythonApp(ctx);
     const path = app?.entrypoint?.path;
     if (!app || !path) return [];
-    const options = wireOptionsFor(app);
+    const options = wireOptionsFor(app, ctx.answers.timeoutMs, projectSpecifiers(ctx.current, app.dir));
     if ('reason' in options) {
       if (options.silent) return [];
       return [{ type: 'plan-note', level: 'warn', file: path, message: `${path}: not wired: ${options.reason}.` }];

@@ -34,11 +34,11 @@ export interface CliRun {
 }
 
 /** `node bin/create-graceful-shutdown.js <dir> --yes`, stdin not a TTY, CI unset. */
-export function runCli(dir: string, timeoutMs = 60_000): Promise<CliRun> {
+export function runCli(dir: string, timeoutMs = 60_000, extraArgs: string[] = []): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env['CI'];
-    const child = spawn(process.execPath, [BIN, dir, '--yes'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, dir, '--yes', ...extraArgs], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -5,7 +5,7 @@
  * handlers on one line. What holds with the CLI as it is:
  * - the CLI picks the right module variant and wires the entry module, without errors;
  * - a second run says "Nothing to do" and changes no byte;
- * - the job loop's `while True:` becomes `while not shutdown_requested():` (no warning about it);
+ * - the job loop's `while True:` becomes `while keep_running():` (no warning about it);
  * - a second SIGTERM while the job is in hand ends the process at once with 143.
  * The first-SIGTERM behaviour (job in hand finishes, handlers newest first, a hanging handler cut
  * at its timeout, a second SIGTERM during a long handler) is in workers-shutdown.test.ts.
@@ -34,12 +34,12 @@ describe.concurrent.each(WORKERS)('$repo', (c) => {
     expect(first.stdout).toMatch(/update\s+worker\.py\s.*call setup_signal_handlers\(\)/);
     expect(first.stdout).toMatch(/^Done: \d+ files? written\./m);
     expect(first.stdout).not.toMatch(/job loop/);
-    expect(repo.wired).toMatch(/^[ \t]+while not shutdown_requested\(\):$/m);
+    expect(repo.wired).toMatch(/^[ \t]+while keep_running\(\):$/m);
     expect(repo.wired).not.toMatch(/while True/);
     await expect(repo.wired).toMatchFileSnapshot(`../../snapshots/python-e2e/${c.repo}/${c.entry}`);
     const added = addedLines(edit.before, edit.after);
     expect(added).toHaveLength(2);
-    expect(added[0]).toBe('from signal_handlers import setup_signal_handlers, shutdown_requested, register_shutdown_handler');
+    expect(added[0]).toBe('from signal_handlers import setup_signal_handlers, keep_running, register_shutdown_handler');
     expect(added[1]).toMatch(/^register_shutdown_handler\("first", .*; register_shutdown_handler\("second", /);
   });
 

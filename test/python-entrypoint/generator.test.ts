@@ -42,7 +42,8 @@ function run(plan: Plan, actions: PlanAction[]): void {
 
 describe('python-entrypoint generator', () => {
   it.each([
-    ['package-app-main', 'app/main.py', ['from .signal_handlers import wrap_lifespan', 'app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)']],
+    // pyproject.toml pins fastapi>=0.110: FastAPI's own `lifespan=` parameter (0.93+).
+    ['package-app-main', 'app/main.py', ['from .signal_handlers import lifespan', 'app = FastAPI(lifespan=lifespan)']],
     ['flask-gunicorn-procfile', 'app.py', ['from signal_handlers import setup_signal_handlers', 'setup_signal_handlers()']],
     ['django-gunicorn', 'mysite/wsgi.py', ['from .signal_handlers import setup_signal_handlers', 'setup_signal_handlers()']],
     ['project-scripts', 'src/mytool/cli.py', ['from .signal_handlers import setup_signal_handlers', '    setup_signal_handlers()']],
@@ -79,8 +80,9 @@ describe('python-entrypoint generator', () => {
     expect(actions.map((a) => a.type)).toEqual(['plan-edit']);
     run(plan, actions);
     const after = plan.changes()[0]!.after;
-    expect(after).toMatch(/^from signal_handlers import setup_signal_handlers, shutdown_requested$/m);
-    expect(after).toMatch(/^    while not shutdown_requested\(\):$/m);
+    expect(after).toMatch(/^from signal_handlers import setup_signal_handlers, keep_running, interruptible_sleep_async$/m);
+    expect(after).toMatch(/^        await interruptible_sleep_async\(1\)$/m);
+    expect(after).toMatch(/^    while keep_running\(\):$/m);
     expect(after).not.toMatch(/while True/);
   });
 
@@ -94,7 +96,7 @@ describe('python-entrypoint generator', () => {
     expect(plan.notes).toEqual([{
       level: 'warn', file: 'worker.py',
       message: 'worker.py:9: the job loop was not changed (its condition is not a literal `True`). ' +
-        'Change `while running:` to `while running and not shutdown_requested():` and add `shutdown_requested` to the ' +
+        'Change `while running:` to `while running and keep_running():` (and its `time.sleep(n)` to `interruptible_sleep(n)`) and add `keep_running` to the ' +
         '`from signal_handlers import ...` line, so that after SIGTERM the job in hand finishes, no new one starts and the registered handlers run.',
     }]);
     expect(plan.changes()[0]!.after).toContain('    while running:\n');
@@ -125,8 +127,8 @@ describe('python-entrypoint generator', () => {
       message:
         'backend/app/main.py:3: not wired automatically (`app` is not created by a FastAPI(...) or Starlette(...) call this tool can follow). ' +
         'Add by hand after the line that creates `app`:\n' +
-        '    from .signal_handlers import wrap_lifespan\n' +
-        '    app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)',
+        '    from .signal_handlers import hook_lifespan\n' +
+        '    hook_lifespan(app)',
     }]);
     run(plan, actions);
     expect(plan.changes()).toEqual([]);

@@ -26,8 +26,8 @@ describe('wirePythonEntrypoint refuses', () => {
     expect(e).toBeInstanceOf(UserError);
     expect(e.message).toBe(
       'refuse-imported-factory/input.py: line 3: `app` is not created by a FastAPI(...) or Starlette(...) call this tool can follow; ' +
-        'add by hand after the line that creates `app`: `from .signal_handlers import wrap_lifespan` and ' +
-        '`app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)`',
+        'add by hand after the line that creates `app`: `from .signal_handlers import hook_lifespan` and ' +
+        '`hook_lifespan(app)`',
     );
     expect(e.line).toBe(3);
     expect(e.file).toBe('refuse-imported-factory/input.py');
@@ -56,6 +56,6 @@ describe('wirePythonEntrypoint refuses', () => {
     const e = refusal('refuse-returned-app');
     expect(e.line).toBe(5);
     expect(e.message).toContain('the app is returned directly from `return FastAPI(...)`');
-    expect(e.manual).toEqual(['from signal_handlers import wrap_lifespan', 'app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)']);
+    expect(e.manual).toEqual(['from signal_handlers import hook_lifespan', 'hook_lifespan(app)']);
   });
 });

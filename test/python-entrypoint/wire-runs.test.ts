@@ -51,6 +51,10 @@ def wrap_lifespan(inner):
             yield state
         await run_shutdown_handlers_async()
     return wrapped
+
+
+def hook_lifespan(app):
+    app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)
 `;
 
 const RUN_ASGI = `

@@ -2,7 +2,9 @@
  * The entrypoint edit over fixture triplets: input.py + options.json -> the snapshot in
  * snapshots/python-entrypoint/<case>/output.py. For every case it also proves: the edit only
  * inserts (every byte of the input survives, in order) apart from a job loop's `True` / `1`
- * becoming `not shutdown_requested()`, Python's own parser accepts the output, and a second
+ * becoming `keep_running()`, its sleeps becoming `interruptible_sleep(...)` /
+ * `interruptible_sleep_async(...)` and a `time` import the rewrite leaves unused going away,
+ * Python's own parser accepts the output, and a second
  * application is `false`. Where the job loop is left alone, the warning the generator adds
  * (jobLoopNote) is in snapshots/python-entrypoint/<case>/note.txt: `loop-*` cases are rewritten
  * and have no note, `note-*` cases are not and have one.
@@ -25,11 +27,29 @@ describe('wirePythonEntrypoint', () => {
     if (output === false) throw new Error(`${name}: the edit made no change`);
     await expect(output).toMatchFileSnapshot(`../../snapshots/python-entrypoint/${name}/output.py`);
 
-    // The one replacement the edit makes: the job loop's condition (see the loop-* cases).
-    const rewritten = (output.match(/^[ \t]*while not shutdown_requested\(\):/gm) ?? []).length - (input.match(/^[ \t]*while not shutdown_requested\(\):/gm) ?? []).length;
+    // The replacements the edit makes: the job loop's condition and its sleeps (see the loop-* cases).
+    const loops = (text: string): number => (text.match(/^[ \t]*while keep_running\(\):/gm) ?? []).length;
+    const rewritten = loops(output) - loops(input);
     expect(rewritten).toBe(name.startsWith('loop-') ? 1 : 0);
-    const loopsAsRewritten = input.replace(/^([ \t]*while) (True|1):/gm, (all, head: string) => (rewritten ? `${head} not shutdown_requested():` : all));
-    const removed = diffChars(loopsAsRewritten, output).filter((part) => part.removed);
+    let expected = input;
+    if (rewritten) {
+      // A sleep line counts as rewritten when the output holds it rewritten (sleeps in called functions stay).
+      const outLines = new Set(output.split(/\r?\n/));
+      expected = expected
+        .replace(/^([ \t]*while) (True|1):/gm, '$1 keep_running():')
+        .split('\n')
+        .map((line) => {
+          const sync = line.replace(/\b(time\.)?sleep\(/, 'interruptible_sleep(');
+          const async = line.replace(/\bawait (asyncio\.)?sleep\(/, 'await interruptible_sleep_async(');
+          return [async, sync].find((l) => l !== line && outLines.has(l.replace(/\r$/, ''))) ?? line;
+        })
+        .join('\n');
+      // A `time` import nothing else uses any more is dropped, as a whole line.
+      for (const line of ['import time', 'from time import sleep']) {
+        if (!new RegExp(`^${line}$`, 'm').test(output)) expected = expected.replace(new RegExp(`^${line}\r?\n`, 'm'), '');
+      }
+    }
+    const removed = diffChars(expected, output).filter((part) => part.removed);
     expect(removed).toEqual([]);
     expect(pythonSyntaxError(output)).toBeNull();
 
@@ -62,7 +82,7 @@ describe('wirePythonEntrypoint', () => {
   it('imports package-relative when asked, and never both ways', () => {
     const c = cases.find((x) => x.name === 'package-relative')!;
     const output = wirePythonEntrypoint(c.input, c.options) as string;
-    expect(output).toContain('from .signal_handlers import wrap_lifespan');
+    expect(output).toContain('from .signal_handlers import hook_lifespan');
     expect(output).not.toMatch(/^from signal_handlers/m);
   });
 });

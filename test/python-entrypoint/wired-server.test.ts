@@ -62,7 +62,7 @@ describe.each([
     await expect(readFileSync(join(dir, entry), 'utf8')).toMatchFileSnapshot(`../../snapshots/python-entrypoint/e2e-${repo}/${entry}`);
     // The one hand edit: register a handler.
     appendFileSync(join(dir, entry), `\nfrom ${importFrom} import register_shutdown_handler\n\nregister_shutdown_handler("db", lambda: event("handler:db"))\n`);
-    expect(readFileSync(join(dir, entry), 'utf8')).toMatch(/wrap_lifespan|lifespan=lifespan/);
+    expect(readFileSync(join(dir, entry), 'utf8')).toMatch(/hook_lifespan|wrap_lifespan|lifespan=lifespan/);
 
     const port = await freePort();
     const eventsFile = join(dir, 'events.log');

@@ -11,6 +11,7 @@ import { renderTemplate } from '../../src/core/render.js';
 import { renderGunicornConf } from '../../src/edits/gunicorn-conf.js';
 import { PYTHON_MODULE_HEADER, PYTHON_MODULE_TEMPLATE, pythonModuleData, type PythonModuleMode } from '../../src/generators/python-module.js';
 import { cleanUp, MYPY, PYTHON, tempDir } from './helpers.js';
+import { mypyStrict as mypyStrictFiles, PYTHON_VERSIONS, pyrightStrict } from './type-check.js';
 
 const run = promisify(execFile);
 const MODES: PythonModuleMode[] = ['asgi', 'gunicorn', 'plain', 'asyncio'];
@@ -58,6 +59,10 @@ describe.each(MODES)('signal_handlers.py, mode %s', (mode) => {
     writeFileSync(join(dir, 'signal_handlers.py'), source);
     const { stdout } = await run(PYTHON, ['-c', 'import signal_handlers as m; print(" ".join(sorted(m.__all__)))'], { cwd: dir });
     expect(stdout.trim().split(' ')).toEqual([
+      'hook_lifespan',
+      'interruptible_sleep',
+      'interruptible_sleep_async',
+      'keep_running',
       'lifespan',
       'register_resource',
       'register_shutdown_handler',
@@ -99,5 +104,22 @@ describe('gunicorn.conf.py (new)', () => {
     // mypy wants a module name without dots.
     writeFileSync(join(dir, 'gunicorn_conf.py'), source);
     expect(await mypyStrict(dir, 'gunicorn_conf.py')).toMatch(/^Success: no issues found/);
+  });
+});
+
+describe('pyright --strict on every generated file', () => {
+  // One directory per mode (each has its own signal_handlers.py), gunicorn.conf.py beside the gunicorn one.
+  it.each(PYTHON_VERSIONS)('no errors or warnings for Python %s', async (version) => {
+    const dir = tempDir(`pyright-${version}`);
+    for (const mode of MODES) {
+      mkdirSync(join(dir, mode));
+      writeFileSync(join(dir, mode, 'signal_handlers.py'), renderMode(mode));
+    }
+    writeFileSync(join(dir, 'gunicorn', 'gunicorn.conf.py'), renderGunicornConf({ handlersModule: 'signal_handlers', gracefulTimeout: 8 }));
+    // With --shutdown-delay: the master-side delay hook too.
+    mkdirSync(join(dir, 'gunicorn-delay'));
+    writeFileSync(join(dir, 'gunicorn-delay', 'gunicorn.conf.py'), renderGunicornConf({ handlersModule: 'signal_handlers', gracefulTimeout: 3, shutdownDelaySeconds: 5 }));
+    expect(await pyrightStrict(dir, version)).toEqual([]);
+    expect(await mypyStrictFiles(dir, ['gunicorn-delay/gunicorn.conf.py'], version)).toMatch(/^Success: no issues found/);
   });
 });

@@ -2,7 +2,7 @@
 import asyncio
 import os
 
-from signal_handlers import setup_signal_handlers, shutdown_requested
+from signal_handlers import setup_signal_handlers, keep_running
 
 
 def trace(text: str) -> None:
@@ -22,7 +22,7 @@ async def send_batch(batch: int) -> None:
 async def main() -> None:
     setup_signal_handlers()
     batch = 0
-    while not shutdown_requested():
+    while keep_running():
         batch += 1
         await send_batch(batch)
 

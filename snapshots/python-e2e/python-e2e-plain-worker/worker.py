@@ -3,7 +3,7 @@ import itertools
 import os
 import time
 
-from signal_handlers import setup_signal_handlers, shutdown_requested
+from signal_handlers import setup_signal_handlers, keep_running
 
 
 def trace(text: str) -> None:
@@ -22,7 +22,7 @@ def make_thumbnail(job: int) -> None:
 
 def main() -> None:
     jobs = itertools.count(1)
-    while not shutdown_requested():
+    while keep_running():
         make_thumbnail(next(jobs))
 
 

@@ -1,12 +1,12 @@
 # Windows-edited service
 from fastapi import FastAPI
 
-from signal_handlers import wrap_lifespan
+from signal_handlers import hook_lifespan
 
 api = FastAPI(
     title="crlf",  # keep
 )
-api.router.lifespan_context = wrap_lifespan(api.router.lifespan_context)
+hook_lifespan(api)
 
 
 @api.get("/")

@@ -1,6 +1,6 @@
 from fastapi import FastAPI
 
-from signal_handlers import wrap_lifespan
+from signal_handlers import hook_lifespan
 
 
 def create_app() -> FastAPI:
@@ -9,7 +9,7 @@ def create_app() -> FastAPI:
         title="factory",
         debug=False
     )
-    application.router.lifespan_context = wrap_lifespan(application.router.lifespan_context)
+    hook_lifespan(application)
 
     @application.on_event("shutdown")
     async def bye() -> None:

@@ -2,12 +2,12 @@ import logging
 
 from fastapi import FastAPI
 
-from signal_handlers import wrap_lifespan
+from signal_handlers import hook_lifespan
 
 log = logging.getLogger(__name__)
 
 app = FastAPI(title="orders")
-app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)
+hook_lifespan(app)
 
 
 @app.get("/health")

@@ -1,7 +1,7 @@
 import asyncio
 import sys
 
-from signal_handlers import setup_signal_handlers, shutdown_requested
+from signal_handlers import setup_signal_handlers, keep_running
 
 
 async def poll() -> None:
@@ -11,7 +11,7 @@ async def poll() -> None:
 async def main() -> int:
     setup_signal_handlers()
     try:
-        while not shutdown_requested():
+        while keep_running():
             await poll()
     finally:
         print("bye", file=sys.stderr)

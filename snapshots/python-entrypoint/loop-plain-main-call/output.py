@@ -2,7 +2,7 @@
 import itertools
 import time
 
-from signal_handlers import setup_signal_handlers, shutdown_requested
+from signal_handlers import setup_signal_handlers, keep_running
 
 
 def handle(job: int) -> None:
@@ -13,7 +13,7 @@ def main() -> None:
     jobs = itertools.count(1)
     for _ in range(2):  # warm-up: not the job loop
         time.sleep(0)
-    while not shutdown_requested():  # the job loop
+    while keep_running():  # the job loop
         handle(next(jobs))
 
 

@@ -2,8 +2,8 @@ from fastapi import FastAPI
 
 from .config import settings
 from .routes import router
-from .signal_handlers import wrap_lifespan
+from .signal_handlers import hook_lifespan
 
 app = FastAPI(title=settings.name)
-app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)
+hook_lifespan(app)
 app.include_router(router)

@@ -5,11 +5,17 @@
  * console script's function. Setting up the signal handlers only records a SIGTERM: a loop that
  * never looks at `shutdown_requested()` keeps taking jobs until the budget cuts it, and then the
  * handlers never run. So a single literal `while True:` / `while 1:` there is rewritten to
- * `while not shutdown_requested():`; anything less certain is left to the user, with advice.
+ * `while keep_running():`, with its sleeps made to end on shutdown (loop-waits.ts), when every wait
+ * it reaches ends at once on shutdown or is short; anything less certain is left to the user, with
+ * the lines to change.
  */
 import type { SyntaxNode } from '@lezer/common';
 import { position, text, type ParsedModule } from './parse.js';
 import { callsFunction, mainBlockBody, topLevelFunction } from './places.js';
+import { loopWaits, type LoopWaits } from './loop-waits.js';
+
+/** What the rewrite calls its helpers (the module's exports). */
+export const SLEEP_NAMES = { sync: 'interruptible_sleep', async: 'interruptible_sleep_async' } as const;
 
 export interface JobLoopScope {
   /** Where the program's own code runs: Bodies (or the module's top node), in order. */
@@ -106,31 +112,52 @@ export function findJobLoops(mod: ParsedModule, mainFunction: string | null | un
   };
 }
 
-/** True when the module already looks at `shutdown_requested()` (by its local name): nothing to rewrite. */
-export function checksShutdown(mod: ParsedModule, localName: string): boolean {
-  return callsFunction(mod, localName);
+/** True when the module already looks at the request (`shutdown_requested()`, `keep_running()`, by local names). */
+export function checksShutdown(mod: ParsedModule, localNames: string[]): boolean {
+  return localNames.some((n) => callsFunction(mod, n));
 }
 
-/** The single loop to rewrite, or null. */
-export function loopToRewrite(loops: JobLoops): SyntaxNode | null {
+/** The single literal `while True:` loop, or null. */
+function candidateLoop(loops: JobLoops): SyntaxNode | null {
   return loops.literal.length === 1 ? loops.literal[0]! : null;
+}
+
+export type LoopRewrite = { loop: SyntaxNode; waits: LoopWaits } | null;
+
+/** The loop to rewrite and its waits, or null (no single literal loop, or a wait that would hold the stop). */
+export function loopToRewrite(mod: ParsedModule, loops: JobLoops, budgetSeconds: number): LoopRewrite {
+  const loop = candidateLoop(loops);
+  if (!loop) return null;
+  const waits = loopWaits(mod, loop, budgetSeconds, SLEEP_NAMES);
+  return waits.blockers.length ? null : { loop, waits };
 }
 
 /**
  * Why the job loop was left alone and the exact change to make, for a plan note; null when the
  * loop is rewritten (or there is nothing to say). `file` names the module in the message.
  */
-export function jobLoopAdvice(mod: ParsedModule, loops: JobLoops, file: string, importFrom: string): { line: number | null; message: string } | null {
-  if (loopToRewrite(loops)) return null;
+export function jobLoopAdvice(mod: ParsedModule, loops: JobLoops, file: string, importFrom: string, budgetSeconds: number): { line: number | null; message: string } | null {
+  if (loopToRewrite(mod, loops, budgetSeconds)) return null;
   const lineOf = (n: SyntaxNode): number => position(mod.source, n.from).line;
-  const importHint = `and add \`shutdown_requested\` to the \`from ${importFrom} import ...\` line`;
+  const importHint = `and add \`keep_running\` to the \`from ${importFrom} import ...\` line`;
   const outcome = 'so that after SIGTERM the job in hand finishes, no new one starts and the registered handlers run';
+  const single = candidateLoop(loops);
+  if (single) {
+    const blockers = loopWaits(mod, single, budgetSeconds, SLEEP_NAMES).blockers;
+    const line = lineOf(single);
+    return {
+      line,
+      message: `${file}:${line}: the job loop was not changed: a wait in it would hold the stop (SIGTERM and Ctrl+C stop the program at once, as before, and the handlers run). ` +
+        `To let the job in hand finish instead: ${blockers.map((b) => b.message).join('; ')}; then change \`while True:\` at line ${line} to \`while keep_running():\` ` +
+        `${importHint.replace('`keep_running`', '`keep_running` (and the sleep functions used)')}.`,
+    };
+  }
   if (loops.literal.length > 1) {
     const lines = loops.literal.map(lineOf);
     return {
       line: lines[0]!,
       message: `${file}:${lines[0]}: the job loop was not changed: ${lines.length} \`while True:\` loops (lines ${lines.join(', ')}) could be the one the program runs. ` +
-        `In the job loop, change \`${text(mod, loops.literal[0]!).split(/\r?\n/)[0]!.trim()}\` to \`while not shutdown_requested():\` ${importHint}, ${outcome}.`,
+        `In the job loop, change \`${text(mod, loops.literal[0]!).split(/\r?\n/)[0]!.trim()}\` to \`while keep_running():\` (and its \`time.sleep(n)\` to \`interruptible_sleep(n)\`) ${importHint}, ${outcome}.`,
     };
   }
   const loop = loops.conditional[0];
@@ -142,15 +169,15 @@ export function jobLoopAdvice(mod: ParsedModule, loops: JobLoops, file: string, 
     return {
       line,
       message: `${file}:${line}: the job loop was not changed (its condition is not a literal \`True\`). ` +
-        `Change \`while ${cond}:\` to \`while ${wrapped} and not shutdown_requested():\` ${importHint}, ${outcome}.`,
+        `Change \`while ${cond}:\` to \`while ${wrapped} and keep_running():\` (and its \`time.sleep(n)\` to \`interruptible_sleep(n)\`) ${importHint}, ${outcome}.`,
     };
   }
   const anchor = loops.scope.anchor;
   const line = anchor ? lineOf(anchor) : null;
   return {
     line,
-    message: `${line === null ? file : `${file}:${line}`}: no job loop found in ${loops.scope.label}: nothing checks shutdown_requested(), ` +
-      'so after SIGTERM the program runs on until it ends by itself or the shutdown budget ends it (exit 124, handlers not run). ' +
-      `If it loops over jobs, make the loop \`while not shutdown_requested():\` ${importHint}.`,
+    message: `${line === null ? file : `${file}:${line}`}: no job loop found in ${loops.scope.label}: nothing checks keep_running(), ` +
+      'so SIGTERM and Ctrl+C stop the program where it is, as before (the handlers run). ' +
+      `If it loops over jobs and should finish the job in hand, make the loop \`while keep_running():\` ${importHint}.`,
   };
 }

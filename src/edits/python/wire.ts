@@ -6,19 +6,23 @@
  * - 'asgi': hooks the registry into the app's lifespan, in this order of preference:
  *   1. `FastAPI(..., lifespan=x)` becomes `lifespan=wrap_lifespan(x)` (composes with it);
  *   2. `on_shutdown=[...]` (a list literal) gets `run_shutdown_handlers_async` appended;
- *   3. Starlette without startup/shutdown events gets `lifespan=lifespan`;
- *   4. otherwise (FastAPI without `lifespan=`, or with @app.on_event handlers) a line after the app
- *      is created: `app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)`.
- *      It keeps on_event handlers running (the router's default lifespan runs them) and works
- *      with FastAPI releases older than 0.93, which have no `lifespan=` (Debian's is 0.92).
+ *   3. Starlette, and FastAPI where the project pins a release with `lifespan=` (0.93 or later,
+ *      WireOptions.fastapiLifespan), without startup/shutdown events, gets `lifespan=lifespan`;
+ *   4. otherwise (FastAPI not known to be 0.93+, or with @app.on_event handlers) a line after the
+ *      app is created: `hook_lifespan(app)`, which wraps `app.router.lifespan_context`. It keeps
+ *      on_event handlers running (the router's default lifespan runs them) and works with FastAPI
+ *      releases older than 0.93, which have no `lifespan=` (Debian's is 0.92); being a call, it
+ *      type-checks under mypy --strict and pyright --strict whatever Starlette's annotations.
  *   A factory in the same module (`app = create_app()`, `uvicorn --factory`) is followed.
  * - 'plain' / 'asyncio': `setup_signal_handlers()` at the start of the console script's function
  *   if given, else (asyncio) of the coroutine `asyncio.run(main())` runs when it is defined here, so
  *   that it sees the running loop, else of the `if __name__ == "__main__":` block, else after the
  *   imports. Then the program's job loop (see job-loop.ts): a single literal `while True:` /
- *   `while 1:` in the loop the entry runs becomes `while not shutdown_requested():`, so that a
- *   SIGTERM lets the job in hand finish; anything less certain is left alone (jobLoopNote says
- *   what to change by hand). This part also runs on a module wired earlier without it.
+ *   `while 1:` in the loop the entry runs becomes `while keep_running():` and its sleeps
+ *   `interruptible_sleep(n)` / `await interruptible_sleep_async(n)` (loop-waits.ts), so that a
+ *   SIGTERM lets the job in hand finish and stops at once between jobs; a loop with a wait that
+ *   cannot be cut short is left alone (jobLoopNote says which lines to change by hand). This part
+ *   also runs on a module wired earlier without it.
  * - 'gunicorn': `setup_signal_handlers()` after the imports, where gunicorn's import of the module
  *   runs it (it installs nothing in that mode; the call keeps the wiring the same for every mode).
  *
@@ -52,7 +56,13 @@ export interface WireOptions {
   file?: string;
   /** A function to start with setup_signal_handlers() (a console script's target), when present. */
   mainFunction?: string | null;
+  /** FastAPI's `lifespan=` parameter exists in the release the project pins (0.93 or later). */
+  fastapiLifespan?: boolean;
+  /** The shutdown budget in seconds (default 8): a wait in a job loop longer than half of it holds the stop. */
+  budgetSeconds?: number;
 }
+
+const DEFAULT_BUDGET_SECONDS = 8;
 
 /** The edit could not be done safely; `manual` holds the exact lines to add by hand, `where` says where. */
 export class PythonWiringRefused extends UserError {
@@ -92,7 +102,7 @@ function apply(source: string, edits: Insertion[]): string {
   return out + source.slice(pos);
 }
 
-const NAMES = ['setup_signal_handlers', 'shutdown_requested', 'lifespan', 'wrap_lifespan', 'run_shutdown_handlers_async'] as const;
+const NAMES = ['setup_signal_handlers', 'shutdown_requested', 'keep_running', 'interruptible_sleep', 'interruptible_sleep_async', 'lifespan', 'wrap_lifespan', 'hook_lifespan', 'run_shutdown_handlers_async'] as const;
 type Name = (typeof NAMES)[number];
 
 /** Top-level imports from signal_handlers: exported name -> local name, and the statements. */
@@ -315,10 +325,7 @@ function wireAsgi(plan: WirePlan): void {
   const { mod, options } = plan;
   const variable = options.appVariable ?? 'app';
   const from = options.importFrom;
-  const manualRouter = [
-    `from ${from} import wrap_lifespan`,
-    `${variable}.router.lifespan_context = wrap_lifespan(${variable}.router.lifespan_context)`,
-  ];
+  const manualRouter = [`from ${from} import hook_lifespan`, `hook_lifespan(${variable})`];
   const where = `after the line that creates \`${variable}\``;
   if (!options.appVariable) refuse(plan, 'the ASGI app variable is not known', null, manualRouter, where);
   const lookup = findAppCreation(mod, variable);
@@ -341,54 +348,59 @@ function wireAsgi(plan: WirePlan): void {
     if (appendToList(plan, onShutdown.value, plan.use('run_shutdown_handlers_async'))) return;
   }
   const usesEvents = kw.has('on_startup') || kw.has('on_shutdown') || /\.(on_event|add_event_handler)\s*\(/.test(mod.source);
-  if (cls === 'Starlette' && !usesEvents) {
+  // FastAPI before 0.93 has no `lifespan=`; with on_event handlers, `lifespan=` would stop them running.
+  if ((cls === 'Starlette' || (cls === 'FastAPI' && options.fastapiLifespan === true)) && !usesEvents) {
     const args = call.getChild('ArgList');
     if (args && appendToList(plan, args, `lifespan=${plan.use('lifespan')}`)) return;
   }
   if (bound === null) {
     refuse(plan, `the app is returned directly from \`return ${cls}(...)\``, statement,
-      [`from ${from} import wrap_lifespan`, 'app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)'],
+      [`from ${from} import hook_lifespan`, 'hook_lifespan(app)'],
       `in the factory: bind the app to a variable (\`app = ${cls}(...)\`), then after it`);
   }
   const { source, eol } = mod;
-  const wrap = plan.use('wrap_lifespan');
+  const hook = plan.use('hook_lifespan');
   const at = lineEnd(source, statement.to);
   const lead = at === source.length && !source.endsWith('\n') ? eol : '';
-  plan.insert(at, `${lead}${indentAt(source, statement.from)}${bound}.router.lifespan_context = ${wrap}(${bound}.router.lifespan_context)${eol}`);
+  plan.insert(at, `${lead}${indentAt(source, statement.from)}${hook}(${bound})${eol}`);
 }
 
-/** The local name `shutdown_requested` has (or will have) in the module. */
-function shutdownRequestedName(mod: ParsedModule): string {
-  return existingImports(mod).names.get('shutdown_requested') ?? 'shutdown_requested';
+/** The local names the module's own checks of the request have (or will have). */
+function requestCheckNames(mod: ParsedModule): string[] {
+  const names = existingImports(mod).names;
+  return [names.get('shutdown_requested') ?? 'shutdown_requested', names.get('keep_running') ?? 'keep_running'];
 }
 
-/** `while True:` -> `while not shutdown_requested():` in the program's one job loop (see job-loop.ts). */
+/** `while True:` -> `while keep_running():` in the program's one job loop, its sleeps made interruptible (see job-loop.ts). */
 function wireJobLoop(plan: WirePlan): void {
   const { mod, options } = plan;
-  if (checksShutdown(mod, shutdownRequestedName(mod))) return;
-  const loop = loopToRewrite(findJobLoops(mod, options.mainFunction));
-  const cond = loop && loopCondition(loop);
-  if (cond) plan.replace(cond.from, cond.to, `not ${plan.use('shutdown_requested')}()`);
+  if (checksShutdown(mod, requestCheckNames(mod))) return;
+  const rewrite = loopToRewrite(mod, findJobLoops(mod, options.mainFunction), options.budgetSeconds ?? DEFAULT_BUDGET_SECONDS);
+  const cond = rewrite && loopCondition(rewrite.loop);
+  if (!rewrite || !cond) return;
+  plan.replace(cond.from, cond.to, `${plan.use('keep_running')}()`);
+  for (const wait of rewrite.waits.rewrites) plan.replace(wait.callee.from, wait.callee.to, plan.use(wait.replacement));
+  for (const [from, to, replacement] of rewrite.waits.importEdits) plan.replace(from, to, replacement);
 }
 
 /**
  * For 'plain' / 'asyncio' wiring: why the job loop is left as it is and the exact change to make
- * by hand, or null (the edit rewrites it, the module already checks shutdown_requested(), or the
- * mode has no job loop). `file` is the repo-relative path for the message.
+ * by hand, or null (the edit rewrites it, the module already checks the request, or the mode has
+ * no job loop). `file` is the repo-relative path for the message.
  */
 export function jobLoopNote(source: string, options: WireOptions): { line: number | null; message: string } | null {
   if (options.mode !== 'plain' && options.mode !== 'asyncio') return null;
   const mod = parseModule(source.startsWith('\uFEFF') ? source.slice(1) : source);
-  if (firstSyntaxProblem(mod) || checksShutdown(mod, shutdownRequestedName(mod))) return null;
+  if (firstSyntaxProblem(mod) || checksShutdown(mod, requestCheckNames(mod))) return null;
   const from = existingImports(mod).module ?? options.importFrom;
-  return jobLoopAdvice(mod, findJobLoops(mod, options.mainFunction), options.file ?? 'the entry module', from);
+  return jobLoopAdvice(mod, findJobLoops(mod, options.mainFunction), options.file ?? 'the entry module', from, options.budgetSeconds ?? DEFAULT_BUDGET_SECONDS);
 }
 
 /** True when the module already hands shutdown to the registry (so the edit has nothing to do). */
 function alreadyWired(mod: ParsedModule, mode: PythonShutdownMode): boolean {
   const names = existingImports(mod).names;
   if (mode === 'asgi') {
-    return (['lifespan', 'wrap_lifespan', 'run_shutdown_handlers_async', 'run_shutdown_handlers'] as const).some((n) => {
+    return (['lifespan', 'wrap_lifespan', 'hook_lifespan', 'run_shutdown_handlers_async', 'run_shutdown_handlers'] as const).some((n) => {
       const local = names.get(n);
       return local !== undefined && usesName(mod, local);
     });
@@ -412,7 +424,7 @@ export function wirePythonEntrypoint(source: string, options: WireOptions): stri
   const problem = firstSyntaxProblem(mod);
   if (problem) {
     const manual = options.mode === 'asgi'
-      ? [`from ${options.importFrom} import wrap_lifespan`, `${options.appVariable ?? 'app'}.router.lifespan_context = wrap_lifespan(${options.appVariable ?? 'app'}.router.lifespan_context)`]
+      ? [`from ${options.importFrom} import hook_lifespan`, `hook_lifespan(${options.appVariable ?? 'app'})`]
       : [`from ${options.importFrom} import setup_signal_handlers`, 'setup_signal_handlers()'];
     throw new PythonWiringRefused(`${problem.what} at column ${problem.column}, so the file was left alone`, {
       ...(options.file === undefined ? {} : { file: options.file }),

@@ -6,10 +6,10 @@ from typing import Dict
 from fastapi import FastAPI
 
 from .tracing import trace
-from .signal_handlers import wrap_lifespan
+from .signal_handlers import hook_lifespan
 
 app = FastAPI(title="inventory")
-app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)
+hook_lifespan(app)
 
 
 @app.on_event("startup")

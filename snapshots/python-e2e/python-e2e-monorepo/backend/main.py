@@ -5,10 +5,10 @@ from typing import Dict
 
 from fastapi import FastAPI
 
-from signal_handlers import wrap_lifespan
+from signal_handlers import hook_lifespan
 
 app = FastAPI(title="backend")
-app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)
+hook_lifespan(app)
 
 
 def trace(text: str) -> None:

@@ -13,7 +13,8 @@ would replace uvicorn's, and the server would no longer stop). uvicorn stops acc
 requests in flight finish, then runs the app's lifespan shutdown; that is where the handlers run.
 Hook it up with ``FastAPI(lifespan=lifespan)`` / ``Starlette(lifespan=lifespan)``, or, when the
 app already has a lifespan, ``lifespan=wrap_lifespan(existing)``. On FastAPI < 0.93 (no
-``lifespan=`` parameter) use ``app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)``.
+``lifespan=`` parameter), or to keep ``@app.on_event`` handlers running, call
+``hook_lifespan(app)`` after the app is created.
 ``setup_signal_handlers()`` only records that the module is in use and, as a fallback for a
 lifespan that never ran, runs the handlers at interpreter exit.
 
@@ -48,20 +49,27 @@ import threading
 import time
 from contextlib import asynccontextmanager, contextmanager
 from typing import (
+    Any,
     AsyncContextManager,
-    AsyncIterator,
+    AsyncGenerator,
     Awaitable,
     Callable,
     Dict,
-    Iterator,
+    Generator,
     List,
     NamedTuple,
     Optional,
+    Set,
+    Tuple,
     TypeVar,
     cast,
 )
 
 __all__ = [
+    "hook_lifespan",
+    "interruptible_sleep",
+    "interruptible_sleep_async",
+    "keep_running",
     "lifespan",
     "register_resource",
     "register_shutdown_handler",
@@ -125,6 +133,11 @@ class _State:
         # time.monotonic() when the handlers started running (at most once).
         self.started_at: Optional[float] = None
         self.wake_fd: Optional[int] = None
+        # Set once the program looks at the request (keep_running(), shutdown_requested(), a sleep
+        # of this module): only then can a signal wait for the job in hand.
+        self.cooperative = False
+        # The KeyboardInterrupt of a SIGINT is raised once, at the first job boundary.
+        self.interrupt_delivered = False
 
 
 class _Failure(NamedTuple):
@@ -134,6 +147,10 @@ class _Failure(NamedTuple):
 _state = _State()
 _lock = threading.Lock()
 _handlers: Dict[str, _Handler] = {}
+# Set (never from a signal frame: Event.set() takes a lock) when a shutdown is requested.
+_shutdown_event = threading.Event()
+# Async sleepers to wake: (their loop, their future).
+_async_waiters: Set[Tuple[asyncio.AbstractEventLoop, "asyncio.Future[None]"]] = set()
 
 
 def register_shutdown_handler(
@@ -162,7 +179,7 @@ def remove_shutdown_handler(name: str) -> None:
 
 
 @contextmanager
-def register_resource(name: str, fn: Callable[[], object]) -> Iterator[None]:
+def register_resource(name: str, fn: Callable[[], object]) -> Generator[None, None, None]:
     """Register ``fn`` while the ``with`` block runs; leaving the block removes it (without running it)."""
     register_shutdown_handler(name, fn)
     try:
@@ -171,9 +188,74 @@ def register_resource(name: str, fn: Callable[[], object]) -> Iterator[None]:
         remove_shutdown_handler(name)
 
 
+def _requested() -> bool:
+    return _state.signalled_at is not None or _state.started_at is not None
+
+
 def shutdown_requested() -> bool:
     """True once the handlers started (the server owns the signals, so this module learns of a shutdown then)."""
-    return _state.signalled_at is not None or _state.started_at is not None
+    _state.cooperative = True
+    return _requested()
+
+
+def _deliver_interrupt() -> None:
+    """The server owns SIGINT here: nothing to raise."""
+
+
+def keep_running() -> bool:
+    """The job loop's condition, ``while keep_running():``: True until a shutdown is requested.
+
+    After SIGTERM it returns False, so the loop ends after the job in hand. After SIGINT (Ctrl+C)
+    it raises KeyboardInterrupt once, in the main thread, so the program's own
+    ``except KeyboardInterrupt:`` cleanup runs as it did before; later calls return False.
+    """
+    _state.cooperative = True
+    if not _requested():
+        return True
+    _deliver_interrupt()
+    return False
+
+
+def interruptible_sleep(seconds: float) -> None:
+    """``time.sleep(seconds)`` that a shutdown request ends at once (SIGINT raises KeyboardInterrupt, as there)."""
+    _state.cooperative = True
+    if not _requested():
+        _shutdown_event.wait(max(seconds, 0.0))
+    if _requested():
+        _deliver_interrupt()
+
+
+def _settle_waiter(future: "asyncio.Future[None]") -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def _announce_shutdown() -> None:
+    """Wake every sleeper (not callable from a signal frame: it takes locks)."""
+    _shutdown_event.set()
+    for loop, future in list(_async_waiters):
+        try:
+            loop.call_soon_threadsafe(_settle_waiter, future)
+        except RuntimeError:  # that loop is closed: nobody waits there any more
+            _async_waiters.discard((loop, future))
+
+
+async def interruptible_sleep_async(seconds: float) -> None:
+    """``await asyncio.sleep(seconds)`` that a shutdown request ends at once (SIGINT raises KeyboardInterrupt)."""
+    _state.cooperative = True
+    if not _requested():
+        loop = asyncio.get_running_loop()
+        future: "asyncio.Future[None]" = loop.create_future()
+        waiter = (loop, future)
+        _async_waiters.add(waiter)
+        try:
+            if not _requested():
+                await asyncio.wait({future}, timeout=max(seconds, 0.0))
+        finally:
+            _async_waiters.discard(waiter)
+            future.cancel()
+    if _requested():
+        _deliver_interrupt()
 
 
 def _claim_handlers() -> Optional[List[_Handler]]:
@@ -182,7 +264,9 @@ def _claim_handlers() -> Optional[List[_Handler]]:
         if _state.started_at is not None:
             return None
         _state.started_at = time.monotonic()
-        return list(reversed(list(_handlers.values())))
+        handlers = list(reversed(list(_handlers.values())))
+    _announce_shutdown()
+    return handlers
 
 
 def _deadline() -> float:
@@ -346,7 +430,7 @@ def _register_exit_hook() -> None:
 
 
 @asynccontextmanager
-async def lifespan(app: object) -> AsyncIterator[None]:
+async def lifespan(app: object) -> AsyncGenerator[None, None]:
     """An ASGI lifespan (``FastAPI(lifespan=lifespan)``): runs the handlers when the app shuts down."""
     setup_signal_handlers()
     try:
@@ -355,21 +439,23 @@ async def lifespan(app: object) -> AsyncIterator[None]:
         await run_shutdown_handlers_async()
 
 
-_AppT = TypeVar("_AppT")
-_StateT = TypeVar("_StateT")
+# The lifespan's own type comes back unchanged, so both `FastAPI(lifespan=wrap_lifespan(x))` and
+# `app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)` (whose declared type
+# is a union of Starlette's lifespan types) type-check under mypy --strict and pyright --strict.
+_LifespanT = TypeVar("_LifespanT", bound=Callable[[Any], object])
 
 
-def wrap_lifespan(
-    inner: Callable[[_AppT], AsyncContextManager[_StateT]],
-) -> Callable[[_AppT], AsyncContextManager[_StateT]]:
+def wrap_lifespan(inner: _LifespanT) -> _LifespanT:
     """Compose with a lifespan the app already has: enter it, and run the handlers after it exits."""
-    # Starlette still accepts bare async generator functions as lifespans; accept them too.
-    enter: Callable[[_AppT], AsyncContextManager[_StateT]] = inner
+    enter: Callable[[Any], AsyncContextManager[Any]]
     if inspect.isasyncgenfunction(inner):
-        enter = asynccontextmanager(cast(Callable[[_AppT], AsyncIterator[_StateT]], inner))
+        # Starlette still accepts bare async generator functions as lifespans; accept them too.
+        enter = asynccontextmanager(cast(Callable[[Any], AsyncGenerator[Any, None]], inner))
+    else:
+        enter = cast(Callable[[Any], AsyncContextManager[Any]], inner)
 
     @asynccontextmanager
-    async def composed(app: _AppT) -> AsyncIterator[_StateT]:
+    async def composed(app: Any) -> AsyncGenerator[Any, None]:
         setup_signal_handlers()
         try:
             async with enter(app) as state:
@@ -377,7 +463,19 @@ def wrap_lifespan(
         finally:
             await run_shutdown_handlers_async()
 
-    return composed
+    # An async context manager factory, as Starlette calls every lifespan it is given.
+    return cast(_LifespanT, composed)
+
+
+def hook_lifespan(app: Any) -> None:
+    """Run the handlers after the app's own lifespan, on any FastAPI/Starlette release.
+
+    ``app.router.lifespan_context`` is what every release runs (``@app.on_event`` handlers
+    included); FastAPI < 0.93 has no ``lifespan=`` parameter. Taking ``Any`` keeps this call
+    clean under strict type checkers whatever the installed Starlette's annotations say.
+    """
+    router = app.router
+    router.lifespan_context = wrap_lifespan(router.lifespan_context)
 
 
 def setup_signal_handlers() -> None:

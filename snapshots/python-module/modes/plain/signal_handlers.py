@@ -9,11 +9,19 @@ handler that raises, hangs or calls ``sys.exit()`` is logged and the others stil
 How shutdown happens here (plain program)
 -----------------------------------------
 ``setup_signal_handlers()`` (call it once, from the main thread) makes SIGTERM and SIGINT
-*request* a shutdown: the signal handler only records the request. Let your loop check
-``shutdown_requested()`` between jobs and return, so the job in hand finishes; the handlers then
-run when the program exits (or when you call ``run_shutdown_handlers()`` yourself). A loop
-that never checks keeps running until the budget ends it. A second signal ends the process at
-once. Sync handlers run in a helper thread so that a hang can be cut at its timeout.
+*request* a shutdown: the signal handler only records the request. Make the job loop
+``while keep_running():`` and its waits ``interruptible_sleep(n)`` (a ``time.sleep(n)`` that a
+shutdown request ends at once), so the job in hand finishes and no new one starts; the handlers
+then run when the program exits (or when you call ``run_shutdown_handlers()`` yourself).
+SIGTERM makes ``keep_running()`` return False. SIGINT (Ctrl+C) makes it, and
+``interruptible_sleep()``, raise ``KeyboardInterrupt`` once in the main thread, between jobs, so
+the program's own ``except KeyboardInterrupt:`` / ``finally:`` cleanup runs as it did before.
+Until the program first calls ``keep_running()``, ``shutdown_requested()`` or
+``interruptible_sleep()``, nothing would notice the request, so a signal stops it the way
+Python's default does (``KeyboardInterrupt`` for SIGINT, ``SystemExit(143)`` for SIGTERM,
+raised where the main thread is), ``finally:`` blocks and the handlers still running. A second
+signal ends the process at once. Sync handlers run in a helper thread so that a hang can be cut
+at its timeout.
 
 Budget
 ------
@@ -29,8 +37,10 @@ Exit codes
 ----------
 0        the program returned normally after the request (handler failures are logged only)
 1        the program ended with an uncaught exception (the handlers still ran)
+130/143  SIGINT/SIGTERM reached a program that never looked at the request: KeyboardInterrupt
+         (uncaught: 130, as before) or SystemExit(143), raised where it was; the handlers ran
 124      the shutdown outlived its budget: the process was ended
-130/143  a second SIGINT/SIGTERM arrived: the process ended at once (128 + signal number)
+130/143  also: a second SIGINT/SIGTERM arrived: the process ended at once (128 + signal number)
 n        a handler called ``os._exit(n)``: the process ended at once, later handlers did not run
 A signal that arrives before ``setup_signal_handlers()`` gets Python's default: KeyboardInterrupt
 for SIGINT, immediate termination (shell status 143) for SIGTERM.
@@ -50,20 +60,27 @@ import time
 from contextlib import asynccontextmanager, contextmanager
 from types import FrameType
 from typing import (
+    Any,
     AsyncContextManager,
-    AsyncIterator,
+    AsyncGenerator,
     Awaitable,
     Callable,
     Dict,
-    Iterator,
+    Generator,
     List,
     NamedTuple,
     Optional,
+    Set,
+    Tuple,
     TypeVar,
     cast,
 )
 
 __all__ = [
+    "hook_lifespan",
+    "interruptible_sleep",
+    "interruptible_sleep_async",
+    "keep_running",
     "lifespan",
     "register_resource",
     "register_shutdown_handler",
@@ -127,6 +144,11 @@ class _State:
         # time.monotonic() when the handlers started running (at most once).
         self.started_at: Optional[float] = None
         self.wake_fd: Optional[int] = None
+        # Set once the program looks at the request (keep_running(), shutdown_requested(), a sleep
+        # of this module): only then can a signal wait for the job in hand.
+        self.cooperative = False
+        # The KeyboardInterrupt of a SIGINT is raised once, at the first job boundary.
+        self.interrupt_delivered = False
 
 
 class _Failure(NamedTuple):
@@ -136,6 +158,10 @@ class _Failure(NamedTuple):
 _state = _State()
 _lock = threading.Lock()
 _handlers: Dict[str, _Handler] = {}
+# Set (never from a signal frame: Event.set() takes a lock) when a shutdown is requested.
+_shutdown_event = threading.Event()
+# Async sleepers to wake: (their loop, their future).
+_async_waiters: Set[Tuple[asyncio.AbstractEventLoop, "asyncio.Future[None]"]] = set()
 
 
 def register_shutdown_handler(
@@ -164,7 +190,7 @@ def remove_shutdown_handler(name: str) -> None:
 
 
 @contextmanager
-def register_resource(name: str, fn: Callable[[], object]) -> Iterator[None]:
+def register_resource(name: str, fn: Callable[[], object]) -> Generator[None, None, None]:
     """Register ``fn`` while the ``with`` block runs; leaving the block removes it (without running it)."""
     register_shutdown_handler(name, fn)
     try:
@@ -173,9 +199,80 @@ def register_resource(name: str, fn: Callable[[], object]) -> Iterator[None]:
         remove_shutdown_handler(name)
 
 
+def _requested() -> bool:
+    return _state.signalled_at is not None or _state.started_at is not None
+
+
 def shutdown_requested() -> bool:
     """True once a shutdown signal arrived or the handlers started: finish the job in hand, take no new one."""
-    return _state.signalled_at is not None or _state.started_at is not None
+    _state.cooperative = True
+    return _requested()
+
+
+def _deliver_interrupt() -> None:
+    """After SIGINT, raise KeyboardInterrupt once in the main thread: what Ctrl+C did before, between jobs."""
+    if _state.signal_number != int(signal.SIGINT) or _state.interrupt_delivered:
+        return
+    if threading.current_thread() is not threading.main_thread():
+        return
+    _state.interrupt_delivered = True
+    raise KeyboardInterrupt
+
+
+def keep_running() -> bool:
+    """The job loop's condition, ``while keep_running():``: True until a shutdown is requested.
+
+    After SIGTERM it returns False, so the loop ends after the job in hand. After SIGINT (Ctrl+C)
+    it raises KeyboardInterrupt once, in the main thread, so the program's own
+    ``except KeyboardInterrupt:`` cleanup runs as it did before; later calls return False.
+    """
+    _state.cooperative = True
+    if not _requested():
+        return True
+    _deliver_interrupt()
+    return False
+
+
+def interruptible_sleep(seconds: float) -> None:
+    """``time.sleep(seconds)`` that a shutdown request ends at once (SIGINT raises KeyboardInterrupt, as there)."""
+    _state.cooperative = True
+    if not _requested():
+        _shutdown_event.wait(max(seconds, 0.0))
+    if _requested():
+        _deliver_interrupt()
+
+
+def _settle_waiter(future: "asyncio.Future[None]") -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def _announce_shutdown() -> None:
+    """Wake every sleeper (not callable from a signal frame: it takes locks)."""
+    _shutdown_event.set()
+    for loop, future in list(_async_waiters):
+        try:
+            loop.call_soon_threadsafe(_settle_waiter, future)
+        except RuntimeError:  # that loop is closed: nobody waits there any more
+            _async_waiters.discard((loop, future))
+
+
+async def interruptible_sleep_async(seconds: float) -> None:
+    """``await asyncio.sleep(seconds)`` that a shutdown request ends at once (SIGINT raises KeyboardInterrupt)."""
+    _state.cooperative = True
+    if not _requested():
+        loop = asyncio.get_running_loop()
+        future: "asyncio.Future[None]" = loop.create_future()
+        waiter = (loop, future)
+        _async_waiters.add(waiter)
+        try:
+            if not _requested():
+                await asyncio.wait({future}, timeout=max(seconds, 0.0))
+        finally:
+            _async_waiters.discard(waiter)
+            future.cancel()
+    if _requested():
+        _deliver_interrupt()
 
 
 def _claim_handlers() -> Optional[List[_Handler]]:
@@ -184,7 +281,9 @@ def _claim_handlers() -> Optional[List[_Handler]]:
         if _state.started_at is not None:
             return None
         _state.started_at = time.monotonic()
-        return list(reversed(list(_handlers.values())))
+        handlers = list(reversed(list(_handlers.values())))
+    _announce_shutdown()
+    return handlers
 
 
 def _deadline() -> float:
@@ -348,7 +447,7 @@ def _register_exit_hook() -> None:
 
 
 @asynccontextmanager
-async def lifespan(app: object) -> AsyncIterator[None]:
+async def lifespan(app: object) -> AsyncGenerator[None, None]:
     """An ASGI lifespan (``FastAPI(lifespan=lifespan)``): runs the handlers when the app shuts down."""
     try:
         yield
@@ -356,28 +455,42 @@ async def lifespan(app: object) -> AsyncIterator[None]:
         await run_shutdown_handlers_async()
 
 
-_AppT = TypeVar("_AppT")
-_StateT = TypeVar("_StateT")
+# The lifespan's own type comes back unchanged, so both `FastAPI(lifespan=wrap_lifespan(x))` and
+# `app.router.lifespan_context = wrap_lifespan(app.router.lifespan_context)` (whose declared type
+# is a union of Starlette's lifespan types) type-check under mypy --strict and pyright --strict.
+_LifespanT = TypeVar("_LifespanT", bound=Callable[[Any], object])
 
 
-def wrap_lifespan(
-    inner: Callable[[_AppT], AsyncContextManager[_StateT]],
-) -> Callable[[_AppT], AsyncContextManager[_StateT]]:
+def wrap_lifespan(inner: _LifespanT) -> _LifespanT:
     """Compose with a lifespan the app already has: enter it, and run the handlers after it exits."""
-    # Starlette still accepts bare async generator functions as lifespans; accept them too.
-    enter: Callable[[_AppT], AsyncContextManager[_StateT]] = inner
+    enter: Callable[[Any], AsyncContextManager[Any]]
     if inspect.isasyncgenfunction(inner):
-        enter = asynccontextmanager(cast(Callable[[_AppT], AsyncIterator[_StateT]], inner))
+        # Starlette still accepts bare async generator functions as lifespans; accept them too.
+        enter = asynccontextmanager(cast(Callable[[Any], AsyncGenerator[Any, None]], inner))
+    else:
+        enter = cast(Callable[[Any], AsyncContextManager[Any]], inner)
 
     @asynccontextmanager
-    async def composed(app: _AppT) -> AsyncIterator[_StateT]:
+    async def composed(app: Any) -> AsyncGenerator[Any, None]:
         try:
             async with enter(app) as state:
                 yield state
         finally:
             await run_shutdown_handlers_async()
 
-    return composed
+    # An async context manager factory, as Starlette calls every lifespan it is given.
+    return cast(_LifespanT, composed)
+
+
+def hook_lifespan(app: Any) -> None:
+    """Run the handlers after the app's own lifespan, on any FastAPI/Starlette release.
+
+    ``app.router.lifespan_context`` is what every release runs (``@app.on_event`` handlers
+    included); FastAPI < 0.93 has no ``lifespan=`` parameter. Taking ``Any`` keeps this call
+    clean under strict type checkers whatever the installed Starlette's annotations say.
+    """
+    router = app.router
+    router.lifespan_context = wrap_lifespan(router.lifespan_context)
 
 
 def _handled_signals() -> List[int]:
@@ -405,6 +518,16 @@ def _on_signal(signum: int, frame: Optional[FrameType]) -> None:
             os.write(fd, b"\0")
         except OSError:
             pass
+    if not _state.cooperative:
+        _stop_as_python_would(signum)
+
+
+def _stop_as_python_would(signum: int) -> None:
+    """Nothing looks at the request yet: stop where the program is, as Python's default would."""
+    _state.interrupt_delivered = True
+    if signum == int(signal.SIGINT):
+        raise KeyboardInterrupt
+    raise SystemExit(128 + signum)
 
 
 def _end_at_deadline() -> None:
@@ -424,6 +547,7 @@ def _supervise(read_fd: int) -> None:
     while _state.signalled_at is None:
         if not os.read(read_fd, 64):
             return
+    _announce_shutdown()
     _end_at_deadline()
 
 

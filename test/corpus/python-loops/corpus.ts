@@ -1,0 +1,86 @@
+/**
+ * The python-loops corpus: repos shaped after real public ones (facts read with `fetch`, code
+ * written here), each a program whose job loop waits between rounds. Each case says how its
+ * launcher starts it, which trace events mark "waiting between rounds" and "a job in hand", and
+ * how long a job takes, so the stop can be bounded by the work actually left.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+export const CORPUS = join(import.meta.dirname, 'repos');
+
+export interface LoopCase {
+  repo: string;
+  /** Shape and the public repo it was modelled on (facts only). */
+  shape: string;
+  /** The module the tool wires. */
+  entry: string;
+  mode: 'plain' | 'asyncio';
+  /** Where the start command is read from, as the launcher would. */
+  launcher: { file: 'Dockerfile' } | { file: 'Procfile'; process: string } | { file: 'docker-compose.yml'; service: string };
+  /** Event written when the loop starts its wait between rounds. */
+  sleeping: string;
+  /** A job long enough to signal in the middle of: its start and end events and its length. */
+  job: { start: string; done: string; ms: number } | null;
+  /** Files to write in the scratch dir before the start (name -> content) and env vars naming them. */
+  scratch?: (dir: string) => { files: Record<string, string>; env: Record<string, string> };
+  env: Record<string, string>;
+}
+
+export const CASES: LoopCase[] = [
+  {
+    repo: 'sensor-poller',
+    shape: 'module-level poller with a sleep between readings and a back-off sleep (adafruit/Adafruit_Python_DHT examples)',
+    entry: 'sensor_logger.py',
+    mode: 'plain',
+    launcher: { file: 'Dockerfile' },
+    sleeping: 'reading 1 done',
+    job: null,
+    scratch: (dir) => ({ files: {}, env: { READINGS_CSV: join(dir, 'readings.csv') } }),
+    env: { FREQUENCY_SECONDS: '3600' },
+  },
+  {
+    repo: 'telegram-style-bot',
+    shape: 'asyncio long-polling bot, asyncio.run(main()), `await asyncio.sleep(60)` between polls, own Ctrl+C message (Rapptz/discord.py background task example; Procfile worker as Heroku bots use)',
+    entry: 'bot.py',
+    mode: 'asyncio',
+    launcher: { file: 'Procfile', process: 'worker' },
+    sleeping: 'sleeping',
+    job: { start: 'answer hi start', done: 'answer hi done', ms: 1000 },
+    scratch: (dir) => ({ files: { 'inbox.jsonl': '{"text": "hi"}\n' }, env: { BOT_INBOX: join(dir, 'inbox.jsonl') } }),
+    env: {},
+  },
+  {
+    repo: 'sqlite-monitor',
+    shape: 'main() with its own `except KeyboardInterrupt` and `finally` clean-up, hourly sleep, run by docker compose',
+    entry: 'monitor.py',
+    mode: 'plain',
+    launcher: { file: 'docker-compose.yml', service: 'monitor' },
+    sleeping: 'sleeping',
+    job: { start: 'check 1 start', done: 'check 1 done', ms: 1000 },
+    scratch: (dir) => ({ files: {}, env: { MONITOR_DB: join(dir, 'monitor.db') } }),
+    env: {},
+  },
+];
+
+/** The command the launcher runs, as words. */
+export function launchWords(dir: string, c: LoopCase): string[] {
+  const text = readFileSync(join(dir, c.launcher.file), 'utf8');
+  if (c.launcher.file === 'Procfile') {
+    const prefix = `${c.launcher.process}:`;
+    const line = text.split(/\r?\n/).find((l) => l.startsWith(prefix));
+    if (!line) throw new Error(`${c.repo}/Procfile: no ${prefix} line`);
+    return line.slice(prefix.length).trim().split(/\s+/);
+  }
+  if (c.launcher.file === 'docker-compose.yml') {
+    const doc = parse(text) as { services: Record<string, { command?: string | string[] }> };
+    const command = doc.services[c.launcher.service]?.command;
+    if (!command) throw new Error(`${c.repo}/docker-compose.yml: service ${c.launcher.service} has no command`);
+    return Array.isArray(command) ? command : command.trim().split(/\s+/);
+  }
+  // The final exec-form CMD (after the tool, tini may come first through ENTRYPOINT: the CMD is the program).
+  const cmd = text.split(/\r?\n/).filter((l) => /^CMD\s+\[/.test(l)).pop();
+  if (!cmd) throw new Error(`${c.repo}/Dockerfile: no exec-form CMD`);
+  return JSON.parse(cmd.replace(/^CMD\s+/, '')) as string[];
+}

@@ -1,0 +1,48 @@
+/**
+ * The two strict type checkers users run on their code: Debian's mypy and pyright (the npm
+ * devDependency, run offline by node), both seeing Debian's python3 packages (fastapi, flask, ...). Both for the running Python (3.11 here) and for 3.9, the
+ * oldest Python the generated code supports.
+ */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { MYPY } from './helpers.js';
+
+const run = promisify(execFile);
+export const PYRIGHT = join(import.meta.dirname, '..', '..', 'node_modules', 'pyright', 'index.js');
+export const PYTHON_VERSIONS = ['3.9', '3.11'] as const;
+
+/** mypy --strict on `files` (relative to `dir`): its output, "Success: ..." when clean. */
+export async function mypyStrict(dir: string, files: string[], pythonVersion: string): Promise<string> {
+  const args = ['--strict', '--no-incremental', '--cache-dir', join(dir, `.mypy_cache_${pythonVersion}`), '--python-version', pythonVersion, ...files];
+  try {
+    const { stdout } = await run(MYPY, args, { cwd: dir });
+    return stdout.trim();
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    return `${e.stdout ?? ''}${e.stderr ?? ''}`.trim();
+  }
+}
+
+/**
+ * pyright in strict mode over `dir` for one Python version: every diagnostic as
+ * "file:line: rule: message" (errors and warnings), [] when clean.
+ */
+export async function pyrightStrict(dir: string, pythonVersion: string, extra: Record<string, unknown> = {}): Promise<string[]> {
+  const config = join(dir, `pyrightconfig.${pythonVersion}.json`);
+  writeFileSync(config, JSON.stringify({ typeCheckingMode: 'strict', pythonVersion, exclude: ['**/.mypy_cache*'], ...extra }));
+  let stdout: string;
+  try {
+    ({ stdout } = await run(process.execPath, [PYRIGHT, '--project', config, '--pythonpath', '/usr/bin/python3', '--outputjson'], { cwd: dir, maxBuffer: 16 * 1024 * 1024 }));
+  } catch (error) {
+    // pyright exits 1 when it reports errors: the JSON is still on stdout.
+    const e = error as { stdout?: string; stderr?: string };
+    if (!e.stdout) throw new Error(`pyright did not run: ${e.stderr ?? String(error)}`);
+    stdout = e.stdout;
+  }
+  const report = JSON.parse(stdout) as { generalDiagnostics: { file: string; severity: string; rule?: string; message: string; range: { start: { line: number } } }[] };
+  return report.generalDiagnostics
+    .filter((d) => d.severity !== 'information')
+    .map((d) => `${d.file.slice(dir.length + 1)}:${d.range.start.line + 1}: ${d.rule ?? d.severity}: ${d.message.split('\n')[0]}`);
+}
