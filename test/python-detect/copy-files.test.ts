@@ -38,6 +38,12 @@ describe('copyGeneratedFiles', () => {
     expect(copyGeneratedFiles(all, { entry: 'main.py', files: [MODULE, CONF] }).text).toBe(false);
   });
 
+  it('expands ARG and ENV in WORKDIR and destinations (cookiecutter-django: COPY . ${APP_HOME})', () => {
+    const source = 'FROM python:3.12-slim AS python\nFROM python AS run\nARG APP_HOME=/app\nWORKDIR ${APP_HOME}\nCOPY --chown=django:django . ${APP_HOME}\n';
+    expect(imagePaths(source, ['config/wsgi.py', 'gunicorn.conf.py'])).toEqual(new Map([['/app/config/wsgi.py', 'config/wsgi.py'], ['/app/gunicorn.conf.py', 'gunicorn.conf.py']]));
+    expect(copyGeneratedFiles(source, { entry: 'config/wsgi.py', files: [{ path: 'config/signal_handlers.py', at: 'entry' }, CONF] }).text).toBe(false);
+  });
+
   it('puts gunicorn.conf.py in the WORKDIR gunicorn starts in when only the package is copied', () => {
     const source = 'FROM python:3.12\nWORKDIR /code\nCOPY ./app /code/app\nCMD ["gunicorn", "app.main:app"]\n';
     expect(copyGeneratedFiles(source, { entry: 'app/main.py', files: [{ path: 'app/signal_handlers.py', at: 'entry' }, CONF] }).text)

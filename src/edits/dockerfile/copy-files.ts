@@ -67,13 +67,33 @@ function clean(path: string): string {
   return normal === '.' ? '' : normal.replace(/^\/+/, '');
 }
 
-function stageCopies(stage: Stage, inheritedWorkdir: string): { copies: CopyInstruction[]; workdir: string } {
+/** `${X}`, `${X:-d}`, `$X` from ARG defaults and ENV values seen so far; unknown ones stay as written. */
+function expand(text: string, vars: ReadonlyMap<string, string>): string {
+  return text.replace(/\$\{([A-Za-z_]\w*)(?::-([^}]*))?\}|\$([A-Za-z_]\w*)/g, (whole, braced?: string, fallback?: string, bare?: string) =>
+    vars.get(braced ?? bare ?? '') ?? fallback ?? whole);
+}
+
+/** ARG name=default / ENV name=value / ENV name value. */
+function recordVars(ins: Instruction, vars: Map<string, string>): void {
+  const content = ins.getArgumentsContent()?.trim() ?? '';
+  const pairs = /^[A-Za-z_]\w*=/.test(content)
+    ? [...content.matchAll(/([A-Za-z_]\w*)=("[^"]*"|'[^']*'|\S*)/g)].map((m) => [m[1]!, m[2]!.replace(/^["']|["']$/g, '')] as const)
+    : ins.getKeyword() === 'ENV' && /^[A-Za-z_]\w*\s+\S/.test(content) ? [[content.split(/\s+/)[0]!, content.replace(/^\S+\s+/, '')] as const] : [];
+  for (const [name, value] of pairs) if (value !== '' || !vars.has(name)) vars.set(name, expand(value, vars));
+}
+
+function stageCopies(stage: Stage, inheritedWorkdir: string, globals: ReadonlyMap<string, string>): { copies: CopyInstruction[]; workdir: string } {
   let workdir = inheritedWorkdir;
   const copies: CopyInstruction[] = [];
+  const vars = new Map(globals);
   for (const ins of stage.instructions) {
     const kw = ins.getKeyword();
+    if (kw === 'ARG' || kw === 'ENV') {
+      recordVars(ins, vars);
+      continue;
+    }
     if (kw === 'WORKDIR') {
-      const dir = ins.getArgumentsContent()?.trim() ?? '';
+      const dir = expand(ins.getArgumentsContent()?.trim() ?? '', vars);
       if (dir) workdir = posix.resolve(workdir, dir);
       continue;
     }
@@ -83,7 +103,7 @@ function stageCopies(stage: Stage, inheritedWorkdir: string): { copies: CopyInst
     const flags = (withFlags.getFlags?.() ?? []).map((f) => f.toString());
     let words: string[];
     let json = false;
-    const rest = (ins.getArgumentsContent() ?? '').replace(/^\s*(--[\w-]+(?:=\S*)?\s+)+/, '');
+    const rest = expand(ins.getArgumentsContent() ?? '', vars).replace(/^\s*(--[\w-]+(?:=\S*)?\s+)+/, '');
     if (rest.trim().startsWith('[')) {
       try {
         const value: unknown = JSON.parse(rest.trim());
@@ -134,10 +154,13 @@ class ImageModel {
   private readonly perStage: { copies: CopyInstruction[]; workdir: string }[] = [];
 
   constructor(source: string) {
-    this.stages = parseStages(source).stages;
+    const parsed = parseStages(source);
+    this.stages = parsed.stages;
+    const globals = new Map<string, string>();
+    for (const arg of parsed.dockerfile.getInitialARGs()) recordVars(arg, globals);
     this.stages.forEach((stage, i) => {
       const parent = this.parentIndex(i);
-      this.perStage.push(stageCopies(stage, parent === null ? '/' : this.perStage[parent]!.workdir));
+      this.perStage.push(stageCopies(stage, parent === null ? '/' : this.perStage[parent]!.workdir, globals));
     });
   }
 
