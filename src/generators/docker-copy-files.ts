@@ -73,3 +73,21 @@ export function generatedFilesCopyActions(ctx: GeneratorContext, app: PythonApp,
   }
   return actions;
 }
+
+/**
+ * Celery processes beside the app, in the timeout chain: their stop is Celery's own (warm shutdown
+ * on SIGTERM, waiting for the tasks in hand), so the grace that matters is the longest task, not the
+ * web app's budget. Nothing is written into them.
+ */
+export function celeryChainNotes(app: PythonApp, timeoutMs: number): PlanAction[] {
+  return (app.celery ?? []).map((c) => ({
+    type: 'plan-note' as const,
+    level: 'info' as const,
+    file: c.source,
+    message: `Celery ${c.command} (${c.commandLine}, ${c.source}): ` +
+      (c.remapSigterm
+        ? `REMAP_SIGTERM=${c.remapSigterm} makes SIGTERM a cold shutdown: tasks in hand are abandoned (and redelivered with acks_late)`
+        : 'SIGTERM is a warm shutdown that waits for the tasks in hand') +
+      `; its stop grace must exceed the longest task (the app's ${Math.ceil(timeoutMs / 1000)} s budget and gunicorn settings do not apply to it); nothing is written into it`,
+  }));
+}
