@@ -188,24 +188,25 @@ class ImageModel {
     return i < 0 ? null : i;
   }
 
-  /** Image path of a build-context file in stage `index` (last COPY wins), or null. */
-  landsAt(index: number, path: string, depth = 0): string | null {
-    if (depth > 10) return null;
+  /** Image paths a build-context file has in stage `index` (one COPY may copy it again elsewhere). */
+  landsAt(index: number, path: string, depth = 0): string[] {
+    if (depth > 10) return [];
     const parent = this.parentIndex(index);
-    let found = parent === null ? null : this.landsAt(parent, path, depth + 1);
+    const found = new Set(parent === null ? [] : this.landsAt(parent, path, depth + 1));
     for (const copy of this.copies(index)) {
       if (copy.from === null) {
-        found = landing(copy, path, clean) ?? found;
+        const at = landing(copy, path, clean);
+        if (at !== null) found.add(at);
         continue;
       }
       const from = this.stageByRef(copy.from, index);
       if (from === null) continue;
-      const there = this.landsAt(from, path, depth + 1);
-      if (there === null) continue;
-      const viaStage = landing(copy, there.slice(1), clean);
-      found = viaStage ?? found;
+      for (const there of this.landsAt(from, path, depth + 1)) {
+        const at = landing(copy, there.slice(1), clean);
+        if (at !== null) found.add(at);
+      }
     }
-    return found;
+    return [...found];
   }
 }
 
@@ -215,8 +216,7 @@ export function imagePaths(source: string, contextFiles: readonly string[], igno
   const out = new Map<string, string>();
   for (const file of contextFiles) {
     if (ignored(file)) continue;
-    const at = model.landsAt(model.finalIndex, file);
-    if (at !== null) out.set(at, file);
+    for (const at of model.landsAt(model.finalIndex, file)) out.set(at, file);
   }
   return out;
 }
@@ -248,7 +248,8 @@ export function copyGeneratedFiles(source: string, input: CopyFilesInput): CopyF
   const final = model.finalIndex;
   const result: CopyFilesResult = { text: false, added: [], manual: [], entryNotCopied: false };
   if (final < 0) return result;
-  const entryAt = ignored(input.entry) ? null : model.landsAt(final, input.entry);
+  // Where the app runs its entry from: the last place a COPY puts it.
+  const entryAt = ignored(input.entry) ? null : model.landsAt(final, input.entry).pop() ?? null;
   if (entryAt === null) {
     result.entryNotCopied = true;
     return result;
@@ -266,7 +267,7 @@ export function copyGeneratedFiles(source: string, input: CopyFilesInput): CopyF
       result.manual.push({ file: file.path, line: `!${file.path}`, reason: `.dockerignore leaves ${file.path} out of the build context: add this line to it` });
       continue;
     }
-    if (model.landsAt(final, file.path) === target) continue;
+    if (model.landsAt(final, file.path).includes(target)) continue;
     // An explicit list of files whose destination is the target directory: add the file to it.
     const list = copies.find((c) => {
       const destDir = c.dest.endsWith('/') || c.sources.length > 1 || /(^|\/)\.$/.test(c.dest);

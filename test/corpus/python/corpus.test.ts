@@ -194,7 +194,9 @@ describe.concurrent('Python corpus', () => {
       return d;
     };
     const beforeWeb = await measureWeb((env) => startLine(web, base, env, shimDir), await freePort(), scratch, { health: '/health', slow: '/slow', inflight: 2, signal: 'SIGTERM', graceMs: 30_000 });
-    const beforeTask = await measureJob((env) => startLine(worker, base, env, shimDir), scratch, task(base, mkBroker('b1')));
+    // The worker as a container runs it: `docker stop` signals the main process only (a Procfile's
+    // SIGTERM to every process also kills the pool child mid-task, before and after alike).
+    const beforeTask = await measureJob((env) => startLine(worker, base, env, shimDir, 'leader'), scratch, task(base, mkBroker('b1')));
     const { dir, marker, out, changes } = await cliAndEdit('celery-beside-web', 'app.py');
     expect(changes).not.toContain('tasks.py');
     expect(out).toMatch(/Celery worker \(celery -A tasks worker --loglevel=info --concurrency 1, Procfile\): SIGTERM is a warm shutdown that waits for the tasks in hand/);
@@ -203,11 +205,12 @@ describe.concurrent('Python corpus', () => {
     const afterWeb = await measureWeb((env) => startLine(web, dir, env, shimDir), await freePort(), scratch, { health: '/health', slow: '/slow', inflight: 2, signal: 'SIGTERM', graceMs: 30_000 });
     expectNoWorse(beforeWeb, afterWeb, WORK_MS);
     expectOncePerProcess(marker, 2);
-    const afterTask = await measureJob((env) => startLine(worker, dir, env, shimDir), scratch, task(dir, mkBroker('b2')));
+    const afterTask = await measureJob((env) => startLine(worker, dir, env, shimDir, 'leader'), scratch, task(dir, mkBroker('b2')));
     expect(beforeTask.finished, beforeTask.output).toBe(1);
     expect(afterTask.finished, afterTask.output).toBeGreaterThanOrEqual(beforeTask.finished);
     expect(afterTask.killed).toBe(false);
-    expect(afterTask.ms).toBeLessThan(bound(WORK_MS));
+    // Celery's own stop (pool shutdown, the broker poll) comes on top of the task: never slower than before by more than the bound.
+    expect(afterTask.ms, `before ${beforeTask.ms} ms`).toBeLessThan(beforeTask.ms + bound(WORK_MS));
   }), 240_000);
 
   it('fastapi-backend: CI and test scripts are not apps; the directory COPY already brings the module', () => slot(async () => {

@@ -310,8 +310,11 @@ export function startContainer(image: Image, argv: readonly string[], env: Recor
   });
 }
 
-/** Run a launcher line (Procfile, Makefile, compose) under /bin/sh in `cwd`; signals go to the process group. */
-export function startLine(line: string, cwd: string, env: Record<string, string>, shimDir: string): Running {
+/**
+ * Run a launcher line (Procfile, Makefile, compose) under bash in `cwd`; signals go to the process
+ * group (Heroku, Ctrl+C), or to the program alone ('leader': `docker stop` signals PID 1 only).
+ */
+export function startLine(line: string, cwd: string, env: Record<string, string>, shimDir: string, signalTo: 'group' | 'leader' = 'group'): Running {
   // bash, as Heroku runs Procfile lines: a single command is exec'd, so the signal reaches the program.
   const child = spawn('/bin/bash', ['-c', line], {
     cwd,
@@ -319,7 +322,7 @@ export function startLine(line: string, cwd: string, env: Record<string, string>
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return track(child, (signal) => process.kill(-child.pid!, signal), true);
+  return track(child, (signal) => process.kill(signalTo === 'group' ? -child.pid! : child.pid!, signal), true);
 }
 
 /** `docker stop`: the signal, then SIGKILL after the grace. Milliseconds from the signal to the exit. */
