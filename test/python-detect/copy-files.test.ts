@@ -31,6 +31,11 @@ describe('copyGeneratedFiles', () => {
       .toBe('FROM python:3.12-slim\nWORKDIR /srv\nCOPY --chown=app:app worker.py /srv/worker.py\nCOPY --chown=app:app signal_handlers.py ./\nUSER app\nCMD ["python", "worker.py"]\n');
   });
 
+  it('reads a destination that is a WORKDIR as a directory (tgbot_template: COPY requirements.txt /usr/src/app/bot)', () => {
+    const source = 'FROM python:3.11-slim\nWORKDIR /usr/src/app/bot\nCOPY requirements.txt /usr/src/app/bot\nCOPY . /usr/src/app/bot\n';
+    expect(imagePaths(source, ['requirements.txt', 'bot.py'])).toEqual(new Map([['/usr/src/app/bot/requirements.txt', 'requirements.txt'], ['/usr/src/app/bot/bot.py', 'bot.py']]));
+  });
+
   it('leaves files that a directory copy or `COPY . .` already brings', () => {
     const dir = 'FROM python:3.12\nWORKDIR /code\nCOPY ./requirements.txt /code/\nCOPY ./app /code/app\nCMD ["uvicorn", "app.main:app"]\n';
     expect(copyGeneratedFiles(dir, { entry: 'app/main.py', files: [{ path: 'app/signal_handlers.py', at: 'entry' }] }).text).toBe(false);

@@ -59,6 +59,8 @@ interface CopyInstruction {
   dest: string;
   /** WORKDIR in effect at this instruction. */
   workdir: string;
+  /** Directories known to exist in the image at this instruction (WORKDIRs): a destination naming one is a directory. */
+  dirs: ReadonlySet<string>;
   json: boolean;
 }
 
@@ -85,6 +87,11 @@ function recordVars(ins: Instruction, vars: Map<string, string>): void {
 function stageCopies(stage: Stage, inheritedWorkdir: string, globals: ReadonlyMap<string, string>): { copies: CopyInstruction[]; workdir: string } {
   let workdir = inheritedWorkdir;
   const copies: CopyInstruction[] = [];
+  const dirs = new Set<string>(['/']);
+  const addDir = (dir: string) => {
+    for (let d = dir; d !== '/' && !dirs.has(d); d = posix.dirname(d)) dirs.add(d);
+  };
+  addDir(workdir);
   const vars = new Map(globals);
   for (const ins of stage.instructions) {
     const kw = ins.getKeyword();
@@ -95,6 +102,7 @@ function stageCopies(stage: Stage, inheritedWorkdir: string, globals: ReadonlyMa
     if (kw === 'WORKDIR') {
       const dir = expand(ins.getArgumentsContent()?.trim() ?? '', vars);
       if (dir) workdir = posix.resolve(workdir, dir);
+      addDir(workdir);
       continue;
     }
     if (kw !== 'COPY' && kw !== 'ADD') continue;
@@ -118,7 +126,7 @@ function stageCopies(stage: Stage, inheritedWorkdir: string, globals: ReadonlyMa
     }
     if (words.length < 2) continue;
     const from = flags.find((f) => f.startsWith('--from='))?.slice('--from='.length).toLowerCase() ?? null;
-    copies.push({ instruction: ins, flags, from, sources: words.slice(0, -1), dest: words[words.length - 1]!, workdir, json });
+    copies.push({ instruction: ins, flags, from, sources: words.slice(0, -1), dest: words[words.length - 1]!, workdir, dirs: new Set(dirs), json });
   }
   return { copies, workdir };
 }
@@ -129,10 +137,15 @@ function globRegex(glob: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
+/** `COPY a b/`, `COPY a b c/`, `COPY a .`, or `COPY a /srv` where /srv is a WORKDIR: the destination is a directory. */
+function isDirDest(copy: CopyInstruction): boolean {
+  return copy.dest.endsWith('/') || copy.sources.length > 1 || /(^|\/)\.$/.test(copy.dest) || copy.dirs.has(posix.resolve(copy.workdir, copy.dest));
+}
+
 /** Where `path` lands in the image through one COPY whose sources are in `space` ('' = build context). */
 function landing(copy: CopyInstruction, path: string, sourcePath: (src: string) => string): string | null {
-  const destDir = copy.dest.endsWith('/') || copy.sources.length > 1 || /(^|\/)\.$/.test(copy.dest);
   const dest = posix.resolve(copy.workdir, copy.dest);
+  const destDir = isDirDest(copy);
   let found: string | null = null;
   for (const raw of copy.sources) {
     const src = sourcePath(raw);
@@ -270,8 +283,7 @@ export function copyGeneratedFiles(source: string, input: CopyFilesInput): CopyF
     if (model.landsAt(final, file.path).includes(target)) continue;
     // An explicit list of files whose destination is the target directory: add the file to it.
     const list = copies.find((c) => {
-      const destDir = c.dest.endsWith('/') || c.sources.length > 1 || /(^|\/)\.$/.test(c.dest);
-      return destDir && posix.resolve(c.workdir, c.dest) === targetDir &&
+      return isDirDest(c) && posix.resolve(c.workdir, c.dest) === targetDir &&
         c.sources.some((s) => !/[*?]/.test(s) && posix.dirname(clean(s)) === posix.dirname(file.path) && landing(c, clean(s), clean) === posix.join(targetDir, posix.basename(clean(s))));
     });
     if (list) {

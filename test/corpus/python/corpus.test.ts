@@ -51,7 +51,8 @@ async function measureWeb(start: (env: Record<string, string>) => Running, port:
   const proc = start({ EVENTS_FILE: eventsFile, SLOW_SECONDS: String(WORK_MS / 1000), PORT: String(port), DB_PATH: join(scratch, 'db.sqlite3') });
   await waitFor('healthy answer', async () => (await get(port, opts.health)) === 200, proc, 60_000);
   const replies = Array.from({ length: opts.inflight }, () => get(port, opts.slow));
-  await waitFor('request:start', () => events(eventsFile).includes('request:start'), proc, 15_000);
+  // Every request in flight (being handled, not queued in the listen backlog) when the signal comes.
+  await waitFor('request:start', () => events(eventsFile).filter((e) => e === 'request:start').length >= opts.inflight, proc, 15_000);
   await new Promise((r) => setTimeout(r, 100));
   const stop = await stopWithin(proc, opts.signal, opts.graceMs);
   const statuses = await Promise.all(replies);

@@ -27,7 +27,8 @@ import { ancestry, parseStages } from '../../../src/edits/dockerfile/stages.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const CORPUS = import.meta.dirname;
-const BIN = join(ROOT, 'bin', 'create-graceful-shutdown.js');
+/** The CLI under test; CORPUS_CLI=<path to bin/create-graceful-shutdown.js> measures another build (e.g. 4a075a1's). */
+const BIN = process.env['CORPUS_CLI'] ?? join(ROOT, 'bin', 'create-graceful-shutdown.js');
 export const PYTHON = '/usr/bin/python3';
 
 const temps: string[] = [];
