@@ -84,10 +84,12 @@ export function celeryChainNotes(app: PythonApp, timeoutMs: number): PlanAction[
     type: 'plan-note' as const,
     level: 'info' as const,
     file: c.source,
-    message: `Celery ${c.command} (${c.commandLine}, ${c.source}): ` +
+    message: `Celery ${c.command} (${c.commandLine}): ` +
       (c.remapSigterm
         ? `REMAP_SIGTERM=${c.remapSigterm} makes SIGTERM a cold shutdown: tasks in hand are abandoned (and redelivered with acks_late)`
         : 'SIGTERM is a warm shutdown that waits for the tasks in hand') +
-      `; its stop grace must exceed the longest task (the app's ${Math.ceil(timeoutMs / 1000)} s budget and gunicorn settings do not apply to it); nothing is written into it`,
+      `; its stop grace must exceed the longest task (the app's ${Math.ceil(timeoutMs / 1000)} s budget and gunicorn settings do not apply to it); nothing is written into it` +
+      // Measured (test/corpus/python, celery-beside-web): a signal to every process of the dyno kills the pool child mid-task.
+      (/(^|\/)Procfile$/.test(c.source) && !c.remapSigterm ? '; under a Procfile platform (Heroku) SIGTERM reaches the pool processes too and cuts the task in hand' : ''),
   }));
 }

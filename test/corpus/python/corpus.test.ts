@@ -4,7 +4,8 @@
  * edit (a register_shutdown_handler line below the tool's import), the program started the way its
  * launcher does (harness.ts), SIGTERM (and SIGINT for scripts), and, measured the same way on the
  * unmodified copy first:
- * - it exits within a bound tied to the work in hand (3x the work left, plus 1 s),
+ * - it exits within a bound tied to the work in hand (3x the work left plus 1 s; on a loaded machine,
+ *   what the same stop took before plus the work left),
  * - the handler ran exactly once per process,
  * - in-flight requests (jobs, tasks) are finished at least as often as before,
  * - every Dockerfile that builds the app copies every file the app imports (the image's own COPY),
@@ -26,6 +27,8 @@ import {
 const WORK_MS = 1000;
 /** Tied to the work in hand: what is left of it, three times over, plus 1 s. */
 const bound = (workMs: number) => 3 * workMs + 1000;
+/** The bound, or (on a loaded machine) what the same stop took before plus the work in hand. */
+const boundAfter = (before: { ms: number; killed: boolean }, workMs: number) => Math.max(bound(workMs), before.killed ? 0 : before.ms + workMs);
 /** `docker stop`'s default grace. */
 const DOCKER_GRACE_MS = 10_000;
 const slot = limiter(3);
@@ -46,10 +49,13 @@ interface Web {
 }
 
 /** Start, wait until healthy, send `inflight` slow requests, stop while they run. */
-async function measureWeb(start: (env: Record<string, string>) => Running, port: number, scratch: string, opts: { health: string; slow: string; inflight: number; signal: NodeJS.Signals; graceMs: number }): Promise<Web> {
+async function measureWeb(start: (env: Record<string, string>) => Running, port: number, scratch: string, opts: { health: string; slow: string; inflight: number; signal: NodeJS.Signals; graceMs: number; ready?: { line: RegExp; count: number } }): Promise<Web> {
   const eventsFile = join(scratch, `events-${port}.log`);
   const proc = start({ EVENTS_FILE: eventsFile, SLOW_SECONDS: String(WORK_MS / 1000), PORT: String(port), DB_PATH: join(scratch, 'db.sqlite3') });
   await waitFor('healthy answer', async () => (await get(port, opts.health)) === 200, proc, 60_000);
+  // Every worker up (not still importing the app) before the signal, as in a deployment past its start-up.
+  const ready = opts.ready;
+  if (ready) await waitFor(`${ready.count} x ${ready.line}`, () => (proc.output().match(new RegExp(ready.line, 'g')) ?? []).length >= ready.count, proc, 60_000);
   const replies = Array.from({ length: opts.inflight }, () => get(port, opts.slow));
   // Every request in flight (being handled, not queued in the listen backlog) when the signal comes.
   await waitFor('request:start', () => events(eventsFile).filter((e) => e === 'request:start').length >= opts.inflight, proc, 15_000);
@@ -107,7 +113,7 @@ async function cliAndEdit(repo: string, wired: string | null): Promise<{ dir: st
 
 function expectNoWorse(before: Web, after: Web, workMs: number): void {
   expect(after.killed, after.output).toBe(false);
-  expect(after.ms, after.output).toBeLessThan(bound(workMs));
+  expect(after.ms, `before: ${before.ms} ms\n${after.output}`).toBeLessThan(boundAfter(before, workMs));
   expect(after.answered, `answered ${after.answered}/${after.sent} after, ${before.answered}/${before.sent} before\n${after.output}`).toBeGreaterThanOrEqual(before.answered);
 }
 
@@ -168,7 +174,7 @@ describe.concurrent('Python corpus', () => {
     const { dir, marker, out, changes } = await cliAndEdit('django-entrypoint', 'config/wsgi.py');
     expect(out).toContain('.: Python django on gunicorn, config/wsgi.py:application');
     expect(out).not.toMatch(/runs without gunicorn/);
-    expect(out).toMatch(/Celery worker \(celery -A config\.celery_app worker -l INFO, compose\/production\/django\/celery\/worker\/start\): SIGTERM is a warm shutdown that waits for the tasks in hand/);
+    expect(out).toMatch(/compose\/production\/django\/celery\/worker\/start: Celery worker \(celery -A config\.celery_app worker -l INFO\): SIGTERM is a warm shutdown that waits for the tasks in hand/);
     expect(changes.filter((p) => /celery/.test(p))).toEqual([]);
     expectImageCovers(dir, 'compose/production/django/Dockerfile', '', 'config/wsgi.py', [''], ['config/signal_handlers.py', 'gunicorn.conf.py']);
     const { image, run } = start(dir);
@@ -201,7 +207,7 @@ describe.concurrent('Python corpus', () => {
     const beforeTask = await measureJob((env) => startLine(worker, base, env, shimDir, 'leader'), scratch, task(base, mkBroker('b1')));
     const { dir, marker, out, changes } = await cliAndEdit('celery-beside-web', 'app.py');
     expect(changes).not.toContain('tasks.py');
-    expect(out).toMatch(/Celery worker \(celery -A tasks worker --loglevel=info --concurrency 1, Procfile\): SIGTERM is a warm shutdown that waits for the tasks in hand/);
+    expect(out).toMatch(/Procfile: Celery worker \(celery -A tasks worker --loglevel=info --concurrency 1\): SIGTERM is a warm shutdown that waits for the tasks in hand.*SIGTERM reaches the pool processes too/);
     // Web-server advice and gunicorn's graceful_timeout are about the web process only.
     expect(out).not.toMatch(/celery[^\n]*(graceful_timeout|--timeout-graceful-shutdown)/i);
     const afterWeb = await measureWeb((env) => startLine(web, dir, env, shimDir), await freePort(), scratch, { health: '/health', slow: '/slow', inflight: 2, signal: 'SIGTERM', graceMs: 30_000 });
@@ -213,6 +219,9 @@ describe.concurrent('Python corpus', () => {
     expect(afterTask.killed).toBe(false);
     // Celery's own stop (pool shutdown, the broker poll) comes on top of the task: never slower than before by more than the bound.
     expect(afterTask.ms, `before ${beforeTask.ms} ms`).toBeLessThan(beforeTask.ms + bound(WORK_MS));
+    // What the plan's note says of Procfile platforms: SIGTERM to every process cuts the task in hand.
+    const dyno = await measureJob((env) => startLine(worker, dir, env, shimDir, 'group'), scratch, task(dir, mkBroker('b3')));
+    expect(dyno.finished, dyno.output).toBe(0);
   }), 240_000);
 
   it('fastapi-backend: CI and test scripts are not apps; the directory COPY already brings the module', () => slot(async () => {
@@ -223,7 +232,8 @@ describe.concurrent('Python corpus', () => {
     };
     const base = copyRepo('fastapi-backend');
     let port = await freePort();
-    const before = await measureWeb(start(base).run(port), port, tempDir('fb'), { health: '/health', slow: '/api/v1/slow', inflight: 2, signal: 'SIGTERM', graceMs: DOCKER_GRACE_MS });
+    const workers = { line: /Application startup complete/, count: 2 };
+    const before = await measureWeb(start(base).run(port), port, tempDir('fb'), { health: '/health', slow: '/api/v1/slow', inflight: 2, signal: 'SIGTERM', graceMs: DOCKER_GRACE_MS, ready: workers });
     const { dir, marker, out, changes } = await cliAndEdit('fastapi-backend', 'backend/app/main.py');
     expect(out).toContain('backend: Python fastapi on uvicorn, backend/app/main.py:app');
     expect(changes.filter((p) => p.includes('scripts/') || p.includes('tests/') || p.includes('backend_pre_start'))).toEqual([]);
@@ -231,7 +241,7 @@ describe.concurrent('Python corpus', () => {
     expectImageCovers(dir, 'backend/Dockerfile', '', 'backend/app/main.py', ['backend'], ['backend/app/signal_handlers.py']);
     const { image, run } = start(dir);
     port = await freePort();
-    const after = await measureWeb(run(port), port, tempDir('fb'), { health: '/health', slow: '/api/v1/slow', inflight: 2, signal: image.stopSignal, graceMs: DOCKER_GRACE_MS });
+    const after = await measureWeb(run(port), port, tempDir('fb'), { health: '/health', slow: '/api/v1/slow', inflight: 2, signal: image.stopSignal, graceMs: DOCKER_GRACE_MS, ready: workers });
     expectNoWorse(before, after, WORK_MS);
     expectOncePerProcess(marker, 2);
   }), 180_000);
@@ -278,14 +288,14 @@ describe.concurrent('Python corpus', () => {
     const image = buildImage(dir, 'Dockerfile', '', shimDir);
     const afterTerm = await measureJob((env) => startContainer(image, [...image.entrypoint, ...image.cmd], env), tempDir('bs'), job(image.stopSignal));
     expect(afterTerm.killed, afterTerm.output).toBe(false);
-    expect(afterTerm.ms).toBeLessThan(bound(WORK_MS));
+    expect(afterTerm.ms).toBeLessThan(boundAfter(beforeTerm, WORK_MS));
     expect(afterTerm.finished).toBeGreaterThanOrEqual(beforeTerm.finished);
     expectOncePerProcess(marker, 1);
     const marker2 = marker.replace(/\.log$/, '');
     writeMarkerPath(join(dir, 'worker.py'), marker, marker2);
     const afterInt = await measureJob((env) => startLine('python worker.py', dir, env, shimDir), tempDir('bs'), job('SIGINT'));
     expect(afterInt.killed, afterInt.output).toBe(false);
-    expect(afterInt.ms).toBeLessThan(bound(WORK_MS));
+    expect(afterInt.ms).toBeLessThan(boundAfter(beforeInt, WORK_MS));
     expect(afterInt.finished).toBeGreaterThanOrEqual(beforeInt.finished);
     expectOncePerProcess(marker2, 1);
   }), 180_000);
@@ -330,14 +340,14 @@ describe.concurrent('Python corpus', () => {
     const a = compose(dir);
     const afterStop = await measureJob(a.run, tempDir('tg'), update(a.svc.stopSignal ?? a.image.stopSignal, a.svc.graceMs ?? DOCKER_GRACE_MS));
     expect(afterStop.killed, afterStop.output).toBe(false);
-    expect(afterStop.ms).toBeLessThan(bound(work));
+    expect(afterStop.ms).toBeLessThan(boundAfter(beforeStop, work));
     expect(afterStop.finished).toBeGreaterThanOrEqual(beforeStop.finished);
     expectOncePerProcess(marker, 1);
     const marker2 = marker.replace(/\.log$/, '');
     writeMarkerPath(join(dir, 'bot.py'), marker, marker2);
     const afterInt = await measureJob((env) => startLine('python3 -m bot', dir, env, shimDir), tempDir('tg'), update('SIGINT', DOCKER_GRACE_MS));
     expect(afterInt.killed, afterInt.output).toBe(false);
-    expect(afterInt.ms).toBeLessThan(bound(work));
+    expect(afterInt.ms).toBeLessThan(boundAfter(beforeInt, work));
     expect(afterInt.finished).toBeGreaterThanOrEqual(beforeInt.finished);
     expectOncePerProcess(marker2, 1);
   }), 180_000);
