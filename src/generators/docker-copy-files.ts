@@ -93,3 +93,19 @@ export function celeryChainNotes(app: PythonApp, timeoutMs: number): PlanAction[
       (/(^|\/)Procfile$/.test(c.source) && !c.remapSigterm ? '; under a Procfile platform (Heroku) SIGTERM reaches the pool processes too and cuts the task in hand' : ''),
   }));
 }
+
+/**
+ * Dockerfiles elsewhere in the repo that copy this app's entry module (a root Dockerfile building
+ * `backend/`): the docker part does not patch them, but once the entry imports the generated module
+ * their image needs it too.
+ */
+export function otherImagesCopyActions(ctx: GeneratorContext, app: PythonApp, handled: readonly string[]): PlanAction[] {
+  const actions: PlanAction[] = [];
+  for (const dockerfile of ctx.facts.container.dockerfiles.filter((p) => !handled.includes(p))) {
+    const prepared = copyInputFor(ctx, app, dockerfile);
+    if (prepared === null) continue;
+    if (copyGeneratedFiles(ctx.current(dockerfile) ?? '', prepared.input).entryNotCopied) continue;
+    actions.push(...generatedFilesCopyActions(ctx, app, dockerfile));
+  }
+  return actions;
+}

@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import type { Answers } from '../answers.js';
 import type { App, Facts, NodeApp, PythonApp } from '../detect/facts.js';
 import { dockerfileEdit, patchDockerfile, type DockerfilePatchOptions } from '../edits/dockerfile/patch.js';
-import { celeryChainNotes, generatedFilesCopyActions } from './docker-copy-files.js';
+import { celeryChainNotes, generatedFilesCopyActions, otherImagesCopyActions } from './docker-copy-files.js';
 import { resolveScript } from '../edits/dockerfile/npm-script.js';
 import type { Runtime } from '../edits/dockerfile/runtime.js';
 import { toExecForm } from '../edits/dockerfile/shell-words.js';
@@ -73,7 +73,7 @@ export const dockerGenerator: ArtifactGenerator = {
     if (ownsChainNotes('docker', ctx.answers.parts, ctx.facts.container)) {
       actions.push(...appChainNotes(ctx));
     }
-    if (ctx.app.kind === 'python') actions.push(...celeryChainNotes(ctx.app, ctx.answers.timeoutMs));
+    if (ctx.app.kind === 'python') actions.push(...otherImagesCopyActions(ctx, ctx.app, files), ...celeryChainNotes(ctx.app, ctx.answers.timeoutMs));
     return actions;
   },
 };

@@ -19,6 +19,12 @@ describe('copyGeneratedFiles', () => {
     expect(copyGeneratedFiles(result.text as string, { entry: 'microblog.py', files: [MODULE, CONF] }).text).toBe(false);
   });
 
+  it('adds to the list that copies the entry, not to another list of the same directory', () => {
+    const source = 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY backend/requirements.txt ./\nCOPY backend/worker.py backend/config.py ./\n';
+    expect(copyGeneratedFiles(source, { entry: 'backend/worker.py', files: [{ path: 'backend/signal_handlers.py', at: 'entry' }] }).text)
+      .toBe('FROM python:3.12-slim\nWORKDIR /srv\nCOPY backend/requirements.txt ./\nCOPY backend/worker.py backend/config.py backend/signal_handlers.py ./\n');
+  });
+
   it('keeps ./ prefixes and exec-form lists', () => {
     const source = 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY ["./worker.py", "./config.py", "./"]\nCMD ["python", "worker.py"]\n';
     expect(copyGeneratedFiles(source, { entry: 'worker.py', files: [MODULE] }).text)

@@ -282,7 +282,9 @@ export function copyGeneratedFiles(source: string, input: CopyFilesInput): CopyF
     }
     if (model.landsAt(final, file.path).includes(target)) continue;
     // An explicit list of files whose destination is the target directory: add the file to it.
-    const list = copies.find((c) => {
+    // The instruction that copies the entry first: the new file goes beside it in the same list.
+    const ordered = [...copies].sort((a, b) => Number(landing(b, input.entry, clean) === entryAt) - Number(landing(a, input.entry, clean) === entryAt));
+    const list = ordered.find((c) => {
       return isDirDest(c) && posix.resolve(c.workdir, c.dest) === targetDir &&
         c.sources.some((s) => !/[*?]/.test(s) && posix.dirname(clean(s)) === posix.dirname(file.path) && landing(c, clean(s), clean) === posix.join(targetDir, posix.basename(clean(s))));
     });
