@@ -100,7 +100,11 @@ function findAppDirs(files: RepoFiles): AppDir[] {
     const dir = manifestDir(path);
     byDir.set(dir, [...(byDir.get(dir) ?? []), path]);
   }
+  // Without a manifest, a launcher's directory is an app dir only outside every project: inside one,
+  // the project's own detection reads that launcher (and a helper script beside it is not an app).
+  const projects = [...byDir.keys()];
   for (const dir of launcherDirs(files)) {
+    if (projects.some((d) => d === dir || within(d, dir))) continue;
     if (!byDir.has(dir) && files.list.some((p) => p.endsWith('.py') && dirname(p) === dir)) byDir.set(dir, []);
   }
   const dirs = [...byDir.keys()].sort((a, b) => b.length - a.length);

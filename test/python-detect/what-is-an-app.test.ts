@@ -77,6 +77,16 @@ describe('scripts without a manifest', () => {
     expect(app).toMatchObject({ dir: '', framework: 'plain', server: 'none', startSource: source, foundBy: 'launcher', entrypoint: { path: 'worker.py', module: 'worker' } });
   });
 
+  it("a launcher dir inside a project does not take the project's Dockerfile away", () => {
+    const root = repo({
+      'requirements.txt': 'flask\ngunicorn\n',
+      'app.py': 'from flask import Flask\n\napp = Flask(__name__)\n',
+      'deploy/Dockerfile': 'FROM python:3.12\nCOPY . /app\nWORKDIR /app\nCMD ["gunicorn", "app:app"]\n',
+      'deploy/render_config.py': 'if __name__ == "__main__":\n    print("config")\n',
+    });
+    expect(detect(root)).toMatchObject([{ dir: '', server: 'gunicorn', startSource: 'deploy/Dockerfile', entrypoint: { path: 'app.py' } }]);
+  });
+
   it('a script nothing runs, beside a Node app, is not an app', () => {
     expect(detect(repo({ 'package.json': '{"scripts":{"start":"node server.js"}}', 'server.js': '', 'Dockerfile': 'FROM node:22\nCMD ["node", "server.js"]\n', 'gen.py': WORKER }))).toEqual([]);
   });
