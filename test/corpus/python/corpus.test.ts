@@ -14,10 +14,10 @@
  * `npm run build` first. Cases run three at a time.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imagePaths } from '../../../src/edits/dockerfile/copy-files.js';
+import { dockerignoreMatcher, imagePaths } from '../../../src/edits/dockerfile/copy-files.js';
 import {
   buildImage, changed, cleanUp, composeService, copyRepo, events, freePort, get, handEdit, handlerRuns, importClosure,
   launcherLine, limiter, listFiles, PYTHON, runCli, shims, snapshot, startContainer, startLine, stopWithin, tempDir,
@@ -92,7 +92,9 @@ async function measureJob(start: (env: Record<string, string>) => Running, scrat
 /** Every file the entry imports (and the generated ones) is in the image the Dockerfile builds. */
 function expectImageCovers(dir: string, dockerfile: string, context: string, entry: string, roots: string[], extra: string[] = []): void {
   const contextDir = join(dir, context);
-  const image = new Set(imagePaths(readFileSync(join(dir, dockerfile), 'utf8'), listFiles(contextDir)).values());
+  const ignore = join(contextDir, '.dockerignore');
+  const ignored = dockerignoreMatcher(existsSync(ignore) ? readFileSync(ignore, 'utf8') : null);
+  const image = new Set(imagePaths(readFileSync(join(dir, dockerfile), 'utf8'), listFiles(contextDir), ignored).values());
   const needed = [...importClosure(contextDir, entry, roots), ...extra];
   expect(needed.filter((f) => !image.has(f)), `${dockerfile} leaves out files the app imports`).toEqual([]);
 }
@@ -156,6 +158,8 @@ describe.concurrent('Python corpus', () => {
     // No plain-mode module left that nothing imports: the one module is the gunicorn one, and wsgi.py imports it.
     expect(changes.filter((p) => p.endsWith('signal_handlers.py'))).toEqual(['config/signal_handlers.py']);
     expect(readFileSync(join(dir, 'config/signal_handlers.py'), 'utf8')).toMatch(/gunicorn/);
+    // The Dockerfile the tool creates (there was none) copies what the app imports.
+    expectImageCovers(dir, 'Dockerfile', '', 'config/wsgi.py', [''], ['config/signal_handlers.py', 'gunicorn.conf.py']);
     const after = await measureWeb((env) => startLine(line, dir, env, shimDir), await freePort(), scratch, { health: '/health', slow: '/slow', inflight: 2, signal: 'SIGTERM', graceMs: 30_000 });
     expectNoWorse(before, after, WORK_MS);
     expectOncePerProcess(marker, 2);
@@ -207,6 +211,7 @@ describe.concurrent('Python corpus', () => {
     const beforeTask = await measureJob((env) => startLine(worker, base, env, shimDir, 'leader'), scratch, task(base, mkBroker('b1')));
     const { dir, marker, out, changes } = await cliAndEdit('celery-beside-web', 'app.py');
     expect(changes).not.toContain('tasks.py');
+    expectImageCovers(dir, 'Dockerfile', '', 'app.py', [''], ['signal_handlers.py', 'gunicorn.conf.py']);
     expect(out).toMatch(/Procfile: Celery worker \(celery -A tasks worker --loglevel=info --concurrency 1\): SIGTERM is a warm shutdown that waits for the tasks in hand.*SIGTERM reaches the pool processes too/);
     // Web-server advice and gunicorn's graceful_timeout are about the web process only.
     expect(out).not.toMatch(/celery[^\n]*(graceful_timeout|--timeout-graceful-shutdown)/i);
@@ -315,6 +320,7 @@ describe.concurrent('Python corpus', () => {
       .replace('from aiohttp import web\n', 'from aiohttp import web\n\nfrom aiohttpdemo_polls.signal_handlers import run_shutdown_handlers_async\n')
       .replace('    app = web.Application()\n', `    app = web.Application()\n    ${advice![1]}\n`));
     handEdit(main, marker);
+    expectImageCovers(dir, 'Dockerfile', '', 'aiohttpdemo_polls/__main__.py', [''], ['aiohttpdemo_polls/signal_handlers.py']);
     const after = await measureWeb((env) => startLine(line, dir, env, shimDir), await freePort(), tempDir('ah'), { health: '/health', slow: '/slow', inflight: 2, signal: 'SIGTERM', graceMs: DOCKER_GRACE_MS });
     expectNoWorse(before, after, WORK_MS);
     expectOncePerProcess(marker, 1, `exit ${after.code} after ${after.ms} ms\n${after.output}`);
