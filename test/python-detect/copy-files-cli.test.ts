@@ -29,3 +29,24 @@ it('a root Dockerfile that copies backend/worker.py gets backend/signal_handlers
   expect(readFileSync(join(root, 'backend/worker.py'), 'utf8')).toContain('from signal_handlers import');
   expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toContain('COPY backend/worker.py backend/signal_handlers.py ./\n');
 });
+
+it("the user's own gunicorn.conf.py that the image never copied is named, not copied in", () => {
+  const root = mkdtempSync(join(tmpdir(), 'pyapps-cli-'));
+  made.push(root);
+  const files: Record<string, string> = {
+    'requirements.txt': 'flask\ngunicorn\n',
+    'app.py': 'from flask import Flask\n\napp = Flask(__name__)\n',
+    'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\nworkers = 4\n',
+    'Dockerfile': 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY requirements.txt app.py ./\nCMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]\n',
+  };
+  for (const [p, t] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), t);
+  }
+  const run = spawnSync(process.execPath, [BIN, root, '--yes', '--only', 'module,entrypoint,docker'], { encoding: 'utf8', env: { ...process.env, CI: '' } });
+  expect(run.status, run.stdout + run.stderr).toBe(0);
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  expect(dockerfile).toContain('COPY requirements.txt app.py signal_handlers.py ./\n');
+  expect(dockerfile).not.toContain('gunicorn.conf.py');
+  expect(run.stdout + run.stderr).toMatch(/the image does not copy gunicorn\.conf\.py, so gunicorn in the container runs without its shutdown hook; copy it next to the app \(COPY gunicorn\.conf\.py \.\/\)/);
+});
