@@ -113,7 +113,26 @@ export interface NodeApp {
 }
 
 export type PythonFramework = 'fastapi' | 'starlette' | 'flask' | 'django' | 'aiohttp' | 'asyncio' | 'plain';
-export type PythonServer = 'uvicorn' | 'gunicorn' | 'fastapi-cli' | 'none';
+/** 'daphne': Django Channels' ASGI server (no ASGI lifespan support; Django has none either). */
+export type PythonServer = 'uvicorn' | 'gunicorn' | 'fastapi-cli' | 'daphne' | 'none';
+
+/**
+ * A Celery process a launcher runs beside (or instead of) the web app. Its stop semantics are
+ * Celery's own: SIGTERM is a warm shutdown that waits for the tasks in hand (SIGQUIT is cold,
+ * `REMAP_SIGTERM=SIGQUIT` makes SIGTERM cold), so the stop grace must exceed the longest task.
+ */
+export interface CeleryProcess {
+  /** `-A` value: the module holding the Celery app ('config.celery_app'), null when not given. */
+  app: string | null;
+  /** The sub-command: 'worker', 'beat', 'flower', ... */
+  command: string;
+  /** The command as written. */
+  commandLine: string;
+  /** Repo-relative file the command was read from (Procfile, compose file, Dockerfile, script). */
+  source: string;
+  /** `REMAP_SIGTERM` set on the command line (e.g. 'SIGQUIT': SIGTERM then skips the warm shutdown). */
+  remapSigterm: string | null;
+}
 
 export interface PythonApp {
   kind: 'python';
@@ -153,6 +172,13 @@ export interface PythonApp {
   appFactory?: boolean;
   /** gunicorn `-k` worker class, e.g. 'uvicorn.workers.UvicornWorker'. */
   workerClass?: string | null;
+  /**
+   * Celery processes started from this app's directory (worker, beat). They are never given
+   * web-server advice or gunicorn's graceful_timeout; the tool writes nothing into them.
+   */
+  celery?: CeleryProcess[];
+  /** What runs the app: 'launcher' (a Dockerfile, compose, Procfile, script, unit or console script ran it) or 'convention' (manage.py, a top-level `__main__` script, a module defining the app). */
+  foundBy?: 'launcher' | 'convention';
 }
 
 export type App = NodeApp | PythonApp;

@@ -22,8 +22,10 @@ export type LaunchKind =
   | 'flask-cli'
   /** A console script declared in pyproject/setup.cfg: `mod:func`. */
   | 'console-script'
-  /** `sh start.sh`, `./entrypoint.sh`: the caller may follow it. */
-  | 'shell-script';
+  /** `sh start.sh`, `./entrypoint.sh`, `/start` (a path to an executable file): the caller may follow it. */
+  | 'shell-script'
+  /** `celery -A proj worker`: a task worker, not a web server (its own stop semantics). */
+  | 'celery';
 
 export interface PythonLaunch {
   kind: LaunchKind;
@@ -45,6 +47,10 @@ export interface PythonLaunch {
   workerClass: string | null;
   /** The command segment that matched, words joined by spaces. */
   command: string;
+  /** `celery -A proj <sub>`: the Celery sub-command ('worker', 'beat', ...), for kind 'celery'. */
+  celeryCommand?: string | null;
+  /** Environment assignments before the program (`REMAP_SIGTERM=SIGQUIT celery ...`). */
+  env?: Record<string, string>;
 }
 
 const SEPARATORS = new Set([';', '&&', '||', '|', '&']);
@@ -70,6 +76,16 @@ const GUNICORN_VALUE_OPTS = new Set([
   '--forwarded-allow-ips', '--log-config', '--statsd-host', '--backlog', '--worker-tmp-dir', '--certfile', '--keyfile',
 ]);
 const PYTHON_VALUE_OPTS = new Set(['-X', '-W', '-c']);
+const CELERY_VALUE_OPTS = new Set(['-A', '--app', '-b', '--broker', '--result-backend', '--loader', '--config', '--workdir', '-l', '--loglevel', '-c', '--concurrency', '-Q', '--queues', '-n', '--hostname', '-P', '--pool', '--logfile', '--pidfile', '-s', '--schedule']);
+const DAPHNE_VALUE_OPTS = new Set(['-b', '--bind', '-p', '--port', '-u', '--unix-socket', '--fd', '-e', '--endpoint', '-v', '--verbosity', '--access-log', '--root-path', '--proxy-headers-host', '--proxy-headers-port', '-t', '--http-timeout', '--ping-interval', '--ping-timeout', '--application-close-timeout', '--websocket-timeout', '--websocket-connect-timeout', '--log-fmt']);
+/**
+ * `manage.py` sub-commands that run once and exit (release steps in a Procfile or a start
+ * script): never the process that serves.
+ */
+const ONE_SHOT_MANAGE = new Set([
+  'migrate', 'collectstatic', 'compress', 'compilemessages', 'makemigrations', 'check', 'createsuperuser',
+  'loaddata', 'dumpdata', 'shell', 'test', 'wait_for_db', 'createcachetable', 'showmigrations', 'clearsessions',
+]);
 
 const APP_SPEC = /^([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?::([A-Za-z_]\w*)(\(.*\))?)?$/;
 
@@ -137,6 +153,7 @@ function parseUvicorn(args: string[], command: string): PythonLaunch | null {
 function parseGunicorn(args: string[], command: string): PythonLaunch | null {
   const launch = emptyLaunch('app', 'gunicorn', command);
   let found = false;
+  let positional = false;
   for (let i = 0; i < args.length; i++) {
     const word = args[i]!;
     if (word.startsWith('-')) {
@@ -149,10 +166,48 @@ function parseGunicorn(args: string[], command: string): PythonLaunch | null {
       continue;
     }
     // gunicorn's variable defaults to `application` when only a module is given.
-    if (!found) found = parseAppSpec(word, launch, 'application');
+    if (!found) {
+      found = parseAppSpec(word, launch, 'application');
+      if (!found) positional = true;
+    }
   }
-  // With only a config file, the app may be its `wsgi_app` setting: the caller reads it.
-  return found || launch.config ? launch : null;
+  // With only a config file (`-c x`, or none: gunicorn reads ./gunicorn.conf.py), the app may be
+  // its `wsgi_app` setting: the caller reads it.
+  return found || launch.config || !positional ? launch : null;
+}
+
+/** `daphne [opts] module:application` (Django Channels' ASGI server). */
+function parseDaphne(args: string[], command: string): PythonLaunch | null {
+  const launch = emptyLaunch('app', 'daphne', command);
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i]!;
+    if (word.startsWith('-')) {
+      if (splitOption(args, i, DAPHNE_VALUE_OPTS)[2]) i++;
+      continue;
+    }
+    if (parseAppSpec(word, launch, 'application')) return launch;
+  }
+  return null;
+}
+
+/** `celery -A proj worker -l INFO` / `celery --app=proj.celery_app beat`. */
+function parseCelery(args: string[], env: Map<string, string>, command: string): PythonLaunch | null {
+  const launch = emptyLaunch('celery', 'none', command);
+  launch.celeryCommand = null;
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i]!;
+    if (word.startsWith('-')) {
+      const [name, value, consumed] = splitOption(args, i, CELERY_VALUE_OPTS);
+      if (consumed) i++;
+      if ((name === '-A' || name === '--app') && value) launch.module = value.replace(/:.*$/, '');
+      else if (name === '--workdir') launch.chdir = value;
+      continue;
+    }
+    if (launch.celeryCommand === null) launch.celeryCommand = word;
+  }
+  if (launch.celeryCommand === null) return null;
+  launch.env = Object.fromEntries(env);
+  return launch;
 }
 
 function parseFastapiCli(args: string[], command: string): PythonLaunch | null {
@@ -218,6 +273,8 @@ function parsePython(args: string[], env: Map<string, string>, consoleScripts: R
       continue;
     }
     if (basename(word) === 'manage.py') {
+      const sub = args.slice(i + 1).find((w) => !w.startsWith('-'));
+      if (sub !== undefined && ONE_SHOT_MANAGE.has(sub)) return null;
       const launch = emptyLaunch('manage', 'none', command);
       launch.path = word;
       return launch;
@@ -246,6 +303,8 @@ function parseTool(
   if (name === 'gunicorn') return parseGunicorn(args, command);
   if (name === 'fastapi') return parseFastapiCli(args, command);
   if (name === 'flask') return parseFlaskCli(args, env, command);
+  if (name === 'celery') return parseCelery(args, env, command);
+  if (name === 'daphne') return parseDaphne(args, command);
   if (asModule) {
     if (!APP_SPEC.test(word) || word.includes(':')) return null;
     const launch = emptyLaunch('module', 'none', command);
@@ -264,6 +323,13 @@ function parseTool(
   if (name.endsWith('.sh') || ((word === 'sh' || word === 'bash') && args[0]?.endsWith('.sh'))) {
     const launch = emptyLaunch('shell-script', 'none', command);
     launch.path = name.endsWith('.sh') ? word : args[0]!;
+    return launch;
+  }
+  // `/start`, `./bin/boot`: a path to a file without an extension, as Dockerfiles and compose files
+  // name the start scripts they copy in. Whether it is a shell script the caller decides by reading it.
+  if (word.includes('/') && /^[\w./-]+$/.test(word) && !/\.\w+$/.test(name) && !word.startsWith('/usr/') && !word.startsWith('/bin/')) {
+    const launch = emptyLaunch('shell-script', 'none', command);
+    launch.path = word;
     return launch;
   }
   return null;

@@ -2,14 +2,19 @@
  * Finds every Python app in a repository (monorepos included) and what starts it: the framework,
  * the server, the entry module to wire and how that module is imported. See PythonApp in ./facts.ts.
  *
- * Where the start command comes from, first match wins: Dockerfile CMD/ENTRYPOINT (shell scripts
- * they name are followed), Procfile, shell scripts, Makefile, console scripts declared by the
- * project, then conventions (manage.py, a module with `if __name__ == "__main__":`, a module
- * defining the app). A command is only accepted when its module resolves to a file of this app.
+ * An app is something a launcher runs. Where the start command comes from, first match wins:
+ * Dockerfile CMD/ENTRYPOINT and compose `command` (start scripts they name are followed to their
+ * `exec`, through the Dockerfile's COPY when the script is copied under another name), Procfile,
+ * entrypoint shell scripts, supervisor and systemd units, Makefile, console scripts declared by the
+ * project, then conventions (manage.py, a top-level script with `if __name__ == "__main__":`, a
+ * module defining the app). A command is only accepted when its module resolves to a file of this
+ * app. A directory with a manifest but nothing that runs it (a settings package with a setup.py, a
+ * library, tests, CI scripts) is not an app; a directory without any manifest is one when a
+ * Dockerfile, compose file or Procfile runs a Python file of it.
  */
 import { DockerfileParser } from 'dockerfile-ast';
 import { parse as parseYaml } from 'yaml';
-import type { PythonApp, PythonFramework, PythonServer } from './facts.js';
+import type { CeleryProcess, PythonApp, PythonFramework, PythonServer } from './facts.js';
 import type { RepoFiles } from './repo-files.js';
 import { parseCommand, parseWords, type PythonLaunch } from './python-command.js';
 import { isPythonManifest, manifestDir, readPythonManifest, type PythonManifest } from './python-manifests.js';
@@ -21,11 +26,16 @@ import {
 /** Directories that never hold the app's own code. */
 const SKIP_DIR = /(^|\/)(\.?venv|env|\.tox|\.nox|site-packages|__pycache__|node_modules|build|dist|\.git|\.mypy_cache|\.pytest_cache)(\/|$)/;
 /** Files and dirs that are not entrypoints even when they have a `__main__` block. */
-const NOT_ENTRY = /(^|\/)(tests?|testing|docs|migrations|alembic|scripts\/dev)(\/|$)|(^|\/)(setup|conftest|noxfile|fabfile|tasks|test_[^/]*|[^/]*_test|signal_handlers)\.py$/;
+const NOT_ENTRY = /(^|\/)(tests?|testing|docs|migrations|alembic|scripts|\.github|\.circleci|\.gitlab|ci|tools|examples?|benchmarks?)(\/|$)|(^|\/)(setup|conftest|noxfile|fabfile|tasks|test_[^/]*|[^/]*_test|signal_handlers)\.py$/;
 /** Preferred entry file names, best first. */
 const ENTRY_NAMES = ['main', 'app', 'server', 'run', '__main__', 'api', 'asgi', 'wsgi', 'worker', 'bot', 'cli'];
 
-type StartSource = { path: string; launch: PythonLaunch };
+type StartSource = {
+  path: string;
+  launch: PythonLaunch;
+  /** COPY destinations -> repo paths of the Dockerfile that runs this command, to follow `/start`. */
+  copies?: ReadonlyMap<string, string>;
+};
 
 interface Entry {
   path: string;
@@ -63,12 +73,39 @@ interface AppDir {
   owned: string[];
 }
 
+/**
+ * A setup.py is a manifest only when it is a setuptools/distutils script: a module that happens to
+ * be called setup.py (a database `setup.py` in a bot template) marks no project.
+ */
+function isSetuptoolsScript(text: string): boolean {
+  return /^\s*(?:from\s+(?:setuptools|distutils)[\w.]*\s+import|import\s+(?:setuptools|distutils)\b)/m.test(text);
+}
+
+/** Dirs where a launcher (Dockerfile, Procfile, compose build context) sits: apps without a manifest live there. */
+function launcherDirs(files: RepoFiles): string[] {
+  const out = new Set<string>();
+  for (const path of files.list) {
+    if (SKIP_DIR.test(path)) continue;
+    if (DOCKERFILE.test(path) || /(^|\/)Procfile$/.test(path)) out.add(dirname(path));
+    if (COMPOSE.test(path)) for (const s of composeServices(files, path)) if (s.context !== null) out.add(s.context);
+  }
+  return [...out];
+}
+
 function findAppDirs(files: RepoFiles): AppDir[] {
   const byDir = new Map<string, string[]>();
   for (const path of files.list) {
     if (SKIP_DIR.test(path) || !isPythonManifest(path)) continue;
+    if (basename(path) === 'setup.py' && !isSetuptoolsScript(files.read(path) ?? '')) continue;
     const dir = manifestDir(path);
     byDir.set(dir, [...(byDir.get(dir) ?? []), path]);
+  }
+  // Without a manifest, a launcher's directory is an app dir only outside every project: inside one,
+  // the project's own detection reads that launcher (and a helper script beside it is not an app).
+  const projects = [...byDir.keys()];
+  for (const dir of launcherDirs(files)) {
+    if (projects.some((d) => d === dir || within(d, dir))) continue;
+    if (!byDir.has(dir) && files.list.some((p) => p.endsWith('.py') && dirname(p) === dir)) byDir.set(dir, []);
   }
   const dirs = [...byDir.keys()].sort((a, b) => b.length - a.length);
   const owned = new Map<string, string[]>(dirs.map((d) => [d, []]));
@@ -135,9 +172,11 @@ function firstAppVariable(text: string, framework: PythonFramework | null): stri
 function resolveLaunch(files: RepoFiles, app: AppDir, launch: PythonLaunch): Entry | null {
   switch (launch.kind) {
     case 'app':
-      if (launch.module === null && launch.config) {
-        // `gunicorn -c gunicorn.conf.py` with the app named in the config: `wsgi_app = "app:app"`.
-        const conf = pathFile(files, app, launch.config);
+      if (launch.module === null) {
+        // `gunicorn -c gunicorn.conf.py`, or bare `gunicorn` (which reads ./gunicorn.conf.py), with the
+        // app named in the config: `wsgi_app = "config.wsgi:application"`.
+        const written = launch.config ?? join(launch.chdir ?? '', 'gunicorn.conf.py');
+        const conf = written.startsWith('/') || launch.config ? pathFile(files, app, written) : files.has(join(app.dir, written)) ? join(app.dir, written) : null;
         const spec = conf ? /^wsgi_app\s*=\s*['"]([\w.]+)(?::(\w+))?(\(.*\))?['"]/m.exec(files.read(conf) ?? '') : null;
         if (!spec) return null;
         return resolveLaunch(files, app, { ...launch, module: spec[1]!, variable: spec[2] ?? 'application', factory: !!spec[3] });
@@ -175,6 +214,7 @@ function resolveLaunch(files: RepoFiles, app: AppDir, launch: PythonLaunch): Ent
       return null;
     }
     case 'shell-script':
+    case 'celery':
       return null;
   }
 }
@@ -198,6 +238,11 @@ function launchesOfText(text: string, scripts: ReadonlyMap<string, string>, proc
   if (procfile) {
     // The web process first: it is the one that serves traffic.
     lines = lines.sort((a, b) => Number(!/^web\s*:/.test(a)) - Number(!/^web\s*:/.test(b)));
+  } else {
+    // A start script runs its steps (migrations, collectstatic) and then `exec`s the long-running
+    // process: that line first.
+    lines = lines.filter((l) => !/^\s*#/.test(l));
+    lines = [...lines.filter((l) => /^\s*exec\s/.test(l)), ...lines.filter((l) => !/^\s*exec\s/.test(l))];
   }
   for (const raw of lines) {
     const line = procfile ? raw.replace(/^[\w-]+\s*:\s*/, '') : raw.replace(/^\t@?-?/, '');
@@ -242,6 +287,30 @@ function launchesOfDockerfile(text: string, scripts: ReadonlyMap<string, string>
 
 const DOCKERFILE = /(^|\/)(Dockerfile(\.[\w.-]+)?|[\w.-]+\.Dockerfile|Containerfile)$/i;
 
+/**
+ * `COPY ./compose/production/django/start /start`: image path -> repo path, for single-source
+ * COPY/ADD of a file (sources relative to `context`, the build context dir).
+ */
+function dockerfileCopies(files: RepoFiles, text: string, context: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let workdir = '/';
+  for (const ins of DockerfileParser.parse(text).getInstructions()) {
+    const kw = ins.getKeyword();
+    const args = ins.getArguments().map((a) => a.getValue());
+    if (kw === 'WORKDIR' && args[0]) workdir = args[0].startsWith('/') ? args[0] : `${workdir.replace(/\/$/, '')}/${args[0]}`;
+    if (kw !== 'COPY' && kw !== 'ADD') continue;
+    const words = args.filter((a) => !a.startsWith('--'));
+    if (words.length !== 2 || args.some((a) => a.startsWith('--from'))) continue;
+    const src = join(context, words[0]!);
+    let dest = words[1]!;
+    if (!files.has(src)) continue;
+    if (dest.endsWith('/') || dest === '.') dest = `${dest.replace(/\/?\.?$/, '')}/${basename(src)}`;
+    if (!dest.startsWith('/')) dest = `${workdir.replace(/\/$/, '')}/${dest.replace(/^\.\//, '')}`;
+    out.set(dest, src);
+  }
+  return out;
+}
+
 function startSources(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[], manifest: PythonManifest): StartSource[] {
   const ownedBySomeone = (p: string) => allDirs.some((d) => d.dir !== '' && within(d.dir, p));
   const out: StartSource[] = [];
@@ -254,13 +323,28 @@ function startSources(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[],
     ...files.list.filter((p) => DOCKERFILE.test(p) && !ownedBySomeone(p) && !app.owned.includes(p) &&
       app.dir !== '' && new RegExp(`^\\s*(COPY|ADD)\\b[^\\n]*\\s(\\./)?${app.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/?\\s`, 'mi').test(read(p) ?? '')),
   ];
-  for (const p of dockerfiles) add(p, launchesOfDockerfile(read(p) ?? '', manifest.scripts));
-  for (const { path, words } of composeCommands(files, app.dir)) add(path, [parseWords(words, manifest.scripts)].filter((l): l is PythonLaunch => l !== null));
+  for (const p of dockerfiles) {
+    const copies = dockerfileCopies(files, read(p) ?? '', dirname(p));
+    for (const launch of launchesOfDockerfile(read(p) ?? '', manifest.scripts)) out.push({ path: p, launch, copies });
+  }
+  for (const { path, words, dockerfile, context } of composeCommands(files, app.dir)) {
+    const launch = parseWords(words, manifest.scripts);
+    const copies = dockerfile && files.has(dockerfile) ? dockerfileCopies(files, read(dockerfile) ?? '', context) : undefined;
+    if (launch) out.push({ path, launch, ...(copies ? { copies } : {}) });
+  }
   const procfiles = [join(app.dir, 'Procfile'), ...(app.dir !== '' ? ['Procfile'] : [])].filter((p) => files.has(p));
   for (const p of procfiles) add(p, launchesOfText(read(p) ?? '', manifest.scripts, true));
-  const shellRank = (p: string) => (/(start|run|entrypoint|boot|serve)/i.test(basename(p)) ? 0 : 1);
-  const shells = app.owned.filter((p) => p.endsWith('.sh')).sort((a, b) => shellRank(a) - shellRank(b) || a.localeCompare(b));
+  // Entrypoint scripts by name (start.sh, boot.sh, docker-entrypoint.sh); test, lint and CI scripts
+  // (scripts/, .github/) are not what a deployment runs.
+  const shells = app.owned
+    .filter((p) => p.endsWith('.sh') && /(start|run|entrypoint|boot|serve)/i.test(basename(p)) && !NOT_ENTRY.test(p.slice(app.dir.length)))
+    .sort();
   for (const p of shells) add(p, launchesOfText(read(p) ?? '', manifest.scripts, false));
+  for (const p of app.owned) {
+    const text = /\.(conf|ini|service)$/.test(p) ? read(p) ?? '' : '';
+    if (/^\[program:/m.test(text)) for (const m of text.matchAll(/^command\s*=\s*(.+)$/gm)) add(p, [parseCommand(m[1]!, manifest.scripts)].filter((l): l is PythonLaunch => l !== null));
+    if (p.endsWith('.service')) for (const m of text.matchAll(/^ExecStart\s*=\s*[-@:+!]*(.+)$/gm)) add(p, [parseCommand(m[1]!, manifest.scripts)].filter((l): l is PythonLaunch => l !== null));
+  }
   for (const p of app.owned.filter((p) => /(^|\/)(GNU)?[Mm]akefile$/.test(p))) add(p, launchesOfText(read(p) ?? '', manifest.scripts, false));
   for (const [name, target] of manifest.scripts) {
     const launch = parseCommand(name, manifest.scripts);
@@ -271,37 +355,65 @@ function startSources(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[],
 
 const COMPOSE = /(^|\/)(docker-)?compose(\.[\w-]+)?\.ya?ml$/;
 
+interface ComposeService {
+  /** Build context dir, repo-relative ('' for the root), or null when the service is not built here. */
+  context: string | null;
+  /** The Dockerfile it builds with, repo-relative. */
+  dockerfile: string | null;
+  command: unknown;
+  entrypoint: unknown;
+}
+
+/** The services of a compose file (`<<: *anchor` merges applied), with their build context. */
+function composeServices(files: RepoFiles, path: string): ComposeService[] {
+  let doc: unknown;
+  try {
+    doc = parseYaml(files.read(path) ?? '', { merge: true });
+  } catch {
+    return [];
+  }
+  const services = (doc as { services?: Record<string, unknown> } | null)?.services;
+  if (!services || typeof services !== 'object') return [];
+  const out: ComposeService[] = [];
+  for (const service of Object.values(services)) {
+    if (!service || typeof service !== 'object') continue;
+    const s = service as { build?: unknown; command?: unknown; entrypoint?: unknown };
+    const build = s.build as { context?: unknown; dockerfile?: unknown } | string | undefined;
+    const raw = typeof build === 'string' ? build : build?.context;
+    const context = typeof raw === 'string' ? join(dirname(path), raw).replace(/(^|\/)\.$/, '') : null;
+    const file = typeof build === 'object' && typeof build.dockerfile === 'string' ? build.dockerfile : 'Dockerfile';
+    out.push({ context, dockerfile: context === null ? null : join(context, file), command: s.command, entrypoint: s.entrypoint });
+  }
+  return out;
+}
+
 /** `command:` of compose services built from the app dir (after `entrypoint:` when both are set). */
-function composeCommands(files: RepoFiles, appDir: string): { path: string; words: string[] }[] {
-  const out: { path: string; words: string[] }[] = [];
+function composeCommands(files: RepoFiles, appDir: string): { path: string; words: string[]; dockerfile: string | null; context: string }[] {
+  const out: { path: string; words: string[]; dockerfile: string | null; context: string }[] = [];
   for (const path of files.list.filter((p) => COMPOSE.test(p) && !SKIP_DIR.test(p))) {
-    let doc: unknown;
-    try {
-      doc = parseYaml(files.read(path) ?? '');
-    } catch {
-      continue;
-    }
-    const services = (doc as { services?: Record<string, unknown> } | null)?.services;
-    if (!services || typeof services !== 'object') continue;
-    for (const service of Object.values(services)) {
-      if (!service || typeof service !== 'object') continue;
-      const s = service as { build?: unknown; command?: unknown; entrypoint?: unknown };
-      const context = typeof s.build === 'string' ? s.build : (s.build as { context?: unknown } | undefined)?.context;
-      if (typeof context !== 'string' || join(dirname(path), context).replace(/\/\.$/, '') !== appDir) continue;
+    for (const s of composeServices(files, path)) {
+      if (s.context !== appDir) continue;
       const words = (v: unknown): string[] => (typeof v === 'string' ? ['sh', '-c', v] : Array.isArray(v) ? v.map(String) : []);
       const command = words(s.command);
-      if (command.length) out.push({ path, words: [...(Array.isArray(s.entrypoint) ? words(s.entrypoint) : []), ...command] });
+      if (command.length) out.push({ path, words: [...(Array.isArray(s.entrypoint) ? words(s.entrypoint) : []), ...command], dockerfile: s.dockerfile, context: s.context });
     }
   }
   return out;
 }
 
-/** Follow `CMD ["./start.sh"]` into the script. */
-function followShell(files: RepoFiles, app: AppDir, source: StartSource, scripts: ReadonlyMap<string, string>): StartSource[] {
-  if (source.launch.kind !== 'shell-script' || !source.launch.path) return [source];
-  const path = pathFile(files, app, source.launch.path);
+/** Follow `CMD ["./start.sh"]` (or compose `command: /start`) into the script, to its `exec`. */
+function followShell(files: RepoFiles, app: AppDir, source: StartSource, scripts: ReadonlyMap<string, string>, depth = 0): StartSource[] {
+  if (source.launch.kind !== 'shell-script' || !source.launch.path || depth > 3) return [source];
+  const written = source.launch.path;
+  // The image path of a copied script names its source through the COPY that put it there.
+  const copied = source.copies?.get(written) ?? source.copies?.get(written.replace(/^\.\//, '/'));
+  const path = copied ?? (/\.sh$/.test(written) ? pathFile(files, app, written) : null);
   if (!path) return [];
-  return launchesOfText(files.read(path) ?? '', scripts, false).map((launch) => ({ path, launch }));
+  const text = files.read(path) ?? '';
+  // An extensionless file is followed only when it is a shell script.
+  if (!/\.sh$/.test(path) && !/^#!.*\b(ba|da|z)?sh\b/.test(text)) return [];
+  return launchesOfText(text, scripts, false)
+    .flatMap((launch) => followShell(files, app, { path, launch, ...(source.copies ? { copies: source.copies } : {}) }, scripts, depth + 1));
 }
 
 /** A convention when no command was found. */
@@ -321,7 +433,11 @@ function conventionalEntry(files: RepoFiles, app: AppDir): Entry | null {
     });
   for (const path of candidates) {
     const text = files.read(path) ?? '';
-    const guard = hasMainGuard(text);
+    const rel = app.dir ? path.slice(app.dir.length + 1) : path;
+    // `__main__` guards count in top-level scripts (and a package's __main__.py): deeper modules with
+    // one are helpers, demos or self-tests, not what a deployment runs.
+    const topLevel = !rel.includes('/') || /^(src\/)?[\w-]+\/__main__\.py$/.test(rel);
+    const guard = topLevel && hasMainGuard(text);
     const instance = anyAppInstance(text);
     if (!guard && !instance) continue;
     const isMain = basename(path) === '__main__.py';
@@ -356,21 +472,35 @@ function gunicornConfigOf(files: RepoFiles, app: AppDir, launch: PythonLaunch | 
   return app.owned.find((p) => candidates.includes(basename(p))) ?? null;
 }
 
-function detectOne(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[]): PythonApp {
+function celeryProcess(source: StartSource): CeleryProcess {
+  return {
+    app: source.launch.module,
+    command: source.launch.celeryCommand ?? 'worker',
+    commandLine: source.launch.command,
+    source: source.path,
+    remapSigterm: source.launch.env?.['REMAP_SIGTERM'] ?? null,
+  };
+}
+
+function detectOne(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[]): PythonApp | null {
   const manifest = readPythonManifest(files, app.manifests);
   let chosen: { source: StartSource; entry: Entry } | null = null;
+  const celery: CeleryProcess[] = [];
   for (const raw of startSources(files, app, allDirs, manifest)) {
     for (const source of followShell(files, app, raw, manifest.scripts)) {
-      const entry = resolveLaunch(files, app, source.launch);
-      if (entry) {
-        chosen = { source, entry };
-        break;
+      if (source.launch.kind === 'celery') {
+        const found = celeryProcess(source);
+        if (!celery.some((c) => c.commandLine === found.commandLine && c.source === found.source)) celery.push(found);
+        continue;
       }
+      const entry: Entry | null = chosen ? null : resolveLaunch(files, app, source.launch);
+      if (entry) chosen = { source, entry };
     }
-    if (chosen) break;
   }
   const launch = chosen?.source.launch ?? null;
-  let entry = chosen?.entry ?? conventionalEntry(files, app);
+  // Without a manifest only a launcher makes a directory an app (a Node repo's helper script is not one).
+  let entry: Entry | null = chosen?.entry ?? (app.manifests.length ? conventionalEntry(files, app) : null);
+  if (!entry) return null;
   let server: PythonServer = launch?.server ?? 'none';
   let workers = launch?.workers ?? null;
   let text = entry ? (files.read(entry.path) ?? '') : '';
@@ -416,12 +546,14 @@ function detectOne(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[]): P
     entryFunction: entry?.function ?? null,
     appFactory: entry?.factory ?? false,
     workerClass: launch?.workerClass ?? null,
+    ...(celery.length ? { celery } : {}),
+    foundBy: chosen ? 'launcher' : 'convention',
   };
   return result;
 }
 
-/** Every Python app in the repo, in directory order. */
+/** Every Python app in the repo, in directory order: directories that nothing runs are left out. */
 export function detectPythonApps(files: RepoFiles): PythonApp[] {
   const dirs = findAppDirs(files);
-  return dirs.map((d) => detectOne(files, d, dirs));
+  return dirs.map((d) => detectOne(files, d, dirs)).filter((a): a is PythonApp => a !== null);
 }

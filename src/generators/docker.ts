@@ -6,6 +6,7 @@ import { posix } from 'node:path';
 import type { Answers } from '../answers.js';
 import type { App, Facts, NodeApp, PythonApp } from '../detect/facts.js';
 import { dockerfileEdit, patchDockerfile, type DockerfilePatchOptions } from '../edits/dockerfile/patch.js';
+import { celeryChainNotes, generatedFilesCopyActions, otherImagesCopyActions } from './docker-copy-files.js';
 import { resolveScript } from '../edits/dockerfile/npm-script.js';
 import type { Runtime } from '../edits/dockerfile/runtime.js';
 import { toExecForm } from '../edits/dockerfile/shell-words.js';
@@ -60,6 +61,7 @@ export const dockerGenerator: ArtifactGenerator = {
         actions.push({ type: 'plan-edit', path, edit: dockerfileEdit(options), reason: `tini as PID 1, exec-form CMD, STOPSIGNAL ${result.stage.stopSignal}` });
       }
       for (const message of result.warnings) actions.push({ type: 'plan-note', level: 'warn', message, file: path });
+      if (ctx.app.kind === 'python') actions.push(...generatedFilesCopyActions(ctx, ctx.app, path));
       if (result.stage.runtime === 'python-uvicorn' && ctx.app.kind === 'python') {
         const source = typeof result.text === 'string' ? result.text : ctx.current(path) ?? '';
         // Checked against the server's real CLI: `fastapi run` has no such option, uvicorn has it from 0.18.
@@ -70,6 +72,7 @@ export const dockerGenerator: ArtifactGenerator = {
     if (ownsChainNotes('docker', ctx.answers.parts, ctx.facts.container)) {
       actions.push(...appChainNotes(ctx));
     }
+    if (ctx.app.kind === 'python') actions.push(...otherImagesCopyActions(ctx, ctx.app, files), ...celeryChainNotes(ctx.app, ctx.answers.timeoutMs));
     return actions;
   },
 };

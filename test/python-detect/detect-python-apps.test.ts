@@ -24,6 +24,7 @@ function app(fields: Partial<PythonApp> & Pick<PythonApp, 'name' | 'framework' |
     entryFunction: null,
     appFactory: false,
     workerClass: null,
+    foundBy: 'launcher',
     ...fields,
   };
 }
@@ -51,7 +52,7 @@ const cases: [string, PythonApp[]][] = [
   [
     'django-manage',
     [app({
-      name: 'django-manage', framework: 'django', server: 'none',
+      foundBy: 'convention', name: 'django-manage', framework: 'django', server: 'none',
       entrypoint: { path: 'manage.py', module: 'manage', appVariable: null, inPackage: false },
       dependencies: ['django', 'psycopg'],
     })],
@@ -97,7 +98,7 @@ const cases: [string, PythonApp[]][] = [
   [
     'asyncio-worker',
     [app({
-      name: 'asyncio-worker', framework: 'asyncio', server: 'none',
+      foundBy: 'convention', name: 'asyncio-worker', framework: 'asyncio', server: 'none',
       // tests/test_worker.py also has a __main__ block: not an entrypoint.
       entrypoint: { path: 'worker.py', module: 'worker', appVariable: null, inPackage: false },
       dependencies: ['redis'],
@@ -135,7 +136,7 @@ const cases: [string, PythonApp[]][] = [
     'uvicorn-run-script',
     // run.py's __main__ block calls uvicorn.run("service.api:app"): the app module is the entry.
     [app({
-      name: 'uvicorn-run-script', framework: 'fastapi', server: 'uvicorn',
+      foundBy: 'convention', name: 'uvicorn-run-script', framework: 'fastapi', server: 'uvicorn',
       entrypoint: { path: 'service/api.py', module: 'service.api', appVariable: 'app', inPackage: true },
       workers: 2, dependencies: ['fastapi', 'uvicorn'], entryImport: 'relative',
     })],

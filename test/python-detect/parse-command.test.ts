@@ -26,6 +26,13 @@ describe('parseCommand', () => {
     ['tini -g -- ddtrace-run gunicorn wsgi:app', { kind: 'app', server: 'gunicorn', module: 'wsgi', variable: 'app' }],
     ['sh -c "alembic upgrade head && uvicorn main:app"', { kind: 'app', server: 'uvicorn', module: 'main', variable: 'app' }],
     ['./start.sh', { kind: 'shell-script', server: 'none', path: './start.sh' }],
+    ['/start', { kind: 'shell-script', server: 'none', path: '/start' }],
+    ['python /app/manage.py collectstatic --noinput', null],
+    ['python manage.py migrate && gunicorn config.wsgi', { kind: 'app', server: 'gunicorn', module: 'config.wsgi', variable: 'application' }],
+    ['gunicorn', { kind: 'app', server: 'gunicorn' }],
+    ['daphne -b 0.0.0.0 -p 8000 config.asgi:application', { kind: 'app', server: 'daphne', module: 'config.asgi', variable: 'application' }],
+    ['REMAP_SIGTERM=SIGQUIT celery -A config.celery_app worker --loglevel=info', { kind: 'celery', server: 'none', module: 'config.celery_app', celeryCommand: 'worker', env: { REMAP_SIGTERM: 'SIGQUIT' } }],
+    ['python -m celery --app=proj.celery:app beat -s /tmp/beat', { kind: 'celery', server: 'none', module: 'proj.celery', celeryCommand: 'beat', env: {} }],
     ['npm run dev', null],
     ['python -c "print(1)"', null],
   ])('%s', (line, expected) => {

@@ -1,0 +1,111 @@
+/**
+ * The docker part's hook for generated Python files: every Dockerfile that builds the app copies
+ * the signal_handlers.py the app now imports and the gunicorn.conf.py gunicorn now reads
+ * (src/edits/dockerfile/copy-files.ts does the edit), or the plan says exactly what to add.
+ */
+import { posix } from 'node:path';
+import type { PythonApp } from '../detect/facts.js';
+import { buildContextOf, copyGeneratedFiles, dockerignoreMatcher, type CopyFilesInput, type GeneratedFile } from '../edits/dockerfile/copy-files.js';
+import { pythonModuleLocation, pythonModuleMode } from './python-module.js';
+import type { GeneratorContext, PlanAction } from './types.js';
+
+function relativeTo(dir: string, path: string): string | null {
+  const rel = posix.relative(dir === '' ? '.' : dir, path);
+  return rel.startsWith('..') ? null : rel;
+}
+
+/** What copyGeneratedFiles needs for one Dockerfile of the app, or null when nothing is generated. */
+export function copyInputFor(ctx: GeneratorContext, app: PythonApp, dockerfile: string): { input: CopyFilesInput; context: string; preexisting: Set<string> } | null {
+  if (app.entrypoint === null) return null;
+  const composeFiles = ctx.facts.container.composeFiles.map((path) => ({ path, text: ctx.current(path) ?? '' }));
+  const context = buildContextOf(dockerfile, composeFiles);
+  const entry = relativeTo(context, app.entrypoint.path);
+  if (entry === null) return null;
+  const files: GeneratedFile[] = [];
+  const preexisting = new Set<string>();
+  const module = pythonModuleLocation(app.entrypoint).path;
+  if (ctx.current(module) !== null) files.push({ path: module, at: 'entry' });
+  if (pythonModuleMode(app) === 'gunicorn') {
+    const conf = app.gunicornConfig ?? (app.dir ? posix.join(app.dir, 'gunicorn.conf.py') : 'gunicorn.conf.py');
+    if (ctx.current(conf) !== null) {
+      files.push({ path: conf, at: 'workdir' });
+      if (app.gunicornConfig !== null) preexisting.add(conf);
+    }
+  }
+  const inContext = files.flatMap((f) => {
+    const rel = relativeTo(context, f.path);
+    return rel === null ? [] : [{ ...f, path: rel }];
+  });
+  if (inContext.length === 0) return null;
+  const ignore = dockerignoreMatcher(ctx.current(posix.join(context, '.dockerignore')));
+  return {
+    input: { entry, files: inContext, ignored: ignore },
+    context,
+    preexisting: new Set([...preexisting].map((p) => relativeTo(context, p) ?? p)),
+  };
+}
+
+export function generatedFilesCopyActions(ctx: GeneratorContext, app: PythonApp, dockerfile: string): PlanAction[] {
+  const prepared = copyInputFor(ctx, app, dockerfile);
+  if (prepared === null) return [];
+  const { context, preexisting } = prepared;
+  // The user's own gunicorn.conf.py that the image never had: copying it in changes the image's
+  // gunicorn settings, so say it rather than do it.
+  const input: CopyFilesInput = { ...prepared.input, files: prepared.input.files.filter((f) => !preexisting.has(f.path)) };
+  const actions: PlanAction[] = [];
+  const check = copyGeneratedFiles(ctx.current(dockerfile) ?? '', prepared.input);
+  for (const f of check.added.filter((p) => preexisting.has(p))) {
+    actions.push({
+      type: 'plan-note', level: 'warn', file: dockerfile,
+      message: `the image does not copy ${posix.join(context, f)}, so gunicorn in the container runs without its shutdown hook; copy it next to the app (COPY ${f} ./)`,
+    });
+  }
+  const result = copyGeneratedFiles(ctx.current(dockerfile) ?? '', input);
+  if (result.text !== false) {
+    actions.push({
+      type: 'plan-edit', path: dockerfile,
+      edit: (source) => copyGeneratedFiles(source, input).text,
+      reason: `copy ${result.added.join(', ')} into the image (without them the app fails to import there)`,
+    });
+  }
+  for (const m of result.manual) {
+    actions.push({ type: 'plan-note', level: 'warn', file: dockerfile, message: `${m.reason}: ${m.line}` });
+  }
+  return actions;
+}
+
+/**
+ * Celery processes beside the app, in the timeout chain: their stop is Celery's own (warm shutdown
+ * on SIGTERM, waiting for the tasks in hand), so the grace that matters is the longest task, not the
+ * web app's budget. Nothing is written into them.
+ */
+export function celeryChainNotes(app: PythonApp, timeoutMs: number): PlanAction[] {
+  return (app.celery ?? []).map((c) => ({
+    type: 'plan-note' as const,
+    level: 'info' as const,
+    file: c.source,
+    message: `Celery ${c.command} (${c.commandLine}): ` +
+      (c.remapSigterm
+        ? `REMAP_SIGTERM=${c.remapSigterm} makes SIGTERM a cold shutdown: tasks in hand are abandoned (and redelivered with acks_late)`
+        : 'SIGTERM is a warm shutdown that waits for the tasks in hand') +
+      `; its stop grace must exceed the longest task (the app's ${Math.ceil(timeoutMs / 1000)} s budget and gunicorn settings do not apply to it); nothing is written into it` +
+      // Measured (test/corpus/python, celery-beside-web): a signal to every process of the dyno kills the pool child mid-task.
+      (/(^|\/)Procfile$/.test(c.source) && !c.remapSigterm ? '; under a Procfile platform (Heroku) SIGTERM reaches the pool processes too and cuts the task in hand' : ''),
+  }));
+}
+
+/**
+ * Dockerfiles elsewhere in the repo that copy this app's entry module (a root Dockerfile building
+ * `backend/`): the docker part does not patch them, but once the entry imports the generated module
+ * their image needs it too.
+ */
+export function otherImagesCopyActions(ctx: GeneratorContext, app: PythonApp, handled: readonly string[]): PlanAction[] {
+  const actions: PlanAction[] = [];
+  for (const dockerfile of ctx.facts.container.dockerfiles.filter((p) => !handled.includes(p))) {
+    const prepared = copyInputFor(ctx, app, dockerfile);
+    if (prepared === null) continue;
+    if (copyGeneratedFiles(ctx.current(dockerfile) ?? '', prepared.input).entryNotCopied) continue;
+    actions.push(...generatedFilesCopyActions(ctx, app, dockerfile));
+  }
+  return actions;
+}

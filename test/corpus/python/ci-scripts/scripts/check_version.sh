@@ -1,0 +1,3 @@
+#!/bin/sh
+set -e
+python scripts/release.py --dry-run

@@ -1,0 +1,3 @@
+from .queue import Queue
+
+__all__ = ["Queue"]

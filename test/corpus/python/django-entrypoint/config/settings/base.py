@@ -1,0 +1,13 @@
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only")
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth"]
+ROOT_URLCONF = "config.urls"
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
+WSGI_APPLICATION = "config.wsgi.application"
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ.get("DB_PATH", "/tmp/db.sqlite3")}}
+USE_TZ = True

@@ -1,0 +1,6 @@
+from config.celery_app import app
+
+
+@app.task()
+def send_receipt(order_id):
+    return order_id

@@ -1,0 +1,2 @@
+#!/bin/sh
+alembic upgrade head
