@@ -51,8 +51,8 @@ export const dockerGenerator: ArtifactGenerator = {
     const actions: PlanAction[] = [];
     const files = appDockerfiles(ctx.facts, ctx.app);
     if (files.length === 0) actions.push(...createDockerfile(ctx));
-    const options = patchOptionsFor(ctx.app);
     for (const path of files) {
+      const options: DockerfilePatchOptions = { ...patchOptionsFor(ctx.app), readScript: (word) => scriptInRepo(ctx, path, word) };
       const result = patchDockerfile(ctx.current(path) ?? '', options);
       if (result.text !== false) {
         actions.push({ type: 'plan-edit', path, edit: dockerfileEdit(options), reason: `tini as PID 1, exec-form CMD, STOPSIGNAL ${result.stage.stopSignal}` });
@@ -74,6 +74,20 @@ export const dockerGenerator: ArtifactGenerator = {
     return actions;
   },
 };
+
+/**
+ * The repo file an ENTRYPOINT script word names: the file the Dockerfile copies to that path, found by
+ * its name under the build context (the Dockerfile's directory, else the repo root).
+ */
+function scriptInRepo(ctx: GeneratorContext, dockerfile: string, word: string): string | null {
+  const name = posix.basename(word);
+  const dir = posix.dirname(dockerfile) === '.' ? '' : posix.dirname(dockerfile);
+  for (const candidate of [posix.join(dir, word.replace(/^\.?\//, '')), posix.join(dir, name), posix.join(dir, 'docker', name), posix.join(dir, 'scripts', name), name, posix.join('docker', name), posix.join('scripts', name)]) {
+    const text = ctx.current(candidate);
+    if (text !== null) return text;
+  }
+  return null;
+}
 
 function createDockerfile(ctx: GeneratorContext): PlanAction[] {
   const dir = ctx.app.dir;
