@@ -112,7 +112,9 @@ describe('Dockerfile created when there is none', () => {
     ['gunicorn-config', pythonApp('gunicorn', 'gunicorn.conf.py')],
   ] as const)('Python %s', async (name, app) => {
     const read = (p: string): string | null => (p === 'requirements.txt' ? 'fastapi\n' : null);
-    const text = renderTemplate(PYTHON_DOCKERFILE_TEMPLATE, pythonTemplateData(app, answers, read));
+    const data = pythonTemplateData(app, answers, read);
+    if (!data.ok) throw new Error(data.need);
+    const text = renderTemplate(PYTHON_DOCKERFILE_TEMPLATE, data.data);
     await expect(text).toMatchFileSnapshot(`../../snapshots/docker-templates/python-${name}/Dockerfile`);
     const patched = patchDockerfile(text, { runtime: app.server === 'gunicorn' ? 'python-gunicorn' : 'python-uvicorn' });
     expect(patched.text).toBe(false);
