@@ -70,15 +70,18 @@ function nodeRecipe(): Recipe {
       'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
       'NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt',
       'COREPACK_ENABLE_DOWNLOAD_PROMPT=0',
+      // The proxy serves registry metadata without the signatures corepack checks pnpm and yarn against.
+      'COREPACK_INTEGRITY_KEYS=0',
     ],
     tags: NODE_TAGS,
   };
 }
 
-/** Hash of everything that makes the image: the recipe text and the bytes of what is copied in. */
-function recipeHash(recipe: Recipe): string {
+/** Hash of everything that makes the rootfs (or, with `all`, the image): the recipe and the bytes copied in. */
+function recipeHash(recipe: Recipe, all = true): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ ...recipe, copies: recipe.copies.map((c) => c.to) }));
+  const { env, tags, ...rootfs } = recipe;
+  h.update(JSON.stringify({ ...rootfs, copies: recipe.copies.map((c) => c.to), ...(all ? { env, tags } : {}) }));
   for (const c of recipe.copies) {
     // Directories (npm) are identified by their package.json version; files by content.
     const pkg = join(c.from, 'package.json');
@@ -123,7 +126,7 @@ function ensure(recipe: Recipe): void {
   const hash = recipeHash(recipe);
   const primary = `docker.io/library/${recipe.tags[0]!}`;
   if (labelOf(primary) !== hash) {
-    const tar = rootfsTarball(recipe, hash);
+    const tar = rootfsTarball(recipe, recipeHash(recipe, false));
     const changes = [...recipe.env.map((e) => `ENV ${e}`), `LABEL cgs.recipe=${hash}`, 'CMD ["bash"]']
       .flatMap((c) => ['--change', c]);
     podmanSync(['import', ...changes, tar, primary]);
