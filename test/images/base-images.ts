@@ -11,7 +11,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CACHE_DIR, podmanSync } from './podman.js';
 
@@ -77,6 +77,32 @@ function nodeRecipe(): Recipe {
   };
 }
 
+export const PYTHON_TAGS = [
+  'python:3.12-slim', 'python:3.11-slim', 'python:3.13-slim', 'python:3.10-slim', 'python:3.9-slim', 'python:3-slim',
+  'python:3.12', 'python:3.11', 'python:3.13', 'python:3.12-slim-bookworm', 'python:3.11-slim-bookworm',
+];
+
+/**
+ * Python images from Debian's python3 (3.11 under every tag) with the servers preinstalled: PyPI is not
+ * reachable from these machines, so pip runs with no index and only confirms what is installed.
+ */
+function pythonRecipe(): Recipe {
+  return {
+    name: 'python-base',
+    suite: 'bookworm',
+    mirror: debianMirror(),
+    include: ['ca-certificates', 'python3', 'python3-pip', 'python-is-python3', 'python3-uvicorn', 'python3-fastapi', 'python3-flask', 'gunicorn', 'python3-httpx'],
+    setup: [
+      'rm -f /usr/lib/python3*/EXTERNALLY-MANAGED',
+      'printf "[global]\\nno-index = true\\nbreak-system-packages = true\\ndisable-pip-version-check = true\\n" > /etc/pip.conf',
+      'apt-get clean', 'rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin',
+    ].join(' && '),
+    copies: [{ from: '/etc/ssl/certs/ca-certificates.crt', to: '/etc/ssl/certs/ca-certificates.crt' }],
+    env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'LANG=C.UTF-8'],
+    tags: PYTHON_TAGS,
+  };
+}
+
 /** Hash of everything that makes the rootfs (or, with `all`, the image): the recipe and the bytes copied in. */
 function recipeHash(recipe: Recipe, all = true): string {
   const h = createHash('sha256');
@@ -110,6 +136,10 @@ function rootfsTarball(recipe: Recipe, hash: string): string {
   sh(`tar -C '${root}' -cf '${tar}.part' .`);
   renameSync(`${tar}.part`, tar);
   rmSync(root, { recursive: true, force: true });
+  // Tarballs of older recipes are never used again.
+  for (const old of readdirSync(CACHE_DIR)) {
+    if (old.startsWith(`${recipe.name}-`) && old.endsWith('.tar') && join(CACHE_DIR, old) !== tar) rmSync(join(CACHE_DIR, old), { force: true });
+  }
   return tar;
 }
 
@@ -139,4 +169,8 @@ function ensure(recipe: Recipe): void {
 
 export function ensureNodeBaseImages(): void {
   ensure(nodeRecipe());
+}
+
+export function ensurePythonBaseImages(): void {
+  ensure(pythonRecipe());
 }
