@@ -5,7 +5,7 @@
  * free port given as PORT).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { podmanSync } from './podman.js';
 
@@ -59,6 +59,8 @@ export interface RunningImage {
   stopSignal: NodeJS.Signals;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
   output: () => string;
+  /** PID (outside) of the namespace's PID 1. */
+  pid1: () => number;
   /** Send the image's STOPSIGNAL to PID 1 (the process unshare forked). */
   stop: () => number;
 }
@@ -70,7 +72,12 @@ function normaliseSignal(s: string | undefined): NodeJS.Signals {
   return (numbers[up] ?? (up.startsWith('SIG') ? up : `SIG${up}`)) as NodeJS.Signals;
 }
 
-export function runImage(root: string, config: ImageConfig, env: Record<string, string>, read: (p: string) => string): RunningImage {
+export interface RunOptions {
+  /** A network namespace of its own (for images whose port is fixed): reach it with `nsenter -t pid1 -n`. */
+  ownNetwork?: boolean;
+}
+
+export function runImage(root: string, config: ImageConfig, env: Record<string, string>, read: (p: string) => string, options: RunOptions = {}): RunningImage {
   const argv = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
   if (argv.length === 0) throw new Error('the image has no ENTRYPOINT or CMD');
   const user = resolveUser(root, config.User, read);
@@ -79,7 +86,7 @@ export function runImage(root: string, config: ImageConfig, env: Record<string, 
   const imageEnv = [...(config.Env ?? []), ...Object.entries(env).map(([k, v]) => `${k}=${v}`)];
   const asUser = user === null ? [] : ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups'];
   // setpriv runs inside the new root, so it must be the image's; util-linux is in every Debian base.
-  const args = ['--pid', '--fork', '--kill-child', '--mount', '--mount-proc', `--root=${root}`, `--wd=${workdir}`,
+  const args = ['--pid', '--fork', '--kill-child', '--mount', '--mount-proc', ...(options.ownNetwork ? ['--net'] : []), `--root=${root}`, `--wd=${workdir}`,
     '/usr/bin/env', '-i', ...imageEnv, ...asUser, ...argv];
   const child = spawn('unshare', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -90,7 +97,7 @@ export function runImage(root: string, config: ImageConfig, env: Record<string, 
   });
   const stopSignal = normaliseSignal(config.StopSignal);
   return {
-    child, argv, stopSignal, exited, output: () => out,
+    child, argv, stopSignal, exited, output: () => out, pid1: () => pidOneOf(child.pid!),
     stop: () => {
       const pid1 = pidOneOf(child.pid!);
       process.kill(pid1, stopSignal);
@@ -107,7 +114,6 @@ function pidOneOf(unsharePid: number): number {
   return pid;
 }
 
-import { readFileSync } from 'node:fs';
 function podmanSafeRead(path: string): string {
   try { return readFileSync(path, 'utf8'); } catch { return ''; }
 }
