@@ -238,18 +238,24 @@ export function pythonTemplateData(app: PythonApp, answers: Answers, read: (path
   let words: string[];
   let server: string;
   let port: number | null = null;
+  // The port the repo's own launcher uses (Procfile, scripts), so EXPOSE and the manifests agree with it.
+  const launcher = (app.startCommand ?? '').split(/\s+/);
+  const portFlag = launcher.findIndex((w) => w === '--port' || w === '-p');
+  const bindFlag = launcher.findIndex((w) => w === '--bind' || w === '-b');
+  const launcherPort = portFlag >= 0 && /^\d+$/.test(launcher[portFlag + 1] ?? '') ? launcher[portFlag + 1]!
+    : bindFlag >= 0 ? /:(\d+)$/.exec(launcher[bindFlag + 1] ?? '')?.[1] ?? '8000' : '8000';
   if ((app.server === 'uvicorn' || app.server === 'fastapi-cli') && target) {
     server = 'uvicorn';
-    words = ['uvicorn', target, '--host', '0.0.0.0', '--port', '8000', '--timeout-graceful-shutdown', budget];
+    words = ['uvicorn', target, '--host', '0.0.0.0', '--port', launcherPort, '--timeout-graceful-shutdown', budget];
     if (app.appFactory) words = ['uvicorn', target.replace(/\(\)$/, ''), '--factory', ...words.slice(2)];
-    port = 8000;
+    port = Number(launcherPort);
   } else if (app.server === 'gunicorn' && target) {
     server = 'gunicorn';
     words = app.gunicornConfig
       ? ['gunicorn', '--config', posix.relative(app.dir, app.gunicornConfig), target]
-      : ['gunicorn', '--bind', '0.0.0.0:8000', '--graceful-timeout', budget, target];
+      : ['gunicorn', '--bind', `0.0.0.0:${launcherPort}`, '--graceful-timeout', budget, target];
     if (app.workerClass) words.splice(1, 0, '-k', app.workerClass);
-    port = app.gunicornConfig ? null : 8000;
+    port = app.gunicornConfig ? null : Number(launcherPort);
   } else if (app.startCommand) {
     // The program the repo's own launcher runs (Procfile, scripts, pyproject), word for word.
     server = 'python';

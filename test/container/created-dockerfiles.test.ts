@@ -117,6 +117,13 @@ describe('created Python Dockerfiles run the launcher\'s program, never a guess'
     expect(pythonVersionFor('~=3.10')).toBe('3.12');
     expect(pythonVersionFor(null)).toBe('3.12');
   });
+
+  it('uvicorn listens on the port the launcher gives it, and EXPOSE says so', () => {
+    const app: PythonApp = { ...base, framework: 'fastapi', server: 'uvicorn', entrypoint: { path: 'app/main.py', module: 'app.main', appVariable: 'app', inPackage: true },
+      startCommand: 'uvicorn app.main:app --host 0.0.0.0 --port 5000' };
+    const result = pythonTemplateData(app, answers, () => null);
+    expect(result.ok && result.data).toMatchObject({ port: 5000, cmd: '["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "5000", "--timeout-graceful-shutdown", "8"]' });
+  });
 });
 
 describe('patched Dockerfiles keep what was deliberate', () => {
