@@ -139,4 +139,16 @@ describe('Kubernetes corpus: multi-service repo with foreign workloads', () => {
     const after = edit?.type === 'plan-edit' ? edit.edit(files.read('deploy/k8s/base/orders.yaml')!) : false;
     expect(readK8s(after as string)[0]!.graceSeconds).toBe(55);
   });
+
+  it('adds no exec sleep to an image without a sleep binary (distroless billing); the plan says what to add', () => {
+    const files = listRepoFiles(repo);
+    const facts: Facts = { ...detectFrom(files), container: detectContainer(files) };
+    const app = facts.apps.find((a) => a.dir === 'services/billing')!;
+    const noHook = files.read('deploy/k8s/base/billing.yaml')!.replace(/          lifecycle:[\s\S]*$/, '');
+    const current = (path: string): string | null => (path === 'deploy/k8s/base/billing.yaml' ? noHook : files.read(path));
+    const answers: Answers = { apps: [app.dir], parts: ['k8s'], timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 };
+    const actions = k8sGenerator.actions({ facts, answers, app, current });
+    expect(actions.some((a) => a.type === 'plan-edit' && a.path === 'deploy/k8s/base/billing.yaml')).toBe(false);
+    expect(actions.some((a) => a.type === 'plan-note' && a.message.includes('Deployment "billing": container "billing" has no preStop and its image is not known to have a sleep binary'))).toBe(true);
+  });
 });
