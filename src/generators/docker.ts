@@ -255,7 +255,10 @@ export function pythonTemplateData(app: PythonApp, answers: Answers, read: (path
       ? ['gunicorn', '--config', posix.relative(app.dir, app.gunicornConfig), target]
       : ['gunicorn', '--bind', `0.0.0.0:${launcherPort}`, '--graceful-timeout', budget, target];
     if (app.workerClass) words.splice(1, 0, '-k', app.workerClass);
-    port = app.gunicornConfig ? null : Number(launcherPort);
+    // With a config file, the port is its `bind`.
+    const conf = app.gunicornConfig ? read(app.gunicornConfig) ?? '' : null;
+    const bound = conf === null ? launcherPort : /^\s*bind\s*=\s*\[?\s*["'][^"']*:(\d+)["']/m.exec(conf)?.[1] ?? null;
+    port = bound === null ? null : Number(bound);
   } else if (app.startCommand) {
     // The program the repo's own launcher runs (Procfile, scripts, pyproject), word for word.
     server = 'python';

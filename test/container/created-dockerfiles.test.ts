@@ -124,6 +124,13 @@ describe('created Python Dockerfiles run the launcher\'s program, never a guess'
     const result = pythonTemplateData(app, answers, () => null);
     expect(result.ok && result.data).toMatchObject({ port: 5000, cmd: '["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "5000", "--timeout-graceful-shutdown", "8"]' });
   });
+
+  it('gunicorn with a config file: EXPOSE the port of its bind', () => {
+    const app: PythonApp = { ...base, framework: 'flask', server: 'gunicorn', entrypoint: { path: 'shop/app.py', module: 'shop.app', appVariable: 'app', inPackage: true },
+      gunicornConfig: 'gunicorn.conf.py', startCommand: 'gunicorn --config gunicorn.conf.py shop.app:app' };
+    const result = pythonTemplateData(app, answers, (p) => (p === 'gunicorn.conf.py' ? 'bind = "0.0.0.0:8123"\n' : null));
+    expect(result.ok && result.data).toMatchObject({ port: 8123, cmd: '["gunicorn", "--config", "gunicorn.conf.py", "shop.app:app"]' });
+  });
 });
 
 describe('patched Dockerfiles keep what was deliberate', () => {

@@ -1,5 +1,5 @@
 /**
- * Real Python images: the tool runs on a FastAPI + uvicorn repo, the Dockerfile it creates is
+ * Real Python images: the tool runs on a Flask + gunicorn (gthread) repo, the Dockerfile it creates is
  * built with podman from a Debian python3 base (pip has no index here: the servers come from
  * Debian), and the image runs from its own filesystem as PID 1, in a network namespace of its own
  * (its command fixes the port), under 200 idle keep-alive sockets and 20 in-flight requests.
@@ -25,15 +25,15 @@ afterAll(() => {
 });
 
 describe('Python images the tool creates build, run as PID 1, and stop gracefully under load', () => {
-  it('python-fastapi (uvicorn from a Procfile)', async () => {
+  it('python-flask-gunicorn (gunicorn.conf.py, from a Procfile)', async () => {
     ensurePythonBaseImages();
-    const dir = copyCorpusRepo('python-fastapi');
+    const dir = copyCorpusRepo('python-flask-gunicorn');
     dirs.push(dir);
     const cli = runCli(['--yes', dir], { timeoutMs: 120_000 });
     expect(cli.code, cli.stderr).toBe(0);
     const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toContain('CMD ["uvicorn", "app.main:app"');
-    const tag = 'localhost/cgs-python-fastapi:test';
+    expect(dockerfile).toContain('CMD ["gunicorn", "--config", "gunicorn.conf.py", "shop.app:app"]');
+    const tag = 'localhost/cgs-python-flask-gunicorn:test';
     const built = await podman(['build', '--isolation', 'chroot', '--pull=never', '--network', 'host', '--layers', '-t', tag, dir]);
     expect(built.code, `${dockerfile}\n${built.stdout.slice(-3000)}\n${built.stderr.slice(-3000)}`).toBe(0);
 
@@ -63,7 +63,7 @@ describe('Python images the tool creates build, run as PID 1, and stop gracefull
       const statuses = JSON.parse(out.split('\n').find((l) => l.startsWith('['))!) as unknown[];
       expect(statuses, running.output()).toEqual(Array(20).fill(200));
       expect(exit, `still running 10 s after ${running.stopSignal}\n${running.output()}`).not.toBeNull();
-      console.log(`python-fastapi/Dockerfile: SIGTERM → exit ${exit!.at - stoppedAt} ms, exit ${exit!.code ?? exit!.signal}`);
+      console.log(`python-flask-gunicorn/Dockerfile: SIGTERM → exit ${exit!.at - stoppedAt} ms, exit ${exit!.code ?? exit!.signal}`);
       expect(exit!.at - stoppedAt).toBeLessThan(WORK_MS + MARGIN_MS);
       expect(exit!.code).toBe(0);
     } finally {

@@ -1,17 +1,17 @@
-import asyncio
+import time
 
-from fastapi import FastAPI
+from flask import Flask
 
-app = FastAPI()
+app = Flask(__name__)
 
 
 @app.get("/")
-async def index() -> str:
+def index() -> str:
     return "ok"
 
 
 @app.get("/slow")
-async def slow() -> str:
+def slow() -> str:
     # A request still being worked on when the stop signal arrives.
-    await asyncio.sleep(1)
+    time.sleep(1)
     return "done"
