@@ -186,8 +186,16 @@ export type App = NodeApp | PythonApp;
 export interface ContainerFacts {
   dockerfiles: string[];
   composeFiles: string[];
-  /** Plain YAML files holding Deployment/StatefulSet/DaemonSet/Job/CronJob objects. */
+  /** Plain YAML files holding Deployment/StatefulSet/DaemonSet/Job/CronJob objects (kustomize patches excluded). */
   k8sManifests: string[];
+  /** skaffold.yaml files (they name the image each build context makes). */
+  skaffold?: string[];
+  /** kustomization.yaml files. */
+  kustomizations?: string[];
+  /** Files a kustomization applies as patches: partial objects, left as written and reported. */
+  kustomizePatches?: string[];
+  /** Helm chart directories (with a Chart.yaml): templates are not edited, values are reported. */
+  helmCharts?: string[];
 }
 
 export interface Facts {

@@ -1,8 +1,10 @@
 /**
- * Kubernetes manifests (plain YAML, one or many documents): read each workload's grace period
- * and preStop, and set `terminationGracePeriodSeconds` above preStop + the app's budget, with a
- * preStop sleep where the app serves traffic (endpoints are removed while SIGTERM is already on
- * its way, so traffic keeps arriving for a few seconds). Splices only: comments and formatting stay.
+ * Kubernetes manifests (plain YAML, one or many documents): read each workload's grace period,
+ * containers, images and preStop hooks, and patch the workloads (and containers) the caller says
+ * belong to the app. What is in force is never lowered: the effective grace (as written, or
+ * Kubernetes' 30 s default) is raised only when preStop + the app's stop grace needs more.
+ * Values the user templated (`${VAR}`, `{{ }}`) stay as written. Every change made is returned
+ * as data, so the plan can say exactly what was written. Splices only: comments and formatting stay.
  */
 import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type YAMLMap } from 'yaml';
 import { applySplices, detectEol, type Splice } from './dockerfile/text-splice.js';
@@ -14,10 +16,17 @@ export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 /** Kubernetes' default terminationGracePeriodSeconds. */
 export const K8S_DEFAULT_GRACE_SECONDS = 30;
 
+export type PreStopHook =
+  | { kind: 'sleep'; seconds: number }
+  | { kind: 'httpGet'; path: string | null; port: string | null }
+  | { kind: 'other'; description: string };
+
 export interface K8sContainer {
   name: string;
+  image: string | null;
   /** Seconds of a `sleep` preStop (exec sleep N or the sleep action), null when none; NaN when another kind. */
   preStopSeconds: number | null;
+  preStop: PreStopHook | null;
   budgetMs: number | null;
 }
 
@@ -26,8 +35,16 @@ export interface K8sWorkload {
   name: string;
   /** Index of the YAML document in the file. */
   document: number;
+  /** The grace period as written, when it is a number; null when absent or templated. */
   graceSeconds: number | null;
+  /** The text of a grace period that is not a number (`${GRACE_SECONDS}`), else null. */
+  graceTemplate: string | null;
   containers: K8sContainer[];
+}
+
+/** `${VAR}`, `$(VAR)`, `{{ ... }}`: a value filled in by a tool before it reaches Kubernetes. */
+export function isTemplated(value: unknown): boolean {
+  return typeof value === 'string' && /\$\{[^}]*\}|\$\([^)]*\)|\{\{.*\}\}/.test(value);
 }
 
 /** True when the text holds at least one workload we handle. */
@@ -52,62 +69,95 @@ export function readK8s(source: string): K8sWorkload[] {
     if (!isMap(pod)) return;
     const spec = pod.toJSON() as { terminationGracePeriodSeconds?: unknown; containers?: unknown };
     const containers = Array.isArray(spec.containers) ? spec.containers : [];
+    const grace = spec.terminationGracePeriodSeconds;
     out.push({
       kind: kind as WorkloadKind,
       name: String(doc.getIn(['metadata', 'name']) ?? '(unnamed)'),
       document: index,
-      graceSeconds: typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : null,
-      containers: containers.filter(isRecord).map((c) => ({
-        name: String(c['name'] ?? ''),
-        preStopSeconds: preStopSeconds(c),
-        budgetMs: budgetFromEnvironment(c['env']),
-      })),
+      graceSeconds: typeof grace === 'number' ? grace : null,
+      graceTemplate: grace === undefined || grace === null || typeof grace === 'number' ? null : String(grace),
+      containers: containers.filter(isRecord).map((c) => {
+        const hook = preStopOf(c);
+        return {
+          name: String(c['name'] ?? ''),
+          image: typeof c['image'] === 'string' ? c['image'] : null,
+          preStopSeconds: hook === null ? null : hook.kind === 'sleep' ? hook.seconds : Number.NaN,
+          preStop: hook,
+          budgetMs: budgetFromEnvironment(c['env']),
+        };
+      }),
     });
   });
   return out;
 }
 
 export interface K8sPatchOptions {
-  /** terminationGracePeriodSeconds is raised to preStop + this (the stop grace of the chain). */
+  /** The app's stop grace (budget + margin): the grace period must cover preStop + this. */
   stopGraceSeconds: number;
   /** preStop sleep to add to the app container of serving workloads; 0 for none. */
   preStopSeconds: number;
   /**
-   * `exec`: `sleep N` in the container (needs a sleep binary); `sleep`: the built-in sleep action
-   * (Kubernetes >= 1.30, works for distroless and scratch images).
+   * `exec`: `sleep N` in the container (the image has a sleep binary); `sleep`: the built-in sleep
+   * action (Kubernetes >= 1.30); `none`: add no hook, say what is missing.
    */
-  preStopAction: 'exec' | 'sleep';
+  preStopAction: 'exec' | 'sleep' | 'none';
   /** Names of the app's containers; default: the first container of each workload. */
   containers?: string[];
+  /**
+   * Which workloads belong to the app, and which of their containers: the container names, or
+   * null for a workload that is not the app's (left byte-identical). Default: every workload.
+   */
+  select?: (workload: K8sWorkload) => string[] | null;
+}
+
+/** What was written for one workload (or what it must be and was left templated). */
+export interface K8sChange {
+  workload: string;
+  /** The grace period written, with what was in force before (null: Kubernetes' default). */
+  grace: { from: number | null; to: number } | null;
+  /** A templated grace left as written, with the least value it must have. */
+  graceAtLeast: { template: string; seconds: number } | null;
+  /** preStop hooks added, per container. */
+  preStop: { container: string; seconds: number; action: 'exec' | 'sleep' }[];
 }
 
 export interface K8sPatchResult {
   text: string | false;
   warnings: string[];
+  /** Notes that are not problems: kept hooks, templated values, what a hook must be. */
+  infos: string[];
+  changes: K8sChange[];
 }
 
 export function patchK8s(source: string, options: K8sPatchOptions): K8sPatchResult {
   const warnings: string[] = [];
+  const infos: string[] = [];
+  const changes: K8sChange[] = [];
   const eol = detectEol(source);
   const step = indentStep(source);
   const splices: Splice[] = [];
   const docs = parseAllDocuments(source) as Document.Parsed[];
-  if (!Array.isArray(docs)) return { text: false, warnings: ['does not parse as YAML'] };
+  if (!Array.isArray(docs)) return { text: false, warnings: ['does not parse as YAML'], infos, changes };
+  const workloads = new Map(readK8s(source).map((w) => [w.document, w]));
 
-  for (const doc of docs) {
+  docs.forEach((doc, index) => {
     if (doc.errors.length > 0) {
       warnings.push(`a document does not parse: ${doc.errors[0]!.message.split('\n')[0]}`);
-      continue;
+      return;
     }
-    const kind = doc.get('kind');
-    if (typeof kind !== 'string' || !(WORKLOAD_KINDS as readonly string[]).includes(kind)) continue;
-    const name = String(doc.getIn(['metadata', 'name']) ?? '(unnamed)');
-    const pod = podSpec(doc, kind as WorkloadKind);
+    const workload = workloads.get(index);
+    if (workload === undefined) return;
+    const { kind, name } = workload;
+    const label = `${kind} "${name}"`;
+    const selected = options.select ? options.select(workload) : options.containers ?? null;
+    if (options.select && selected === null) return;
+    const pod = podSpec(doc, kind);
     if (!isBlockMap(pod)) {
-      warnings.push(`${kind} "${name}": no block-style pod spec, left as it is`);
-      continue;
+      warnings.push(`${label}: no block-style pod spec, left as it is`);
+      return;
     }
     const serving = kind === 'Deployment' || kind === 'StatefulSet' || kind === 'DaemonSet';
+    const change: K8sChange = { workload: label, grace: null, graceAtLeast: null, preStop: [] };
 
     // preStop on the app container(s).
     let preStop = 0;
@@ -117,43 +167,85 @@ export function patchK8s(source: string, options: K8sPatchOptions): K8sPatchResu
       for (const item of containers.items) {
         if (!isMap(item)) continue;
         const cname = String(item.get('name') ?? '');
-        const wanted = options.containers ? options.containers.includes(cname) : appContainers.length === 0;
+        const wanted = selected !== null ? selected.includes(cname) : appContainers.length === 0;
         if (wanted) appContainers.push(item);
       }
     }
     for (const container of appContainers) {
-      const existing = preStopSeconds(container.toJSON() as Record<string, unknown>);
-      if (existing !== null) {
-        preStop = Math.max(preStop, Number.isNaN(existing) ? 0 : existing);
+      const cname = String(container.get('name') ?? '');
+      const hook = preStopOf(container.toJSON() as Record<string, unknown>);
+      if (hook !== null) {
+        if (hook.kind === 'sleep') preStop = Math.max(preStop, hook.seconds);
+        else {
+          const what = hook.kind === 'httpGet' ? `httpGet ${hook.path ?? '/'}` : hook.description;
+          infos.push(`${label}: container "${cname}" keeps its preStop ${what}; its time counts against the grace period, ` +
+            `so the grace period must exceed the hook's time + ${options.stopGraceSeconds} s`);
+        }
         continue;
       }
       if (!serving || options.preStopSeconds <= 0) continue;
+      if (options.preStopAction === 'none') {
+        infos.push(`${label}: container "${cname}" has no preStop and its image is not known to have a sleep binary: ` +
+          `add a preStop of ${options.preStopSeconds} s (the sleep action needs Kubernetes >= 1.30; exec sleep needs /bin/sleep in the image)`);
+        continue;
+      }
       if (!isBlockMap(container)) {
-        warnings.push(`${kind} "${name}": container is not a block mapping, no preStop added`);
+        warnings.push(`${label}: container is not a block mapping, no preStop added`);
         continue;
       }
       const s = addPreStop(source, container, options, step, eol);
       if (s) {
         splices.push(s);
         preStop = Math.max(preStop, options.preStopSeconds);
+        change.preStop.push({ container: cname, seconds: options.preStopSeconds, action: options.preStopAction });
       } else {
-        warnings.push(`${kind} "${name}": lifecycle is not a block mapping, no preStop added`);
+        warnings.push(`${label}: lifecycle is not a block mapping, no preStop added`);
       }
     }
 
-    // terminationGracePeriodSeconds above preStop + stop grace.
-    const wanted = preStop + options.stopGraceSeconds;
+    // The grace period in force only goes up, and only when preStop + stop grace needs more.
+    const needed = preStop + options.stopGraceSeconds;
     const grace = pod.get('terminationGracePeriodSeconds', true);
     if (grace === undefined) {
-      const s = appendToMap(source, pod, [`terminationGracePeriodSeconds: ${wanted}`], eol);
-      if (s) splices.push(s);
-    } else if (isScalar(grace) && (typeof grace.value !== 'number' || grace.value < wanted)) {
-      const s = replaceScalar(grace, String(wanted));
-      if (s) splices.push(s);
+      if (needed > K8S_DEFAULT_GRACE_SECONDS) {
+        const s = appendToMap(source, pod, [`terminationGracePeriodSeconds: ${needed}`], eol);
+        if (s) {
+          splices.push(s);
+          change.grace = { from: null, to: needed };
+        }
+      }
+    } else if (isScalar(grace)) {
+      if (typeof grace.value === 'number') {
+        if (grace.value < needed) {
+          const s = replaceScalar(grace, String(needed));
+          if (s) {
+            splices.push(s);
+            change.grace = { from: grace.value, to: needed };
+          }
+        }
+      } else if (isTemplated(grace.value)) {
+        change.graceAtLeast = { template: String(grace.value), seconds: needed };
+        infos.push(`${label}: terminationGracePeriodSeconds is templated (${String(grace.value)}), left as written: it must be at least ${needed}`);
+      } else {
+        warnings.push(`${label}: terminationGracePeriodSeconds is not a number (${String(grace.value)}), left as written: it must be at least ${needed}`);
+      }
     }
-  }
+    if (change.grace !== null || change.preStop.length > 0 || change.graceAtLeast !== null) changes.push(change);
+  });
   const text = splices.length === 0 ? source : applySplices(source, splices);
-  return { text: text === source ? false : text, warnings };
+  return { text: text === source ? false : text, warnings, infos, changes };
+}
+
+/** One plan line per workload that is written: exactly what the patch put in the file. */
+export function describeK8sChange(change: K8sChange): string | null {
+  const parts: string[] = [];
+  for (const p of change.preStop) {
+    parts.push(`preStop ${p.action === 'sleep' ? 'sleep action' : 'exec sleep'} ${p.seconds} s on "${p.container}"`);
+  }
+  if (change.grace !== null) {
+    parts.push(`terminationGracePeriodSeconds ${change.grace.from === null ? `${K8S_DEFAULT_GRACE_SECONDS} (default)` : change.grace.from} -> ${change.grace.to}`);
+  }
+  return parts.length === 0 ? null : `${change.workload}: ${parts.join(', ')}`;
 }
 
 function addPreStop(source: string, container: YAMLMap, options: K8sPatchOptions, step: number, eol: string): Splice | null {
@@ -175,19 +267,24 @@ function podSpec(doc: Document.Parsed, kind: WorkloadKind): unknown {
     : doc.getIn(['spec', 'template', 'spec'], true);
 }
 
-/** Seconds of a sleep preStop; null when there is no preStop; NaN for another kind of hook. */
-function preStopSeconds(container: Record<string, unknown>): number | null {
+/** The container's preStop hook, or null when there is none. */
+function preStopOf(container: Record<string, unknown>): PreStopHook | null {
   const lifecycle = container['lifecycle'];
   if (!isRecord(lifecycle) || !isRecord(lifecycle['preStop'])) return null;
   const hook = lifecycle['preStop'];
-  if (isRecord(hook['sleep']) && typeof hook['sleep']['seconds'] === 'number') return hook['sleep']['seconds'];
+  if (isRecord(hook['sleep']) && typeof hook['sleep']['seconds'] === 'number') return { kind: 'sleep', seconds: hook['sleep']['seconds'] };
+  if (isRecord(hook['httpGet'])) {
+    const h = hook['httpGet'];
+    return { kind: 'httpGet', path: h['path'] === undefined ? null : String(h['path']), port: h['port'] === undefined ? null : String(h['port']) };
+  }
   const command = isRecord(hook['exec']) ? hook['exec']['command'] : undefined;
   if (Array.isArray(command)) {
     const text = command.map(String).join(' ');
-    const m = /\bsleep\s+(\d+(?:\.\d+)?)/.exec(text);
-    if (m) return Number(m[1]);
+    const m = /^(?:\S*\/)?sleep\s+(\d+(?:\.\d+)?)$/.exec(text.trim()) ?? /(?:^|[;&|]\s*|\s-c\s+)sleep\s+(\d+(?:\.\d+)?)\s*$/.exec(text);
+    if (m) return { kind: 'sleep', seconds: Number(m[1]) };
+    return { kind: 'other', description: `exec ${text}` };
   }
-  return Number.NaN;
+  return { kind: 'other', description: Object.keys(hook).join(', ') || 'hook' };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -19,9 +19,21 @@ export function serviceContextDir(composeFile: string, service: ComposeService):
   return dir === '.' ? '' : dir.replace(/\/$/, '');
 }
 
+/** The app a service builds: its build context, or (a root context) the directory of its Dockerfile. */
+export function serviceAppDir(composeFile: string, service: ComposeService, appDirs: readonly string[]): string | null {
+  const dir = serviceContextDir(composeFile, service);
+  if (dir === null) return null;
+  if (service.dockerfile !== null) {
+    const byDockerfile = posix.dirname(posix.join(dir, service.dockerfile));
+    const d = byDockerfile === '.' ? '' : byDockerfile;
+    if (appDirs.includes(d)) return d;
+  }
+  return dir;
+}
+
 /** The services of a compose file that build this app. */
-export function appServices(composeFile: string, services: ComposeService[], app: App): ComposeService[] {
-  return services.filter((s) => serviceContextDir(composeFile, s) === app.dir);
+export function appServices(composeFile: string, services: ComposeService[], app: App, appDirs: readonly string[] = [app.dir]): ComposeService[] {
+  return services.filter((s) => serviceAppDir(composeFile, s, appDirs) === app.dir);
 }
 
 export const composeGenerator: ArtifactGenerator = {
@@ -35,14 +47,24 @@ export const composeGenerator: ArtifactGenerator = {
     for (const file of ctx.facts.container.composeFiles) {
       const source = ctx.current(file);
       if (source === null) continue;
-      const mine = appServices(file, readCompose(source), ctx.app);
+      const appDirs = ctx.facts.apps.map((a) => a.dir);
+      const services = readCompose(source);
+      const treated = ctx.facts.apps.filter((a) => ctx.answers.apps.includes(a.dir)).map((a) => a.dir);
+      for (const svc of services) {
+        const owner = serviceAppDir(file, svc, appDirs);
+        if (owner !== null && treated.includes(owner)) continue;
+        const why = owner === null ? `image ${svc.image ?? '(none)'}, not built here` : owner === '' || appDirs.includes(owner) ? 'its app is not treated in this run' : `built from ${owner}/, not an app`;
+        actions.push({ type: 'plan-note', level: 'info', file, message: `left as it is: compose service "${svc.name}" (${why})` });
+      }
+      const mine = appServices(file, services, ctx.app, appDirs);
       if (mine.length === 0) continue;
       const patches: Record<string, ComposeServicePatch> = {};
       for (const svc of mine) patches[svc.name] = servicePatch(ctx, file, svc, target.stopGraceSeconds);
       const result = patchCompose(source, patches);
       if (result.text !== false) {
-        actions.push({ type: 'plan-edit', path: file, edit: (s) => patchCompose(s, patches).text, reason: `stop settings for ${mine.map((s) => s.name).join(', ')}` });
+        actions.push({ type: 'plan-edit', path: file, edit: (s) => patchCompose(s, patches).text, reason: result.changes.join('; ') });
       }
+      for (const message of result.infos) actions.push({ type: 'plan-note', level: 'info', message, file });
       for (const message of result.warnings) actions.push({ type: 'plan-note', level: 'warn', message, file });
     }
     if (ownsChainNotes('compose', ctx.answers.parts, ctx.facts.container)) {
@@ -55,11 +77,21 @@ export const composeGenerator: ArtifactGenerator = {
 function servicePatch(ctx: GeneratorContext, file: string, svc: ComposeService, stopGraceSeconds: number): ComposeServicePatch {
   const dockerfile = serviceDockerfile(ctx.facts, file, svc);
   const source = dockerfile === null ? null : ctx.current(dockerfile);
-  if (source === null) return { init: true, stopSignal: 'SIGTERM', stopGraceSeconds };
+  if (source === null) return { init: true, stopSignal: 'SIGTERM', alsoGraceful: alsoGraceful(ctx.app.kind === 'node' ? 'node' : 'python'), stopGraceSeconds };
   const patched = patchDockerfile(source, patchOptionsFor(ctx.app));
   // With the docker part, the image will start tini after this run; without it, only what is there counts.
   const init = ctx.answers.parts.includes('docker') ? patched.stage.init : currentInit(source);
-  return { init: init === null && !['nginx', 'php-fpm', 'httpd'].includes(patched.stage.runtime), stopSignal: patched.stage.stopSignal, stopGraceSeconds };
+  return {
+    init: init === null && !['nginx', 'php-fpm', 'httpd'].includes(patched.stage.runtime),
+    stopSignal: patched.stage.stopSignal,
+    alsoGraceful: alsoGraceful(patched.stage.runtime),
+    stopGraceSeconds,
+  };
+}
+
+/** Signals besides SIGTERM that a runtime also stops gracefully on (node and uvicorn: SIGINT). */
+function alsoGraceful(runtime: string): string[] {
+  return ['node', 'python', 'python-uvicorn'].includes(runtime) ? ['SIGTERM', 'SIGINT'] : [];
 }
 
 function serviceDockerfile(facts: Facts, file: string, svc: ComposeService): string | null {

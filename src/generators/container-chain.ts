@@ -5,12 +5,14 @@
 import { posix } from 'node:path';
 import type { App, ContainerFacts } from '../detect/facts.js';
 import type { Answers } from '../answers.js';
-import { readCompose } from '../edits/compose.js';
-import { K8S_DEFAULT_GRACE_SECONDS, readK8s } from '../edits/k8s.js';
+import { readCompose, type ComposeService } from '../edits/compose.js';
+import { K8S_DEFAULT_GRACE_SECONDS, readK8s, type K8sWorkload } from '../edits/k8s.js';
 import { parseStages } from '../edits/dockerfile/stages.js';
 import { checkChain, gunicornConfTimeout, serverTimeoutOf, type ChainInput, type ChainLink, type ChainReport } from '../core/timeout-chain.js';
 import { splitSimpleCommand } from '../edits/dockerfile/shell-words.js';
 import type { GeneratorContext } from './types.js';
+import { serviceContextDir } from './compose.js';
+import { appContainersOf, imageOwners } from './workload-owners.js';
 
 /** Docker's stop timeout when nothing else is said (`docker stop`, compose). */
 export const DOCKER_DEFAULT_GRACE_SECONDS = 10;
@@ -29,8 +31,19 @@ function gunicornConfReader(read: (path: string) => string | null, dir: string) 
   };
 }
 
-export function readRepoChain(read: (path: string) => string | null, container: ContainerFacts): ChainLink[] {
+/** Which compose services and workloads are the app's (the chain of one app leaves the others out). */
+export interface ChainScope {
+  service(file: string, service: ComposeService): boolean;
+  workload(file: string, workload: K8sWorkload): boolean;
+}
+
+/**
+ * The timeout links the repo declares. `unknown` receives what has no number here (templated
+ * values, preStop hooks of unknown length), for the plan.
+ */
+export function readRepoChain(read: (path: string) => string | null, container: ContainerFacts, scope?: ChainScope, unknown?: string[]): ChainLink[] {
   const links: ChainLink[] = [];
+  const templated: string[] = [];
   for (const file of container.dockerfiles) {
     const source = read(file);
     if (source === null) continue;
@@ -56,7 +69,14 @@ export function readRepoChain(read: (path: string) => string | null, container: 
     if (source === null) continue;
     for (const svc of readCompose(source)) {
       if (svc.buildContext === null) continue; // images we do not build are not the app
+      if (scope && !scope.service(file, svc)) continue;
       const what = `compose service "${svc.name}" stop_grace_period`;
+      if (svc.stopGraceTemplate !== null) {
+        // `${STOP_GRACE:-5s}`: the value is chosen where the file is used; the plan says what it must be.
+        templated.push(`${what} is templated (${svc.stopGraceTemplate})`);
+        composeGraceDeclared = true;
+        continue;
+      }
       links.push({ kind: 'compose-grace', seconds: svc.stopGraceSeconds ?? DOCKER_DEFAULT_GRACE_SECONDS, what, file, isDefault: svc.stopGraceSeconds === null });
       composeGraceDeclared = true;
       if (svc.budgetMs !== null) {
@@ -73,12 +93,19 @@ export function readRepoChain(read: (path: string) => string | null, container: 
     const source = read(file);
     if (source === null) continue;
     for (const w of readK8s(source)) {
+      if (scope && !scope.workload(file, w)) continue;
       const workload = `${file}#${w.kind}/${w.name}`;
+      if (w.graceTemplate !== null) {
+        templated.push(`${w.kind} "${w.name}" terminationGracePeriodSeconds is templated (${w.graceTemplate})`);
+        continue;
+      }
       links.push({
         kind: 'k8s-grace', seconds: w.graceSeconds ?? K8S_DEFAULT_GRACE_SECONDS,
         what: `${w.kind} "${w.name}" terminationGracePeriodSeconds`, file, isDefault: w.graceSeconds === null, workload,
       });
       const preStops = w.containers.map((c) => c.preStopSeconds).filter((s): s is number => s !== null && !Number.isNaN(s));
+      const hooks = w.containers.filter((c) => c.preStop !== null && c.preStop.kind !== 'sleep');
+      if (hooks.length > 0) templated.push(`${w.kind} "${w.name}" preStop ${hooks.map((c) => c.preStop!.kind).join(', ')} (its time counts against the grace period)`);
       if (preStops.length > 0) {
         links.push({ kind: 'prestop', seconds: Math.max(...preStops), what: `${w.kind} "${w.name}" preStop sleep`, file, isDefault: false, workload });
       }
@@ -89,6 +116,7 @@ export function readRepoChain(read: (path: string) => string | null, container: 
       }
     }
   }
+  unknown?.push(...templated);
   return links;
 }
 
@@ -103,22 +131,26 @@ export function chainInput(app: App, answers: Answers): ChainInput {
 }
 
 /** The chain report for an app: found links, the target, contradictions. */
-export function chainReport(read: (path: string) => string | null, container: ContainerFacts, app: App, answers: Answers): ChainReport {
-  return checkChain(readRepoChain(read, container), chainInput(app, answers));
+export function chainReport(read: (path: string) => string | null, container: ContainerFacts, app: App, answers: Answers, scope?: ChainScope, unknown?: string[]): ChainReport {
+  return checkChain(readRepoChain(read, container, scope, unknown), chainInput(app, answers));
 }
 
 /**
  * The report as plan notes: the found/set explanation (info) and each contradiction (warn).
- * The Kubernetes link is named only when the repo has manifests: without them it is a number no
- * file holds. Notes with the same text print once (the plan drops repeats), so apps that share a
- * chain share one line.
+ * "Set" says what the chain needs: grace periods already longer stay as they are (nothing in force
+ * is lowered). The Kubernetes link is named only when the repo has manifests: without them it is a
+ * number no file holds. Notes with the same text print once (the plan drops repeats).
  */
-export function chainNotes(report: ChainReport, container?: ContainerFacts): { type: 'plan-note'; level: 'info' | 'warn'; message: string }[] {
+export function chainNotes(report: ChainReport, container?: ContainerFacts, unknown: readonly string[] = []): { type: 'plan-note'; level: 'info' | 'warn'; message: string }[] {
   const kubernetes = container === undefined || container.k8sManifests.length > 0;
-  const explanation = kubernetes ? report.explanation : report.explanation.map((line) =>
-    line.startsWith('Timeout chain set:')
-      ? `Timeout chain set: app budget ${seconds(report.target.appBudgetMs / 1000)} < stop grace ${seconds(report.target.stopGraceSeconds)}`
-      : line);
+  const t = report.target;
+  const set = `Timeout chain set: app budget ${seconds(t.appBudgetMs / 1000)} < stop grace at least ${seconds(t.stopGraceSeconds)}` +
+    (!kubernetes ? ''
+      : t.preStopSeconds > 0 ? ` < Kubernetes grace at least ${seconds(t.k8sGraceSeconds)} (preStop ${seconds(t.preStopSeconds)} + ${seconds(t.stopGraceSeconds)})`
+        : ` <= Kubernetes grace at least ${seconds(t.k8sGraceSeconds)}`) +
+    '; longer grace periods in force are kept';
+  const explanation = report.explanation.map((line) => (line.startsWith('Timeout chain set:') ? set : line));
+  if (unknown.length > 0) explanation.splice(1, 0, `Timeout chain, not known here: ${unknown.join('; ')}`);
   return [
     ...explanation.map((message) => ({ type: 'plan-note' as const, level: 'info' as const, message })),
     ...report.contradictions.map((message) => ({ type: 'plan-note' as const, level: 'warn' as const, message: `timeout chain: ${message}` })),
@@ -148,22 +180,22 @@ export function ownsChainNotes(part: 'docker' | 'compose' | 'k8s', parts: readon
   return (['docker', 'compose', 'k8s'] as const).find(runs) === part;
 }
 
-/** A frontend dev server with no backend entrypoint of its own. */
-function isDevServerOnly(app: App): boolean {
-  return app.kind === 'node' && app.entrypoint === null;
+/** The app's compose services and Kubernetes workloads: its chain leaves other apps and foreign images out. */
+export function appScope(ctx: GeneratorContext): ChainScope {
+  const owners = imageOwners(ctx.facts, ctx.current);
+  return {
+    service: (file, svc) => serviceContextDir(file, svc) === ctx.app.dir || (svc.dockerfile !== null &&
+      posix.dirname(posix.join(serviceContextDir(file, svc) ?? '', svc.dockerfile)).replace(/^\.$/, '') === ctx.app.dir),
+    workload: (_file, w) => appContainersOf(owners, ctx.app, w.containers) !== null,
+  };
 }
 
-/**
- * Whether this app's chain covers the repo's Kubernetes workloads. Manifests are not tied to apps; when a
- * served app is treated too, the workloads are its (a dev server beside it would only contradict its chain).
- */
-export function ownsKubernetes(ctx: GeneratorContext): boolean {
-  if (!isDevServerOnly(ctx.app)) return true;
-  return !ctx.facts.apps.some((a) => ctx.answers.apps.includes(a.dir) && !isDevServerOnly(a));
-}
-
-/** The chain notes for one app; Kubernetes is left out where another app owns it (see ownsKubernetes). */
+/** The chain notes for one app, from its own services and workloads. */
 export function appChainNotes(ctx: GeneratorContext): ReturnType<typeof chainNotes> {
-  const container = ownsKubernetes(ctx) ? ctx.facts.container : { ...ctx.facts.container, k8sManifests: [] };
-  return chainNotes(chainReport(ctx.current, container, ctx.app, ctx.answers), container);
+  const unknown: string[] = [];
+  const scope = appScope(ctx);
+  const report = chainReport(ctx.current, ctx.facts.container, ctx.app, ctx.answers, scope, unknown);
+  const owned = ctx.facts.container.k8sManifests.some((file) => readK8s(ctx.current(file) ?? '').some((w) => scope.workload(file, w)));
+  const container = owned ? ctx.facts.container : { ...ctx.facts.container, k8sManifests: [] };
+  return chainNotes(report, container, unknown);
 }

@@ -13,6 +13,7 @@ import { toExecForm } from '../edits/dockerfile/shell-words.js';
 import { appChainNotes, ownsChainNotes } from './container-chain.js';
 import { asgiDrainAdvice } from './python-advice.js';
 import { projectSpecifiers } from './python-versions.js';
+import { nodeImage } from './node-image.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 export const NODE_DOCKERFILE_TEMPLATE = 'docker/node.Dockerfile.hbs';
@@ -54,8 +55,8 @@ export const dockerGenerator: ArtifactGenerator = {
     const actions: PlanAction[] = [];
     const files = appDockerfiles(ctx.facts, ctx.app);
     if (files.length === 0) actions.push(...createDockerfile(ctx));
-    const options = patchOptionsFor(ctx.app);
     for (const path of files) {
+      const options: DockerfilePatchOptions = { ...patchOptionsFor(ctx.app), readScript: (word) => scriptInRepo(ctx, path, word) };
       const result = patchDockerfile(ctx.current(path) ?? '', options);
       if (result.text !== false) {
         actions.push({ type: 'plan-edit', path, edit: dockerfileEdit(options), reason: `tini as PID 1, exec-form CMD, STOPSIGNAL ${result.stage.stopSignal}` });
@@ -77,6 +78,20 @@ export const dockerGenerator: ArtifactGenerator = {
   },
 };
 
+/**
+ * The repo file an ENTRYPOINT script word names: the file the Dockerfile copies to that path, found by
+ * its name under the build context (the Dockerfile's directory, else the repo root).
+ */
+function scriptInRepo(ctx: GeneratorContext, dockerfile: string, word: string): string | null {
+  const name = posix.basename(word);
+  const dir = posix.dirname(dockerfile) === '.' ? '' : posix.dirname(dockerfile);
+  for (const candidate of [posix.join(dir, word.replace(/^\.?\//, '')), posix.join(dir, name), posix.join(dir, 'docker', name), posix.join(dir, 'scripts', name), name, posix.join('docker', name), posix.join('scripts', name)]) {
+    const text = ctx.current(candidate);
+    if (text !== null) return text;
+  }
+  return null;
+}
+
 function createDockerfile(ctx: GeneratorContext): PlanAction[] {
   const dir = ctx.app.dir;
   const path = posix.join(dir, 'Dockerfile');
@@ -84,22 +99,41 @@ function createDockerfile(ctx: GeneratorContext): PlanAction[] {
   if (ctx.app.kind === 'node' && runsDevServer(ctx.app)) {
     actions.push(...createDevServerDockerfile(ctx.app, ctx));
   } else if (ctx.app.kind === 'node') {
-    const data = nodeTemplateData(ctx.app, ctx.facts, ctx.current);
-    actions.push({ type: 'plan-render', path, template: NODE_DOCKERFILE_TEMPLATE, data, reason: 'Dockerfile with tini and STOPSIGNAL' });
-    if (data.cmdGuessed) {
-      actions.push({ type: 'plan-note', level: 'warn', file: path, message: `no start command found; CMD runs ${data.cmd}: check it` });
+    const result = nodeImage(ctx.app, ctx.facts, ctx.current);
+    if (!result.ok) {
+      actions.push({ type: 'plan-note', level: 'warn', file: path, message: `no Dockerfile created: it would need ${result.need}` });
+      return actions;
     }
-    if (ctx.current(posix.join(dir, '.dockerignore')) === null) {
-      actions.push({ type: 'plan-render', path: posix.join(dir, '.dockerignore'), template: DOCKERIGNORE_TEMPLATE, data: { python: false, outDir: data.build ? data.outDir : '' }, reason: 'keep node_modules out of the image build' });
-    }
+    const data = result.data;
+    actions.push({ type: 'plan-render', path, template: NODE_DOCKERFILE_TEMPLATE, data: { ...data, subdir: data.workdir !== '/app' }, reason: `Dockerfile with tini and STOPSIGNAL; CMD from ${data.cmdSource}; ${data.buildCommand}` });
+    for (const message of data.notes) actions.push({ type: 'plan-note', level: 'info', file: path, message });
+    actions.push(...dockerignore(ctx, data.contextDir, data.ignore));
   } else {
-    const data = pythonTemplateData(ctx.app, ctx.answers, ctx.current);
-    actions.push({ type: 'plan-render', path, template: PYTHON_DOCKERFILE_TEMPLATE, data, reason: 'Dockerfile with tini and STOPSIGNAL' });
-    if (ctx.current(posix.join(dir, '.dockerignore')) === null) {
-      actions.push({ type: 'plan-render', path: posix.join(dir, '.dockerignore'), template: DOCKERIGNORE_TEMPLATE, data: { python: true, outDir: '' }, reason: 'keep local virtualenvs out of the image build' });
+    const result = pythonTemplateData(ctx.app, ctx.answers, ctx.current);
+    if (!result.ok) {
+      actions.push({ type: 'plan-note', level: 'warn', file: path, message: `no Dockerfile created: it would need ${result.need}` });
+      return actions;
     }
+    actions.push({ type: 'plan-render', path, template: PYTHON_DOCKERFILE_TEMPLATE, data: result.data, reason: `Dockerfile with tini and STOPSIGNAL; CMD ${result.data.cmd}` });
+    actions.push(...dockerignore(ctx, dir, ['.git', '**/node_modules', '**/__pycache__', '**/*.pyc', '.venv', 'venv']));
   }
   return actions;
+}
+
+/**
+ * The .dockerignore of the build context: created when there is none; an existing one that lets
+ * node_modules into the context is reported (the host's modules would overwrite the image's).
+ */
+function dockerignore(ctx: GeneratorContext, contextDir: string, ignore: string[]): PlanAction[] {
+  const path = posix.join(contextDir, '.dockerignore');
+  const existing = ctx.current(path);
+  if (existing === null) {
+    return [{ type: 'plan-render', path, template: DOCKERIGNORE_TEMPLATE, data: { ignore }, reason: 'keep node_modules and local build output out of the image build' }];
+  }
+  if (ignore.includes('**/node_modules') && !/^\s*(\*\*\/)?\/?node_modules\/?\s*$/m.test(existing)) {
+    return [{ type: 'plan-note', level: 'warn', file: path, message: 'does not exclude node_modules: the host\'s modules would be copied over the image\'s; add `**/node_modules`' }];
+  }
+  return [];
 }
 
 export interface NodeTemplateData {
@@ -160,6 +194,7 @@ function nodeCommand(app: NodeApp, outDir: string): { words: string[]; guessed: 
 }
 
 export interface PythonTemplateData {
+  buildCommand: string;
   pythonVersion: string;
   server: string;
   requirements: string;
@@ -168,32 +203,86 @@ export interface PythonTemplateData {
   cmd: string;
 }
 
-export function pythonTemplateData(app: PythonApp, answers: Answers, read: (path: string) => string | null): PythonTemplateData {
+export type PythonTemplateResult = { ok: true; data: PythonTemplateData } | { ok: false; need: string };
+
+const PYTHON_MINORS = [9, 10, 11, 12, 13];
+
+/** The python:3.X tag `requires-python` allows: 3.12 when it may, else the nearest allowed minor. */
+export function pythonVersionFor(requires: string | null): string {
+  if (requires === null) return '3.12';
+  const allowed = PYTHON_MINORS.filter((minor) => requires.split(',').every((clause) => satisfies(clause.trim(), minor)));
+  if (allowed.length === 0 || allowed.includes(12)) return '3.12';
+  const above = allowed.filter((m) => m > 12);
+  return `3.${above.length > 0 ? above[0] : allowed[allowed.length - 1]}`;
+}
+
+function satisfies(clause: string, minor: number): boolean {
+  const m = /^(>=|<=|==|~=|>|<|!=)\s*3(?:\.(\d+))?(?:\.(\d+|\*))?$/.exec(clause);
+  if (!m) return true;
+  const v = m[2] === undefined ? 0 : Number(m[2]);
+  switch (m[1]) {
+    case '>=': return minor >= v;
+    case '>': return m[3] !== undefined ? minor >= v : minor > v;
+    case '<=': return minor <= v;
+    case '<': return minor < v;
+    case '==': return minor === v;
+    case '~=': return minor >= v;
+    case '!=': return m[3] !== undefined || minor !== v;
+    default: return true;
+  }
+}
+
+export function pythonTemplateData(app: PythonApp, answers: Answers, read: (path: string) => string | null): PythonTemplateResult {
   const at = (p: string): string => posix.join(app.dir, p);
   const budget = String(Math.ceil(answers.timeoutMs / 1000));
   const entry = app.entrypoint;
-  const target = entry && entry.appVariable ? `${entry.module}:${entry.appVariable}` : null;
+  const target = entry && entry.appVariable ? `${entry.module}:${entry.appVariable}${app.appFactory ? '()' : ''}` : null;
   let words: string[];
   let server: string;
+  let port: number | null = null;
+  // The port the repo's own launcher uses (Procfile, scripts), so EXPOSE and the manifests agree with it.
+  const launcher = (app.startCommand ?? '').split(/\s+/);
+  const portFlag = launcher.findIndex((w) => w === '--port' || w === '-p');
+  const bindFlag = launcher.findIndex((w) => w === '--bind' || w === '-b');
+  const launcherPort = portFlag >= 0 && /^\d+$/.test(launcher[portFlag + 1] ?? '') ? launcher[portFlag + 1]!
+    : bindFlag >= 0 ? /:(\d+)$/.exec(launcher[bindFlag + 1] ?? '')?.[1] ?? '8000' : '8000';
   if ((app.server === 'uvicorn' || app.server === 'fastapi-cli') && target) {
     server = 'uvicorn';
-    words = ['uvicorn', target, '--host', '0.0.0.0', '--port', '8000', '--timeout-graceful-shutdown', budget];
+    words = ['uvicorn', target, '--host', '0.0.0.0', '--port', launcherPort, '--timeout-graceful-shutdown', budget];
+    if (app.appFactory) words = ['uvicorn', target.replace(/\(\)$/, ''), '--factory', ...words.slice(2)];
+    port = Number(launcherPort);
   } else if (app.server === 'gunicorn' && target) {
     server = 'gunicorn';
     words = app.gunicornConfig
       ? ['gunicorn', '--config', posix.relative(app.dir, app.gunicornConfig), target]
-      : ['gunicorn', '--bind', '0.0.0.0:8000', '--graceful-timeout', budget, target];
-  } else {
+      : ['gunicorn', '--bind', `0.0.0.0:${launcherPort}`, '--graceful-timeout', budget, target];
+    if (app.workerClass) words.splice(1, 0, '-k', app.workerClass);
+    // With a config file, the port is its `bind`.
+    const conf = app.gunicornConfig ? read(app.gunicornConfig) ?? '' : null;
+    const bound = conf === null ? launcherPort : /^\s*bind\s*=\s*\[?\s*["'][^"']*:(\d+)["']/m.exec(conf)?.[1] ?? null;
+    port = bound === null ? null : Number(bound);
+  } else if (app.startCommand) {
+    // The program the repo's own launcher runs (Procfile, scripts, pyproject), word for word.
     server = 'python';
-    words = entry ? ['python', '-m', entry.module] : ['python', 'main.py'];
+    words = app.startCommand.trim().split(/\s+/);
+    const flag = words.findIndex((w) => w === '--port' || w === '-p');
+    port = flag >= 0 && /^\d+$/.test(words[flag + 1] ?? '') ? Number(words[flag + 1]) : null;
+  } else {
+    return { ok: false, need: `the command that starts ${app.dir === '' ? 'the app' : app.dir}: a Procfile line, a [project.scripts] entry or a uvicorn/gunicorn target (the tool does not guess a module to run)` };
   }
+  const pyproject = read(at('pyproject.toml'));
+  const requires = pyproject === null ? null : /^\s*requires-python\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1] ?? null;
   return {
-    pythonVersion: '3.12',
-    server,
-    requirements: read(at('requirements.txt')) !== null ? 'requirements.txt' : '',
-    pyproject: read(at('pyproject.toml')) !== null,
-    port: server === 'python' ? null : 8000,
-    cmd: toExecForm(words),
+    ok: true,
+    data: {
+      buildCommand: app.dir === '' ? 'docker build .' : `docker build ${app.dir}`,
+      pythonVersion: pythonVersionFor(requires),
+      server,
+      requirements: read(at('requirements.txt')) !== null ? 'requirements.txt' : '',
+      pyproject: pyproject !== null,
+      port,
+      cmd: toExecForm(words),
+    },
   };
 }
 
@@ -246,6 +335,12 @@ export function devServerCommand(app: NodeApp): { words: string[]; warning: stri
   }
   const bin = /^node_modules\/\.bin\/(.+)$/.exec(words[0]!)?.[1];
   if (bin !== undefined && NODE_BINS[bin] !== undefined) words = ['node', NODE_BINS[bin]!, ...words.slice(1)];
+  // A container has no browser to open: `--open`/`-o` would make the dev server try (and log an error).
+  const openAt = dev.tool === 'custom' ? -1 : words.findIndex((w) => w === '--open' || w === '-o' || w.startsWith('--open='));
+  if (openAt >= 0) {
+    const valued = words[openAt] !== '--open' && words[openAt] !== '-o' ? 0 : /^(true|false|\/.*)$/.test(words[openAt + 1] ?? '') ? 1 : 0;
+    words = [...words.slice(0, openAt), ...words.slice(openAt + 1 + valued)];
+  }
   // Inside a container, a server on localhost cannot be reached through a published port.
   if (dev.tool !== 'custom' && !words.some((w) => w === '--host' || w.startsWith('--host='))) words = [...words, '--host', '0.0.0.0'];
   return { words, warning };
@@ -282,9 +377,7 @@ function createDevServerDockerfile(app: NodeApp, ctx: GeneratorContext): PlanAct
       message: `listens on localhost only: in a container, listen on 0.0.0.0 (e.g. process.env.HOST ?? '127.0.0.1') so the published port reaches it`,
     });
   }
-  if (ctx.current(posix.join(app.dir, '.dockerignore')) === null) {
-    actions.push({ type: 'plan-render', path: posix.join(app.dir, '.dockerignore'), template: DOCKERIGNORE_TEMPLATE, data: { python: false, outDir: '' }, reason: 'keep node_modules out of the image build' });
-  }
+  actions.push(...dockerignore(ctx, app.dir, ['.git', '**/node_modules', 'npm-debug.log*']));
   return actions;
 }
 

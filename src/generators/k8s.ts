@@ -1,39 +1,53 @@
 /**
- * The 'k8s' part: workloads get terminationGracePeriodSeconds above preStop + the app's budget,
- * and serving workloads a preStop sleep that covers endpoint propagation.
+ * The 'k8s' part: the app's own workloads (containers whose image the app builds) get a preStop
+ * sleep where they serve traffic and the image can run it, and a grace period raised only when
+ * preStop + the app's stop grace needs more than what is in force (written, or the 30 s default).
+ * Workloads of other apps and foreign images (redis, services built elsewhere) stay byte-identical
+ * and are listed in the plan; Helm templates and kustomize patches are reported, never edited.
  */
-import { patchK8s, type K8sPatchOptions } from '../edits/k8s.js';
+import { posix } from 'node:path';
+import type { App } from '../detect/facts.js';
+import { describeK8sChange, isTemplated, K8S_DEFAULT_GRACE_SECONDS, patchK8s, readK8s, type K8sPatchOptions } from '../edits/k8s.js';
 import { patchDockerfile } from '../edits/dockerfile/patch.js';
 import { targetChain } from '../core/timeout-chain.js';
-import { chainInput, appChainNotes, ownsChainNotes, ownsKubernetes } from './container-chain.js';
+import { chainInput, appChainNotes, ownsChainNotes } from './container-chain.js';
 import { appDockerfiles, patchOptionsFor } from './docker.js';
+import { appContainersOf, imageOwners, type ImageOwners } from './workload-owners.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 export const k8sGenerator: ArtifactGenerator = {
   name: 'k8s',
   part: 'k8s',
-  description: 'Kubernetes: terminationGracePeriodSeconds above preStop + app budget, preStop sleep',
-  appliesTo: (ctx) => ctx.answers.parts.includes('k8s') && ctx.facts.container.k8sManifests.length > 0 && ownsKubernetes(ctx),
+  description: 'Kubernetes: preStop sleep and a grace period that covers it, on the app\'s own workloads',
+  appliesTo: (ctx) => ctx.answers.parts.includes('k8s') &&
+    (ctx.facts.container.k8sManifests.length > 0 || (ctx.facts.container.helmCharts ?? []).length > 0 || (ctx.facts.container.kustomizePatches ?? []).length > 0),
   actions(ctx) {
     const actions: PlanAction[] = [];
+    const owners = imageOwners(ctx.facts, ctx.current);
     const target = targetChain(chainInput(ctx.app, ctx.answers));
     const options: K8sPatchOptions = {
       stopGraceSeconds: target.stopGraceSeconds,
       preStopSeconds: target.preStopSeconds,
-      preStopAction: hasNoShell(ctx) ? 'sleep' : 'exec',
+      preStopAction: preStopAction(ctx),
+      select: (w) => appContainersOf(owners, ctx.app, w.containers),
     };
-    if (options.preStopAction === 'sleep' && options.preStopSeconds > 0) {
-      actions.push({ type: 'plan-note', level: 'info', message: 'the image has no shell or sleep binary: preStop uses the sleep action (Kubernetes >= 1.30)' });
-    }
+    const treated = ctx.facts.apps.filter((a) => ctx.answers.apps.includes(a.dir));
+    const ownedNames = new Set<string>();
     for (const file of ctx.facts.container.k8sManifests) {
       const source = ctx.current(file);
       if (source === null) continue;
       const result = patchK8s(source, options);
+      for (const w of readK8s(source)) if (options.select!(w) !== null) ownedNames.add(`${w.kind}/${w.name}`);
+      const lines = result.changes.map(describeK8sChange).filter((l): l is string => l !== null);
       if (result.text !== false) {
-        actions.push({ type: 'plan-edit', path: file, edit: (s) => patchK8s(s, options).text, reason: `grace period ${target.k8sGraceSeconds} s${options.preStopSeconds > 0 ? `, preStop sleep ${options.preStopSeconds} s` : ''}` });
+        actions.push({ type: 'plan-edit', path: file, edit: (s) => patchK8s(s, options).text, reason: lines.join('; ') });
       }
+      for (const message of result.infos) actions.push({ type: 'plan-note', level: 'info', message, file });
       for (const message of result.warnings) actions.push({ type: 'plan-note', level: 'warn', message, file });
+      actions.push(...untouchedNotes(file, source, owners, treated));
     }
+    actions.push(...kustomizeNotes(ctx, ownedNames, target.preStopSeconds + target.stopGraceSeconds));
+    actions.push(...helmNotes(ctx, owners, target.preStopSeconds, target.preStopSeconds + target.stopGraceSeconds));
     if (ownsChainNotes('k8s', ctx.answers.parts, ctx.facts.container)) {
       actions.push(...appChainNotes(ctx));
     }
@@ -41,12 +55,85 @@ export const k8sGenerator: ArtifactGenerator = {
   },
 };
 
-/** Distroless and scratch images have no `sleep` for an exec preStop. */
-function hasNoShell(ctx: GeneratorContext): boolean {
-  return appDockerfiles(ctx.facts, ctx.app).some((path) => {
+/** Workloads no treated app runs: named in the plan, left byte-identical. Same text for every app, printed once. */
+function untouchedNotes(file: string, source: string, owners: ImageOwners, treated: readonly App[]): PlanAction[] {
+  const out: PlanAction[] = [];
+  for (const w of readK8s(source)) {
+    if (treated.some((app) => appContainersOf(owners, app, w.containers) !== null)) continue;
+    const images = w.containers.map((c) => c.image ?? '(no image)');
+    const why = w.containers.map((c) => owners.of(c.image)).some((d) => d.length > 1)
+      ? 'its image name matches more than one app'
+      : w.containers.some((c) => owners.of(c.image).length === 1) ? 'it runs an app that is not treated in this run' : 'no app of this repo builds its image';
+    out.push({ type: 'plan-note', level: 'info', file, message: `left as it is: ${w.kind} "${w.name}" (image ${images.join(', ')}): ${why}` });
+  }
+  return out;
+}
+
+/** Where the image runs the hook: exec sleep when it has /bin/sleep, else the sleep action when the cluster is new enough, else a note. */
+function preStopAction(ctx: GeneratorContext): K8sPatchOptions['preStopAction'] {
+  const families = imageFamilies(ctx);
+  if (families.length > 0 && families.every((f) => ['debian', 'ubuntu', 'alpine', 'ubi'].includes(f))) return 'exec';
+  return clusterHasSleepAction(ctx) ? 'sleep' : 'none';
+}
+
+function imageFamilies(ctx: GeneratorContext): string[] {
+  const files = appDockerfiles(ctx.facts, ctx.app);
+  const created = posix.join(ctx.app.dir, 'Dockerfile');
+  if (files.length === 0 && ctx.current(created) !== null) files.push(created);
+  return files.flatMap((path) => {
     const source = ctx.current(path);
-    if (source === null) return false;
-    const family = patchDockerfile(source, patchOptionsFor(ctx.app)).stage.family;
-    return family === 'distroless' || family === 'scratch';
+    return source === null ? [] : [patchDockerfile(source, patchOptionsFor(ctx.app)).stage.family];
   });
+}
+
+/** A Chart.yaml `kubeVersion` whose lower bound is 1.30 or later: the preStop sleep action exists there. */
+function clusterHasSleepAction(ctx: GeneratorContext): boolean {
+  return (ctx.facts.container.helmCharts ?? []).some((dir) => {
+    const text = ctx.current(posix.join(dir, 'Chart.yaml')) ?? '';
+    const m = /^kubeVersion:\s*["']?\s*>=?\s*v?1\.(\d+)/m.exec(text);
+    return m !== null && Number(m[1]) >= 30;
+  });
+}
+
+/** kustomize patches are partial objects applied over a base: report what they set for the app's workloads. */
+function kustomizeNotes(ctx: GeneratorContext, owned: ReadonlySet<string>, needed: number): PlanAction[] {
+  const out: PlanAction[] = [];
+  for (const file of ctx.facts.container.kustomizePatches ?? []) {
+    const source = ctx.current(file);
+    if (source === null) continue;
+    for (const w of readK8s(source)) {
+      if (!owned.has(`${w.kind}/${w.name}`)) continue;
+      const grace = w.graceSeconds;
+      if (w.graceTemplate !== null) {
+        out.push({ type: 'plan-note', level: 'info', file, message: `kustomize patch for ${w.kind} "${w.name}" sets terminationGracePeriodSeconds to ${w.graceTemplate}: left as written; it must be at least ${needed}` });
+      } else if (grace !== null && grace < needed) {
+        out.push({ type: 'plan-note', level: 'warn', file, message: `kustomize patch for ${w.kind} "${w.name}" sets terminationGracePeriodSeconds: ${grace}: left as written; it must be at least ${needed} (preStop + the app's stop grace)` });
+      } else if (grace !== null) {
+        out.push({ type: 'plan-note', level: 'info', file, message: `kustomize patch for ${w.kind} "${w.name}" sets terminationGracePeriodSeconds: ${grace} (at least ${needed}): left as written` });
+      }
+    }
+  }
+  return out;
+}
+
+/** Helm chart templates are not edited: say what the values must be. */
+function helmNotes(ctx: GeneratorContext, owners: ImageOwners, preStop: number, needed: number): PlanAction[] {
+  const out: PlanAction[] = [];
+  for (const dir of ctx.facts.container.helmCharts ?? []) {
+    const valuesPath = posix.join(dir, 'values.yaml');
+    const values = ctx.current(valuesPath) ?? '';
+    const repository = /^\s*repository:\s*["']?([^"'\s#]+)/m.exec(values)?.[1] ?? null;
+    const chartName = /^name:\s*["']?([^"'\s#]+)/m.exec(ctx.current(posix.join(dir, 'Chart.yaml')) ?? '')?.[1] ?? null;
+    const dirs = [...owners.of(repository), ...owners.of(chartName)];
+    if (!dirs.includes(ctx.app.dir)) continue;
+    const grace = /^\s*terminationGracePeriodSeconds:\s*(\S+)/m.exec(values)?.[1];
+    const now = grace === undefined ? `not set in values.yaml (the templates decide; Kubernetes' default is ${K8S_DEFAULT_GRACE_SECONDS})` : grace;
+    const low = grace !== undefined && !isTemplated(grace) && Number(grace) < needed;
+    out.push({
+      type: 'plan-note', level: low ? 'warn' : 'info', file: valuesPath,
+      message: `Helm chart ${dir || '.'}: templates are not edited; terminationGracePeriodSeconds is ${now}: it must be at least ${needed}` +
+        (preStop > 0 ? `, with a preStop sleep of ${preStop} s on the app's container` : ''),
+    });
+  }
+  return out;
 }

@@ -37,11 +37,16 @@ describe('patchCompose fixtures', () => {
 });
 
 describe('patchCompose behaviour', () => {
-  it('adds init, stop_signal and stop_grace_period under the service, keeping its comments', () => {
+  it('adds init under the service, keeping its comments; the 10 s default grace is enough for a 10 s need', () => {
     const { source, services } = load('basic');
     const out = patchCompose(source, services).text as string;
     const api = (parse(out) as { services: { api: Record<string, unknown> } }).services.api;
-    expect(api).toMatchObject({ init: true, stop_signal: 'SIGTERM', stop_grace_period: '10s' });
+    expect(api).toMatchObject({ init: true });
+    expect(api).not.toHaveProperty('stop_grace_period');
+    expect(api).not.toHaveProperty('stop_signal');
+    const longer = patchCompose(source, { api: { ...services['api']!, stopGraceSeconds: 12 } });
+    expect(longer.changes).toEqual(['api: init: true, stop_grace_period 10s (default) -> 12s']);
+    expect((parse(longer.text as string) as { services: { api: Record<string, unknown> } }).services.api).toMatchObject({ stop_grace_period: '12s' });
     expect(out).toContain('  api:   # the Node API\n');
     expect(out).toContain('    - "3000:3000"   # host:container\n');
   });
@@ -57,9 +62,10 @@ describe('patchCompose behaviour', () => {
 
   it('keeps a grace period that is already long enough', () => {
     const { source, services } = load('long-enough');
-    const out = patchCompose(source, services).text as string;
-    expect(out).toContain('stop_grace_period: 1m\n');
-    expect(readCompose(out)[0]).toMatchObject({ name: 'worker', stopGraceSeconds: 60, init: true, stopSignal: 'SIGTERM' });
+    const out = patchCompose(source, services).text;
+    expect(out).toBe(false);
+    expect(source).toContain('stop_grace_period: 1m\n');
+    expect(readCompose(source)[0]).toMatchObject({ name: 'worker', stopGraceSeconds: 60, init: true, stopSignal: null });
   });
 
   it('warns about a second init when the image already runs tini', () => {
@@ -74,5 +80,43 @@ describe('patchCompose behaviour', () => {
       expect.objectContaining({ name: 'a', buildContext: './api', dockerfile: 'Dockerfile.prod', budgetMs: 15000 }),
       expect.objectContaining({ name: 'b', buildContext: null, image: 'redis:7' }),
     ]);
+  });
+});
+
+describe('compose: templated values, several documents, alias-only services (issues 14, 15)', () => {
+  const patch = { init: true, stopSignal: 'SIGTERM', alsoGraceful: ['SIGTERM', 'SIGINT'], stopGraceSeconds: 15 };
+
+  it('leaves ${STOP_GRACE:-5s} as written, reports what it must be, and never calls it a default', () => {
+    const source = 'services:\n  api:\n    build: .\n    stop_grace_period: ${STOP_GRACE:-5s}\n';
+    const result = patchCompose(source, { api: patch });
+    expect(result.text).toBe('services:\n  api:\n    build: .\n    stop_grace_period: ${STOP_GRACE:-5s}\n    init: true\n');
+    expect(result.infos.join('\n')).toContain('stop_grace_period is templated (${STOP_GRACE:-5s}), left as written: it must be at least 15s');
+    expect(readCompose(source)[0]).toMatchObject({ stopGraceSeconds: null, stopGraceTemplate: '${STOP_GRACE:-5s}' });
+  });
+
+  it('patches a service in the second document of a two-document file', () => {
+    const source = 'services:\n  db:\n    image: postgres:16\n---\nservices:\n  api:\n    build: .\n';
+    expect(readCompose(source).map((s) => [s.name, s.document])).toEqual([['db', 0], ['api', 1]]);
+    const result = patchCompose(source, { api: patch });
+    expect(result.text).toBe('services:\n  db:\n    image: postgres:16\n---\nservices:\n  api:\n    build: .\n    init: true\n    stop_grace_period: 15s\n');
+  });
+
+  it('covers an alias-only service through the service it aliases, and reports it', () => {
+    const source = 'services:\n  api: &app\n    build: .\n  api2: *app\n';
+    const result = patchCompose(source, { api: patch, api2: patch });
+    expect(result.text).toBe('services:\n  api: &app\n    build: .\n    init: true\n    stop_grace_period: 15s\n  api2: *app\n');
+    expect(result.infos.join('\n')).toContain('service "api2" is an alias of *app (service "api"): it gets the same stop settings');
+  });
+
+  it('reports an alias-only service whose anchor is not patched', () => {
+    const source = 'x-app: &app\n  build: .\nservices:\n  api2: *app\n';
+    const result = patchCompose(source, { api2: patch });
+    expect(result.text).toBe(false);
+    expect(result.warnings.join('\n')).toMatch(/service "api2" is only an alias \(\*app\): left as it is/);
+  });
+
+  it('keeps a deliberate stop_signal SIGINT for an app that stops gracefully on it', () => {
+    const source = 'services:\n  api:\n    build: .\n    init: true\n    stop_signal: SIGINT\n';
+    expect(patchCompose(source, { api: patch }).text).toBe('services:\n  api:\n    build: .\n    init: true\n    stop_signal: SIGINT\n    stop_grace_period: 15s\n');
   });
 });

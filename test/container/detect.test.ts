@@ -13,6 +13,7 @@ describe('detectContainer', () => {
       dockerfiles: ['Dockerfile', 'Dockerfile.prod', 'api/api.Dockerfile', 'web/Containerfile'],
       composeFiles: ['compose.yaml', 'docker-compose.override.yml', 'web/docker-compose.dev.yaml'],
       k8sManifests: ['docs/example.yml', 'k8s/app.yaml'],
+      helmCharts: ['charts/app'],
     });
   });
 

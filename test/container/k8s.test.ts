@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { patchK8s, readK8s, type K8sPatchOptions } from '../../src/edits/k8s.js';
+import { describeK8sChange, patchK8s, readK8s, type K8sPatchOptions } from '../../src/edits/k8s.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, '..', 'fixtures', 'k8s');
@@ -31,19 +31,25 @@ describe('patchK8s fixtures', () => {
     expect(patchK8s(output, options).text).toBe(false);
     // Still valid YAML with as many documents; every workload's grace covers preStop + stop grace.
     expect(parseAllDocuments(output).length).toBe(parseAllDocuments(source).length);
-    for (const w of readK8s(output)) {
+    // Every workload's grace in force covers preStop + stop grace, and none is lower than before.
+    const before = readK8s(source);
+    for (const [i, w] of readK8s(output).entries()) {
       const preStop = Math.max(0, ...w.containers.map((c) => (c.preStopSeconds !== null && !Number.isNaN(c.preStopSeconds) ? c.preStopSeconds : 0)));
-      expect(w.graceSeconds).toBeGreaterThanOrEqual(preStop + options.stopGraceSeconds);
+      expect(w.graceSeconds ?? 30).toBeGreaterThanOrEqual(preStop + options.stopGraceSeconds);
+      expect(w.graceSeconds ?? 30).toBeGreaterThanOrEqual(before[i]!.graceSeconds ?? 30);
     }
   });
 });
 
 describe('patchK8s behaviour', () => {
-  it('adds a preStop sleep and a grace period to a Deployment, leaving the Service alone', () => {
+  it('adds a preStop sleep and keeps the 30 s default grace (15 s would lower it), leaving the Service alone', () => {
     const { source, options } = load('deployment-basic');
-    const out = patchK8s(source, options).text as string;
+    const result = patchK8s(source, options);
+    const out = result.text as string;
     const [deployment] = readK8s(out);
-    expect(deployment).toMatchObject({ kind: 'Deployment', name: 'api', graceSeconds: 15 });
+    expect(deployment).toMatchObject({ kind: 'Deployment', name: 'api', graceSeconds: null });
+    expect(out).not.toContain('terminationGracePeriodSeconds');
+    expect(result.changes.map(describeK8sChange)).toEqual(['Deployment "api": preStop exec sleep 5 s on "api"']);
     expect(deployment!.containers[0]!.preStopSeconds).toBe(5);
     expect(out.slice(out.indexOf('---'))).toBe(source.slice(source.indexOf('---')));
   });
@@ -52,13 +58,16 @@ describe('patchK8s behaviour', () => {
     const { source, options } = load('short-grace');
     const out = patchK8s(source, options).text as string;
     expect(out).toContain('terminationGracePeriodSeconds: 20 # someone wanted fast rollouts');
+    expect(patchK8s(source, options).changes.map(describeK8sChange)).toEqual(['Deployment "web": terminationGracePeriodSeconds 5 -> 20']);
   });
 
-  it('gives Jobs a grace period but no preStop (they serve no traffic)', () => {
+  it('gives Jobs no preStop (they serve no traffic) and leaves their 30 s default grace alone', () => {
     const { source, options } = load('cronjob');
-    const out = patchK8s(source, options).text as string;
-    expect(out).not.toContain('preStop');
-    expect(readK8s(out)[0]!.graceSeconds).toBe(10);
+    expect(patchK8s(source, options).text).toBe(false);
+    const long = patchK8s(source, { ...options, stopGraceSeconds: 45 });
+    expect(long.text).not.toContain('preStop');
+    expect(readK8s(long.text as string)[0]!.graceSeconds).toBe(45);
+    expect(long.changes.map(describeK8sChange)).toEqual(['CronJob "nightly-report": terminationGracePeriodSeconds 30 (default) -> 45']);
   });
 
   it('uses the sleep action when asked (no sleep binary in the image)', () => {
@@ -78,5 +87,55 @@ describe('patchK8s behaviour', () => {
     const out = patchK8s(source, options).text as string;
     expect(out).toContain('terminationGracePeriodSeconds: 60\n');
     expect(out).toContain('postStart:');
+  });
+});
+
+describe('patchK8s never lowers what is in force (issue 14)', () => {
+  const deployment = (extra: string, lifecycle = ''): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+${extra}      containers:
+        - name: api
+          image: ghcr.io/acme/api:1
+${lifecycle}`;
+  const options: K8sPatchOptions = { stopGraceSeconds: 10, preStopSeconds: 5, preStopAction: 'exec' };
+
+  it('writes no grace period below the 30 s default', () => {
+    const result = patchK8s(deployment(''), options);
+    expect(result.text).not.toContain('terminationGracePeriodSeconds');
+  });
+
+  it('keeps a preStop httpGet, adds no sleep, and computes nothing from a guess', () => {
+    const source = deployment('', '          lifecycle:\n            preStop:\n              httpGet:\n                path: /drain\n                port: 8080\n');
+    const result = patchK8s(source, options);
+    expect(result.text).toBe(false);
+    expect(result.changes).toEqual([]);
+    expect(result.infos.join('\n')).toMatch(/keeps its preStop httpGet \/drain/);
+  });
+
+  it('leaves a templated grace as written and says what it must be at least', () => {
+    const source = deployment('      terminationGracePeriodSeconds: ${GRACE_SECONDS}\n');
+    const result = patchK8s(source, options);
+    expect(result.text).toContain('terminationGracePeriodSeconds: ${GRACE_SECONDS}\n');
+    expect(result.infos.join('\n')).toContain('templated (${GRACE_SECONDS}), left as written: it must be at least 15');
+    expect(readK8s(source)[0]!.graceTemplate).toBe('${GRACE_SECONDS}');
+  });
+
+  it('adds no exec sleep when the image is not known to have one', () => {
+    const result = patchK8s(deployment(''), { ...options, preStopAction: 'none' });
+    expect(result.text).toBe(false);
+    expect(result.infos.join('\n')).toMatch(/add a preStop of 5 s/);
+  });
+
+  it('leaves workloads the selector does not give it byte-identical', () => {
+    const source = `${deployment('')}---\n${deployment('').replace(/name: api/g, 'name: redis').replace('ghcr.io/acme/api:1', 'redis:7')}`;
+    const result = patchK8s(source, { ...options, select: (w) => (w.name === 'api' ? ['api'] : null) });
+    const out = result.text as string;
+    expect(out.slice(out.indexOf('---'))).toBe(source.slice(source.indexOf('---')));
+    expect(result.changes.map((c) => c.workload)).toEqual(['Deployment "api"']);
   });
 });

@@ -46,7 +46,7 @@ describe('dev-server repos through the CLI', () => {
     expect(dockerfile).toContain('RUN npm install\n');
     expect(dockerfile).not.toContain('--omit=dev');
     expect(dockerfile).not.toContain('NODE_ENV=production');
-    expect(chainLines(out)).toEqual(['note: Timeout chain set: app budget 8 s < stop grace 10 s']);
+    expect(chainLines(out)).toEqual(['note: Timeout chain set: app budget 8 s < stop grace at least 10 s; longer grace periods in force are kept']);
     expect(out).not.toContain('Kubernetes');
   });
 
@@ -83,7 +83,8 @@ describe('dev-server repos through the CLI', () => {
   it('with Kubernetes manifests, the chain names the Kubernetes grace', () => {
     const manifest = [
       'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  template:', '    spec:',
-      '      containers:', '        - name: web', '          image: web', '',
+      // The image is named after the app's package: the Deployment runs this app.
+      '      containers:', '        - name: web', '          image: devserver-vite-fixture', '',
     ].join('\n');
     const { out } = applyTo('devserver-vite', { 'deployment.yaml': manifest });
     expect(chainLines(out).length).toBeGreaterThanOrEqual(1);

@@ -19,6 +19,26 @@ export interface DockerfilePatchOptions {
   runtime?: Runtime;
   /** package.json scripts of the app, to replace `npm start`-style commands with what the script runs. */
   scripts?: Record<string, string>;
+  /** The text of a script the ENTRYPOINT runs (`/docker-entrypoint.sh`), from the repo, or null when not found. */
+  readScript?: (word: string) => string | null;
+}
+
+/** Runtimes that stop as gracefully on SIGINT as on SIGTERM: a STOPSIGNAL SIGINT set for them is deliberate and kept. */
+const SIGINT_GRACEFUL = new Set<Runtime>(['node', 'python', 'python-uvicorn']);
+
+/**
+ * Whether a shell script's last command replaces the shell (`exec "$@"`, `exec gunicorn ...`): then the
+ * app, not the shell, is the process the stop signal reaches.
+ */
+export function scriptEndsWithExec(text: string): boolean {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const closers = /^(fi|done|esac|\}|;;)$/;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]!;
+    if (closers.test(line)) return false; // the last command is inside a branch: not certain to exec
+    return /^exec(\s|$)/.test(line) && line !== 'exec';
+  }
+  return false;
 }
 
 export interface DockerfilePatchResult {
@@ -101,7 +121,9 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
   const cmdWords = cmd?.words ?? [];
   const runtime = runtimeOfCommand([...entryWords, ...cmdWords]) ?? runtimeOfCommand(cmdWords) ??
     base.server ?? options.runtime ?? 'node';
-  const stopSignal = stopSignalFor(runtime);
+  const declaredStop = lastOf(final, 'STOPSIGNAL') ?? chain.slice(1).map((s) => lastOf(s, 'STOPSIGNAL')).find((x) => x !== null) ?? null;
+  const declared = declaredStop === null ? null : normaliseSignal(declaredStop.getArgumentsContent() ?? '');
+  const stopSignal = declared === 'SIGINT' && SIGINT_GRACEFUL.has(runtime) ? 'SIGINT' : stopSignalFor(runtime);
   let init = initIn(entry?.words ?? (entry ? entry.text.split(/\s+/) : []));
 
   // 3. ENTRYPOINT through tini, unless the server is its own init or an init is already there.
@@ -129,8 +151,14 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
           // A new ENTRYPOINT resets a CMD inherited from an earlier stage: declare it again.
           if (cmdInstr === null && cmd !== null && cmd.words !== null) newCmdWords = cmd.words;
         }
-        if (wrappedWords.some((w) => /\.sh$|entrypoint/i.test(w))) {
-          warnings.push(`ENTRYPOINT runs a script (${wrappedWords.join(' ')}): it must end with \`exec "$@"\` so the app replaces it`);
+        const script = wrappedWords.find((w) => /\.sh$|entrypoint/i.test(w));
+        if (script !== undefined) {
+          const text = options.readScript?.(script) ?? null;
+          if (text === null) {
+            warnings.push(`ENTRYPOINT runs a script (${wrappedWords.join(' ')}) that is not in the repo: its last command must be \`exec ...\` (\`exec "$@"\`) so the app replaces the shell`);
+          } else if (!scriptEndsWithExec(text)) {
+            warnings.push(`ENTRYPOINT runs a script (${wrappedWords.join(' ')}) whose last command is not \`exec ...\`: end it with \`exec "$@"\` so the app replaces the shell and gets the stop signal`);
+          }
         }
         init = 'tini';
         if (base.family === 'unknown' && install.addedStage) {
