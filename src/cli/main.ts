@@ -24,6 +24,10 @@ function version(): string {
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let opts: Options | null = null;
   try {
+    if (argv[0] === 'verify') {
+      const { runVerify } = await import('./verify.js');
+      return await runVerify(argv.slice(1), io);
+    }
     opts = parseArgs(argv, QUESTIONS.map((q) => q.flag));
     if (opts.help) {
       io.stdout(helpText());
