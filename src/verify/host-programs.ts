@@ -72,6 +72,18 @@ export function mapToHost(argv: readonly string[], pathEnv: string): Mapped {
   return { argv: out, notes };
 }
 
+/** The same mapping for the commands of a `sh -c` script (at its start, after `exec`, `&&`, `||`, `;`). */
+export function mapShellScript(script: string, pathEnv: string): { script: string; notes: string[] } {
+  const notes: string[] = [];
+  const out = script.replace(/(^|&&|\|\||;)(\s*(?:exec\s+)?)([A-Za-z0-9_.\/-]+)(?=\s|$)/g, (whole, lead: string, space: string, word: string) => {
+    const mapped = mapToHost([word], pathEnv);
+    if (mapped.argv.length === 1 && mapped.argv[0] === word) return whole;
+    notes.push(...mapped.notes);
+    return `${lead}${space}${mapped.argv.join(' ')}`;
+  });
+  return { script: out, notes };
+}
+
 /** Replaces a port the command fixes (`--port 8000`, `-b 0.0.0.0:8000`, `--bind=:8000`) with `port`. */
 export function replacePort(argv: readonly string[], port: number): Mapped {
   const out = [...argv];

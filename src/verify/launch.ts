@@ -14,7 +14,7 @@ import { readCompose } from '../edits/compose.js';
 import { scriptTargetFile, resolveStartScript } from '../detect/start-script.js';
 import { splitSimpleCommand } from '../edits/dockerfile/shell-words.js';
 import { containerCommand } from './dockerfile-command.js';
-import { mapToHost, programIndex, replacePort, which } from './host-programs.js';
+import { mapShellScript, mapToHost, programIndex, replacePort, which } from './host-programs.js';
 import { DEFAULTS, type LaunchPlan, type VerifyOptions } from './types.js';
 
 const PY_SERVERS = /^(uvicorn|gunicorn|flask|fastapi|hypercorn|daphne)$/;
@@ -52,6 +52,12 @@ export function planLaunch(options: VerifyOptions, port: number, baseEnv: NodeJS
   const mapped = mapToHost(argv, pathEnv);
   argv = mapped.argv;
   adjustments.push(...mapped.notes);
+  const sh = shellScriptIndex(argv);
+  if (sh !== null) {
+    const inner = mapShellScript(argv[sh]!, pathEnv);
+    argv = [...argv.slice(0, sh), inner.script, ...argv.slice(sh + 1)];
+    adjustments.push(...inner.notes);
+  }
   checkRunnable(argv, found, pathEnv);
 
   const env: Record<string, string> = {};
@@ -172,15 +178,22 @@ function isPythonServer(argv: readonly string[]): boolean {
 
 /** The same port replacement inside a `sh -c` script that starts a Python server. */
 function shellPort(argv: readonly string[], port: number): { argv: string[]; notes: string[] } {
-  if (argv.length !== 3 || argv[1] !== '-c' || !/sh$/.test(argv[0]!)) return { argv: [...argv], notes: [] };
-  const script = argv[2]!;
+  const at = shellScriptIndex(argv);
+  if (at === null) return { argv: [...argv], notes: [] };
+  const script = argv[at]!;
   if (!/\b(uvicorn|gunicorn|flask|fastapi|hypercorn|daphne)\b/.test(script)) return { argv: [...argv], notes: [] };
   const notes: string[] = [];
   const next = script.replace(/(--port[= ]|(?:-b|--bind)[= ]?\S*:)(\d+)\b/g, (whole, lead: string) => {
     notes.push(`${whole} replaced by ${lead}${port}`);
     return `${lead}${port}`;
   });
-  return { argv: [argv[0]!, argv[1]!, next], notes };
+  return { argv: [...argv.slice(0, at), next, ...argv.slice(at + 1)], notes };
+}
+
+/** Index of the script in `[init --] sh -c <script>`, or null. */
+function shellScriptIndex(argv: readonly string[]): number | null {
+  const p = programIndex(argv);
+  return /(^|\/)(ba|da)?sh$/.test(argv[p] ?? '') && argv[p + 1] === '-c' && argv[p + 2] !== undefined ? p + 2 : null;
 }
 
 function checkRunnable(argv: readonly string[], found: Found, pathEnv: string): void {

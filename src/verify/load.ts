@@ -22,6 +22,7 @@ export interface LoadTarget {
  */
 const CLOSED_BEFORE_READ_MS = 25;
 const REFUSED_BACKOFF_MS = 20;
+const STAGGER_MS = 200;
 
 type Fate =
   | { kind: 'answered'; status: number; at: number }
@@ -55,7 +56,7 @@ export class Load {
     for (let i = 0; i < concurrency; i++) {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1, timeout: 0 });
       this.agents.push(agent);
-      this.workers.push(this.worker(agent));
+      this.workers.push(this.worker(agent, Math.floor((i * STAGGER_MS) / Math.max(1, concurrency))));
     }
   }
 
@@ -102,7 +103,9 @@ export class Load {
     return true;
   }
 
-  private async worker(agent: http.Agent): Promise<void> {
+  private async worker(agent: http.Agent, startAfterMs: number): Promise<void> {
+    // Spread the clients' starts, so their requests are not all in the same phase.
+    await this.clock.sleep(startAfterMs);
     while (!this.stopped) {
       let fate = await this.request(agent, true);
       if (fate.kind === 'retry') {
