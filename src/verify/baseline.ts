@@ -13,7 +13,9 @@ import { unlessAborted } from './interrupted.js';
 import type { Ports } from './types.js';
 
 export interface BaselineTree {
-  /** The app's directory inside the temp worktree. */
+  /** The temp worktree. */
+  root: string;
+  /** The app's directory inside it. */
   dir: string;
   commit: string;
   remove(): void;
@@ -45,7 +47,7 @@ export function checkoutBaseline(appDir: string, ref: string): BaselineTree {
     }
     const dir = join(tmp, rel);
     if (!existsSync(dir)) throw new UserError(`--baseline ${ref}: ${rel || '.'} does not exist at that commit`);
-    return { dir, commit: commit.out, remove };
+    return { root: tmp, dir, commit: commit.out, remove };
   } catch (error) {
     remove();
     throw error;

@@ -18,7 +18,7 @@ export async function verify(options: VerifyOptions, ports: Ports, env: NodeJS.P
     const onAbort = (): void => tree.remove();
     ports.abort.addEventListener('abort', onAbort, { once: true });
     try {
-      ports.progress({ phase: 'baseline', message: `baseline: ${options.baseline} (${tree.commit.slice(0, 12)}) in a temporary worktree` });
+      ports.progress({ phase: 'baseline', message: `baseline: ${options.baseline} (${tree.commit.slice(0, 12)}) in a temporary worktree, ${tree.root}` });
       if (options.build) await buildBaseline(tree.dir, ports);
       const basePlan = planLaunch({ ...options, dir: tree.dir }, options.port ?? (await ports.freePort()), env);
       baseline = await measure(basePlan, options, ports, `${options.baseline} (${tree.commit.slice(0, 7)})`);
@@ -27,7 +27,7 @@ export async function verify(options: VerifyOptions, ports: Ports, env: NodeJS.P
       tree.remove();
     }
   }
-  const current = await measure(plan, options, ports, options.baseline !== null ? 'working tree' : 'working tree');
+  const current = await measure(plan, options, ports, 'working tree');
   return { current, baseline };
 }
 

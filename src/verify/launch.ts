@@ -205,7 +205,7 @@ function checkRunnable(argv: readonly string[], found: Found, pathEnv: string): 
   const base = posix.basename(program);
   if (base === 'node' || base === 'nodejs') {
     const target = scriptTargetFile(argv.slice(programIndex(argv)).join(' '));
-    if (target && !nodeTargetExists(join(found.cwd, target))) {
+    if (target && !nodeTargetExists(resolve(found.cwd, target))) {
       throw new UserError(`${target} (run by ${found.source}) does not exist: build the app first (e.g. npm run build), then run verify again`);
     }
   }

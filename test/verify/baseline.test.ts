@@ -4,7 +4,7 @@
  * repository (work tree, index, refs, worktrees) is exactly as before.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashTree } from '../helpers/tree.js';
@@ -16,7 +16,6 @@ afterAll(() => {
   rmSync(out, { recursive: true, force: true });
 });
 
-const baselineDirs = (): string[] => readdirSync(tmpdir()).filter((d) => d.startsWith('cgs-verify-baseline-'));
 
 describe('verify --baseline', () => {
   it('HEAD~1 before graceful shutdown, the working tree after: both runs side by side, repository untouched', async () => {
@@ -29,12 +28,13 @@ describe('verify --baseline', () => {
     const head = git(dir, 'rev-parse', 'HEAD');
     const worktrees = git(dir, 'worktree', 'list', '--porcelain');
     const refs = git(dir, 'for-each-ref');
-    const tempsBefore = baselineDirs();
     const port = await freePort();
     const report = join(out, 'pr.md');
 
     const run = startVerify([dir, '--baseline', 'HEAD~1', '--report', report, '--port', String(port)]);
     const r = await run.done;
+    const worktree = /in a temporary worktree, (\S+)/.exec(r.stderr)?.[1];
+    expect(worktree, r.stderr).toBeDefined();
 
     // The working tree drains: exit 0, whatever the baseline did.
     expect(r.code, r.stderr + r.stdout).toBe(0);
@@ -60,9 +60,9 @@ describe('verify --baseline', () => {
     expect(git(dir, 'rev-parse', 'HEAD')).toBe(head);
     expect(git(dir, 'worktree', 'list', '--porcelain')).toBe(worktrees);
     expect(git(dir, 'for-each-ref')).toBe(refs);
-    expect(baselineDirs()).toEqual(tempsBefore);
+    expect(existsSync(worktree!)).toBe(false);
     expect(survivors(dir)).toEqual([]);
-    expect(survivors(join(tmpdir(), 'cgs-verify-baseline-'), true)).toEqual([]);
+    expect(survivors(worktree!, true)).toEqual([]);
     expect(await listening(port)).toBe(false);
   }, 120_000);
 });

@@ -44,6 +44,7 @@ export interface VerifyRun {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
   /** Resolves when a progress line on stderr matches. */
   waitFor(pattern: RegExp): Promise<void>;
+  stderrSoFar(): Promise<string>;
 }
 
 export function startVerify(args: string[], cwd = ROOT): VerifyRun {
@@ -65,6 +66,7 @@ export function startVerify(args: string[], cwd = ROOT): VerifyRun {
   return {
     pid: child.pid!,
     done,
+    stderrSoFar: () => Promise.resolve(stderr),
     waitFor: (pattern) => new Promise<void>((resolve, reject) => {
       if (pattern.test(stderr)) return resolve();
       waiters.push({ pattern, resolve });
