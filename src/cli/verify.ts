@@ -138,7 +138,7 @@ function progressReporter(isTty: boolean, io: Io): { report: (e: ProgressEvent) 
   const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
   let i = 0;
   let message = '';
-  const width = (): number => Math.max(20, (process.stderr.columns ?? 80) - 3);
+  const width = (): number => Math.max(20, (process.stderr.columns || 80) - 3);
   const draw = (): void => {
     process.stderr.write(`\r\x1b[K${frames[i++ % frames.length]} ${message.slice(0, width())}`);
   };

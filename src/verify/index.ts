@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { planLaunch } from './launch.js';
 import { measure } from './measure.js';
 import { buildBaseline, checkoutBaseline } from './baseline.js';
-import type { Ports, VerifyOptions, VerifyOutcome } from './types.js';
+import type { LaunchPlan, Ports, VerifyOptions, VerifyOutcome } from './types.js';
+import { UserError } from '../core/errors.js';
 
 export async function verify(options: VerifyOptions, ports: Ports, env: NodeJS.ProcessEnv = process.env): Promise<VerifyOutcome> {
   const plan = planLaunch(options, options.port ?? (await ports.freePort()), env);
@@ -20,7 +21,7 @@ export async function verify(options: VerifyOptions, ports: Ports, env: NodeJS.P
     try {
       ports.progress({ phase: 'baseline', message: `baseline: ${options.baseline} (${tree.commit.slice(0, 12)}) in a temporary worktree, ${tree.root}` });
       if (options.build) await buildBaseline(tree.dir, ports);
-      const basePlan = planLaunch({ ...options, dir: tree.dir }, options.port ?? (await ports.freePort()), env);
+      const basePlan = planBaseline(options, tree.dir, options.port ?? (await ports.freePort()), env);
       baseline = await measure(basePlan, options, ports, `${options.baseline} (${tree.commit.slice(0, 7)})`);
     } finally {
       ports.abort.removeEventListener('abort', onAbort);
@@ -29,6 +30,18 @@ export async function verify(options: VerifyOptions, ports: Ports, env: NodeJS.P
   }
   const current = await measure(plan, options, ports, 'working tree');
   return { current, baseline };
+}
+
+/** The baseline's launch plan; a missing build there is fixed by --build, so the message says so. */
+function planBaseline(options: VerifyOptions, dir: string, port: number, env: NodeJS.ProcessEnv): LaunchPlan {
+  try {
+    return planLaunch({ ...options, dir }, port, env);
+  } catch (error) {
+    if (error instanceof UserError && !options.build && /does not exist: build the app first/.test(error.message)) {
+      throw new UserError(`--baseline ${options.baseline}: ${error.message.replace(/: build the app first.*$/, '')} at that ref: add --build to build it in the temporary worktree`);
+    }
+    throw error;
+  }
 }
 
 export type { VerifyOptions, VerifyOutcome, RunReport, Ports, ProgressEvent } from './types.js';

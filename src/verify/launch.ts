@@ -80,7 +80,7 @@ export function planLaunch(options: VerifyOptions, port: number, baseEnv: NodeJS
     env,
     port,
     stopSignal: signal,
-    stopSignalSource: options.stopSignal ? '--stop-signal' : found.stopSignal ? found.stopSignalSource : 'default (no STOPSIGNAL)',
+    stopSignalSource: options.stopSignal ? '--stop-signal' : found.stopSignal ? found.stopSignalSource : 'the default: no STOPSIGNAL',
     graceMs: grace.ms,
     graceSource: grace.source,
     expectedExit: expected.code,

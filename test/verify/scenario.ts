@@ -44,6 +44,7 @@ export async function measureBoth(dir: string, c: Case): Promise<Measured> {
   const own = ownLoad(port, '/', 8, run.done);
   const r = await run.done;
   const json = JSON.parse(r.stdout) as VerifyJson;
+  for (const key of ['exit_ms', 'exit_code', 'signal', 'killed', 'answered', 'lost', 'refused_after_close', 'ws_close_codes']) expect(json).toHaveProperty(key);
   // Nothing verify started is left, and nothing in the repository changed.
   expect(survivors(dir)).toEqual([]);
   expect(await listening(port)).toBe(false);
