@@ -16,14 +16,19 @@ export interface LoadTarget {
 }
 
 /**
- * A request on a reused keep-alive connection that fails before any byte of answer, this soon after
- * the previous answer on that connection ended, met a server that closed the connection as it
- * finished that answer (or as it found it idle): it never read the request. HTTP clients retry
- * those (RFC 9112 §9.3.1; Node documents `req.reusedSocket` for it); so does this. A server that
- * read the request and then dropped it fails it later: lost. The window allows for a loaded machine
- * and stays well under the time a request spends being served by an app worth measuring this way.
+ * Between an answer and the next request on the same connection, a client pauses this long (real
+ * clients always do). A server that closes the connection as it finishes an answer (without
+ * `Connection: close`) has its FIN arrive in that pause, and the agent opens a new connection
+ * instead of writing into a closed one.
  */
-const CLOSED_BEFORE_READ_MS = 100;
+const THINK_MS = 5;
+/**
+ * A request on a reused keep-alive connection that fails this soon after it was written, before any
+ * byte of answer, met a server that closed that connection as idle at that moment: it never read
+ * the request. HTTP clients retry those (RFC 9112 §9.3.1; Node documents `req.reusedSocket` for
+ * it); so does this. A request the server read and then dropped fails later: lost.
+ */
+const CLOSED_BEFORE_READ_MS = 25;
 const REFUSED_BACKOFF_MS = 20;
 const STAGGER_MS = 200;
 
@@ -45,8 +50,6 @@ export class Load {
   private readonly agents: http.Agent[] = [];
   private readonly open = new Set<http.ClientRequest>();
   private readonly idleSockets = new Set<Socket>();
-  /** When the last answer on each keep-alive connection ended. */
-  private readonly lastAnswerEnd = new WeakMap<Socket, number>();
   private workers: Promise<void>[] = [];
   private refusedAfterSignal = false;
 
@@ -119,6 +122,7 @@ export class Load {
         if (fate.kind === 'retry') fate = { kind: 'lost', why: 'reset', at: fate.at };
       }
       this.count(fate);
+      if (fate.kind === 'answered') await this.clock.sleep(THINK_MS);
       // No listener: try again shortly (the app may still be draining), until it is gone.
       if (fate.kind === 'refused') {
         if (this.appGone) break;
@@ -162,7 +166,7 @@ export class Load {
   private request(agent: http.Agent, track: boolean, noRetry = false): Promise<Fate> {
     return new Promise<Fate>((resolveFate) => {
       let settled = false;
-      let previousEnd: number | undefined;
+      let wroteAt = Number.NaN;
       let gotBytes = false;
       const settle = (fate: Fate): void => {
         if (settled) return;
@@ -175,8 +179,8 @@ export class Load {
         headers: { 'user-agent': 'create-graceful-shutdown-verify' },
       });
       if (track) this.open.add(req);
+      req.on('finish', () => (wroteAt = this.clock.now()));
       req.on('socket', (socket: Socket) => {
-        previousEnd = this.lastAnswerEnd.get(socket);
         if (!track) {
           this.idleSockets.add(socket);
           socket.once('close', () => {
@@ -188,18 +192,14 @@ export class Load {
       req.on('response', (res) => {
         gotBytes = true;
         res.on('data', () => {});
-        res.on('end', () => {
-          const now = this.clock.now();
-          if (req.socket) this.lastAnswerEnd.set(req.socket, now);
-          settle({ kind: 'answered', status: res.statusCode ?? 0, at: now });
-        });
+        res.on('end', () => settle({ kind: 'answered', status: res.statusCode ?? 0, at: this.clock.now() }));
         res.on('aborted', () => settle({ kind: 'lost', why: 'hangup', at: this.clock.now() }));
         res.on('error', () => settle({ kind: 'lost', why: 'hangup', at: this.clock.now() }));
       });
       req.on('error', (e: NodeJS.ErrnoException) => {
         const now = this.clock.now();
         if (e.code === 'ECONNREFUSED') return settle({ kind: 'refused', at: now });
-        if (!noRetry && !gotBytes && req.reusedSocket && previousEnd !== undefined && now - previousEnd < CLOSED_BEFORE_READ_MS) {
+        if (!noRetry && !gotBytes && req.reusedSocket && !Number.isNaN(wroteAt) && now - wroteAt < CLOSED_BEFORE_READ_MS) {
           return settle({ kind: 'retry', at: now });
         }
         settle({ kind: 'lost', why: e.code === 'ECONNRESET' ? 'reset' : 'hangup', at: now });

@@ -91,42 +91,59 @@ export interface OwnCounts {
   /** Connected, sent, and got no complete answer. */
   lost: number;
   refused: number;
+  /** Written on a reused connection that the server had just closed as idle (it never read it). */
+  unsent: number;
 }
 
 /**
- * This test's own measurement of the same app, independent of src/verify: `concurrency` clients,
- * each request on a new connection (`Connection: close`, no agent), from the first answer until
- * `until` settles. A request whose connection was accepted and that got no complete answer is lost.
+ * This test's own measurement of the same app, independent of src/verify's load: `concurrency`
+ * clients on Node's standard keep-alive agent (one connection each, as a service calling another
+ * does), a 10 ms pause between requests, from the first answer until `until` settles. A request
+ * whose connection was accepted and that got no complete answer is lost; one on a reused connection
+ * that fails within 10 ms of being written, with nothing received, met a connection the server had
+ * just closed as idle (Node's documented `req.reusedSocket` case) and is not counted.
  */
 export async function ownLoad(port: number, path: string, concurrency: number, until: Promise<unknown>): Promise<OwnCounts> {
-  const counts: OwnCounts = { answered: 0, lost: 0, refused: 0 };
+  const counts: OwnCounts = { answered: 0, lost: 0, refused: 0, unsent: 0 };
   let stop = false;
   void until.then(() => (stop = true));
   // Up first: the app answers once.
-  while (!stop && (await once(port, path)) !== 'answered') await sleep(100);
+  while (!stop && (await once(port, path, false)) !== 'answered') await sleep(100);
+  const agents: http.Agent[] = [];
   const client = async (): Promise<void> => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    agents.push(agent);
     while (!stop) {
-      const fate = await once(port, path);
+      const fate = await once(port, path, agent);
       counts[fate]++;
-      if (fate === 'refused') await sleep(20);
+      await sleep(fate === 'refused' ? 20 : 10);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, client));
+  for (const a of agents) a.destroy();
   return counts;
 }
 
-function once(port: number, path: string): Promise<keyof OwnCounts> {
+function once(port: number, path: string, agent: http.Agent | false): Promise<keyof OwnCounts> {
   return new Promise((resolve) => {
     let connected = false;
-    const req = http.get({ host: '127.0.0.1', port, path, agent: false, headers: { connection: 'close' } }, (res) => {
+    let sentAt = 0;
+    const req = http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
       res.resume();
       res.on('end', () => resolve('answered'));
       res.on('aborted', () => resolve('lost'));
       res.on('error', () => resolve('lost'));
     });
-    req.on('socket', (s) => s.on('connect', () => (connected = true)));
+    req.on('socket', (s) => {
+      if (!s.connecting) connected = true;
+      else s.on('connect', () => (connected = true));
+    });
+    req.on('finish', () => (sentAt = performance.now()));
     req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve(connected ? 'lost' : 'refused'));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (req.reusedSocket && e.code === 'ECONNRESET' && sentAt > 0 && performance.now() - sentAt < 10) return resolve('unsent');
+      resolve(connected ? 'lost' : 'refused');
+    });
   });
 }
 

@@ -41,7 +41,7 @@ export async function measureBoth(dir: string, c: Case): Promise<Measured> {
     ownWs.push(new Promise((resolve) => sock.on('close', (code) => resolve(code))));
     sock.on('error', () => {});
   }
-  const own = ownLoad(port, '/', 8, run.done);
+  const own = ownLoad(port, '/', 4, run.done);
   const r = await run.done;
   const json = JSON.parse(r.stdout) as VerifyJson;
   for (const key of ['exit_ms', 'exit_code', 'signal', 'killed', 'answered', 'lost', 'refused_after_close', 'ws_close_codes']) expect(json).toHaveProperty(key);
