@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
-import { UsageError, UserError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { Io } from './main.js';
 import { DEFAULTS, Interrupted, verify, type ProgressEvent, type VerifyOptions } from '../verify/index.js';
 import { realPorts } from '../verify/ports.js';
@@ -185,7 +185,7 @@ export async function runVerify(argv: readonly string[], io: Io): Promise<number
       io.stderr(`create-graceful-shutdown verify: ${error.message}`);
       return 130;
     }
-    if (error instanceof UserError) throw error;
+    // UserErrors (bad input) and internal errors are printed by main(), as for every command.
     throw error;
   } finally {
     process.off('SIGINT', onSigint);
