@@ -9,6 +9,7 @@ const ROWS: Row[] = [
   ['killed', (r) => (r.killed ? `yes, at ${r.graceMs / 1000} s` : 'no')],
   ['answered after the signal', (r) => `${r.requests.answered}${statuses(r)}`],
   ['lost', (r) => `${r.requests.lost}${lostWhy(r)}`],
+  ['closed unread, retried', (r) => String(r.requests.retried)],
   ['refused after close', (r) => `${r.refusedAfterClose ? 'yes' : 'no'} (${r.requests.refused} refused after the signal)`],
   ['idle keep-alive closed by the app', (r) => `${r.requests.idleClosed} of ${r.requests.idleHeld}`],
   ['WebSocket close codes', (r) => wsCodes(r.wsCloseCodes)],
