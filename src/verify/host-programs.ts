@@ -1,9 +1,11 @@
 /**
- * Mapping a production command onto this machine: the container's init and Python launchers are
- * run as the image would run them, from this machine's files (Debian's tini, and Python servers
- * through the system interpreter /usr/bin/python3, where the distribution's packages live), and a
- * port the command fixes is replaced by the free one verify listens on.
+ * Mapping a production command onto this machine: the container's init is this machine's (an
+ * image's /sbin/tini is Debian's /usr/bin/tini here), and Python runs through an interpreter that
+ * has what the command needs (the one on PATH, else the system /usr/bin/python3, where the
+ * distribution's packages live; a launcher that is not installed as a script runs as
+ * `python -m launcher`); a port the command fixes is replaced by the free one verify listens on.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, posix } from 'node:path';
 
@@ -39,7 +41,24 @@ export function programIndex(argv: readonly string[]): number {
   return i;
 }
 
-export function mapToHost(argv: readonly string[], pathEnv: string): Mapped {
+/** Whether `python` can import `module`. A port, so tests and callers can answer it without spawning. */
+export type CanImport = (python: string, module: string) => boolean;
+
+export const canImport: CanImport = (python, module) =>
+  spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore', timeout: 15_000 }).status === 0;
+
+/** The first interpreter (PATH's python3, python, then the system one) that can import `module`. */
+function pythonWith(module: string | null, pathEnv: string, probe: CanImport): string | null {
+  const candidates = [...new Set([which('python3', pathEnv), which('python', pathEnv), existsSync(SYSTEM_PYTHON) ? SYSTEM_PYTHON : null])]
+    .filter((p): p is string => p !== null);
+  if (module === null) return candidates[0] ?? null;
+  return candidates.find((p) => probe(p, module)) ?? null;
+}
+
+/**
+ * @param needs the module the app itself needs (its framework: `flask`, `fastapi`), for `python app.py`
+ */
+export function mapToHost(argv: readonly string[], pathEnv: string, needs: string | null = null, probe: CanImport = canImport): Mapped {
   const out = [...argv];
   const notes: string[] = [];
   for (let i = 0; i < out.length; i++) {
@@ -56,27 +75,30 @@ export function mapToHost(argv: readonly string[], pathEnv: string): Mapped {
   const program = out[p];
   if (program === undefined) return { argv: out, notes };
   const base = posix.basename(program);
-  if (PYTHON.test(base) && existsSync(SYSTEM_PYTHON) && program !== SYSTEM_PYTHON) {
-    notes.push(`${program} runs as ${SYSTEM_PYTHON}`);
-    out[p] = SYSTEM_PYTHON;
-  } else if (PY_LAUNCHERS[base] !== undefined && !isAbsolute(program)) {
-    const installed = `/usr/bin/${base}`;
-    if (existsSync(installed)) {
-      if (which(base, pathEnv) !== installed) notes.push(`${base} runs as ${installed}`);
-      out[p] = installed;
-    } else if (existsSync(SYSTEM_PYTHON) && !which(base, pathEnv)) {
-      notes.push(`${base} runs as ${SYSTEM_PYTHON} -m ${PY_LAUNCHERS[base]}`);
-      out.splice(p, 1, SYSTEM_PYTHON, '-m', PY_LAUNCHERS[base]!);
+  if (PYTHON.test(base)) {
+    const module = out[p + 1] === '-m' ? (out[p + 2] ?? null) : needs;
+    const own = which(program, pathEnv);
+    if (own && (module === null || probe(own, module))) return { argv: out, notes };
+    const other = pythonWith(module, pathEnv, probe);
+    if (other && other !== program) {
+      notes.push(`${program} runs as ${other}${module ? ` (it has ${module})` : ''}`);
+      out[p] = other;
+    }
+  } else if (PY_LAUNCHERS[base] !== undefined && !isAbsolute(program) && !which(base, pathEnv)) {
+    const python = pythonWith(PY_LAUNCHERS[base]!, pathEnv, probe);
+    if (python) {
+      notes.push(`${base} runs as ${python} -m ${PY_LAUNCHERS[base]}`);
+      out.splice(p, 1, python, '-m', PY_LAUNCHERS[base]!);
     }
   }
   return { argv: out, notes };
 }
 
 /** The same mapping for the commands of a `sh -c` script (at its start, after `exec`, `&&`, `||`, `;`). */
-export function mapShellScript(script: string, pathEnv: string): { script: string; notes: string[] } {
+export function mapShellScript(script: string, pathEnv: string, needs: string | null = null, probe: CanImport = canImport): { script: string; notes: string[] } {
   const notes: string[] = [];
   const out = script.replace(/(^|&&|\|\||;)(\s*(?:exec\s+)?)([A-Za-z0-9_.\/-]+)(?=\s|$)/g, (whole, lead: string, space: string, word: string) => {
-    const mapped = mapToHost([word], pathEnv);
+    const mapped = mapToHost([word], pathEnv, needs, probe);
     if (mapped.argv.length === 1 && mapped.argv[0] === word) return whole;
     notes.push(...mapped.notes);
     return `${lead}${space}${mapped.argv.join(' ')}`;

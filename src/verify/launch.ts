@@ -31,6 +31,8 @@ interface Found {
   workdir: string | null;
   /** npm puts node_modules/.bin on PATH for scripts; a container does not. */
   localBins: boolean;
+  /** The module a Python app needs (its framework), to pick an interpreter that has it. */
+  pythonNeeds?: string | null;
 }
 
 export function planLaunch(options: VerifyOptions, port: number, baseEnv: NodeJS.ProcessEnv): LaunchPlan {
@@ -49,12 +51,12 @@ export function planLaunch(options: VerifyOptions, port: number, baseEnv: NodeJS
   adjustments.push(...ported.notes);
 
   const pathEnv = [found.localBins ? join(found.cwd, 'node_modules', '.bin') : '', baseEnv['PATH'] ?? ''].filter(Boolean).join(delimiter);
-  const mapped = mapToHost(argv, pathEnv);
+  const mapped = mapToHost(argv, pathEnv, found.pythonNeeds ?? null);
   argv = mapped.argv;
   adjustments.push(...mapped.notes);
   const sh = shellScriptIndex(argv);
   if (sh !== null) {
-    const inner = mapShellScript(argv[sh]!, pathEnv);
+    const inner = mapShellScript(argv[sh]!, pathEnv, found.pythonNeeds ?? null);
     argv = [...argv.slice(0, sh), inner.script, ...argv.slice(sh + 1)];
     adjustments.push(...inner.notes);
   }
@@ -103,6 +105,14 @@ function fromOverride(command: string, root: string): Found {
 
 function fromRepo(facts: Facts, dir: string): Found {
   const app = pickApp(facts, dir);
+  return { ...fromApp(facts, dir, app), pythonNeeds: app?.kind === 'python' ? frameworkModule(app.framework) : null };
+}
+
+function frameworkModule(framework: string): string | null {
+  return ['fastapi', 'starlette', 'flask', 'django', 'aiohttp'].includes(framework) ? framework : null;
+}
+
+function fromApp(facts: Facts, dir: string, app: App | null): Found {
   const appDir = app ? join(facts.root, app.dir) : facts.root;
   const dockerfile = pickDockerfile(facts, app);
   if (dockerfile) {

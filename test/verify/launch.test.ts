@@ -1,9 +1,10 @@
 /** How verify reads the production command and its stop settings from a repository (no process is started). */
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planLaunch } from '../../src/verify/launch.js';
+import { mapShellScript, mapToHost, which } from '../../src/verify/host-programs.js';
 import { DEFAULTS, type VerifyOptions } from '../../src/verify/types.js';
 
 const dirs: string[] = [];
@@ -50,8 +51,25 @@ describe('verify: the launch plan', () => {
       Dockerfile: 'FROM python:3.12-slim\nCOPY . .\nCMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]\n',
     });
     const plan = planLaunch(options(dir), 40001, env);
-    expect(plan.argv).toEqual([existsSync('/usr/bin/gunicorn') ? '/usr/bin/gunicorn' : 'gunicorn', '-b', '0.0.0.0:40001', 'app:app']);
+    // gunicorn is installed here (Debian's, on PATH): it runs as it is.
+    expect(plan.argv).toEqual(['gunicorn', '-b', '0.0.0.0:40001', 'app:app']);
     expect(plan.adjustments).toContain('-b 0.0.0.0:8000 replaced by 0.0.0.0:40001');
+  });
+
+  it('Python: the interpreter on PATH when it has what the command needs, else one that has it', () => {
+    const probe = (python: string, module: string): boolean => python === '/usr/bin/python3' || module === 'json';
+    const pathEnv = process.env['PATH'] ?? '';
+    const onPath = which('python3', pathEnv);
+    expect(mapToHost(['python3', '-m', 'json.tool'], pathEnv, null, (p, m) => probe(p, m.split('.')[0]!)).argv).toEqual(['python3', '-m', 'json.tool']);
+    if (onPath !== '/usr/bin/python3') {
+      const mapped = mapToHost(['python3', 'app.py'], pathEnv, 'flask', probe);
+      expect(mapped.argv).toEqual(['/usr/bin/python3', 'app.py']);
+      expect(mapped.notes).toEqual(['python3 runs as /usr/bin/python3 (it has flask)']);
+    }
+    // A launcher that is not installed as a script runs as a module of an interpreter that has it.
+    const uvicorn = mapToHost(['uvicorn', 'main:app'], '/nonexistent', null, probe);
+    expect(uvicorn.argv).toEqual(['/usr/bin/python3', '-m', 'uvicorn', 'main:app']);
+    expect(mapShellScript('exec uvicorn main:app --port 1', '/nonexistent', null, probe).script).toBe('exec /usr/bin/python3 -m uvicorn main:app --port 1');
   });
 
   it('compose stop_grace_period is the kill time; exit mode "signal" expects 128 + n', () => {
