@@ -36,7 +36,9 @@ type Fate =
   | { kind: 'answered'; status: number; at: number }
   | { kind: 'lost'; why: 'reset' | 'hangup' | 'timeout'; at: number }
   | { kind: 'refused'; at: number }
-  | { kind: 'retry'; at: number };
+  | { kind: 'retry'; at: number }
+  /** Given up on by stop(), which counted it already. */
+  | { kind: 'abandoned'; at: number };
 
 export class Load {
   private readonly counts: RequestCounts = {
@@ -50,6 +52,7 @@ export class Load {
   private readonly agents: http.Agent[] = [];
   private readonly open = new Set<http.ClientRequest>();
   private readonly idleSockets = new Set<Socket>();
+  private readonly abandoned = new WeakSet<http.ClientRequest>();
   private workers: Promise<void>[] = [];
   private refusedAfterSignal = false;
 
@@ -97,6 +100,7 @@ export class Load {
     for (const req of [...this.open]) {
       this.count({ kind: 'lost', why: 'timeout', at: this.clock.now() });
       this.open.delete(req);
+      this.abandoned.add(req);
       req.destroy();
     }
     await within(this.clock, 1000, Promise.all(this.workers));
@@ -116,9 +120,11 @@ export class Load {
     await this.clock.sleep(startAfterMs);
     while (!this.stopped) {
       let fate = await this.request(agent, true);
+      if (fate.kind === 'abandoned') break;
       if (fate.kind === 'retry') {
         this.counts.retried++;
         fate = await this.request(agent, true, true);
+        if (fate.kind === 'abandoned') break;
         if (fate.kind === 'retry') fate = { kind: 'lost', why: 'reset', at: fate.at };
       }
       this.count(fate);
@@ -155,6 +161,7 @@ export class Load {
         }
         break;
       case 'retry':
+      case 'abandoned':
         break;
     }
   }
@@ -172,7 +179,7 @@ export class Load {
         if (settled) return;
         settled = true;
         this.open.delete(req);
-        resolveFate(fate);
+        resolveFate(this.abandoned.has(req) ? { kind: 'abandoned', at: fate.at } : fate);
       };
       const req = http.request({
         host: this.target.host, port: this.target.port, path: this.target.path, method: 'GET', agent,
