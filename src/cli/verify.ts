@@ -104,7 +104,7 @@ export function verifyHelp(): string {
     ['--ws <path>', 'hold WebSocket clients on this path (repeatable)'],
     ['--ws-clients <n>', `WebSocket clients per --ws path (default ${DEFAULTS.wsClients})`],
     ['--grace <s>', 'kill after this many seconds (default: the stop grace of the timeout chain, else 10)'],
-    ['--stop-signal <SIG>', 'the stop signal (default: the Dockerfile STOPSIGNAL, else SIGTERM)'],
+    ['--stop-signal <SIG>', 'the stop signal (default: compose stop_signal, else the Dockerfile STOPSIGNAL, else SIGTERM)'],
     ['--expect-exit <n>', 'the exit code of a clean shutdown (default: the configured exit mode, else 0)'],
     ['--warmup <ms>', `load before the signal (default ${DEFAULTS.warmupMs})`],
     ['--startup-timeout <s>', `how long to wait for the first answer (default ${DEFAULTS.startupTimeoutMs / 1000})`],

@@ -70,6 +70,12 @@ export function planLaunch(options: VerifyOptions, port: number, baseEnv: NodeJS
   env['PATH'] = pathEnv;
   env['PORT'] = String(port);
 
+  // compose's stop_signal overrides the image's STOPSIGNAL, as `docker compose stop` does.
+  const composeSignal = options.stopSignal || options.command !== null ? null : composeStopSignal(root, facts);
+  if (composeSignal) {
+    found.stopSignal = composeSignal.signal;
+    found.stopSignalSource = composeSignal.source;
+  }
   const signal = options.stopSignal ?? normaliseSignal(found.stopSignal, found.stopSignalSource);
   const grace = options.graceMs !== null ? { ms: options.graceMs, source: '--grace' } : stopGrace(root, facts);
   const expected = options.expectExit !== null
@@ -233,6 +239,21 @@ function normaliseSignal(text: string | null, source: string): NodeJS.Signals {
     : upper.startsWith('SIG') ? upper : `SIG${upper}`;
   if (!name || !(name in constants.signals)) throw new UserError(`${source} ${text} is not a signal this machine knows; fix it or pass --stop-signal`);
   return name as NodeJS.Signals;
+}
+
+/** The stop_signal of a compose service this repo builds, when one is set. */
+function composeStopSignal(root: string, facts: Facts | null): { signal: string; source: string } | null {
+  for (const file of facts?.container.composeFiles ?? []) {
+    let text: string;
+    try {
+      text = readFileSync(join(root, file), 'utf8');
+    } catch {
+      continue;
+    }
+    const svc = readCompose(text).find((x) => x.buildContext !== null && x.stopSignal !== null);
+    if (svc) return { signal: svc.stopSignal!, source: `${file} service "${svc.name}" stop_signal` };
+  }
+  return null;
 }
 
 /** The compose stop_grace_period of a service this repo builds, else `docker stop`'s 10 s. */

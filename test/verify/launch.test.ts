@@ -72,11 +72,11 @@ describe('verify: the launch plan', () => {
     expect(mapShellScript('exec uvicorn main:app --port 1', '/nonexistent', null, probe).script).toBe('exec /usr/bin/python3 -m uvicorn main:app --port 1');
   });
 
-  it('compose stop_grace_period is the kill time; exit mode "signal" expects 128 + n', () => {
+  it('compose stop_grace_period is the kill time, its stop_signal the signal; exit mode "signal" expects 128 + n', () => {
     const dir = repo({
       'package.json': JSON.stringify({ name: 'a', scripts: { start: 'node server.js' }, dependencies: { express: '^5' } }),
       'server.js': "require('express')().listen(process.env.PORT);\n",
-      'compose.yaml': 'services:\n  api:\n    build: .\n    stop_grace_period: 1m30s\n',
+      'compose.yaml': 'services:\n  api:\n    build: .\n    stop_grace_period: 1m30s\n    stop_signal: SIGQUIT\n',
       '.graceful-shutdown.json': JSON.stringify({ answers: { exitMode: 'signal' } }),
     });
     const plan = planLaunch(options(dir), 40002, env);
@@ -84,7 +84,10 @@ describe('verify: the launch plan', () => {
     expect(plan.source).toBe('package.json "start"');
     expect(plan.graceMs).toBe(90_000);
     expect(plan.graceSource).toBe('compose.yaml service "api" stop_grace_period');
-    expect(plan.expectedExit).toBe(143);
+    expect(plan.stopSignal).toBe('SIGQUIT');
+    expect(plan.stopSignalSource).toBe('compose.yaml service "api" stop_signal');
+    // Re-raising SIGQUIT: 128 + 3.
+    expect(plan.expectedExit).toBe(131);
     expect(plan.env['PATH']!.startsWith(join(dir, 'node_modules', '.bin'))).toBe(true);
   });
 
