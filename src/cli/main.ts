@@ -26,6 +26,10 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
   const io: Io = { ...rawIo, stdout: (s) => rawIo.stdout(terminalSafe(s)), stderr: (s) => rawIo.stderr(terminalSafe(s)) };
   let opts: Options | null = null;
   try {
+    if (argv[0] === 'verify') {
+      const { runVerify } = await import('./verify.js');
+      return await runVerify(argv.slice(1), io);
+    }
     opts = parseArgs(argv, QUESTIONS.map((q) => q.flag));
     if (opts.help) {
       io.stdout(helpText());

@@ -1,0 +1,3 @@
+import { defineCase } from './scenario.js';
+
+defineCase({ repo: 'express-api', graceMs: 10_000 });
