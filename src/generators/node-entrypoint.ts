@@ -7,6 +7,7 @@ import type { NodeApp } from '../detect/facts.js';
 import { importSpecifier } from '../edits/node-entrypoint/import-specifier.js';
 import { wireNodeEntrypoint, type WireOptions } from '../edits/node-entrypoint/wire.js';
 import { nodeModuleFile } from './node-module.js';
+import { wiredByText } from './wired-by-text.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 export const nodeEntrypointGenerator: ArtifactGenerator = {
@@ -30,6 +31,8 @@ function entrypointActions(ctx: GeneratorContext, app: NodeApp): PlanAction[] {
     specifier: importSpecifier({ entrypoint: entry.path, moduleFile: nodeModuleFile(app), moduleSystem: entry.moduleSystem, tsconfig: app.tsconfig, source }),
     frameworks: app.frameworks,
   };
+  // Already wired, as the text shows: a quiet re-run, without loading ts-morph.
+  if (wiredByText(source, opts.specifier)) return [];
   const result = wireNodeEntrypoint(source, opts);
   if ('refused' in result) {
     const message = [`${entry.path}:${result.line}: ${result.refused}.`, 'Add by hand:', ...result.manual.map((m) => `  ${m}`)].join('\n');
