@@ -3,15 +3,21 @@
 //   {type:'idle', port, n}          open n keep-alive connections, one GET /fast each, then leave them idle
 //   {type:'inflight', count, end}   send `count` GET /slow?end=<end>, each on a fresh connection, which stays
 //                                   open after the response, as a keep-alive client (agent, proxy) keeps it
+//   {type:'preconnect', port, n}    open n connections that never send a request (a client that connected and
+//                                   then waits, a preconnecting proxy or browser)
+//   {type:'sio', port, n}           connect n socket.io clients (websocket transport) and leave them connected
 //   {type:'report', aliveUntil}     once every in-flight request has settled: how many got 200 'done', and
 //                                   how many connections (idle ones, and in-flight ones after their response)
 //                                   were still open at `aliveUntil` (the last moment the server was seen alive)
 import { connect } from 'node:net';
+import { io as sioClient } from 'socket.io-client';
 
 const BATCH = 500;
 let idleClosedAt = new Float64Array(0); // 0 while open
 const inflight = [];
 const inflightClosedAt = [];
+const preClosedAt = [];
+const sioClients = [];
 
 /** Resolves with the first HTTP/1.1 response on the socket: status 0 if it closed first. */
 function readResponse(socket) {
@@ -81,12 +87,39 @@ function sendInflight(port, count, end) {
   }
 }
 
+async function openPreconnected(port, n) {
+  for (let i = 0; i < n; i++) {
+    const socket = await openSocket(port);
+    preClosedAt.push(0);
+    socket.once('close', () => (preClosedAt[i] = Date.now()));
+  }
+}
+
+async function connectSio(port, n) {
+  await Promise.all(
+    Array.from({ length: n }, () => {
+      const client = sioClient(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false });
+      sioClients.push(client);
+      return new Promise((resolve, reject) => {
+        client.once('connect', resolve);
+        client.once('connect_error', reject);
+      });
+    }),
+  );
+}
+
 process.on('message', async (msg) => {
   try {
     if (msg.type === 'idle') {
       const t0 = Date.now();
       await openIdle(msg.port, msg.n);
       process.send({ type: 'idle-ready', ms: Date.now() - t0 });
+    } else if (msg.type === 'preconnect') {
+      await openPreconnected(msg.port, msg.n);
+      process.send({ type: 'preconnected' });
+    } else if (msg.type === 'sio') {
+      await connectSio(msg.port, msg.n);
+      process.send({ type: 'sio-ready' });
     } else if (msg.type === 'inflight') {
       sendInflight(msg.port, msg.count, msg.end);
       process.send({ type: 'sent' });
@@ -97,7 +130,9 @@ process.on('message', async (msg) => {
       for (const at of idleClosedAt) if (at === 0 || at > msg.aliveUntil) idleOpen++;
       let inflightOpen = 0;
       for (const at of inflightClosedAt) if (at === 0 || at > msg.aliveUntil) inflightOpen++;
-      process.send({ type: 'report', served, lost: responses.length - served, idleOpen, inflightOpen });
+      let preOpen = 0;
+      for (const at of preClosedAt) if (at === 0 || at > msg.aliveUntil) preOpen++;
+      process.send({ type: 'report', served, lost: responses.length - served, idleOpen, inflightOpen, preOpen });
     }
   } catch (error) {
     process.send({ type: 'error', message: String(error?.stack ?? error) });

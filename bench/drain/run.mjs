@@ -1,13 +1,19 @@
 #!/usr/bin/env node
-// Drain benchmark: how fast does each shutdown tool take a loaded node:http server from SIGTERM to exit?
-// Rows: the generated module (each variant), the seed's JS template, stoppable, @godaddy/terminus,
-// http-terminator and close-with-grace, each driving the same server (servers/app.mjs) in the same run.
-// Load per run: N idle keep-alive connections (keepAliveTimeout 65 s) and 100 in-flight requests that all end
-// 1 s after SIGTERM (the floor: no tool can exit sooner without losing them). Every tool gets the same
-// deadline (--deadline, default 8000 ms, the generated module's default), through its own option.
-// Prints a Markdown table of medians on stdout; progress goes to stderr.
+// Drain benchmark: how fast does each shutdown tool take a loaded server from SIGTERM to exit?
+// Apps (servers/app.mjs): plain node:http, Fastify, NestJS (Express) and socket.io on node:http, the same
+// routes in each. Rows on node:http: the generated module (each variant), the seed's JS template, stoppable,
+// @godaddy/terminus, http-terminator, http-graceful-shutdown, lightship, @gquittet/graceful-server and
+// close-with-grace; on the other apps the tools that take any node server (the generated module, terminus,
+// http-terminator, http-graceful-shutdown), each with the framework's own close as its cleanup. All in one run.
+// Load per run: N idle keep-alive connections (keepAliveTimeout 65 s), P preconnected sockets (connected, no
+// request sent), on socket.io S connected clients, and 100 in-flight requests that all end 1 s after SIGTERM
+// (the floor: no tool can exit sooner without losing them). Every tool gets the same deadline (--deadline,
+// default 8000 ms, the generated module's default), through its own option.
+// Prints Markdown tables of medians on stdout, one per app, each row with its exit time's ratio to the best
+// peer (the quickest peer that lost no request); progress goes to stderr.
 //
-//   npm run bench:drain [-- --runs 3 --n 1000,10000 --only stoppable,terminus --deadline 8000 --quick]
+//   npm run bench:drain [-- --runs 3 --n 1000,10000 --apps http,fastify,nest,socketio --only stoppable,terminus
+//                          --deadline 8000 --preconnected 100 --sio 50 --quick]
 //   --quick: N = 1,000 only and 1 run.   --seed <file>: the seed file (default /work/shared/seed/...).
 //   BENCH_BASELINE_MODULE=<file> adds a row for another build of the module (A/B against an earlier commit).
 import { spawn, spawnSync } from 'node:child_process';
@@ -32,6 +38,9 @@ const { values: opts } = parseArgs({
     work: { type: 'string', default: '1000' },
     lead: { type: 'string', default: '600' },
     seed: { type: 'string', default: DEFAULT_SEED },
+    apps: { type: 'string', default: 'http,fastify,nest,socketio' },
+    preconnected: { type: 'string', default: '100' },
+    sio: { type: 'string', default: '50' },
     quick: { type: 'boolean', default: false },
   },
 });
@@ -44,6 +53,14 @@ const workMs = Number(opts.work);
 /** Time allowed for every in-flight request to reach the server before the SIGTERM is due. */
 const leadMs = Number(opts.lead);
 const only = opts.only?.split(',');
+const apps = opts.apps.split(',');
+const preconnected = Number(opts.preconnected);
+const sioCount = Number(opts.sio);
+const APP_NAMES = { http: 'node:http', fastify: 'Fastify', nest: 'NestJS (Express)', socketio: 'socket.io on node:http' };
+/** Rows that are no peer: ours, the seed, the reference. */
+/** A drain that finished: 0, or 143 from a tool that re-raises SIGTERM (terminus); 1 is a forced exit. */
+const CLEAN_EXIT = new Set([0, 143]);
+const notPeer = (tool) => tool.ours || tool.name.startsWith('seed') || tool.name.startsWith('reference');
 
 const children = new Set();
 const tmp = mkdtempSync(join(tmpdir(), 'cgs-bench-drain-'));
@@ -58,13 +75,16 @@ process.once('SIGINT', () => {
 
 const notes = [];
 
-/** Every row: name, server script, extra environment. */
+/** Every row of node:http: name, server script, extra environment, which apps it runs. */
 async function tools() {
   const built = await buildVariants(ROOT, tmp);
   const list = VARIANTS.map((v) => ({
-    name: `generated ${v}`,
+    name: `ours: generated ${v}`,
+    ours: true,
     script: 'generated.mjs',
     env: { SHUTDOWN_MODULE: built[v].file, SHUTDOWN_LOADER: built[v].loader },
+    // One variant on the framework apps: the variants differ in syntax only.
+    apps: v === 'ts-esm' ? apps : ['http'],
   }));
   // An A/B row against another build of the module (e.g. one rendered at an earlier commit):
   // BENCH_BASELINE_MODULE=<its JavaScript file> [BENCH_BASELINE_LOADER=import|require].
@@ -81,13 +101,21 @@ async function tools() {
     list.push({
       name: 'seed JS template',
       script: 'seed.mjs',
+      apps: ['http'],
       env: { SEED_MODULE: seed.file, NODE_PATH: join(ROOT, 'node_modules'), GRACEFUL_SHUTDOWN_TIMEOUT_MS: String(deadlineMs) },
     });
   } else notes.push(`seed JS template skipped: ${seed.skipped}`);
-  for (const peer of ['stoppable', '@godaddy/terminus', 'http-terminator', 'close-with-grace']) {
-    list.push({ name: peer === 'close-with-grace' ? 'close-with-grace + server.close()' : peer, script: `${peer.replace('@godaddy/', '')}.mjs`, env: {} });
+  const anyServer = ['@godaddy/terminus', 'http-terminator', 'http-graceful-shutdown'];
+  for (const peer of ['stoppable', ...anyServer, 'lightship', '@gquittet/graceful-server', 'close-with-grace']) {
+    list.push({
+      name: peer === 'close-with-grace' ? 'close-with-grace + server.close()' : peer,
+      script: `${peer.replace(/^@[^/]+\//, '')}.mjs`,
+      env: {},
+      apps: anyServer.includes(peer) ? apps : ['http'],
+    });
   }
-  list.push({ name: 'reference: exit at last response', script: 'reference.mjs', env: {} });
+  list.push({ name: 'reference: exit at last response', script: 'reference.mjs', env: {}, apps: ['http'] });
+  for (const tool of list) tool.apps = tool.apps.filter((a) => apps.includes(a));
   return only ? list.filter((t) => only.some((o) => t.name.includes(o))) : list;
 }
 
@@ -160,9 +188,10 @@ function countSockets(pid) {
 }
 
 /** One server under load, one SIGTERM. */
-async function runOnce(tool, n) {
-  const fds = n + inflightCount + 200;
-  const env = { ...process.env, DRAIN_DEADLINE_MS: String(deadlineMs), ...tool.env };
+async function runOnce(tool, n, app) {
+  const sio = app === 'socketio' ? sioCount : 0;
+  const fds = n + inflightCount + preconnected + sio + 200;
+  const env = { ...process.env, DRAIN_DEADLINE_MS: String(deadlineMs), DRAIN_APP: app, ...tool.env };
   const server = spawnNode(join(HERE, 'servers', tool.script), fds, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(server);
   const exited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal, at: process.hrtime.bigint() })));
@@ -215,6 +244,19 @@ async function runOnce(tool, n) {
     const baseFds = fdsNow === null ? null : fdsNow - n - 1;
     const baseSockets = baseFds === null ? null : countSockets(server.pid) - n - 1;
 
+    // Sockets that connected and never sent a request; then the socket.io clients. After the count above, which
+    // they would spoil; the server has accepted them all by the time the in-flight requests below reach it.
+    if (preconnected > 0) {
+      const ready = reply('preconnected');
+      load.send({ type: 'preconnect', port: p, n: preconnected });
+      await withTimeout(ready, 60_000, `${preconnected} preconnected sockets`);
+    }
+    if (sio > 0) {
+      const ready = reply('sio-ready');
+      load.send({ type: 'sio', port: p, n: sio });
+      await withTimeout(ready, 60_000, `${sio} socket.io clients`);
+    }
+
     const end = Date.now() + leadMs + workMs;
     const allReceived = new Promise((resolve) => {
       onReceived = () => received >= inflightCount && resolve();
@@ -247,18 +289,18 @@ async function runOnce(tool, n) {
     const exitMs = Number(exit.at - sentAt) / 1e6;
     const report = reply('report');
     load.send({ type: 'report', aliveUntil });
-    const { lost, idleOpen, inflightOpen } = await withTimeout(report, 30_000, 'load report');
+    const { lost, idleOpen, inflightOpen, preOpen } = await withTimeout(report, 30_000, 'load report');
     const code = exit.code ?? 128 + (constants.signals[exit.signal] ?? 0);
     // The server's own count, printed as it exits (the last line wins). Without one (a server killed from outside):
     // the lower of two counts that can only be too high: the server's sockets (from /proc) at the last poll, which
     // may be a few ms old, and its clients' count, whose close stamps lag when they are busy.
     const stdoutEnded = new Promise((resolve) => (server.stdout.readableEnded ? resolve() : server.stdout.once('end', resolve)));
     await withTimeout(stdoutEnded, 10_000, `${tool.name} stdout`);
-    const clientCount = idleOpen + inflightOpen;
+    const clientCount = idleOpen + inflightOpen + preOpen;
     let openAtExit = openAtExitLine ?? clientCount;
     if (openAtExitLine === null && last.sockets !== null && baseSockets !== null) openAtExit = Math.min(clientCount, last.sockets - baseSockets);
     else if (openAtExitLine === null && last.fds !== null && baseFds !== null) openAtExit = Math.min(clientCount, Math.max(0, last.fds - baseFds));
-    return { exitMs, workLeft, overhead: exitMs - workLeft, lost, code, rssMiB: last.hwmKiB / 1024, openAtExit, counted: openAtExitLine !== null, idleOpen, inflightOpen, idleMs };
+    return { exitMs, workLeft, overhead: exitMs - workLeft, lost, code, rssMiB: last.hwmKiB / 1024, openAtExit, counted: openAtExitLine !== null, idleOpen, inflightOpen, preOpen, idleMs };
   } finally {
     server.kill('SIGKILL');
     load.kill('SIGKILL');
@@ -274,62 +316,88 @@ function median(xs) {
 
 const started = Date.now();
 const loadAtStart = loadavg();
-let rows;
+/** app -> n -> rows of { tool, res[] } */
+const tables = new Map();
 try {
   process.stderr.write('building the generated module variants...\n');
   const t0 = Date.now();
   const list = await tools();
   process.stderr.write(`built in ${Date.now() - t0} ms\n`);
-  const results = new Map(); // `${n}\0${name}` -> results[]
+  const results = new Map(); // `${app}\0${n}\0${name}` -> results[]
   const errors = new Map();
+  // Rounds outermost, every app, size and tool inside each: a change of machine load hits every row alike.
   for (let r = 1; r <= runs; r++) {
-    for (const n of sizes) {
-      for (const tool of list) {
-        const key = `${n}\0${tool.name}`;
-        try {
-          const res = await runOnce(tool, n);
-          results.set(key, [...(results.get(key) ?? []), res]);
-          process.stderr.write(
-            `[${r}/${runs}] N=${n} ${tool.name}: exit ${res.exitMs.toFixed(0)} ms (work left ${res.workLeft}), ` +
-              `lost ${res.lost}, code ${res.code}, peak RSS ${res.rssMiB.toFixed(0)} MiB, open at exit ${res.openAtExit}${res.counted ? '' : ' (counted from outside)'} (clients saw ${res.idleOpen} idle + ${res.inflightOpen} in-flight); ${n} idle opened in ${res.idleMs} ms\n`,
-          );
-        } catch (error) {
-          errors.set(key, String(error.message ?? error).split('\n')[0]);
-          process.stderr.write(`[${r}/${runs}] N=${n} ${tool.name}: FAILED ${error.stack ?? error}\n`);
+    for (const app of apps) {
+      for (const n of sizes) {
+        for (const tool of list.filter((t) => t.apps.includes(app))) {
+          const key = `${app}\0${n}\0${tool.name}`;
+          try {
+            const res = await runOnce(tool, n, app);
+            results.set(key, [...(results.get(key) ?? []), res]);
+            process.stderr.write(
+              `[${r}/${runs}] ${app} N=${n} ${tool.name}: exit ${res.exitMs.toFixed(0)} ms (work left ${res.workLeft}), ` +
+                `lost ${res.lost}, code ${res.code}, peak RSS ${res.rssMiB.toFixed(0)} MiB, open at exit ${res.openAtExit}${res.counted ? '' : ' (counted from outside)'} ` +
+                `(clients saw ${res.idleOpen} idle + ${res.inflightOpen} in-flight + ${res.preOpen} preconnected); ${n} idle opened in ${res.idleMs} ms; load ${fmtLoad(loadavg())}\n`,
+            );
+          } catch (error) {
+            errors.set(key, String(error.message ?? error).split('\n')[0]);
+            process.stderr.write(`[${r}/${runs}] ${app} N=${n} ${tool.name}: FAILED ${error.stack ?? error}\n`);
+          }
         }
       }
     }
   }
-  rows = [];
-  for (const n of sizes) {
-    for (const tool of list) {
-      const key = `${n}\0${tool.name}`;
-      const res = results.get(key) ?? [];
-      if (errors.has(key)) notes.push(`${tool.name}, N=${n}: ${res.length}/${runs} runs succeeded; last error: ${errors.get(key)}`);
-      if (!res.length) continue;
-      const med = (f) => median(res.map(f));
-      const codes = [...new Set(res.map((x) => x.code))].join(' / ');
-      rows.push(
-        `| ${tool.name} | ${n.toLocaleString('en')} | ${med((x) => x.overhead).toFixed(0)} | ${med((x) => x.exitMs).toFixed(0)} | ` +
-          `${med((x) => x.workLeft).toFixed(0)} | ${med((x) => x.lost)} | ${codes} | ${med((x) => x.rssMiB).toFixed(0)} | ${med((x) => x.openAtExit)} |`,
-      );
+  for (const app of apps) {
+    const bySize = new Map();
+    for (const n of sizes) {
+      const rows = [];
+      for (const tool of list.filter((t) => t.apps.includes(app))) {
+        const key = `${app}\0${n}\0${tool.name}`;
+        const res = results.get(key) ?? [];
+        if (errors.has(key)) notes.push(`${APP_NAMES[app]}, ${tool.name}, N=${n}: ${res.length}/${runs} runs succeeded; last error: ${errors.get(key)}`);
+        if (res.length) rows.push({ tool, res });
+      }
+      bySize.set(n, rows);
     }
+    tables.set(app, bySize);
   }
 } finally {
   cleanup();
 }
 
-const fmtLoad = (l) => l.map((x) => x.toFixed(1)).join(' / ');
+function fmtLoad(l) {
+  return l.map((x) => x.toFixed(1)).join(' / ');
+}
 const args = process.argv.slice(2).join(' ');
 console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}, ` +
   `load average ${fmtLoad(loadAtStart)} at start, ${fmtLoad(loadavg())} at end; ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 console.log(`Command: \`npm run bench:drain${args ? ` -- ${args}` : ''}\` (\`node ${relative(process.cwd(), join(HERE, 'run.mjs')) || 'run.mjs'}${args ? ` ${args}` : ''}\`)`);
-console.log(`Each row: median of ${runs} run(s); a fresh server per run with N idle keep-alive connections (keepAliveTimeout 65 s) ` +
-  `and ${inflightCount} in-flight requests ending ${workMs} ms after SIGTERM; deadline ${deadlineMs} ms for every tool.\n`);
-console.log('| tool | idle conns | overhead ms (exit − work left) | SIGTERM → exit ms | work left ms | lost | exit code | peak RSS MiB | conns open at exit |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const row of rows) console.log(row);
-console.log('\nlost: in-flight requests without a 200 response. conns open at exit: connections the server still had when ' +
+console.log(`Each row: median of ${runs} run(s), rounds alternating over every row; a fresh server per run with N idle keep-alive connections (keepAliveTimeout 65 s), ` +
+  `${preconnected} preconnected sockets (connected, no request), ${inflightCount} in-flight requests ending ${workMs} ms after SIGTERM, ` +
+  `and on socket.io ${sioCount} connected clients; deadline ${deadlineMs} ms for every tool.`);
+for (const [app, bySize] of tables) {
+  console.log(`\n#### ${APP_NAMES[app]}\n`);
+  console.log('| tool | idle conns | SIGTERM → exit ms | ratio to best peer | overhead ms (exit − work left) | lost | exit code | peak RSS MiB | conns open at exit |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [n, rows] of bySize) {
+    const med = (res, f) => median(res.map(f));
+    const peers = rows.filter((r) => !notPeer(r.tool) && med(r.res, (x) => x.lost) === 0 && r.res.every((x) => CLEAN_EXIT.has(x.code)));
+    const best = peers.length ? Math.min(...peers.map((r) => med(r.res, (x) => x.exitMs))) : null;
+    const bestName = peers.find((r) => med(r.res, (x) => x.exitMs) === best)?.tool.name;
+    for (const { tool, res } of rows) {
+      const exitMs = med(res, (x) => x.exitMs);
+      const ratio = best ? (exitMs / best).toFixed(3) : '–';
+      const codes = [...new Set(res.map((x) => x.code))].join(' / ');
+      const name = tool.name === bestName ? `${tool.name} (best peer)` : tool.name;
+      console.log(
+        `| ${name} | ${n.toLocaleString('en')} | ${exitMs.toFixed(0)} | ${ratio} | ${med(res, (x) => x.overhead).toFixed(0)} | ` +
+          `${med(res, (x) => x.lost)} | ${codes} | ${med(res, (x) => x.rssMiB).toFixed(0)} | ${med(res, (x) => x.openAtExit)} |`,
+      );
+    }
+  }
+}
+console.log('\nratio to best peer: the row\'s median exit time over that of the quickest peer (not ours, the seed or the reference) ' +
+  'that lost no in-flight request and exited cleanly (0, or 143 from re-raising SIGTERM), same app and N. lost: in-flight requests without a 200 response. conns open at exit: connections the server still had when ' +
   'it exited (its own count of sockets not yet destroyed, printed on process exit or just before it signals itself). ' +
   'The in-flight clients keep their connection open after the response, as keep-alive agents and proxies do. ' +
   'peak RSS: VmHWM of the server process, read every 5 ms until it exits. ' +

@@ -7,6 +7,7 @@ import type { NodeApp } from '../detect/facts.js';
 import { importSpecifier } from '../edits/node-entrypoint/import-specifier.js';
 import { shutdownCodeIn, wireNodeEntrypoint, type WireOptions } from '../edits/node-entrypoint/wire.js';
 import { nodeFloorProblem, nodeModuleFile, nodeModuleImportForm } from './node-module.js';
+import { wiredByText } from './wired-by-text.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 export const nodeEntrypointGenerator: ArtifactGenerator = {
@@ -40,6 +41,8 @@ export function planWiring(ctx: GeneratorContext, app: NodeApp): Wiring {
     frameworks: app.frameworks,
     importForm: nodeModuleImportForm(app),
   };
+  // Already wired, as the text shows: a quiet re-run, without loading ts-morph.
+  if (wiredByText(source, opts.specifier)) return { kind: 'done' };
   const result = wireNodeEntrypoint(source, opts);
   if ('refused' in result) return { kind: 'refused', path: entry.path, line: result.line, reason: result.refused, manual: result.manual };
   if (result.text === false) return { kind: 'done' };

@@ -1,14 +1,20 @@
 // http-terminator: terminate() instead of server.close(), with the deadline as gracefulTerminationTimeout.
-// It has no signal handling: SIGTERM calls terminate(), then the process exits.
+// It has no signal handling: SIGTERM calls terminate(), then (frameworks) the framework's own close, whose
+// server.close() finds the server closed already, then the process exits.
 import { createHttpTerminator } from 'http-terminator';
-import { createApp, deadlineMs, listen } from './app.mjs';
+import { appKind, createApp, deadlineMs } from './app.mjs';
 
-const server = createApp();
-const terminator = createHttpTerminator({ server, gracefulTerminationTimeout: deadlineMs });
-process.once('SIGTERM', () => {
-  terminator.terminate().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
+const app = await createApp();
+const terminator = createHttpTerminator({ server: app.server, gracefulTerminationTimeout: deadlineMs });
+process.once('SIGTERM', async () => {
+  // socket.io clients first: their upgraded sockets are not the terminator's.
+  if (appKind === 'socketio') app.io.disconnectSockets(true);
+  try {
+    await terminator.terminate();
+    if (appKind !== 'http') await app.close().catch(() => undefined);
+    process.exit(0);
+  } catch {
+    process.exit(1);
+  }
 });
-listen(server);
+await app.listen();

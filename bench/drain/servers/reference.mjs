@@ -2,9 +2,9 @@
 // exits the moment the last in-flight response has been written, without waiting for anything else. Its
 // overhead is what the benchmark itself costs on this machine (timer lag when busy, process teardown): the
 // lowest a real drain can show.
-import { createApp, listen } from './app.mjs';
+import { createApp } from './app.mjs';
 
-const server = createApp();
+const { server, listen } = await createApp();
 let inFlight = 0;
 let stopping = false;
 server.on('request', (req, res) => {
@@ -18,4 +18,4 @@ process.once('SIGTERM', () => {
   server.close(); // since Node 19 this also closes the connections idle at this moment
   if (inFlight === 0) process.exit(0);
 });
-listen(server);
+await listen();

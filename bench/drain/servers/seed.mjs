@@ -2,9 +2,9 @@
 // listeners when required; the app registers its HTTP server. Its deadline is GRACEFUL_SHUTDOWN_TIMEOUT_MS,
 // which run.mjs sets to the common deadline.
 import { createRequire } from 'node:module';
-import { createApp, listen } from './app.mjs';
+import { createApp } from './app.mjs';
 
 const seed = createRequire(import.meta.url)(process.env.SEED_MODULE);
-const server = createApp();
+const { server, listen } = await createApp();
 seed.registerHttpServer(server);
-listen(server);
+await listen();
