@@ -37,13 +37,21 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Wall time of one fresh process, in ms; throws when the CLI fails. */
+/**
+ * One fresh process: its wall time and its CPU time (user + system, from bash's `times`), in ms; throws when
+ * the CLI fails. CPU time is what the process itself spent: far less swayed by other processes than wall
+ * time, which on a loaded machine is mostly waiting for a core.
+ */
 function time(args, env = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(node, args, { encoding: 'utf8', env: { ...process.env, CI: 'true', ...env } });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
-  return ms;
+  const script = '"$@" >/dev/null 2>&1; s=$?; times; exit $s';
+  const r = spawnSync('bash', ['-c', script, 'bash', node, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true', ...env } });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ')}: exit ${r.status}`);
+  // `times` prints the shell's own times, then its children's: "0m0.060s 0m0.010s".
+  const children = r.stdout.trim().split('\n').pop() ?? '';
+  const cpu = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + (Number(m[1]) * 60 + Number(m[2])) * 1000, 0);
+  return { wall, cpu };
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'cgs-bench-cli-'));
@@ -51,6 +59,7 @@ const fixture = join(root, 'test', 'fixtures', 'repos', opts.repo);
 const wired = join(tmp, 'wired');
 cpSync(fixture, wired, { recursive: true });
 time([bin, wired, '--yes']);
+const ms = (t) => t.wall;
 
 const noCache = { NODE_DISABLE_COMPILE_CACHE: '1' };
 const commands = [
@@ -74,12 +83,13 @@ const fmtLoad = (l) => l.map((x) => x.toFixed(1)).join(' / ');
 console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${nodeVersion} (compile cache ${hasCompileCache ? 'on' : 'not available: nothing cached'}); ` +
   `load average ${fmtLoad(loadAtStart)} at start, ${fmtLoad(loadAtEnd)} at end; ${runs} rounds, each command once per round, a fresh process each.`);
 console.log(`Command: \`node bench/cli.mjs ${process.argv.slice(2).join(' ')}\`\n`);
-console.log('| what | ratio to bare node (median of per-round ratios) | median ms | min | max |');
-console.log('| --- | ---: | ---: | ---: | ---: |');
+console.log('| what | wall-time ratio to bare node (median of per-round ratios) | CPU-time ratio (same) | median wall ms | min | max | median CPU ms |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 commands.forEach(([what], i) => {
-  const ratios = times[i].map((t, r) => t / times[0][r]);
-  const xs = times[i];
-  console.log(`| ${what} | ${median(ratios).toFixed(2)} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} |`);
+  const wallRatios = times[i].map((t, r) => t.wall / times[0][r].wall);
+  const cpuRatios = times[i].map((t, r) => t.cpu / times[0][r].cpu);
+  const xs = times[i].map(ms);
+  console.log(`| ${what} | ${median(wallRatios).toFixed(2)} | ${median(cpuRatios).toFixed(2)} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} | ${median(times[i].map((t) => t.cpu)).toFixed(0)} |`);
 });
 
 if (opts.all) {
@@ -88,8 +98,8 @@ if (opts.all) {
     const xs = [];
     const bare = [];
     for (let i = 0; i < Math.min(runs, 5); i++) {
-      bare.push(time(['-e', '0']));
-      xs.push(time([bin, ...args]));
+      bare.push(time(['-e', '0']).wall);
+      xs.push(time([bin, ...args]).wall);
     }
     return { ratio: median(xs.map((t, i) => t / bare[i])), median: median(xs) };
   };
