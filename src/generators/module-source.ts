@@ -4,7 +4,7 @@
  * stand-in is replaced by a rendered handlebars header, and the other flavours are derived mechanically:
  * CommonJS export forms by rewriting the one `export { ... }` list, JavaScript by TypeScript's own transpile.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -189,11 +189,66 @@ function toJavaScript(text: string): string {
 }
 
 export interface RenderedParts {
-  /** The rendered header: a doc comment, then the answers' constants. */
+  /** The rendered header: a doc comment, then the answers' constants (plain `const X = value;` lines). */
   header: string;
   entry: string;
   /** Specifier of the answers' stand-in in the entry. */
   answers: string;
+}
+
+/** Where the answers' constants go in a compiled flavour (a statement, so that transpiling keeps it). */
+const ANSWERS_MARKER = 'const __cgs_answers__ = 0;';
+
+/** The runtime entries the generators render, with the specifier of their answers' stand-in. */
+export const RUNTIME_ENTRIES: Record<string, string> = { 'shutdown.ts': './shutdown-answers.js', 'devserver.ts': './devserver-answers.js' };
+
+/**
+ * A flavour with ANSWERS_MARKER in place of the answers. `npm run build` writes these next to the copied
+ * sources (dist/runtime/flavours), so that rendering needs no TypeScript; from src/ they are compiled here.
+ */
+export function compileFlavour(entry: string, answers: string, flavour: ModuleFlavour): string {
+  const { imports, body } = bundleRuntime(entry, { [answers]: ANSWERS_MARKER });
+  const js = flavour === 'js-esm' || flavour === 'js-cjs';
+  // TS 6 defaults to `types: []`: without this line the Node globals would not be known.
+  const lead = `/// <reference types="node" />\n${js ? '// @ts-nocheck: the types are in the TypeScript source this file was derived from.\n' : ''}`;
+  const ts = `${imports}\n\n${body}`.trimEnd() + '\n';
+  switch (flavour) {
+    case 'ts':
+      return `${lead}${ts}`;
+    case 'ts-export-assign':
+      return `${lead}${commonJsForm(ts, 'export-assign')}`;
+    case 'ts-require':
+      return `${lead}${commonJsForm(ts, 'require')}`;
+    case 'js-esm':
+      return `${lead}${toJavaScript(ts)}`;
+    case 'js-cjs':
+      return `${lead}'use strict';\n\n${toJavaScript(commonJsForm(ts, 'require'))}`;
+  }
+}
+
+export function flavourFile(entry: string, flavour: ModuleFlavour): string {
+  return join(RUNTIME_DIR, 'flavours', `${entry}.${flavour}.txt`);
+}
+
+/** Writes every entry's compiled flavours (the build's step). */
+export function writeFlavours(): void {
+  mkdirSync(join(RUNTIME_DIR, 'flavours'), { recursive: true });
+  for (const [entry, answers] of Object.entries(RUNTIME_ENTRIES)) {
+    for (const flavour of MODULE_FLAVOURS) writeFileSync(flavourFile(entry, flavour), compileFlavour(entry, answers, flavour));
+  }
+}
+
+const compiled = new Map<string, string>();
+
+function flavourText(entry: string, answers: string, flavour: ModuleFlavour): string {
+  const key = `${entry} ${flavour}`;
+  let text = compiled.get(key);
+  if (text === undefined) {
+    const file = flavourFile(entry, flavour);
+    text = existsSync(file) ? readFileSync(file, 'utf8') : compileFlavour(entry, answers, flavour);
+    compiled.set(key, text);
+  }
+  return text;
 }
 
 /** The module's text in one flavour. */
@@ -201,22 +256,8 @@ export function buildModule(parts: RenderedParts, flavour: ModuleFlavour): strin
   const split = parts.header.indexOf('*/\n');
   if (split < 0) throw new Error('a module header starts with a doc comment');
   const doc = parts.header.slice(0, split + 3);
-  const constants = parts.header.slice(split + 3);
-  const { imports, body } = bundleRuntime(parts.entry, { [parts.answers]: constants });
-  const js = flavour === 'js-esm' || flavour === 'js-cjs';
-  // TS 6 defaults to `types: []`: without this line the Node globals would not be known.
-  const lead = `/// <reference types="node" />\n${js ? '// @ts-nocheck: the types are in the TypeScript source this file was derived from.\n' : ''}`;
-  const ts = `${imports}\n\n${body}`.trimEnd() + '\n';
-  switch (flavour) {
-    case 'ts':
-      return `${doc}${lead}${ts}`;
-    case 'ts-export-assign':
-      return `${doc}${lead}${commonJsForm(ts, 'export-assign')}`;
-    case 'ts-require':
-      return `${doc}${lead}${commonJsForm(ts, 'require')}`;
-    case 'js-esm':
-      return `${doc}${lead}${toJavaScript(ts)}`;
-    case 'js-cjs':
-      return `${doc}${lead}'use strict';\n\n${toJavaScript(commonJsForm(ts, 'require'))}`;
-  }
+  const constants = parts.header.slice(split + 3).trim();
+  const text = flavourText(parts.entry, parts.answers, flavour);
+  if (!text.includes(ANSWERS_MARKER)) throw new Error(`${parts.entry}: no place for the answers`);
+  return `${doc}${text.replace(ANSWERS_MARKER, constants)}`;
 }

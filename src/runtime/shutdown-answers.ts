@@ -7,4 +7,4 @@
 // </source-only>
 export const DEFAULT_TIMEOUT_MS = 8000;
 export const DEFAULT_DELAY_MS = 0;
-export const DEFAULT_EXIT_MODE: 'zero' | 'signal' = 'zero';
+export const DEFAULT_EXIT_MODE = 'zero';

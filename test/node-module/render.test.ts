@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/answers.js';
 import { UserError } from '../../src/core/errors.js';
 import type { Facts, NodeApp, TsconfigFacts } from '../../src/detect/facts.js';
-import { MODULE_FLAVOURS, type ModuleFlavour } from '../../src/generators/module-source.js';
+import { MODULE_FLAVOURS, RUNTIME_ENTRIES, compileFlavour, type ModuleFlavour } from '../../src/generators/module-source.js';
 import { nodeEntrypointGenerator } from '../../src/generators/node-entrypoint.js';
 import { nodeModuleFile, nodeModuleFlavour, nodeModuleGenerator, renderNodeModule } from '../../src/generators/node-module.js';
 import type { GeneratorContext } from '../../src/generators/types.js';
@@ -182,6 +182,15 @@ describe('rendered flavours', () => {
     const run = promisify(execFile);
     await run(process.execPath, ['--check', join(dir, 'shutdown.mjs')]);
     await run(process.execPath, ['--check', join(dir, 'shutdown.cjs')]);
+  });
+
+  it("the build's precompiled flavours (dist/runtime/flavours) are the live compile of the current sources", () => {
+    for (const [entry, answers] of Object.entries(RUNTIME_ENTRIES)) {
+      for (const f of MODULE_FLAVOURS) {
+        const built = readFileSync(join(ROOT, 'dist/runtime/flavours', `${entry}.${f}.txt`), 'utf8');
+        expect(built, `${entry} ${f}: run npm run build`).toBe(compileFlavour(entry, answers, f));
+      }
+    }
   });
 
   it('the TypeScript flavour is the runtime source with the drain inlined and the answers in place', () => {
