@@ -50,16 +50,17 @@ describe('Python images the tool creates build, run as PID 1, and stop gracefull
       }
       execFileSync('nsenter', ['-t', String(pid1), '-n', 'ip', 'link', 'set', 'lo', 'up']);
       const client = spawn('nsenter', ['-t', String(pid1), '-n', process.execPath, join(import.meta.dirname, 'load-client.mjs'), String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const clientDone = new Promise<void>((resolve) => client.on('exit', () => resolve()));
       let out = '';
       client.stdout.on('data', (d: Buffer) => { out += d.toString(); });
       client.stderr.on('data', (d: Buffer) => { out += d.toString(); });
       await new Promise<void>((resolve, reject) => {
         const timer = setInterval(() => { if (out.includes('READY')) { clearInterval(timer); resolve(); } }, 20);
-        client.on('exit', () => { clearInterval(timer); if (!out.includes('READY')) reject(new Error(`load client: ${out}\n${running.output()}`)); });
+        void clientDone.then(() => { clearInterval(timer); if (!out.includes('READY')) reject(new Error(`load client: ${out}\n${running.output()}`)); });
       });
       const stoppedAt = running.stop();
       const exit = await Promise.race([running.exited, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
-      await new Promise((r) => client.on('exit', r));
+      await clientDone;
       const statuses = JSON.parse(out.split('\n').find((l) => l.startsWith('['))!) as unknown[];
       expect(statuses, running.output()).toEqual(Array(20).fill(200));
       expect(exit, `still running 10 s after ${running.stopSignal}\n${running.output()}`).not.toBeNull();
