@@ -59,6 +59,15 @@ export const dockerGenerator: ArtifactGenerator = {
         actions.push({ type: 'plan-edit', path, edit: dockerfileEdit(options), reason: `tini as PID 1, exec-form CMD, STOPSIGNAL ${result.stage.stopSignal}` });
       }
       for (const message of result.warnings) actions.push({ type: 'plan-note', level: 'warn', message, file: path });
+      const devCli = devCliIn(typeof result.text === 'string' ? result.text : ctx.current(path) ?? '');
+      if (devCli !== null && ctx.app.kind === 'node') {
+        const prod = ['start:prod', 'prod'].find((s) => ctx.app.kind === 'node' && ctx.app.scripts[s] !== undefined);
+        actions.push({
+          type: 'plan-note', level: 'warn', file: path,
+          message: `CMD runs ${devCli}, a development CLI that compiles or watches at start (and is missing after \`npm ci --omit=dev\`)` +
+            (prod !== undefined && ctx.app.kind === 'node' ? `: run what the "${prod}" script runs (${ctx.app.scripts[prod]}) instead` : ': run the built output with node instead'),
+        });
+      }
       if (result.stage.runtime === 'python-uvicorn') {
         const source = typeof result.text === 'string' ? result.text : ctx.current(path) ?? '';
         if (!source.includes('--timeout-graceful-shutdown')) {
@@ -88,6 +97,13 @@ function scriptInRepo(ctx: GeneratorContext, dockerfile: string, word: string): 
     if (text !== null) return text;
   }
   return null;
+}
+
+/** A development CLI the final stage's CMD runs (`node_modules/.bin/nest start`), or null. */
+function devCliIn(dockerfile: string): string | null {
+  const cmd = [...dockerfile.matchAll(/^\s*CMD\s+(.+)$/gim)].pop()?.[1] ?? '';
+  const m = /node_modules\/\.bin\/(nest|ts-node|ts-node-dev|tsx|nodemon|babel-node)\b/.exec(cmd) ?? /^\[?\s*"?(nest|ts-node|ts-node-dev|tsx|nodemon)"?[\s,]/.exec(cmd);
+  return m ? m[1]! : null;
 }
 
 function createDockerfile(ctx: GeneratorContext): PlanAction[] {
