@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/tree.js';
 import { ensurePythonBaseImages } from './base-images.js';
 import { copyCorpusRepo } from './corpus.js';
-import { podman } from './podman.js';
+import { podman, removeImages } from './podman.js';
 import { imageConfig, mountImage, runImage } from './run-image.js';
 
 const WORK_MS = 1000;
@@ -21,6 +21,7 @@ const startedAt = Date.now();
 
 afterAll(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  removeImages(['localhost/cgs-python-flask-gunicorn:test']);
   console.log(`test/images/python-images.test.ts: whole file ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
 });
 
