@@ -63,6 +63,15 @@ export const dockerGenerator: ArtifactGenerator = {
       }
       for (const message of result.warnings) actions.push({ type: 'plan-note', level: 'warn', message, file: path });
       if (ctx.app.kind === 'python') actions.push(...generatedFilesCopyActions(ctx, ctx.app, path));
+      const devCli = devCliIn(typeof result.text === 'string' ? result.text : ctx.current(path) ?? '');
+      if (devCli !== null && ctx.app.kind === 'node') {
+        const prod = ['start:prod', 'prod'].find((s) => ctx.app.kind === 'node' && ctx.app.scripts[s] !== undefined);
+        actions.push({
+          type: 'plan-note', level: 'warn', file: path,
+          message: `CMD runs ${devCli}, a development CLI that compiles or watches at start (and is missing after \`npm ci --omit=dev\`)` +
+            (prod !== undefined && ctx.app.kind === 'node' ? `: run what the "${prod}" script runs (${ctx.app.scripts[prod]}) instead` : ': run the built output with node instead'),
+        });
+      }
       if (result.stage.runtime === 'python-uvicorn' && ctx.app.kind === 'python') {
         const source = typeof result.text === 'string' ? result.text : ctx.current(path) ?? '';
         // Checked against the server's real CLI: `fastapi run` has no such option, uvicorn has it from 0.18.
@@ -90,6 +99,13 @@ function scriptInRepo(ctx: GeneratorContext, dockerfile: string, word: string): 
     if (text !== null) return text;
   }
   return null;
+}
+
+/** A development CLI the final stage's CMD runs (`node_modules/.bin/nest start`), or null. */
+function devCliIn(dockerfile: string): string | null {
+  const cmd = [...dockerfile.matchAll(/^\s*CMD\s+(.+)$/gim)].pop()?.[1] ?? '';
+  const m = /node_modules\/\.bin\/(nest|ts-node|ts-node-dev|tsx|nodemon|babel-node)\b/.exec(cmd) ?? /^\[?\s*"?(nest|ts-node|ts-node-dev|tsx|nodemon)"?[\s,]/.exec(cmd);
+  return m ? m[1]! : null;
 }
 
 function createDockerfile(ctx: GeneratorContext): PlanAction[] {

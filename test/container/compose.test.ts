@@ -120,3 +120,23 @@ describe('compose: templated values, several documents, alias-only services (iss
     expect(patchCompose(source, { api: patch }).text).toBe('services:\n  api:\n    build: .\n    init: true\n    stop_signal: SIGINT\n    stop_grace_period: 15s\n');
   });
 });
+
+describe('the compose generator on a two-document file with an alias-only service (issue 15, item 10)', () => {
+  it('patches the app\'s services in both documents and reports the alias; nothing is skipped silently', async () => {
+    const { composeGenerator } = await import('../../src/generators/compose.js');
+    const compose = 'services:\n  api: &app\n    build: .\n    stop_grace_period: 3s\n  api2: *app\n---\nservices:\n  worker:\n    build: .\n    stop_grace_period: 2s\n  cache:\n    image: redis:7\n';
+    const app = { kind: 'node', dir: '', name: 'svc', servesTraffic: true, scripts: {}, devServer: null, entrypoint: null } as never;
+    const facts = { root: '/x', isGitRepo: false, packageManager: 'npm', workspaces: [], apps: [app], container: { dockerfiles: [], composeFiles: ['compose.yaml'], k8sManifests: [] }, warnings: [] } as never;
+    const answers = { apps: [''], parts: ['compose'], timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 } as never;
+    const actions = composeGenerator.actions({ facts, answers, app, current: (p: string) => (p === 'compose.yaml' ? compose : null) });
+    const edit = actions.find((a) => a.type === 'plan-edit');
+    if (edit?.type !== 'plan-edit') throw new Error('no edit planned');
+    const out = edit.edit(compose) as string;
+    expect(out).toContain('  api: &app\n    build: .\n    stop_grace_period: 10s\n    init: true\n  api2: *app\n');
+    expect(out).toContain('  worker:\n    build: .\n    stop_grace_period: 10s\n    init: true\n  cache:\n    image: redis:7\n');
+    expect(edit.reason).toBe('api: init: true, stop_grace_period 3s -> 10s; worker: init: true, stop_grace_period 2s -> 10s');
+    const notes = actions.filter((a) => a.type === 'plan-note').map((a) => (a.type === 'plan-note' ? a.message : ''));
+    expect(notes).toContain('service "api2" is an alias of *app (service "api"): it gets the same stop settings');
+    expect(notes).toContain('left as it is: compose service "cache" (image redis:7, not built here)');
+  });
+});

@@ -133,6 +133,21 @@ describe('created Python Dockerfiles run the launcher\'s program, never a guess'
   });
 });
 
+describe('patched Dockerfiles with a dev CLI as their command', () => {
+  it('`CMD npm start` with start = nest start: the plan says to run start:prod instead', () => {
+    const app: NodeApp = {
+      kind: 'node', dir: '', name: 'svc', packageType: null, scripts: { start: 'nest start', 'start:prod': 'node dist/main' }, dependencies: ['@nestjs/core'],
+      frameworks: ['nestjs'], tsconfig: null, entrypoint: { path: 'src/main.ts', language: 'ts', moduleSystem: 'cjs', via: 'script', script: 'start' },
+      start: null, devServer: null, processManagers: [], servesTraffic: true,
+    };
+    const facts: Facts = { root: '/x', isGitRepo: false, packageManager: 'npm', workspaces: [], apps: [app], container: { dockerfiles: ['Dockerfile'], composeFiles: [], k8sManifests: [] }, warnings: [] };
+    const read = (p: string): string | null => (p === 'Dockerfile' ? 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCMD ["npm", "start"]\n' : null);
+    const notes = dockerGenerator.actions({ facts, answers: { ...answers, apps: [''] }, app, current: read })
+      .filter((a) => a.type === 'plan-note').map((a) => (a.type === 'plan-note' ? a.message : ''));
+    expect(notes.some((n) => n.startsWith('CMD runs nest, a development CLI') && n.endsWith('run what the "start:prod" script runs (node dist/main) instead'))).toBe(true);
+  });
+});
+
 describe('patched Dockerfiles keep what was deliberate', () => {
   it('a deliberate STOPSIGNAL SIGINT is kept for node', () => {
     const result = patchDockerfile('FROM node:20-slim\nSTOPSIGNAL SIGINT\nCMD ["node", "server.js"]\n', { runtime: 'node' });

@@ -15,7 +15,7 @@ import { runCli } from '../helpers/tree.js';
 import { ensureNodeBaseImages } from './base-images.js';
 import { buildContextOf, copyCorpusRepo, CORPUS, hashFiles, type CorpusRepo } from './corpus.js';
 import { freePort, idleKeepAlive, inFlight, waitForHttp } from './load.js';
-import { podman } from './podman.js';
+import { podman, removeImages } from './podman.js';
 import { imageConfig, mountImage, runImage, type ImageConfig } from './run-image.js';
 
 const JOBS = Math.max(1, Number(process.env['CGS_IMAGE_JOBS'] ?? 2));
@@ -27,6 +27,7 @@ const IDLE_SOCKETS = 200;
 const IN_FLIGHT = 20;
 const startedAt = Date.now();
 const dirs: string[] = [];
+const tags: string[] = [];
 
 interface ImageOutcome {
   repo: string;
@@ -85,6 +86,7 @@ async function buildAndRun(repo: CorpusRepo, dir: string, dockerfile: string): P
   const text = readFileSync(join(dir, dockerfile), 'utf8');
   const context = join(dir, buildContextOf(dockerfile, text));
   const tag = `localhost/cgs-${repo.name}-${dockerfile.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}:test`;
+  tags.push(tag);
   return slot(async () => {
     const t = Date.now();
     const built = await podman(['build', '--isolation', 'chroot', '--pull=never', '--network', 'host', '--layers', '-f', join(dir, dockerfile), '-t', tag, context]);
@@ -118,6 +120,7 @@ beforeAll(() => {
 
 afterAll(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  removeImages(tags);
   console.log(`test/images/build-run.test.ts: ${CORPUS.length} repos, whole file ${((Date.now() - startedAt) / 1000).toFixed(0)} s with ${JOBS} build jobs`);
 });
 

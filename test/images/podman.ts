@@ -40,3 +40,15 @@ export function imageExists(tag: string): boolean {
     return false;
   }
 }
+
+/**
+ * Remove what a test file built: with vfs every layer is a full copy of the filesystem (a run of the
+ * corpus leaves ~15 GB). The base images stay; CGS_IMAGE_KEEP=1 keeps everything (faster reruns).
+ */
+export function removeImages(tags: readonly string[]): void {
+  if (process.env['CGS_IMAGE_KEEP'] === '1') return;
+  for (const tag of tags) {
+    try { podmanSync(['rmi', '-f', tag]); } catch { /* not built */ }
+  }
+  try { podmanSync(['image', 'prune', '-f']); } catch { /* nothing dangling */ }
+}

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/tree.js';
 import { ensurePythonBaseImages } from './base-images.js';
 import { copyCorpusRepo } from './corpus.js';
-import { podman } from './podman.js';
+import { podman, removeImages } from './podman.js';
 import { imageConfig, mountImage, runImage } from './run-image.js';
 
 const WORK_MS = 1000;
@@ -21,6 +21,7 @@ const startedAt = Date.now();
 
 afterAll(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  removeImages(['localhost/cgs-python-flask-gunicorn:test']);
   console.log(`test/images/python-images.test.ts: whole file ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
 });
 
@@ -50,16 +51,17 @@ describe('Python images the tool creates build, run as PID 1, and stop gracefull
       }
       execFileSync('nsenter', ['-t', String(pid1), '-n', 'ip', 'link', 'set', 'lo', 'up']);
       const client = spawn('nsenter', ['-t', String(pid1), '-n', process.execPath, join(import.meta.dirname, 'load-client.mjs'), String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const clientDone = new Promise<void>((resolve) => client.on('exit', () => resolve()));
       let out = '';
       client.stdout.on('data', (d: Buffer) => { out += d.toString(); });
       client.stderr.on('data', (d: Buffer) => { out += d.toString(); });
       await new Promise<void>((resolve, reject) => {
         const timer = setInterval(() => { if (out.includes('READY')) { clearInterval(timer); resolve(); } }, 20);
-        client.on('exit', () => { clearInterval(timer); if (!out.includes('READY')) reject(new Error(`load client: ${out}\n${running.output()}`)); });
+        void clientDone.then(() => { clearInterval(timer); if (!out.includes('READY')) reject(new Error(`load client: ${out}\n${running.output()}`)); });
       });
       const stoppedAt = running.stop();
       const exit = await Promise.race([running.exited, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
-      await new Promise((r) => client.on('exit', r));
+      await clientDone;
       const statuses = JSON.parse(out.split('\n').find((l) => l.startsWith('['))!) as unknown[];
       expect(statuses, running.output()).toEqual(Array(20).fill(200));
       expect(exit, `still running 10 s after ${running.stopSignal}\n${running.output()}`).not.toBeNull();
