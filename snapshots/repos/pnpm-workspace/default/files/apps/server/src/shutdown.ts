@@ -42,7 +42,7 @@ import type { Socket } from 'net';
 // The answers given to create-graceful-shutdown; change them here or through the options.
 const DEFAULT_TIMEOUT_MS = 8000;
 const DEFAULT_DELAY_MS = 0;
-const DEFAULT_EXIT_MODE: ExitMode = "zero";
+const DEFAULT_EXIT_MODE = "zero";
 
 /** A node:http/https/http2 server, as far as the drain uses it (duck-typed, so old @types/node fit). */
 interface DrainableServer {
