@@ -80,7 +80,9 @@ export function patchOptionsFor(app: App, ctx?: GeneratorContext): DockerfilePat
 function ownStopOf(ctx: GeneratorContext, app: NodeApp): string | null {
   const entry = app.entrypoint;
   if (!entry) return null;
-  if (ctx.answers.parts.includes('entrypoint') && planWiring(ctx, app).kind === 'edit') return null;
+  // Wired already (a re-run: known from the text, without ts-morph), or wired by this run: the stop is the module's.
+  const wiring = planWiring(ctx, app).kind;
+  if (wiring === 'done' || (ctx.answers.parts.includes('entrypoint') && wiring === 'edit')) return null;
   for (const file of [...new Set([...(entry.chain ?? []), entry.path, ...(entry.loads ?? [])])]) {
     const text = ctx.current(file);
     const found = text === null ? [] : shutdownCodeIn(text, file);
