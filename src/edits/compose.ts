@@ -26,6 +26,10 @@ export interface ComposeService {
   buildContext: string | null;
   /** build.dockerfile as written, or null. */
   dockerfile: string | null;
+  /** build.target (the Dockerfile stage compose builds), or null: the final stage. */
+  buildTarget?: string | null;
+  /** Whether the service sets its build context itself (an override file's `build: { target }` does not: it merges onto the base file's). */
+  buildContextSet?: boolean;
   image: string | null;
   init: boolean | null;
   stopSignal: string | null;
@@ -81,6 +85,8 @@ function serviceOf(name: string, document: number, aliasOf: string | null, svc: 
     aliasOf,
     buildContext,
     dockerfile,
+    buildTarget: isRecord(build) && typeof build['target'] === 'string' ? build['target'] : null,
+    buildContextSet: typeof build === 'string' || (isRecord(build) && build['context'] !== undefined),
     image: typeof svc['image'] === 'string' ? svc['image'] : null,
     init: typeof svc['init'] === 'boolean' ? svc['init'] : null,
     stopSignal: typeof svc['stop_signal'] === 'string' ? svc['stop_signal'] : null,

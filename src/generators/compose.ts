@@ -78,11 +78,13 @@ function servicePatch(ctx: GeneratorContext, file: string, svc: ComposeService, 
   const dockerfile = serviceDockerfile(ctx.facts, file, svc);
   const source = dockerfile === null ? null : ctx.current(dockerfile);
   if (source === null) return { init: true, stopSignal: 'SIGTERM', alsoGraceful: alsoGraceful(ctx.app.kind === 'node' ? 'node' : 'python'), stopGraceSeconds };
-  const patched = patchDockerfile(source, patchOptionsFor(ctx.app));
+  const options = patchOptionsFor(ctx.app, ctx);
+  const patched = patchDockerfile(source, options);
   // With the docker part, the image will start tini after this run; without it, only what is there counts.
   const init = ctx.answers.parts.includes('docker') ? patched.stage.init : currentInit(source);
   return {
-    init: init === null && !['nginx', 'php-fpm', 'httpd'].includes(patched.stage.runtime),
+    // A process that keeps its own stop gets no init here either (see DockerfilePatchOptions.ownStop).
+    init: init === null && options.ownStop === undefined && !['nginx', 'php-fpm', 'httpd'].includes(patched.stage.runtime),
     stopSignal: patched.stage.stopSignal,
     alsoGraceful: alsoGraceful(patched.stage.runtime),
     stopGraceSeconds,

@@ -14,6 +14,13 @@ import { appChainNotes, ownsChainNotes } from './container-chain.js';
 import { asgiDrainAdvice } from './python-advice.js';
 import { projectSpecifiers } from './python-versions.js';
 import { nodeImage } from './node-image.js';
+import { finalStageCommand } from '../detect/node-process.js';
+import { scriptTargetFile } from '../detect/start-script.js';
+import { readCompose } from '../edits/compose.js';
+import { parseStages } from '../edits/dockerfile/stages.js';
+import { serviceContextDir } from './compose.js';
+import { planWiring } from './node-entrypoint.js';
+import { shutdownCodeIn } from '../edits/node-entrypoint/wire.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 export const NODE_DOCKERFILE_TEMPLATE = 'docker/node.Dockerfile.hbs';
@@ -23,21 +30,65 @@ export const DOCKERIGNORE_TEMPLATE = 'docker/dockerignore.hbs';
 
 /**
  * The Dockerfiles that belong to an app: those in its directory or below it, but not in the
- * directory of another app nested deeper.
+ * directory of another app nested deeper; and one higher up whose final stage runs a file of the app
+ * (a workspace root's Dockerfile with `CMD node packages/api/dist/index.js` is the API's image: it is
+ * patched, and no second Dockerfile is created beside the API).
  */
-export function appDockerfiles(facts: Facts, app: App): string[] {
+export function appDockerfiles(facts: Facts, app: App, read?: (path: string) => string | null): string[] {
+  const dirs = facts.apps.map((a) => a.dir);
   const owner = (path: string): string | null => {
     const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
-    const candidates = facts.apps.map((a) => a.dir).filter((d) => d === '' || dir === d || dir.startsWith(`${d}/`));
+    const runs = read ? appRunBy(read(path), dir, dirs) : null;
+    if (runs !== null) return runs;
+    const candidates = dirs.filter((d) => d === '' || dir === d || dir.startsWith(`${d}/`));
     return candidates.sort((a, b) => b.length - a.length)[0] ?? null;
   };
   return facts.container.dockerfiles.filter((p) => owner(p) === app.dir);
 }
 
-/** What the patch needs to know about the app. */
-export function patchOptionsFor(app: App): DockerfilePatchOptions {
-  if (app.kind === 'node') return { runtime: 'node', scripts: devServerScriptViaNode(app) };
+/** The app dir, deeper than the Dockerfile's own, holding the file its final stage runs (the build context is the Dockerfile's dir). */
+function appRunBy(text: string | null, dockerDir: string, appDirs: readonly string[]): string | null {
+  if (text === null) return null;
+  const command = finalStageCommand(text);
+  if (command === null) return null;
+  const words = command.words[0] === 'sh' && command.words[1] === '-c' ? command.words[2] ?? '' : command.words.map((w) => (/\s/.test(w) ? JSON.stringify(w) : w)).join(' ');
+  let target = scriptTargetFile(words.replace(/^(\S*\/)?(tini|dumb-init)\s+(-\S+\s+)*(--\s+)?/, ''));
+  if (target === null) return null;
+  if (target.startsWith('/')) {
+    if (!command.workdir) return null;
+    target = posix.relative(command.workdir, target);
+    if (target.startsWith('..')) return null;
+  }
+  const file = posix.normalize(posix.join(dockerDir, target));
+  const deeper = appDirs.filter((d) => d.length > dockerDir.length && (dockerDir === '' || d.startsWith(`${dockerDir}/`)) && file.startsWith(`${d}/`));
+  return deeper.sort((a, b) => b.length - a.length)[0] ?? null;
+}
+
+/** What the patch needs to know about the app (with ctx: whether its process keeps a stop of its own). */
+export function patchOptionsFor(app: App, ctx?: GeneratorContext): DockerfilePatchOptions {
+  if (app.kind === 'node') {
+    const own = ctx ? ownStopOf(ctx, app) : null;
+    return { runtime: 'node', scripts: devServerScriptViaNode(app), ...(own !== null ? { ownStop: own } : {}) };
+  }
   return { runtime: pythonRuntime(app) };
+}
+
+/**
+ * Shutdown code in the files the app's process runs (entry, the files leading to it, the local files it
+ * loads) that this run leaves in place (the entrypoint is not wired): why it is the process's own stop, or null.
+ */
+function ownStopOf(ctx: GeneratorContext, app: NodeApp): string | null {
+  const entry = app.entrypoint;
+  if (!entry) return null;
+  // Wired already (a re-run: known from the text, without ts-morph), or wired by this run: the stop is the module's.
+  const wiring = planWiring(ctx, app).kind;
+  if (wiring === 'done' || (ctx.answers.parts.includes('entrypoint') && wiring === 'edit')) return null;
+  for (const file of [...new Set([...(entry.chain ?? []), entry.path, ...(entry.loads ?? [])])]) {
+    const text = ctx.current(file);
+    const found = text === null ? [] : shutdownCodeIn(text, file);
+    if (found.length > 0) return `${file} handles shutdown itself (line ${found[0]!.line}: \`${found[0]!.text}\`) and is left as it is`;
+  }
+  return null;
 }
 
 function pythonRuntime(app: PythonApp): Runtime {
@@ -53,15 +104,32 @@ export const dockerGenerator: ArtifactGenerator = {
   appliesTo: (ctx) => ctx.answers.parts.includes('docker'),
   actions(ctx) {
     const actions: PlanAction[] = [];
-    const files = appDockerfiles(ctx.facts, ctx.app);
+    const files = appDockerfiles(ctx.facts, ctx.app, ctx.current);
     if (files.length === 0) actions.push(...createDockerfile(ctx));
     for (const path of files) {
-      const options: DockerfilePatchOptions = { ...patchOptionsFor(ctx.app), readScript: (word) => scriptInRepo(ctx, path, word) };
+      const options: DockerfilePatchOptions = { ...patchOptionsFor(ctx.app, ctx), readScript: (word) => scriptInRepo(ctx, path, word) };
       const result = patchDockerfile(ctx.current(path) ?? '', options);
-      if (result.text !== false) {
-        actions.push({ type: 'plan-edit', path, edit: dockerfileEdit(options), reason: `tini as PID 1, exec-form CMD, STOPSIGNAL ${result.stage.stopSignal}` });
+      // The stages a compose build.target selects run too: each is patched like the final one.
+      const targets = composeTargetStages(ctx, path).map((stage): DockerfilePatchOptions => ({ ...options, stage }));
+      const edits = [dockerfileEdit(options), ...targets.map((o) => dockerfileEdit(o))];
+      const edit = (source: string): string | false => {
+        let text = source;
+        for (const e of edits) text = e(text) || text;
+        return text === source ? false : text;
+      };
+      const warnings = [...result.warnings];
+      let text = typeof result.text === 'string' ? result.text : ctx.current(path) ?? '';
+      for (const o of targets) {
+        const r = patchDockerfile(text, o);
+        warnings.push(...r.warnings.map((w) => `stage "${o.stage}" (compose build.target): ${w}`));
+        if (r.text !== false) text = r.text;
       }
-      for (const message of result.warnings) actions.push({ type: 'plan-note', level: 'warn', message, file: path });
+      if (edit(ctx.current(path) ?? '') !== false) {
+        const stages = targets.length ? ` (final stage and ${targets.map((o) => `"${o.stage}"`).join(', ')}, which compose builds)` : '';
+        const what = options.ownStop !== undefined ? `exec-form CMD, STOPSIGNAL ${result.stage.stopSignal} (no tini: the app keeps its own stop)` : `tini as PID 1, exec-form CMD, STOPSIGNAL ${result.stage.stopSignal}`;
+        actions.push({ type: 'plan-edit', path, edit, reason: `${what}${stages}` });
+      }
+      for (const message of warnings) actions.push({ type: 'plan-note', level: 'warn', message, file: path });
       if (ctx.app.kind === 'python') actions.push(...generatedFilesCopyActions(ctx, ctx.app, path));
       const devCli = devCliIn(typeof result.text === 'string' ? result.text : ctx.current(path) ?? '');
       if (devCli !== null && ctx.app.kind === 'node') {
@@ -86,6 +154,34 @@ export const dockerGenerator: ArtifactGenerator = {
     return actions;
   },
 };
+
+/**
+ * Stages of the Dockerfile, other than the final one, that a compose service builds with `build.target`.
+ * An override file's service (`build: { target: start }`, no context) takes its context and dockerfile
+ * from the service of the same name in another compose file of its directory.
+ */
+function composeTargetStages(ctx: GeneratorContext, dockerfile: string): string[] {
+  const { stages } = parseStages(ctx.current(dockerfile) ?? '');
+  const names = new Set(stages.map((s) => s.name).filter((n): n is string => n !== null));
+  const finalName = stages[stages.length - 1]?.name ?? null;
+  const files = ctx.facts.container.composeFiles.map((file) => ({ file, services: readCompose(ctx.current(file) ?? '') }));
+  const out: string[] = [];
+  for (const { file, services } of files) {
+    for (const svc of services) {
+      const target = svc.buildTarget?.toLowerCase();
+      if (!target || !names.has(target) || target === finalName || out.includes(target)) continue;
+      let from = { file, svc };
+      if (svc.buildContextSet === false) {
+        const base = files.find((f) => f.file !== file && posix.dirname(f.file) === posix.dirname(file) && f.services.some((s) => s.name === svc.name && s.buildContextSet));
+        const baseSvc = base?.services.find((s) => s.name === svc.name && s.buildContextSet);
+        if (base && baseSvc) from = { file: base.file, svc: { ...baseSvc, dockerfile: svc.dockerfile ?? baseSvc.dockerfile } };
+      }
+      const dir = serviceContextDir(from.file, from.svc);
+      if (dir !== null && posix.join(dir, from.svc.dockerfile ?? 'Dockerfile') === dockerfile) out.push(target);
+    }
+  }
+  return out;
+}
 
 /**
  * The repo file an ENTRYPOINT script word names: the file the Dockerfile copies to that path, found by

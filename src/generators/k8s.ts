@@ -77,7 +77,7 @@ function preStopAction(ctx: GeneratorContext): K8sPatchOptions['preStopAction'] 
 }
 
 function imageFamilies(ctx: GeneratorContext): string[] {
-  const files = appDockerfiles(ctx.facts, ctx.app);
+  const files = appDockerfiles(ctx.facts, ctx.app, ctx.current);
   const created = posix.join(ctx.app.dir, 'Dockerfile');
   if (files.length === 0 && ctx.current(created) !== null) files.push(created);
   return files.flatMap((path) => {

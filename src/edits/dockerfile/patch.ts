@@ -1,7 +1,7 @@
 /**
  * patchDockerfile: make the stage that runs deliver the stop signal to the app.
  *
- * Only the final stage changes (plus, for images without a package manager, one small stage
+ * Only the final stage (or the stage options.stage names) changes (plus, for images without a package manager, one small stage
  * inserted just before it that provides a static tini). Edits are splices at instruction
  * ranges found by dockerfile-ast, so comments, parser directives, heredocs, continuations and
  * line endings outside the touched instructions stay byte-identical.
@@ -21,6 +21,17 @@ export interface DockerfilePatchOptions {
   scripts?: Record<string, string>;
   /** The text of a script the ENTRYPOINT runs (`/docker-entrypoint.sh`), from the repo, or null when not found. */
   readScript?: (word: string) => string | null;
+  /**
+   * The stage to patch instead of the final one (lower-cased `AS` name): a compose `build.target` builds
+   * that stage, so it is the image that runs. Absent, or no stage of that name: the final stage.
+   */
+  stage?: string;
+  /**
+   * The app's process already handles the stop signal itself and the tool leaves that code alone (an
+   * existing drain it does not replace): no init is put in front of it. As PID 1 it gets SIGTERM and stops
+   * as it always has; under tini its own re-raise of the signal (terminus) would end it with 143 instead of 0.
+   */
+  ownStop?: string;
 }
 
 /** Runtimes that stop as gracefully on SIGINT as on SIGTERM: a STOPSIGNAL SIGINT set for them is deliberate and kept. */
@@ -75,7 +86,8 @@ interface Command {
 export function patchDockerfile(source: string, options: DockerfilePatchOptions = {}): DockerfilePatchResult {
   const { stages } = parseStages(source);
   const warnings: string[] = [];
-  const finalIndex = stages.length - 1;
+  const named = options.stage === undefined ? -1 : stages.findIndex((st) => st.name === options.stage!.toLowerCase());
+  const finalIndex = named >= 0 ? named : stages.length - 1;
   const final = stages[finalIndex];
   if (final === undefined) {
     return {
@@ -104,7 +116,7 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
   const cmdInstr = lastOf(final, 'CMD');
   const inheritedEntry = chain.slice(1).map((s) => lastOf(s, 'ENTRYPOINT')).find((x) => x !== null) ?? null;
   const inheritedCmd = chain.slice(1).map((s) => lastOf(s, 'CMD')).find((x) => x !== null) ?? null;
-  const entry = entryInstr ? readCommand(entryInstr) : inheritedEntry ? readCommand(inheritedEntry) : null;
+  let entry = entryInstr ? readCommand(entryInstr) : inheritedEntry ? readCommand(inheritedEntry) : null;
   const baseEntry = base.inheritedEntrypoint;
   let cmd = cmdInstr ? readCommand(cmdInstr) : inheritedCmd ? readCommand(inheritedCmd) : null;
 
@@ -114,6 +126,13 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
   if (cmd !== null) {
     newCmdWords = rewriteCommand(cmd, shell, options.scripts ?? {}, warnings);
     if (newCmdWords !== null) cmd = { ...cmd, form: 'exec', words: newCmdWords, invalidJson: false };
+  }
+  // An exec-form ENTRYPOINT of the stage that runs a script (`ENTRYPOINT ["npm", "run", "start"]`, no CMD):
+  // the script's command, so npm is not left between tini and the app.
+  let newEntryWords: string[] | null = null;
+  if (cmd === null && entryInstr !== null && entry !== null && entry.form === 'exec' && !entry.invalidJson && entry.words !== null) {
+    newEntryWords = replaceScript(entry.words, options.scripts ?? {}, warnings);
+    if (newEntryWords !== null) entry = { ...entry, words: newEntryWords };
   }
 
   // 2. What runs, and which signal stops it.
@@ -129,7 +148,9 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
   // 3. ENTRYPOINT through tini, unless the server is its own init or an init is already there.
   const before: string[] = []; // lines inserted before the ENTRYPOINT/CMD block
   let installSplices: Splice[] = [];
-  if (init === null && !isOwnInit(runtime)) {
+  if (init === null && !isOwnInit(runtime) && options.ownStop !== undefined && (cmd !== null || entry !== null || baseEntry !== null)) {
+    warnings.push(`no tini added: ${options.ownStop}; as PID 1 it gets the stop signal and stops as before. Once that code is replaced by the generated module, run again to add tini`);
+  } else if (init === null && !isOwnInit(runtime)) {
     if (cmd === null && entry === null && baseEntry === null) {
       warnings.push('the final stage has no CMD or ENTRYPOINT: add one that starts the app, then run again to add tini');
     } else {
@@ -166,6 +187,10 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
         }
       }
     }
+  }
+
+  if (newEntryWords !== null && entryInstr !== null && init !== 'tini') {
+    splices.push(replaceArgs(entryInstr, toExecForm(newEntryWords), starts));
   }
 
   // 4. STOPSIGNAL.

@@ -17,8 +17,11 @@ export interface Target {
   ref: string;
   /** Register right after this statement. */
   after: Statement;
-  /** The value is not stored yet: store it in a new const named `name` first. */
-  capture?: { statement: Statement; expression: Expression; name: string; via: 'statement' | 'return' };
+  /**
+   * The value is not stored yet: store it in a new const named `name` first. 'braces': the statement is
+   * the unbraced branch of an `if` (`if (!module.parent) app.listen(3000)`): it becomes a block.
+   */
+  capture?: { statement: Statement; expression: Expression; name: string; via: 'statement' | 'return' | 'braces' };
   line: number;
   /** A Nest microservice (`createMicroservice`): no HTTP server to drain. */
   microservice?: boolean;
@@ -291,6 +294,12 @@ export function findServers(sf: SourceFile, options: ScanOptions = {}): ServerSc
         capture: { statement: parent, expression: host as Expression, name, via: Node.isReturnStatement(parent) ? 'return' : 'statement' },
         line: line(host),
       });
+      continue;
+    }
+    const branchOf = parent?.getParent();
+    if (parent && Node.isExpressionStatement(parent) && branchOf && Node.isIfStatement(branchOf) &&
+      (branchOf.getThenStatement() === parent || branchOf.getElseStatement() === parent)) {
+      targets.push({ kind: k, ref: name, after: parent, capture: { statement: parent, expression: host as Expression, name, via: 'braces' }, line: line(host) });
       continue;
     }
     const where = parent && Node.isArrowFunction(parent) ? 'is the body of an arrow function without braces' : 'is used inside an expression';

@@ -90,6 +90,9 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
     notes.push(`removed \`${hook.receiver}.enableShutdownHooks()\` (line ${hook.line}): Nest's own signal listeners would compete with setupSignalHandlers(); ${hook.receiver}.close() still runs your onModuleDestroy/onApplicationShutdown hooks (without the signal argument)`);
   }
 
+  // Code that only runs when the file is executed directly: the listeners belong there too.
+  const guard = mainGuard(scan.targets);
+
   // Registrations for what the file starts.
   const countByKind = new Map<string, number>();
   for (const t of scan.targets) countByKind.set(t.kind, (countByKind.get(t.kind) ?? 0) + 1);
@@ -105,6 +108,20 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
     if (t.capture?.via === 'statement') {
       w.insertAt(t.capture.statement.getStart(), `${style.declare} ${t.capture.name} = `, `line ${t.line}: store the server: \`${style.declare} ${t.capture.name} = ${firstLine(t.capture.statement.getText())}\``);
       w.insertAfter(t.after, code);
+    } else if (t.capture?.via === 'braces') {
+      // `if (!module.parent) app.listen(3000)`: the branch becomes a block that stores and registers the server
+      // (and calls setupSignalHandlers() first when the `if` is the file's main guard).
+      const st = t.capture.statement;
+      const outer = indentAt(source, (st.getParent() as TsNode).getStart());
+      const inner = outer + indentUnit(source);
+      const lines = [
+        ...(guard?.braces === st ? [`setupSignalHandlers()${style.semi ? ';' : ''}`] : []),
+        `${style.declare} ${t.capture.name} = ${source.slice(st.getStart(), endOf(source, st))}`,
+        ...code,
+      ];
+      const end = endOf(source, st);
+      w.replace(st.getStart(), end, `{${lines.map((l) => style.eol + inner + l).join('')}${style.eol}${outer}}`,
+        `line ${t.line}: put the branch in braces and store the server: \`{ ${lines.join(' ')} }\``);
     } else if (t.capture?.via === 'return') {
       w.replace(t.capture.statement.getStart(), t.capture.expression.getStart(), `${style.declare} ${t.capture.name} = `, `line ${t.line}: store the server in \`${t.capture.name}\` before returning it`);
       w.insertAfter(t.after, [...code, `return ${t.capture.name}${style.semi ? ';' : ''}`]);
@@ -160,7 +177,7 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
     notes.push(`replaced ${lines.join(', ')} with setupSignalHandlers()${cleanups.length > 0 ? ` and registerShutdownHandler() for ${cleanups.map((c) => c.name).join(', ')}` : ''}: two competing listeners would race to exit`);
   }
 
-  insertImportAndSetup(sf, w, style, opts, [...used], scan.targets);
+  insertImportAndSetup(sf, w, style, opts, [...used], guard);
 
   if (refusals.length > 0) {
     refusals.sort((a, b) => a.line - b.line);
@@ -244,7 +261,7 @@ function endOf(source: string, st: TsNode): number {
   return statementEnd(source, st.getStart(), st.getEnd());
 }
 
-function insertImportAndSetup(sf: SourceFile, w: Writer, style: SourceStyle, opts: WireOptions, used: Export[], targets: Target[]): void {
+function insertImportAndSetup(sf: SourceFile, w: Writer, style: SourceStyle, opts: WireOptions, used: Export[], mainBlock: MainGuard | null): void {
   const { Node } = loadTsMorph();
   const names = EXPORTS_IN_ORDER.filter((n) => used.includes(n));
   const statements = sf.getStatements();
@@ -274,27 +291,28 @@ function insertImportAndSetup(sf: SourceFile, w: Writer, style: SourceStyle, opt
   for (let i = directivesEnd; i < statements.length && isImportLike(statements[i] as Statement); i++) anchor = statements[i];
   for (const s of statements) if (Node.isImportDeclaration(s) && (!anchor || s.getStart() > anchor.getStart())) anchor = s;
 
-  // Code that only runs when the file is executed directly: the listeners belong there too.
-  const guard = mainGuard(targets);
+  // In a braced main guard the setup call goes in the block; in an unbraced one, in the block the registration makes.
+  const guard = mainBlock?.block ?? null;
+  const placed = mainBlock !== null;
   const eol = style.eol;
   if (anchor) {
-    w.insertImport(lineEnd(w.source, endOf(w.source, anchor)), eol + importLine + (guard ? '' : eol + eol + w.guarded(setupLine, lineEnd(w.source, endOf(w.source, anchor)))), [
+    w.insertImport(lineEnd(w.source, endOf(w.source, anchor)), eol + importLine + (placed ? '' : eol + eol + w.guarded(setupLine, lineEnd(w.source, endOf(w.source, anchor)))), [
       `after line ${lineNumberAt(w.source, endOf(w.source, anchor))}: ${importLine}`,
-      ...(guard ? [] : [`after the imports: ${setupLine}`]),
+      ...(placed ? [] : [`after the imports: ${setupLine}`]),
     ]);
   } else if (directivesEnd > 0) {
     const last = statements[directivesEnd - 1] as Statement;
-    w.insertImport(lineEnd(w.source, endOf(w.source, last)), eol + eol + importLine + (guard ? '' : eol + eol + w.guarded(setupLine, lineEnd(w.source, endOf(w.source, last)))), [
+    w.insertImport(lineEnd(w.source, endOf(w.source, last)), eol + eol + importLine + (placed ? '' : eol + eol + w.guarded(setupLine, lineEnd(w.source, endOf(w.source, last)))), [
       `after line ${lineNumberAt(w.source, endOf(w.source, last))}: ${importLine}`,
-      ...(guard ? [] : [`then: ${setupLine}`]),
+      ...(placed ? [] : [`then: ${setupLine}`]),
     ]);
   } else {
     const first = statements[0];
     const at = first ? lineStart(w.source, first.getStart()) : w.source.length;
-    const body = importLine + (guard ? '' : eol + eol + w.guarded(setupLine, at));
+    const body = importLine + (placed ? '' : eol + eol + w.guarded(setupLine, at));
     w.insertImport(at, first ? body + eol + eol : (w.source.length > 0 && !w.source.endsWith('\n') ? eol : '') + body + eol, [
       `at the top: ${importLine}`,
-      ...(guard ? [] : [`then: ${setupLine}`]),
+      ...(placed ? [] : [`then: ${setupLine}`]),
     ]);
   }
   if (guard) {
@@ -305,15 +323,32 @@ function insertImportAndSetup(sf: SourceFile, w: Writer, style: SourceStyle, opt
   }
 }
 
-/** The block of `if (require.main === module)` / `if (import.meta.main ...)` holding every target, if any. */
-function mainGuard(targets: Target[]): import('ts-morph').Block | null {
+/**
+ * Where the file's main guard (`if (require.main === module)`, `if (!module.parent)`, `if (import.meta.main ...)`)
+ * holds every target: its block, or (`braces`) the unbraced branch that the registration turns into a block.
+ */
+interface MainGuard {
+  block?: import('ts-morph').Block;
+  braces?: Statement;
+}
+
+const MAIN_GUARD = /require\.main\s*===?\s*module|module\s*===?\s*require\.main|^!\s*module\.parent$|import\.meta\.(main|url|filename)/;
+
+function mainGuard(targets: Target[]): MainGuard | null {
   const { Node } = loadTsMorph();
   if (targets.length === 0) return null;
+  if (targets.length === 1 && targets[0]?.capture?.via === 'braces') {
+    const st = targets[0].capture.statement;
+    const parent = st.getParent();
+    return parent && Node.isIfStatement(parent) && parent.getThenStatement() === st && MAIN_GUARD.test(parent.getExpression().getText().trim())
+      ? { braces: st }
+      : null;
+  }
   let found: import('ts-morph').Block | null = null;
   for (const t of targets) {
     let block: import('ts-morph').Block | null = null;
     for (let n: TsNode | undefined = t.after; n; n = n.getParent()) {
-      if (Node.isIfStatement(n) && /require\.main\s*===?\s*module|import\.meta\.(main|url|filename)/.test(n.getExpression().getText())) {
+      if (Node.isIfStatement(n) && MAIN_GUARD.test(n.getExpression().getText().trim())) {
         const then = n.getThenStatement();
         if (Node.isBlock(then) && then.getStart() <= t.after.getStart() && t.after.getEnd() <= then.getEnd()) block = then;
       }
@@ -321,7 +356,13 @@ function mainGuard(targets: Target[]): import('ts-morph').Block | null {
     if (!block || (found && found !== block)) return null;
     found = block;
   }
-  return found;
+  return found ? { block: found } : null;
+}
+
+/** The file's indentation step: the first indented line's leading whitespace, or two spaces. */
+function indentUnit(source: string): string {
+  const m = /\n([ \t]+)\S/.exec(source);
+  return m?.[1] ?? '  ';
 }
 
 /** Collects splices and the equivalent hand instructions, in the file's style. */
