@@ -154,6 +154,8 @@ function gunicornActions(ctx: GeneratorContext, app: PythonApp, handlersModule: 
  * gunicorn's sync workers stop accepting at SIGTERM: requests waiting in the listen backlog then are
  * reset. Measured (bench/gunicorn-backlog, 2 sync workers, 10 concurrent 1 s requests, SIGTERM after
  * 300 ms): 2 of 10 answered; with a 5 s delay before the stop 10 of 10; gthread workers 10 of 10.
+ * Under load that keeps coming (`verify` on test/verify/repos/flask-gunicorn after --yes) a delay
+ * does not help: 8 lost with --shutdown-delay 3000 and 5000 alike; `--threads 2`: 0 lost, exit in 955 ms.
  */
 function backlogNote(app: PythonApp, path: string, delayMs: number): PlanAction[] {
   const worker = app.workerClass ?? 'sync';
@@ -162,7 +164,9 @@ function backlogNote(app: PythonApp, path: string, delayMs: number): PlanAction[
     type: 'plan-note',
     level: 'info',
     message: 'gunicorn sync workers drop requests still waiting in the listen backlog at SIGTERM (measured: 2 of 10 answered with 2 workers); ' +
-      '`--shutdown-delay <ms>` makes the master keep serving that long before it stops (a 5 s delay answered 10 of 10), or run gthread workers',
+      '`--shutdown-delay <ms>` makes the master keep serving that long before it stops (a 5 s delay answered 10 of 10 when the requests stop coming, ' +
+      'as behind a load balancer that has taken the instance out; under load that keeps coming the backlog refills and the requests queued at the end are still dropped), ' +
+      'or run gthread workers (`--threads 2`: they take the backlog into their own queue and answer it, under steady load too; the app must then be thread-safe)',
     file: path,
   }];
 }
