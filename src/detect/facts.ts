@@ -132,6 +132,11 @@ export interface CeleryProcess {
   source: string;
   /** `REMAP_SIGTERM` set on the command line (e.g. 'SIGQUIT': SIGTERM then skips the warm shutdown). */
   remapSigterm: string | null;
+  /**
+   * The compose service that runs it, when one does (its `command:`, or a script that command runs):
+   * that service's stop grace is the worker's, never the web app's chain.
+   */
+  composeService?: { file: string; service: string };
 }
 
 export interface PythonApp {

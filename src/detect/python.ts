@@ -35,6 +35,8 @@ type StartSource = {
   launch: PythonLaunch;
   /** COPY destinations -> repo paths of the Dockerfile that runs this command, to follow `/start`. */
   copies?: ReadonlyMap<string, string>;
+  /** The compose service whose `command:` this is (kept through the scripts it runs). */
+  service?: { file: string; name: string };
 };
 
 interface Entry {
@@ -327,10 +329,10 @@ function startSources(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[],
     const copies = dockerfileCopies(files, read(p) ?? '', dirname(p));
     for (const launch of launchesOfDockerfile(read(p) ?? '', manifest.scripts)) out.push({ path: p, launch, copies });
   }
-  for (const { path, words, dockerfile, context } of composeCommands(files, app.dir)) {
+  for (const { path, words, dockerfile, context, name } of composeCommands(files, app.dir)) {
     const launch = parseWords(words, manifest.scripts);
     const copies = dockerfile && files.has(dockerfile) ? dockerfileCopies(files, read(dockerfile) ?? '', context) : undefined;
-    if (launch) out.push({ path, launch, ...(copies ? { copies } : {}) });
+    if (launch) out.push({ path, launch, ...(copies ? { copies } : {}), service: { file: path, name } });
   }
   const procfiles = [join(app.dir, 'Procfile'), ...(app.dir !== '' ? ['Procfile'] : [])].filter((p) => files.has(p));
   for (const p of procfiles) add(p, launchesOfText(read(p) ?? '', manifest.scripts, true));
@@ -356,6 +358,7 @@ function startSources(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[],
 const COMPOSE = /(^|\/)(docker-)?compose(\.[\w-]+)?\.ya?ml$/;
 
 interface ComposeService {
+  name: string;
   /** Build context dir, repo-relative ('' for the root), or null when the service is not built here. */
   context: string | null;
   /** The Dockerfile it builds with, repo-relative. */
@@ -375,27 +378,27 @@ function composeServices(files: RepoFiles, path: string): ComposeService[] {
   const services = (doc as { services?: Record<string, unknown> } | null)?.services;
   if (!services || typeof services !== 'object') return [];
   const out: ComposeService[] = [];
-  for (const service of Object.values(services)) {
+  for (const [name, service] of Object.entries(services)) {
     if (!service || typeof service !== 'object') continue;
     const s = service as { build?: unknown; command?: unknown; entrypoint?: unknown };
     const build = s.build as { context?: unknown; dockerfile?: unknown } | string | undefined;
     const raw = typeof build === 'string' ? build : build?.context;
     const context = typeof raw === 'string' ? join(dirname(path), raw).replace(/(^|\/)\.$/, '') : null;
     const file = typeof build === 'object' && typeof build.dockerfile === 'string' ? build.dockerfile : 'Dockerfile';
-    out.push({ context, dockerfile: context === null ? null : join(context, file), command: s.command, entrypoint: s.entrypoint });
+    out.push({ name, context, dockerfile: context === null ? null : join(context, file), command: s.command, entrypoint: s.entrypoint });
   }
   return out;
 }
 
 /** `command:` of compose services built from the app dir (after `entrypoint:` when both are set). */
-function composeCommands(files: RepoFiles, appDir: string): { path: string; words: string[]; dockerfile: string | null; context: string }[] {
-  const out: { path: string; words: string[]; dockerfile: string | null; context: string }[] = [];
+function composeCommands(files: RepoFiles, appDir: string): { path: string; words: string[]; dockerfile: string | null; context: string; name: string }[] {
+  const out: { path: string; words: string[]; dockerfile: string | null; context: string; name: string }[] = [];
   for (const path of files.list.filter((p) => COMPOSE.test(p) && !SKIP_DIR.test(p))) {
     for (const s of composeServices(files, path)) {
       if (s.context !== appDir) continue;
       const words = (v: unknown): string[] => (typeof v === 'string' ? ['sh', '-c', v] : Array.isArray(v) ? v.map(String) : []);
       const command = words(s.command);
-      if (command.length) out.push({ path, words: [...(Array.isArray(s.entrypoint) ? words(s.entrypoint) : []), ...command], dockerfile: s.dockerfile, context: s.context });
+      if (command.length) out.push({ path, words: [...(Array.isArray(s.entrypoint) ? words(s.entrypoint) : []), ...command], dockerfile: s.dockerfile, context: s.context, name: s.name });
     }
   }
   return out;
@@ -413,7 +416,7 @@ function followShell(files: RepoFiles, app: AppDir, source: StartSource, scripts
   // An extensionless file is followed only when it is a shell script.
   if (!/\.sh$/.test(path) && !/^#!.*\b(ba|da|z)?sh\b/.test(text)) return [];
   return launchesOfText(text, scripts, false)
-    .flatMap((launch) => followShell(files, app, { path, launch, ...(source.copies ? { copies: source.copies } : {}) }, scripts, depth + 1));
+    .flatMap((launch) => followShell(files, app, { path, launch, ...(source.copies ? { copies: source.copies } : {}), ...(source.service ? { service: source.service } : {}) }, scripts, depth + 1));
 }
 
 /** A convention when no command was found. */
@@ -479,6 +482,7 @@ function celeryProcess(source: StartSource): CeleryProcess {
     commandLine: source.launch.command,
     source: source.path,
     remapSigterm: source.launch.env?.['REMAP_SIGTERM'] ?? null,
+    ...(source.service ? { composeService: { file: source.service.file, service: source.service.name } } : {}),
   };
 }
 
@@ -490,7 +494,9 @@ function detectOne(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[]): P
     for (const source of followShell(files, app, raw, manifest.scripts)) {
       if (source.launch.kind === 'celery') {
         const found = celeryProcess(source);
-        if (!celery.some((c) => c.commandLine === found.commandLine && c.source === found.source)) celery.push(found);
+        const same = celery.find((c) => c.commandLine === found.commandLine && c.source === found.source);
+        if (!same) celery.push(found);
+        else if (!same.composeService && found.composeService) same.composeService = found.composeService;
         continue;
       }
       const entry: Entry | null = chosen ? null : resolveLaunch(files, app, source.launch);

@@ -183,9 +183,13 @@ export function ownsChainNotes(part: 'docker' | 'compose' | 'k8s', parts: readon
 /** The app's compose services and Kubernetes workloads: its chain leaves other apps and foreign images out. */
 export function appScope(ctx: GeneratorContext): ChainScope {
   const owners = imageOwners(ctx.facts, ctx.current);
+  // Celery services built from the app's image run the worker, not the app: its budget and
+  // gunicorn's graceful_timeout say nothing about them (their own note says what their grace must be).
+  const celery = ctx.app.kind === 'python' ? (ctx.app.celery ?? []).flatMap((c) => (c.composeService ? [c.composeService] : [])) : [];
+  const isCelery = (file: string, svc: ComposeService): boolean => celery.some((c) => c.file === file && c.service === svc.name);
   return {
-    service: (file, svc) => serviceContextDir(file, svc) === ctx.app.dir || (svc.dockerfile !== null &&
-      posix.dirname(posix.join(serviceContextDir(file, svc) ?? '', svc.dockerfile)).replace(/^\.$/, '') === ctx.app.dir),
+    service: (file, svc) => !isCelery(file, svc) && (serviceContextDir(file, svc) === ctx.app.dir || (svc.dockerfile !== null &&
+      posix.dirname(posix.join(serviceContextDir(file, svc) ?? '', svc.dockerfile)).replace(/^\.$/, '') === ctx.app.dir)),
     workload: (_file, w) => appContainersOf(owners, ctx.app, w.containers) !== null,
   };
 }

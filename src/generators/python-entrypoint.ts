@@ -8,7 +8,7 @@ import type { PythonApp } from '../detect/facts.js';
 import {
   jobLoopNote, PythonWiringRefused, signalHandlersImport, wirePythonEntrypoint, type PythonShutdownMode, type WireOptions,
 } from '../edits/python-entrypoint.js';
-import { pythonModuleLocation, pythonModuleMode } from './python-module.js';
+import { hasNoShutdownHook, pythonModuleLocation, pythonModuleMode } from './python-module.js';
 import { projectSpecifiers, requiresAtLeast } from './python-versions.js';
 
 export { requiresAtLeast };
@@ -29,8 +29,8 @@ export function pythonShutdownMode(app: PythonApp): ModeDecision {
   // FastAPI/Starlette always go through the lifespan, whatever starts them: signal handlers installed
   // by the app would fight uvicorn's (and run_shutdown_handlers_async exists in every variant).
   if (ASGI.has(app.framework)) return { mode: 'asgi' };
-  if (moduleMode === 'asgi') {
-    // Django's ASGI handler on uvicorn: no lifespan to hook; python-module's note says what to do.
+  if (hasNoShutdownHook(app)) {
+    // Django's ASGI handler on uvicorn or daphne: no lifespan to hook, no module written; python-module's note says what to do.
     return { mode: null, reason: `${app.framework} on uvicorn has no lifespan to hook`, silent: true };
   }
   if (app.framework === 'flask' || app.framework === 'django') {

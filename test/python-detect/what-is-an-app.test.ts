@@ -174,7 +174,7 @@ describe('Celery', () => {
     expect(app).toMatchObject({ server: 'gunicorn', entrypoint: { path: 'web.py' } });
     expect(app!.celery).toEqual([
       { app: 'proj', command: 'worker', commandLine: 'celery --app=proj worker -l info', source: 'Dockerfile.worker', remapSigterm: null },
-      { app: 'proj', command: 'beat', commandLine: 'celery -A proj beat', source: 'docker-compose.yml', remapSigterm: 'SIGQUIT' },
+      { app: 'proj', command: 'beat', commandLine: 'celery -A proj beat', source: 'docker-compose.yml', remapSigterm: 'SIGQUIT', composeService: { file: 'docker-compose.yml', service: 'beat' } },
     ]);
   });
 });

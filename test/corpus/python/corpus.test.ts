@@ -355,6 +355,9 @@ describe.concurrent('Python corpus', () => {
     expect(afterInt.killed, afterInt.output).toBe(false);
     expect(afterInt.ms).toBeLessThan(boundAfter(beforeInt, work));
     expect(afterInt.finished).toBeGreaterThanOrEqual(beforeInt.finished);
+    // The program's own `except KeyboardInterrupt` cleanup still runs on Ctrl+C, as it did before.
+    expect(beforeInt.output).toContain('Bot stopped');
+    expect(afterInt.output).toContain('Bot stopped');
     expectOncePerProcess(marker2, 1);
   }), 180_000);
 });
