@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { changedPaths, cleanupTemps, fingerprint, runCli, tempDir } from './harness.js';
+import { MANIFEST_MAX_BYTES } from '../../src/upgrade/manifest.js';
 
 afterAll(cleanupTemps);
 
@@ -29,8 +30,10 @@ describe('the manifest scales', () => {
     const first = runCli([dir, '--yes'], { timeoutMs: 300_000 });
     expect(first.code, first.stderr).toBe(0);
     const size = statSync(join(dir, '.graceful-shutdown.json')).size;
-    // Each app's module text is the same: stored once, the manifest stays far below the old 2 MB limit.
-    expect(size).toBeLessThan(2 * 1024 * 1024);
+    // Each app's module text is the same and is stored once. What grows is each app's own Dockerfile, which
+    // copies every workspace manifest (npm needs them all to install one workspace): 200 apps make a
+    // 2.5 MB manifest (measured), which must stay far below the manifest's own read limit.
+    expect(size).toBeLessThan(MANIFEST_MAX_BYTES / 16);
     const before = fingerprint(dir);
     const second = runCli([dir, '--yes'], { timeoutMs: 300_000 });
     expect(second.code, second.stderr).toBe(0);

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, changedPaths, cleanupTemps, fingerprint, ROOT, runCli, tempDir } from './harness.js';
 
@@ -21,6 +21,10 @@ afterAll(cleanupTemps);
 function copy(label: string): string {
   const dir = tempDir(label);
   cpSync(FIXTURE, dir, { recursive: true });
+  // A stop grace below the app's budget, so compose is one of the files the apply changes (the tool never
+  // touches a grace that is already long enough).
+  const compose = join(dir, 'docker-compose.yml');
+  writeFileSync(compose, readFileSync(compose, 'utf8').replace('    build: .\n', '    build: .\n    stop_grace_period: 5s\n'));
   return dir;
 }
 
