@@ -1,11 +1,12 @@
 'use strict';
 
 const Fastify = require('fastify');
-const { setupSignalHandlers, registerShutdownHandler } = require('./shutdown');
+const { setupSignalHandlers, registerHttpServer, registerShutdownHandler } = require('./shutdown');
 
 setupSignalHandlers();
 
 const app = Fastify({ keepAliveTimeout: 65000 });
+registerHttpServer(app.server);
 registerShutdownHandler('fastify', () => app.close());
 
 app.get('/', async () => 'ok');
