@@ -280,31 +280,6 @@ describe.concurrent('Python corpus', () => {
     expect(out).not.toMatch(/Python (plain|django|asyncio)/);
   }), 60_000);
 
-  it('bare-script: worker.py without a manifest, run by its Dockerfile, is found; its image gets the module; SIGTERM as PID 1 and Ctrl+C finish the job in hand', () => slot(async () => {
-    const job = (signal: NodeJS.Signals) => ({ begin: 'job:start', end: 'job:end', signal, graceMs: DOCKER_GRACE_MS });
-    const base = copyRepo('bare-script');
-    const baseImage = buildImage(base, 'Dockerfile', '', shimDir);
-    const beforeTerm = await measureJob((env) => startContainer(baseImage, [...baseImage.entrypoint, ...baseImage.cmd], env), tempDir('bs'), job('SIGTERM'));
-    const beforeInt = await measureJob((env) => startLine('python worker.py', base, env, shimDir), tempDir('bs'), job('SIGINT'));
-    const { dir, marker, out } = await cliAndEdit('bare-script', 'worker.py');
-    expect(out).toContain('.: Python plain, worker.py');
-    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toMatch(/^COPY worker\.py signal_handlers\.py \.\/$/m);
-    expectImageCovers(dir, 'Dockerfile', '', 'worker.py', [''], ['signal_handlers.py']);
-    const image = buildImage(dir, 'Dockerfile', '', shimDir);
-    const afterTerm = await measureJob((env) => startContainer(image, [...image.entrypoint, ...image.cmd], env), tempDir('bs'), job(image.stopSignal));
-    expect(afterTerm.killed, afterTerm.output).toBe(false);
-    expect(afterTerm.ms).toBeLessThan(boundAfter(beforeTerm, WORK_MS));
-    expect(afterTerm.finished).toBeGreaterThanOrEqual(beforeTerm.finished);
-    expectOncePerProcess(marker, 1);
-    const marker2 = marker.replace(/\.log$/, '');
-    writeMarkerPath(join(dir, 'worker.py'), marker, marker2);
-    const afterInt = await measureJob((env) => startLine('python worker.py', dir, env, shimDir), tempDir('bs'), job('SIGINT'));
-    expect(afterInt.killed, afterInt.output).toBe(false);
-    expect(afterInt.ms).toBeLessThan(boundAfter(beforeInt, WORK_MS));
-    expect(afterInt.finished).toBeGreaterThanOrEqual(beforeInt.finished);
-    expectOncePerProcess(marker2, 1);
-  }), 180_000);
-
   it('aiohttp-polls: run from its Makefile (python -m), wired the way the plan says, answers in-flight requests', () => slot(async () => {
     const base = copyRepo('aiohttp-polls');
     const line = launcherLine(base, 'Makefile', 'run');
