@@ -45,10 +45,14 @@ export function imageExists(tag: string): boolean {
  * Remove what a test file built: with vfs every layer is a full copy of the filesystem (a run of the
  * corpus leaves ~15 GB). The base images stay; CGS_IMAGE_KEEP=1 keeps everything (faster reruns).
  */
-export function removeImages(tags: readonly string[]): void {
+export async function removeImages(tags: readonly string[]): Promise<void> {
   if (process.env['CGS_IMAGE_KEEP'] === '1') return;
-  for (const tag of tags) {
-    try { podmanSync(['rmi', '-f', tag]); } catch { /* not built */ }
-  }
-  try { podmanSync(['image', 'prune', '-f']); } catch { /* nothing dangling */ }
+  for (const tag of tags) await podman(['rmi', '-f', tag]);
+  await podman(['image', 'prune', '-f']);
 }
+
+/**
+ * Deleting a vfs image costs about as much disk I/O as building it (each layer is a full copy), so
+ * a hook that removes images gets the removal's own budget: one build's worth per image.
+ */
+export const REMOVE_MS_PER_IMAGE = 120_000;
