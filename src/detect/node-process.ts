@@ -10,13 +10,15 @@
  * it names exists (after mapping built output back to its source). Pure: reads RepoFiles, no shell.
  */
 import { posix } from 'node:path';
-import { DockerfileParser } from 'dockerfile-ast';
 import { parse as parseYaml } from 'yaml';
 import type { NodeProcess, NodeProcessSource, StartCommand } from './facts.js';
 import type { RepoFiles } from './repo-files.js';
 import { isComposeName, isDockerfileName } from './container.js';
 import { lastCommand, resolveStartScript, scriptTargetFile } from './start-script.js';
 import { shellWords } from './shell-words.js';
+import { finalStageCommand } from './dockerfile-facts.js';
+
+export { finalStageCommand };
 
 export interface ProcessInput {
   files: RepoFiles;
@@ -142,47 +144,6 @@ function mapWorkdir(target: string | null, workdir: string | null): string | nul
 
 function stripDot(p: string): string {
   return posix.normalize(p.replace(/^\.\//, ''));
-}
-
-/** ENTRYPOINT + CMD of the last stage (a CMD inherited from an earlier FROM of the same file is not followed). */
-export function finalStageCommand(text: string): { words: string[]; workdir: string | null } | null {
-  const doc = DockerfileParser.parse(text);
-  const all = doc.getInstructions();
-  let from = -1;
-  all.forEach((ins, i) => {
-    if (ins.getKeyword() === 'FROM') from = i;
-  });
-  const stage = all.slice(from + 1);
-  const last = (kw: string) => [...stage].reverse().find((i) => i.getKeyword() === kw);
-  const words = (kw: string): string[] | null => {
-    const ins = last(kw);
-    const content = ins?.getArgumentsContent();
-    if (!content) return null;
-    return execForm(content) ?? ['sh', '-c', content];
-  };
-  const entry = words('ENTRYPOINT');
-  const cmd = words('CMD');
-  let workdir: string | null = null;
-  for (const ins of stage) if (ins.getKeyword() === 'WORKDIR') {
-    const w = ins.getArgumentsContent()?.trim() ?? '';
-    workdir = w.startsWith('/') ? w : posix.join(workdir ?? '/', w);
-  }
-  if (!entry && !cmd) return null;
-  // A shell-form ENTRYPOINT ignores CMD; an exec-form one gets CMD as its arguments.
-  const all2 = entry && entry[0] !== 'sh' ? [...entry, ...(cmd ?? [])] : entry ?? cmd ?? [];
-  // `docker-entrypoint.sh` of the official image passes through to its arguments.
-  const words2 = /(^|\/)docker-entrypoint\.sh$/.test(all2[0] ?? '') ? all2.slice(1) : all2;
-  return { words: words2, workdir };
-}
-
-function execForm(content: string): string[] | null {
-  if (!content.trim().startsWith('[')) return null;
-  try {
-    const value: unknown = JSON.parse(content);
-    return Array.isArray(value) && value.every((w) => typeof w === 'string') ? (value as string[]) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** `command:` of compose services built from the app dir (after `entrypoint:` when both are set). */

@@ -7,9 +7,8 @@ import type { App, ContainerFacts } from '../detect/facts.js';
 import type { Answers } from '../answers.js';
 import { readCompose, type ComposeService } from '../edits/compose.js';
 import { K8S_DEFAULT_GRACE_SECONDS, readK8s, type K8sWorkload } from '../edits/k8s.js';
-import { parseStages } from '../edits/dockerfile/stages.js';
+import { dockerfileFacts } from '../detect/dockerfile-facts.js';
 import { checkChain, gunicornConfTimeout, serverTimeoutOf, type ChainInput, type ChainLink, type ChainReport } from '../core/timeout-chain.js';
-import { splitSimpleCommand } from '../edits/dockerfile/shell-words.js';
 import type { GeneratorContext } from './types.js';
 import { serviceContextDir } from './compose.js';
 import { appContainersOf, imageOwners } from './workload-owners.js';
@@ -47,20 +46,13 @@ export function readRepoChain(read: (path: string) => string | null, container: 
   for (const file of container.dockerfiles) {
     const source = read(file);
     if (source === null) continue;
-    const { stages } = parseStages(source);
-    const final = stages[stages.length - 1];
-    if (!final) continue;
-    for (const i of final.instructions) {
-      const text = i.getArgumentsContent() ?? '';
-      if (i.getKeyword() === 'ENV') {
-        const m = /GRACEFUL_SHUTDOWN_TIMEOUT_MS[= ]\s*"?(\d+)/.exec(text);
-        if (m) links.push({ kind: 'app-budget', seconds: Number(m[1]) / 1000, what: 'GRACEFUL_SHUTDOWN_TIMEOUT_MS (Dockerfile ENV)', file, isDefault: false });
+    for (const clue of dockerfileFacts(source).timeoutClues) {
+      if (clue.kind === 'env-budget') {
+        links.push({ kind: 'app-budget', seconds: clue.ms / 1000, what: 'GRACEFUL_SHUTDOWN_TIMEOUT_MS (Dockerfile ENV)', file, isDefault: false });
+        continue;
       }
-      if (i.getKeyword() === 'CMD' || i.getKeyword() === 'ENTRYPOINT') {
-        const words = text.trim().startsWith('[') ? safeJson(text) : splitSimpleCommand(text) ?? text.split(/\s+/);
-        const server = serverTimeoutOf(words, gunicornConfReader(read, posix.dirname(file)));
-        if (server) links.push({ kind: 'server-timeout', seconds: server.seconds, what: server.server, file, isDefault: server.isDefault });
-      }
+      const server = serverTimeoutOf(clue.words, gunicornConfReader(read, posix.dirname(file)));
+      if (server) links.push({ kind: 'server-timeout', seconds: server.seconds, what: server.server, file, isDefault: server.isDefault });
     }
   }
   let composeGraceDeclared = false;
@@ -159,15 +151,6 @@ export function chainNotes(report: ChainReport, container?: ContainerFacts, unkn
 
 function seconds(value: number): string {
   return `${Number.isInteger(value) ? value : value.toFixed(1)} s`;
-}
-
-function safeJson(text: string): string[] {
-  try {
-    const v: unknown = JSON.parse(text);
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return text.split(/\s+/);
-  }
 }
 
 /**

@@ -14,10 +14,9 @@ import { appChainNotes, ownsChainNotes } from './container-chain.js';
 import { asgiDrainAdvice } from './python-advice.js';
 import { projectSpecifiers } from './python-versions.js';
 import { nodeImage } from './node-image.js';
-import { finalStageCommand } from '../detect/node-process.js';
+import { dockerfileFacts, finalStageCommand } from '../detect/dockerfile-facts.js';
 import { scriptTargetFile } from '../detect/start-script.js';
 import { readCompose } from '../edits/compose.js';
-import { parseStages } from '../edits/dockerfile/stages.js';
 import { serviceContextDir } from './compose.js';
 import { planWiring } from './node-entrypoint.js';
 import { shutdownCodeIn } from '../edits/node-entrypoint/wire.js';
@@ -161,9 +160,9 @@ export const dockerGenerator: ArtifactGenerator = {
  * from the service of the same name in another compose file of its directory.
  */
 function composeTargetStages(ctx: GeneratorContext, dockerfile: string): string[] {
-  const { stages } = parseStages(ctx.current(dockerfile) ?? '');
-  const names = new Set(stages.map((s) => s.name).filter((n): n is string => n !== null));
-  const finalName = stages[stages.length - 1]?.name ?? null;
+  const { stageNames } = dockerfileFacts(ctx.current(dockerfile) ?? '');
+  const names = new Set(stageNames.filter((n): n is string => n !== null));
+  const finalName = stageNames[stageNames.length - 1] ?? null;
   const files = ctx.facts.container.composeFiles.map((file) => ({ file, services: readCompose(ctx.current(file) ?? '') }));
   const out: string[] = [];
   for (const { file, services } of files) {
