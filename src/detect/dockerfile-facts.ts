@@ -35,8 +35,28 @@ const cache = new Map<string, DockerfileFacts>();
 /** Enough for every Dockerfile of a large monorepo and the versions a run plans for them. */
 const CACHE_LIMIT = 4096;
 
-/** The facts of a Dockerfile's text, parsed once per distinct text. */
-export function dockerfileFacts(text: string): DockerfileFacts {
+/** The text each path was last asked with, and its facts. */
+const byPath = new Map<string, { text: string; facts: DockerfileFacts }>();
+
+/**
+ * The facts of a Dockerfile's text, parsed once per distinct text. With the file's path, the text it was
+ * last asked with is compared first: the plan hands back the same string each time, which compares at
+ * once, where a lookup by text compares every character (a 200-app Dockerfile is 12 kB; 200 apps x
+ * 200 Dockerfiles of them add up).
+ */
+export function dockerfileFacts(text: string, path?: string): DockerfileFacts {
+  if (path === undefined) return factsOfText(text);
+  const last = byPath.get(path);
+  if (last !== undefined && last.text === text) {
+    last.text = text; // equal, maybe not the same string: keep the one callers hand in now
+    return last.facts;
+  }
+  const facts = factsOfText(text);
+  byPath.set(path, { text, facts });
+  return facts;
+}
+
+function factsOfText(text: string): DockerfileFacts {
   const known = cache.get(text);
   if (known !== undefined) return known;
   const facts = readDockerfile(text);

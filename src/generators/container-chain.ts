@@ -46,7 +46,7 @@ export function readRepoChain(read: (path: string) => string | null, container: 
   for (const file of container.dockerfiles) {
     const source = read(file);
     if (source === null) continue;
-    for (const clue of dockerfileFacts(source).timeoutClues) {
+    for (const clue of dockerfileFacts(source, file).timeoutClues) {
       if (clue.kind === 'env-budget') {
         links.push({ kind: 'app-budget', seconds: clue.ms / 1000, what: 'GRACEFUL_SHUTDOWN_TIMEOUT_MS (Dockerfile ENV)', file, isDefault: false });
         continue;

@@ -34,15 +34,28 @@ export const DOCKERIGNORE_TEMPLATE = 'docker/dockerignore.hbs';
  * patched, and no second Dockerfile is created beside the API).
  */
 export function appDockerfiles(facts: Facts, app: App, read?: (path: string) => string | null): string[] {
+  return facts.container.dockerfiles.filter((p) => dockerfileOwner(facts, p, read ? read(p) : undefined) === app.dir);
+}
+
+/**
+ * Owners found so far, per list of apps (what an owner is chosen from), by Dockerfile path and the text
+ * they were found in: every app asks about every Dockerfile, and the answer only changes with the text.
+ */
+const owners = new WeakMap<readonly App[], Map<string, { text: string | null | undefined; owner: string | null }>>();
+
+/** The app dir a Dockerfile belongs to; `text` undefined: by its place alone. */
+function dockerfileOwner(facts: Facts, path: string, text: string | null | undefined): string | null {
+  let known = owners.get(facts.apps);
+  if (known === undefined) owners.set(facts.apps, known = new Map());
+  const hit = known.get(path);
+  if (hit !== undefined && hit.text === text) return hit.owner;
   const dirs = facts.apps.map((a) => a.dir);
-  const owner = (path: string): string | null => {
-    const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
-    const runs = read ? appRunBy(read(path), dir, dirs) : null;
-    if (runs !== null) return runs;
-    const candidates = dirs.filter((d) => d === '' || dir === d || dir.startsWith(`${d}/`));
-    return candidates.sort((a, b) => b.length - a.length)[0] ?? null;
-  };
-  return facts.container.dockerfiles.filter((p) => owner(p) === app.dir);
+  const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
+  const runs = text === undefined ? null : appRunBy(text, dir, dirs);
+  const candidates = dirs.filter((d) => d === '' || dir === d || dir.startsWith(`${d}/`));
+  const owner = runs ?? candidates.sort((a, b) => b.length - a.length)[0] ?? null;
+  known.set(path, { text, owner });
+  return owner;
 }
 
 /** The app dir, deeper than the Dockerfile's own, holding the file its final stage runs (the build context is the Dockerfile's dir). */
@@ -107,23 +120,28 @@ export const dockerGenerator: ArtifactGenerator = {
     if (files.length === 0) actions.push(...createDockerfile(ctx));
     for (const path of files) {
       const options: DockerfilePatchOptions = { ...patchOptionsFor(ctx.app, ctx), readScript: (word) => scriptInRepo(ctx, path, word) };
-      const result = patchDockerfile(ctx.current(path) ?? '', options);
+      const current = ctx.current(path) ?? '';
+      const result = patchDockerfile(current, options);
       // The stages a compose build.target selects run too: each is patched like the final one.
       const targets = composeTargetStages(ctx, path).map((stage): DockerfilePatchOptions => ({ ...options, stage }));
       const edits = [dockerfileEdit(options), ...targets.map((o) => dockerfileEdit(o))];
-      const edit = (source: string): string | false => {
-        let text = source;
-        for (const e of edits) text = e(text) || text;
-        return text === source ? false : text;
-      };
       const warnings = [...result.warnings];
-      let text = typeof result.text === 'string' ? result.text : ctx.current(path) ?? '';
+      let text = typeof result.text === 'string' ? result.text : current;
       for (const o of targets) {
         const r = patchDockerfile(text, o);
         warnings.push(...r.warnings.map((w) => `stage "${o.stage}" (compose build.target): ${w}`));
         if (r.text !== false) text = r.text;
       }
-      if (edit(ctx.current(path) ?? '') !== false) {
+      // `text` is what the edits make of the current text: the plan's edit of that same text reuses it
+      // instead of parsing the Dockerfile again (each parse is linear in the file, which grows with the apps).
+      const planned = text === current ? false : text;
+      const edit = (source: string): string | false => {
+        if (source === current) return planned;
+        let next = source;
+        for (const e of edits) next = e(next) || next;
+        return next === source ? false : next;
+      };
+      if (planned !== false) {
         const stages = targets.length ? ` (final stage and ${targets.map((o) => `"${o.stage}"`).join(', ')}, which compose builds)` : '';
         const what = options.ownStop !== undefined ? `exec-form CMD, STOPSIGNAL ${result.stage.stopSignal} (no tini: the app keeps its own stop)` : `tini as PID 1, exec-form CMD, STOPSIGNAL ${result.stage.stopSignal}`;
         actions.push({ type: 'plan-edit', path, edit, reason: `${what}${stages}` });
@@ -160,7 +178,7 @@ export const dockerGenerator: ArtifactGenerator = {
  * from the service of the same name in another compose file of its directory.
  */
 function composeTargetStages(ctx: GeneratorContext, dockerfile: string): string[] {
-  const { stageNames } = dockerfileFacts(ctx.current(dockerfile) ?? '');
+  const { stageNames } = dockerfileFacts(ctx.current(dockerfile) ?? '', dockerfile);
   const names = new Set(stageNames.filter((n): n is string => n !== null));
   const finalName = stageNames[stageNames.length - 1] ?? null;
   const files = ctx.facts.container.composeFiles.map((file) => ({ file, services: readCompose(ctx.current(file) ?? '') }));
