@@ -9,6 +9,7 @@
 import { posix } from 'node:path';
 import { DockerfileParser, type From } from 'dockerfile-ast';
 import { splitSimpleCommand } from '../edits/dockerfile/shell-words.js';
+import { byText } from './by-text.js';
 
 /** ENTRYPOINT + CMD of the last stage as the container runs them, and the WORKDIR they run in. */
 export interface FinalCommand {
@@ -30,40 +31,11 @@ export interface DockerfileFacts {
 
 export type TimeoutClue = { kind: 'env-budget'; ms: number } | { kind: 'command'; words: string[] };
 
-/** Parsed facts by text. Facts are frozen: every caller shares them. */
-const cache = new Map<string, DockerfileFacts>();
-/** Enough for every Dockerfile of a large monorepo and the versions a run plans for them. */
-const CACHE_LIMIT = 4096;
-
-/** The text each path was last asked with, and its facts. */
-const byPath = new Map<string, { text: string; facts: DockerfileFacts }>();
-
 /**
- * The facts of a Dockerfile's text, parsed once per distinct text. With the file's path, the text it was
- * last asked with is compared first: the plan hands back the same string each time, which compares at
- * once, where a lookup by text compares every character (a 200-app Dockerfile is 12 kB; 200 apps x
- * 200 Dockerfiles of them add up).
+ * The facts of a Dockerfile's text, parsed once per distinct text; with the file's path, the text it
+ * was last asked with is compared first (see ./by-text.ts).
  */
-export function dockerfileFacts(text: string, path?: string): DockerfileFacts {
-  if (path === undefined) return factsOfText(text);
-  const last = byPath.get(path);
-  if (last !== undefined && last.text === text) {
-    last.text = text; // equal, maybe not the same string: keep the one callers hand in now
-    return last.facts;
-  }
-  const facts = factsOfText(text);
-  byPath.set(path, { text, facts });
-  return facts;
-}
-
-function factsOfText(text: string): DockerfileFacts {
-  const known = cache.get(text);
-  if (known !== undefined) return known;
-  const facts = readDockerfile(text);
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(text, facts);
-  return facts;
-}
+export const dockerfileFacts = byText(readDockerfile);
 
 /** ENTRYPOINT + CMD of the last stage (a CMD inherited from an earlier FROM of the same file is not followed). */
 export function finalStageCommand(text: string): FinalCommand | null {
@@ -98,7 +70,7 @@ function readDockerfile(text: string): DockerfileFacts {
       }
     }
   }
-  return deepFreeze({ stageNames, finalCommand: commandOf(stage), timeoutClues });
+  return { stageNames, finalCommand: commandOf(stage), timeoutClues };
 }
 
 function commandOf(stage: readonly { keyword: string; content: string | null }[]): FinalCommand | null {
@@ -140,12 +112,4 @@ function jsonWords(text: string): string[] {
   } catch {
     return text.split(/\s+/);
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -4,7 +4,8 @@
  */
 import { posix } from 'node:path';
 import type { App, Facts } from '../detect/facts.js';
-import { patchCompose, readCompose, type ComposeService, type ComposeServicePatch } from '../edits/compose.js';
+import { patchCompose, type ComposeService, type ComposeServicePatch } from '../edits/compose.js';
+import { composeServices } from '../detect/container-files.js';
 import { currentInit, patchDockerfile } from '../edits/dockerfile/patch.js';
 import { targetChain } from '../core/timeout-chain.js';
 import { chainInput, appChainNotes, ownsChainNotes } from './container-chain.js';
@@ -32,7 +33,7 @@ export function serviceAppDir(composeFile: string, service: ComposeService, appD
 }
 
 /** The services of a compose file that build this app. */
-export function appServices(composeFile: string, services: ComposeService[], app: App, appDirs: readonly string[] = [app.dir]): ComposeService[] {
+export function appServices(composeFile: string, services: readonly ComposeService[], app: App, appDirs: readonly string[] = [app.dir]): ComposeService[] {
   return services.filter((s) => serviceAppDir(composeFile, s, appDirs) === app.dir);
 }
 
@@ -48,7 +49,7 @@ export const composeGenerator: ArtifactGenerator = {
       const source = ctx.current(file);
       if (source === null) continue;
       const appDirs = ctx.facts.apps.map((a) => a.dir);
-      const services = readCompose(source);
+      const services = composeServices(source, file);
       const treated = ctx.facts.apps.filter((a) => ctx.answers.apps.includes(a.dir)).map((a) => a.dir);
       for (const svc of services) {
         const owner = serviceAppDir(file, svc, appDirs);

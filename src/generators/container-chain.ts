@@ -5,8 +5,9 @@
 import { posix } from 'node:path';
 import type { App, ContainerFacts } from '../detect/facts.js';
 import type { Answers } from '../answers.js';
-import { readCompose, type ComposeService } from '../edits/compose.js';
-import { K8S_DEFAULT_GRACE_SECONDS, readK8s, type K8sWorkload } from '../edits/k8s.js';
+import type { ComposeService } from '../edits/compose.js';
+import { K8S_DEFAULT_GRACE_SECONDS, type K8sWorkload } from '../edits/k8s.js';
+import { composeServices, k8sWorkloads } from '../detect/container-files.js';
 import { dockerfileFacts } from '../detect/dockerfile-facts.js';
 import { checkChain, gunicornConfTimeout, serverTimeoutOf, type ChainInput, type ChainLink, type ChainReport } from '../core/timeout-chain.js';
 import type { GeneratorContext } from './types.js';
@@ -59,7 +60,7 @@ export function readRepoChain(read: (path: string) => string | null, container: 
   for (const file of container.composeFiles) {
     const source = read(file);
     if (source === null) continue;
-    for (const svc of readCompose(source)) {
+    for (const svc of composeServices(source, file)) {
       if (svc.buildContext === null) continue; // images we do not build are not the app
       if (scope && !scope.service(file, svc)) continue;
       const what = `compose service "${svc.name}" stop_grace_period`;
@@ -84,7 +85,7 @@ export function readRepoChain(read: (path: string) => string | null, container: 
   for (const file of container.k8sManifests) {
     const source = read(file);
     if (source === null) continue;
-    for (const w of readK8s(source)) {
+    for (const w of k8sWorkloads(source, file)) {
       if (scope && !scope.workload(file, w)) continue;
       const workload = `${file}#${w.kind}/${w.name}`;
       if (w.graceTemplate !== null) {
@@ -182,7 +183,7 @@ export function appChainNotes(ctx: GeneratorContext): ReturnType<typeof chainNot
   const unknown: string[] = [];
   const scope = appScope(ctx);
   const report = chainReport(ctx.current, ctx.facts.container, ctx.app, ctx.answers, scope, unknown);
-  const owned = ctx.facts.container.k8sManifests.some((file) => readK8s(ctx.current(file) ?? '').some((w) => scope.workload(file, w)));
+  const owned = ctx.facts.container.k8sManifests.some((file) => k8sWorkloads(ctx.current(file) ?? '', file).some((w) => scope.workload(file, w)));
   const container = owned ? ctx.facts.container : { ...ctx.facts.container, k8sManifests: [] };
   return chainNotes(report, container, unknown);
 }

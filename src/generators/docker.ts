@@ -16,7 +16,7 @@ import { projectSpecifiers } from './python-versions.js';
 import { nodeImage } from './node-image.js';
 import { dockerfileFacts, finalStageCommand } from '../detect/dockerfile-facts.js';
 import { scriptTargetFile } from '../detect/start-script.js';
-import { readCompose } from '../edits/compose.js';
+import { composeServices } from '../detect/container-files.js';
 import { serviceContextDir } from './compose.js';
 import { planWiring } from './node-entrypoint.js';
 import { shutdownCodeIn } from '../edits/node-entrypoint/wire.js';
@@ -181,7 +181,7 @@ function composeTargetStages(ctx: GeneratorContext, dockerfile: string): string[
   const { stageNames } = dockerfileFacts(ctx.current(dockerfile) ?? '', dockerfile);
   const names = new Set(stageNames.filter((n): n is string => n !== null));
   const finalName = stageNames[stageNames.length - 1] ?? null;
-  const files = ctx.facts.container.composeFiles.map((file) => ({ file, services: readCompose(ctx.current(file) ?? '') }));
+  const files = ctx.facts.container.composeFiles.map((file) => ({ file, services: composeServices(ctx.current(file) ?? '', file) }));
   const out: string[] = [];
   for (const { file, services } of files) {
     for (const svc of services) {

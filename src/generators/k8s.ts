@@ -7,7 +7,8 @@
  */
 import { posix } from 'node:path';
 import type { App } from '../detect/facts.js';
-import { describeK8sChange, isTemplated, K8S_DEFAULT_GRACE_SECONDS, patchK8s, readK8s, type K8sPatchOptions } from '../edits/k8s.js';
+import { describeK8sChange, isTemplated, K8S_DEFAULT_GRACE_SECONDS, patchK8s, type K8sPatchOptions } from '../edits/k8s.js';
+import { k8sWorkloads } from '../detect/container-files.js';
 import { patchDockerfile } from '../edits/dockerfile/patch.js';
 import { targetChain } from '../core/timeout-chain.js';
 import { chainInput, appChainNotes, ownsChainNotes } from './container-chain.js';
@@ -37,7 +38,7 @@ export const k8sGenerator: ArtifactGenerator = {
       const source = ctx.current(file);
       if (source === null) continue;
       const result = patchK8s(source, options);
-      for (const w of readK8s(source)) if (options.select!(w) !== null) ownedNames.add(`${w.kind}/${w.name}`);
+      for (const w of k8sWorkloads(source, file)) if (options.select!(w) !== null) ownedNames.add(`${w.kind}/${w.name}`);
       const lines = result.changes.map(describeK8sChange).filter((l): l is string => l !== null);
       if (result.text !== false) {
         actions.push({ type: 'plan-edit', path: file, edit: (s) => patchK8s(s, options).text, reason: lines.join('; ') });
@@ -58,7 +59,7 @@ export const k8sGenerator: ArtifactGenerator = {
 /** Workloads no treated app runs: named in the plan, left byte-identical. Same text for every app, printed once. */
 function untouchedNotes(file: string, source: string, owners: ImageOwners, treated: readonly App[]): PlanAction[] {
   const out: PlanAction[] = [];
-  for (const w of readK8s(source)) {
+  for (const w of k8sWorkloads(source, file)) {
     if (treated.some((app) => appContainersOf(owners, app, w.containers) !== null)) continue;
     const images = w.containers.map((c) => c.image ?? '(no image)');
     const why = w.containers.map((c) => owners.of(c.image)).some((d) => d.length > 1)
@@ -101,7 +102,7 @@ function kustomizeNotes(ctx: GeneratorContext, owned: ReadonlySet<string>, neede
   for (const file of ctx.facts.container.kustomizePatches ?? []) {
     const source = ctx.current(file);
     if (source === null) continue;
-    for (const w of readK8s(source)) {
+    for (const w of k8sWorkloads(source, file)) {
       if (!owned.has(`${w.kind}/${w.name}`)) continue;
       const grace = w.graceSeconds;
       if (w.graceTemplate !== null) {

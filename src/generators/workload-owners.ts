@@ -8,7 +8,7 @@
 import { posix } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { App, Facts } from '../detect/facts.js';
-import { readCompose } from '../edits/compose.js';
+import { composeServices } from '../detect/container-files.js';
 import { isTemplated } from '../edits/k8s.js';
 import { serviceContextDir } from './compose.js';
 
@@ -65,7 +65,7 @@ export function imageOwners(facts: Facts, read: Read): ImageOwners {
     else add(imageKey(posix.basename(facts.root)), app.dir);
   }
   for (const file of facts.container.composeFiles) {
-    for (const svc of readCompose(read(file) ?? '')) {
+    for (const svc of composeServices(read(file) ?? '', file)) {
       const dir = serviceContextDir(file, svc);
       if (dir === null) continue;
       // A root build context with a Dockerfile inside an app's dir builds that app.

@@ -1,0 +1,13 @@
+/**
+ * Compose services and Kubernetes workloads of a file's text, read once per distinct text (see
+ * ./by-text.ts). The facts are frozen: callers that need a variant copy them.
+ */
+import { readCompose, type ComposeService } from '../edits/compose.js';
+import { readK8s, type K8sWorkload } from '../edits/k8s.js';
+import { byText } from './by-text.js';
+
+/** The services of a compose file; [] when it does not parse or has none. */
+export const composeServices = byText<readonly ComposeService[]>(readCompose);
+
+/** The workloads of a Kubernetes manifest; [] when it holds none we handle. */
+export const k8sWorkloads = byText<readonly K8sWorkload[]>(readK8s);
