@@ -1,7 +1,9 @@
 /**
  * The one typed facts object detection returns. Everything downstream (questions' defaults,
- * generators, edits) reads facts from here and never touches the disk to rediscover them.
- * All paths are repo-relative POSIX paths ('' is the repo root).
+ * generators, edits) reads facts from here. Container files are the exception in part: a run may edit
+ * them before a later generator asks, so ContainerFacts lists them and their facts are read from the
+ * plan's current text through detect/'s readers (dockerfile-facts.ts, container-files.ts), each text
+ * parsed once. All paths are repo-relative POSIX paths ('' is the repo root).
  */
 
 export type ModuleSystem = 'esm' | 'cjs';
