@@ -198,7 +198,11 @@ class WirePlan {
       const at = lineEnd(source, anchor.to);
       const needsBreak = at === source.length && !source.endsWith('\n');
       // A blank line between another group's imports and ours (a local module), as isort would.
-      const separate = anchor.name === 'ImportStatement' && !endsLocalGroup(this.mod, anchor) ? eol : '';
+      // Not when the anchor is an import the loop rewrite drops and nothing comes before it: the file would open with a blank line.
+      const dropped = this.edits.some((e) => e.text === '' && e.at <= anchor.from && e.to >= anchor.to);
+      const first = topLevel(this.mod)[0];
+      const opensFile = dropped && first !== undefined && first.from === anchor.from;
+      const separate = anchor.name === 'ImportStatement' && !endsLocalGroup(this.mod, anchor) && !opensFile ? eol : '';
       // Before any other insertion at the same offset (e.g. a module-level setup call).
       this.edits.unshift({ at, to: at, text: `${needsBreak ? eol : ''}${separate}${line}${eol}` });
       return;
