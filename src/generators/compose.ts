@@ -10,6 +10,7 @@ import { currentInit, patchDockerfile } from '../edits/dockerfile/patch.js';
 import { targetChain } from '../core/timeout-chain.js';
 import { chainInput, appChainNotes, ownsChainNotes } from './container-chain.js';
 import { patchOptionsFor } from './docker.js';
+import { leftAloneNote } from './python-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 /** Repo-relative directory a service's build context points at ('' for the root), or null. */
@@ -43,6 +44,9 @@ export const composeGenerator: ArtifactGenerator = {
   description: 'docker compose: init, stop_signal and stop_grace_period above the app budget',
   appliesTo: (ctx) => ctx.answers.parts.includes('compose') && ctx.facts.container.composeFiles.length > 0,
   actions(ctx) {
+    // A Python program left as it is (python-wiring.ts): how it stops is not changed here either.
+    const alone = leftAloneNote(ctx);
+    if (alone) return [alone];
     const actions: PlanAction[] = [];
     const target = targetChain(chainInput(ctx.app, ctx.answers));
     for (const file of ctx.facts.container.composeFiles) {

@@ -20,6 +20,7 @@ import { composeServices } from '../detect/container-files.js';
 import { serviceContextDir } from './compose.js';
 import { planWiring } from './node-entrypoint.js';
 import { shutdownCodeIn } from '../edits/node-entrypoint/wire.js';
+import { leftAloneNote } from './python-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 export const NODE_DOCKERFILE_TEMPLATE = 'docker/node.Dockerfile.hbs';
@@ -115,6 +116,9 @@ export const dockerGenerator: ArtifactGenerator = {
   description: 'Dockerfile: tini as PID 1, CMD in exec form, STOPSIGNAL for what runs',
   appliesTo: (ctx) => ctx.answers.parts.includes('docker'),
   actions(ctx) {
+    // A Python program left as it is (python-wiring.ts): how it stops is not changed here either.
+    const alone = leftAloneNote(ctx);
+    if (alone) return [alone];
     const actions: PlanAction[] = [];
     const files = appDockerfiles(ctx.facts, ctx.app, ctx.current);
     if (files.length === 0) actions.push(...createDockerfile(ctx));

@@ -14,6 +14,7 @@ import { targetChain } from '../core/timeout-chain.js';
 import { chainInput, appChainNotes, ownsChainNotes } from './container-chain.js';
 import { appDockerfiles, patchOptionsFor } from './docker.js';
 import { appContainersOf, imageOwners, type ImageOwners } from './workload-owners.js';
+import { leftAloneNote } from './python-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 export const k8sGenerator: ArtifactGenerator = {
@@ -23,6 +24,9 @@ export const k8sGenerator: ArtifactGenerator = {
   appliesTo: (ctx) => ctx.answers.parts.includes('k8s') &&
     (ctx.facts.container.k8sManifests.length > 0 || (ctx.facts.container.helmCharts ?? []).length > 0 || (ctx.facts.container.kustomizePatches ?? []).length > 0),
   actions(ctx) {
+    // A Python program left as it is (python-wiring.ts): how it stops is not changed here either.
+    const alone = leftAloneNote(ctx);
+    if (alone) return [alone];
     const actions: PlanAction[] = [];
     const owners = imageOwners(ctx.facts, ctx.current);
     const target = targetChain(chainInput(ctx.app, ctx.answers));

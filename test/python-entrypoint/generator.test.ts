@@ -86,20 +86,33 @@ describe('python-entrypoint generator', () => {
     expect(after).not.toMatch(/while True/);
   });
 
-  it('warns with the line and the exact change when the job loop has a condition of its own', () => {
+  it('leaves a program whose job loop has a condition of its own as it is, with one warning saying what to change', () => {
     const loop = 'import time\n\nrunning = True\n\nif __name__ == "__main__":\n    while running:\n        time.sleep(1)\n';
     const { ctx, plan } = setup('asyncio-worker', (p) => (p === 'worker.py' ? loop : null));
     const actions = pythonEntrypointGenerator.actions(ctx);
-    expect(actions.map((a) => a.type)).toEqual(['plan-edit', 'plan-note']);
+    expect(actions.map((a) => a.type)).toEqual(['plan-note']);
     run(plan, actions);
-    // Line 9 of the file as written (the import, a blank line and the setup call are added above the loop).
+    // Signal handlers alone would stop it in the middle of the job in hand: nothing is edited.
+    expect(plan.changes()).toEqual([]);
     expect(plan.notes).toEqual([{
       level: 'warn', file: 'worker.py',
-      message: 'worker.py:9: the job loop was not changed (its condition is not a literal `True`). ' +
-        'Change `while running:` to `while running and keep_running():` (and its `time.sleep(n)` to `interruptible_sleep(n)`) and add `keep_running` to the ' +
-        '`from signal_handlers import ...` line, so that after SIGTERM the job in hand finishes, no new one starts and the registered handlers run.',
+      message: 'worker.py:6: left as it is, and so is how it stops (no signal handlers, no tini): the tool rewrites only a `while True:` job loop, ' +
+        "and this one's condition is `running`. To have SIGTERM and Ctrl+C let the round in hand finish: write it as `while True:` with " +
+        '`if not (running): break` as its first statement; then run the tool again.',
     }]);
-    expect(plan.changes()[0]!.after).toContain('    while running:\n');
+  });
+
+  it('makes the wait between rounds in the helper the loop calls last end on shutdown, and leaves the round\'s own work alone', () => {
+    const source = 'import time\n\n\ndef work() -> None:\n    time.sleep(0.5)\n\n\ndef nap(seconds: float) -> None:\n    time.sleep(seconds)\n\n\n' +
+      'if __name__ == "__main__":\n    while True:\n        work()\n        nap(60.0)\n';
+    const { ctx, plan } = setup('asyncio-worker', (p) => (p === 'worker.py' ? source : null));
+    const actions = pythonEntrypointGenerator.actions(ctx);
+    expect(actions.map((a) => a.type)).toEqual(['plan-edit']);
+    run(plan, actions);
+    const after = plan.changes()[0]!.after;
+    expect(after).toMatch(/^    time\.sleep\(0\.5\)$/m);
+    expect(after).toMatch(/^    interruptible_sleep\(seconds\)$/m);
+    expect(after).toMatch(/^    while keep_running\(\):$/m);
   });
 
   it('warns instead of editing when the server owns the signals and offers no hook (Django runserver)', () => {

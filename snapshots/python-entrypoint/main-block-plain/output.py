@@ -7,8 +7,8 @@ jobs: "queue.Queue[int]" = queue.Queue()
 
 
 def main() -> int:
-	while not jobs.empty():
-		jobs.get()
+	for job in range(3):
+		jobs.put(job)
 	return 0
 
 

@@ -4,5 +4,5 @@ from signal_handlers import setup_signal_handlers
 setup_signal_handlers()
 
 count = 0
-while count < 3:
+for _ in range(3):
     count += 1

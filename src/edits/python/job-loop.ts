@@ -133,49 +133,47 @@ export function loopToRewrite(mod: ParsedModule, loops: JobLoops, budgetSeconds:
 }
 
 /**
- * Why the job loop was left alone and the exact change to make, for a plan note; null when the
- * loop is rewritten (or there is nothing to say). `file` names the module in the message.
+ * What happens to a program whose job loop is not rewritten, for the plan; null when the loop is
+ * rewritten (or there is nothing to say). `file` names the module in the message.
+ * - `leaveAlone`: there is a job loop, but the tool cannot make it stop between jobs. Then nothing is
+ *   changed, how the program stops included: signal handlers that stop it where it is (or tini in
+ *   front of it) would cut the job in hand where, as PID 1 of a container without an init, SIGTERM
+ *   used to be ignored and the job finished (measured: test/corpus/python, bare-script-job-sleep).
+ *   The message says what to change by hand, without the generated module, so that a later run can.
+ * - otherwise (no job loop at all): the program is wired and stops where it is, as Python's default
+ *   would, with the handlers run; the message says how to make a loop finish its job instead.
  */
-export function jobLoopAdvice(mod: ParsedModule, loops: JobLoops, file: string, importFrom: string, budgetSeconds: number): { line: number | null; message: string } | null {
+export function jobLoopAdvice(mod: ParsedModule, loops: JobLoops, file: string, importFrom: string, budgetSeconds: number): { line: number | null; message: string; leaveAlone: boolean } | null {
   if (loopToRewrite(mod, loops, budgetSeconds)) return null;
   const lineOf = (n: SyntaxNode): number => position(mod.source, n.from).line;
-  const importHint = `and add \`keep_running\` to the \`from ${importFrom} import ...\` line`;
-  const outcome = 'so that after SIGTERM the job in hand finishes, no new one starts and the registered handlers run';
+  const alone = (line: number, why: string, change: string) => ({
+    line,
+    leaveAlone: true,
+    message: `${file}:${line}: left as it is, and so is how it stops (no signal handlers, no tini): ${why}. ` +
+      `To have SIGTERM and Ctrl+C let the round in hand finish: ${change}; then run the tool again.`,
+  });
   const single = candidateLoop(loops);
   if (single) {
     const blockers = loopWaits(mod, single, budgetSeconds, SLEEP_NAMES).blockers;
-    const line = lineOf(single);
-    return {
-      line,
-      message: `${file}:${line}: the job loop was not changed: a wait in it would hold the stop (SIGTERM and Ctrl+C stop the program at once, as before, and the handlers run). ` +
-        `To let the job in hand finish instead: ${blockers.map((b) => b.message).join('; ')}; then change \`while True:\` at line ${line} to \`while keep_running():\` ` +
-        `${importHint.replace('`keep_running`', '`keep_running` (and the sleep functions used)')}.`,
-    };
+    return alone(lineOf(single), 'a wait its rounds reach cannot be made to end on shutdown', blockers.map((b) => b.message).join('; '));
   }
   if (loops.literal.length > 1) {
     const lines = loops.literal.map(lineOf);
-    return {
-      line: lines[0]!,
-      message: `${file}:${lines[0]}: the job loop was not changed: ${lines.length} \`while True:\` loops (lines ${lines.join(', ')}) could be the one the program runs. ` +
-        `In the job loop, change \`${text(mod, loops.literal[0]!).split(/\r?\n/)[0]!.trim()}\` to \`while keep_running():\` (and its \`time.sleep(n)\` to \`interruptible_sleep(n)\`) ${importHint}, ${outcome}.`,
-    };
+    return alone(lines[0]!, `${lines.length} \`while True:\` loops (lines ${lines.join(', ')}) could be the job loop`,
+      `make the job loop the only \`while True:\` loop in ${loops.scope.label} (give the others a condition of their own, or a \`for\`)`);
   }
   const loop = loops.conditional[0];
   if (loop) {
     const cond = text(mod, loopCondition(loop)!).replace(/\s+/g, ' ');
-    // `not x and a or b` would bind wrongly: parenthesise anything looser than `and`.
-    const wrapped = /\b(or|if|lambda)\b|:=/.test(cond) ? `(${cond})` : cond;
-    const line = lineOf(loop);
-    return {
-      line,
-      message: `${file}:${line}: the job loop was not changed (its condition is not a literal \`True\`). ` +
-        `Change \`while ${cond}:\` to \`while ${wrapped} and keep_running():\` (and its \`time.sleep(n)\` to \`interruptible_sleep(n)\`) ${importHint}, ${outcome}.`,
-    };
+    return alone(lineOf(loop), `the tool rewrites only a \`while True:\` job loop, and this one's condition is \`${cond}\``,
+      `write it as \`while True:\` with \`if not (${cond}): break\` as its first statement`);
   }
+  const importHint = `and add \`keep_running\` to the \`from ${importFrom} import ...\` line`;
   const anchor = loops.scope.anchor;
   const line = anchor ? lineOf(anchor) : null;
   return {
     line,
+    leaveAlone: false,
     message: `${line === null ? file : `${file}:${line}`}: no job loop found in ${loops.scope.label}: nothing checks keep_running(), ` +
       'so SIGTERM and Ctrl+C stop the program where it is, as before (the handlers run). ' +
       `If it loops over jobs and should finish the job in hand, make the loop \`while keep_running():\` ${importHint}.`,

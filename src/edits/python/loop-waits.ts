@@ -5,15 +5,25 @@
  * wait it can reach ends at once on shutdown, or is short:
  * - `time.sleep(n)` / `await asyncio.sleep(n)` statements in the loop's own body (nested blocks and
  *   inner loops included) become `interruptible_sleep(n)` / `await interruptible_sleep_async(n)`;
- * - a sleep in a function of this module the loop calls is part of the job: allowed when its length
- *   is a number (literal or module constant) within half the budget, a blocker otherwise;
+ * - a sleep in a function of this module the loop calls (followed through the functions those
+ *   call) is part of the job: allowed when its length is a number (literal or module constant)
+ *   within half the budget;
+ * - a longer (or unknown) sleep there is the wait between rounds, made interruptible too, only when
+ *   that is certain: it is the last thing its function does (a bare `return` or nothing after it),
+ *   and the function is called only as the last statement of the round (of the loop's body, or of
+ *   another function called that way), never used as a value, defined once, undecorated, and of the
+ *   loop's kind (a sync function with `time.sleep` under a sync loop, an async one with
+ *   `await asyncio.sleep` under an async loop). After the cut-short wait nothing more of the round
+ *   runs: the loop's `keep_running()` comes next. Anything else could be the job's own work (a sleep
+ *   in the middle of it): a blocker;
  * - a sleep in any other form (passed as a value, `x = time.sleep(1)`), and calls known to wait
  *   without a limit (`input()`, `signal.pause()`, `q.get()`, `ev.wait()`, `t.join()`, `s.accept()`,
  *   `s.recv(...)`), are blockers.
- * Blockers come back with their line and the change to make, for the plan.
+ * Blockers come back with their line and the change to make, for the plan: changes the user can make
+ * without the generated module (the program is then left alone until a run after that change).
  */
 import type { SyntaxNode } from '@lezer/common';
-import { children, lineEnd, lineStart, position, text, type ParsedModule } from './parse.js';
+import { children, lineEnd, lineStart, position, statements, text, type ParsedModule } from './parse.js';
 import { topLevel, topLevelFunction } from './places.js';
 
 export interface WaitRewrite {
@@ -149,6 +159,91 @@ function calledTopLevel(mod: ParsedModule, node: SyntaxNode, into: SyntaxNode[])
   }
 }
 
+const isAsync = (fn: SyntaxNode): boolean => fn.firstChild?.name === 'async';
+
+/** The function (definition) a node is in, or null at module level. */
+function enclosingFunction(node: SyntaxNode): SyntaxNode | null {
+  for (let p = node.parent; p; p = p.parent) if (p.name === 'FunctionDefinition') return p;
+  return null;
+}
+
+/**
+ * Is `stmt` the last thing run in `top` (a Body) when it is reached? It is the last statement of its
+ * block, or only `continue` (in a loop's body) / a bare `return` (in a function's) follows it, and
+ * that block is `top` itself or a branch of an `if` that is, in turn, last in `top`.
+ */
+function isTail(mod: ParsedModule, stmt: SyntaxNode, top: SyntaxNode, exit: 'continue' | 'return'): boolean {
+  const block = stmt.parent;
+  if (block?.name !== 'Body') return false;
+  const stmts = statements(block);
+  const at = stmts.findIndex((s) => s.from === stmt.from && s.to === stmt.to);
+  if (at < 0) return false;
+  const rest = stmts.slice(at + 1);
+  const exits = rest.length === 0 || (rest.length === 1 && (exit === 'continue'
+    ? rest[0]!.name === 'ContinueStatement'
+    : rest[0]!.name === 'ReturnStatement' && text(mod, rest[0]!).trim() === 'return'));
+  if (!exits) return false;
+  if (block.from === top.from && block.to === top.to) return true;
+  const owner = block.parent;
+  return owner?.name === 'IfStatement' && isTail(mod, owner, top, exit);
+}
+
+/** The expression statement a call is (`f(x)` or `await f(x)` alone on its line), or null. */
+function callStatement(call: SyntaxNode): SyntaxNode | null {
+  const expression = call.parent?.name === 'AwaitExpression' ? call.parent : call;
+  const statement = expression.parent;
+  return statement?.name === 'ExpressionStatement' && statement.from === expression.from && statement.to === expression.to ? statement : null;
+}
+
+/**
+ * Why `fn` is not certain to be called only as the last statement of the loop's round (directly, or
+ * from a function that is), or null when it is. `seen` guards against recursion.
+ */
+function notLastInRound(mod: ParsedModule, fn: SyntaxNode, loop: SyntaxNode, seen: Set<number> = new Set()): string | null {
+  const nameNode = fn.getChild('VariableName');
+  if (!nameNode) return 'it has no name';
+  const name = text(mod, nameNode);
+  if (fn.parent?.name === 'DecoratedStatement') return `${name}() is decorated`;
+  const defined = topLevel(mod).map((s) => (s.name === 'DecoratedStatement' ? s.getChild('FunctionDefinition') : s)).filter((s) => s?.name === 'FunctionDefinition' && s.getChild('VariableName') && text(mod, s.getChild('VariableName')!) === name);
+  if (defined.length !== 1) return `${name}() is defined more than once`;
+  if (seen.has(fn.from)) return `${name}() calls itself`;
+  seen.add(fn.from);
+  const body = loop.getChild('Body');
+  if (!body) return 'the loop has no body';
+  const lineOf = (n: SyntaxNode): number => position(mod.source, n.from).line;
+  let why: string | null = null;
+  mod.tree.iterate({
+    enter: (ref) => {
+      if (why !== null) return false;
+      if (ref.name !== 'VariableName' || mod.source.slice(ref.from, ref.to) !== name) return undefined;
+      if (ref.from === nameNode.from) return undefined;
+      const node = ref.node;
+      const call = node.parent?.name === 'CallExpression' && node.parent.firstChild?.from === node.from ? node.parent : null;
+      const statement = call ? callStatement(call) : null;
+      if (!call || !statement) {
+        why = `${name}() is used at line ${lineOf(node)} other than as a statement of its own`;
+        return false;
+      }
+      if (node.from >= body.from && node.to <= body.to) {
+        if (enclosingFunction(node)?.from !== enclosingFunction(loop)?.from || !isTail(mod, statement, body, 'continue')) {
+          why = `the loop calls ${name}() at line ${lineOf(node)}, where more of the round follows`;
+        }
+        return false;
+      }
+      const caller = enclosingFunction(node);
+      const callerBody = caller?.getChild('Body');
+      if (!caller || !callerBody || enclosingFunction(caller) !== null || !isTail(mod, statement, callerBody, 'return')) {
+        why = `${name}() is also called at line ${lineOf(node)}`;
+        return false;
+      }
+      const outer = notLastInRound(mod, caller, loop, seen);
+      if (outer !== null) why = `${name}() is called from ${text(mod, caller.getChild('VariableName')!)}() at line ${lineOf(node)}, and ${outer}`;
+      return false;
+    },
+  });
+  return why;
+}
+
 /** The waits reachable from `loop` (see the file comment). */
 export function loopWaits(mod: ParsedModule, loop: SyntaxNode, budgetSeconds: number, replaceSleep: { sync: string; async: string }): LoopWaits {
   const imports = sleepImports(mod);
@@ -156,44 +251,66 @@ export function loopWaits(mod: ParsedModule, loop: SyntaxNode, budgetSeconds: nu
   const blockers: WaitBlocker[] = [];
   const lineOf = (n: SyntaxNode): number => position(mod.source, n.from).line;
   const bound = budgetSeconds / 2;
+  const loopIsAsync = (() => {
+    const fn = enclosingFunction(loop);
+    return fn !== null && isAsync(fn);
+  })();
 
-  const visit = (node: SyntaxNode, where: { fn: string | null }): void => {
+  /** A long or unknown sleep in `fn`: rewritten when it is certainly the wait between rounds, else a blocker. */
+  const waitInFunction = (fn: SyntaxNode, call: SyntaxNode, statement: SyntaxNode | null, sync: boolean, awaited: boolean, seconds: number | null, oneArg: SyntaxNode | undefined): void => {
+    const name = text(mod, fn.getChild('VariableName')!);
+    const code = text(mod, call).replace(/\s+/g, ' ');
+    const callee = call.firstChild!;
+    const body = fn.getChild('Body')!;
+    let why: string | null = null;
+    if (!statement || !oneArg) why = 'it is not a plain statement of its own';
+    else if (sync ? awaited || isAsync(fn) || loopIsAsync : !awaited || !isAsync(fn) || !loopIsAsync) why = sync ? 'a blocking sleep in an asyncio program' : 'it is not awaited in an async loop';
+    else if (!isTail(mod, statement, body, 'return')) {
+      const next = statements(statement.parent!).find((s) => s.from > statement.from);
+      why = `line ${next ? lineOf(next) : lineOf(statement)} of ${name}() runs after it`;
+    } else why = notLastInRound(mod, fn, loop);
+    if (why === null) {
+      rewrites.push({ callee, replacement: sync ? 'interruptible_sleep' : 'interruptible_sleep_async' });
+      return;
+    }
+    const length = seconds === null ? 'for a time not known here' : `${seconds} s`;
+    blockers.push({
+      line: lineOf(call),
+      message: `line ${lineOf(call)}: \`${code}\` in ${name}() waits ${length}, and it is not certain to be the wait between rounds (${why}): ` +
+        `if it is, make it the last statement of ${name}() and call ${name}() only as the last statement of the loop; ` +
+        `if it is part of the job, give it a fixed length of at most ${bound} s (a number or a module constant)`,
+    });
+  };
+
+  const visit = (node: SyntaxNode, where: { fn: SyntaxNode | null }): void => {
     for (let c = node.firstChild; c; c = c.nextSibling) {
       if (SCOPES.has(c.name)) continue;
       if (c.name === 'CallExpression') {
         const callee = c.firstChild!;
         const sleep = sleepNamed(mod, callee, imports);
         const awaited = c.parent?.name === 'AwaitExpression';
-        const expression = awaited ? c.parent! : c;
-        const statement = expression.parent;
-        // Nodes are not identity-stable: compare ranges.
-        const isStatement = statement?.name === 'ExpressionStatement' && statement.from === expression.from && statement.to === expression.to;
+        const statement = callStatement(c);
         if (sleep) {
           const code = text(mod, c).replace(/\s+/g, ' ');
           const oneArg = args(c).length === 1 && args(c)[0]!.name !== 'KeywordArgument' ? args(c)[0] : undefined;
           const sync = sleep === 'time.sleep';
           if (where.fn !== null) {
             const seconds = constantSeconds(mod, oneArg);
-            if (seconds === null || seconds > bound) {
-              blockers.push({
-                line: lineOf(c),
-                message: `line ${lineOf(c)}: \`${code}\` in ${where.fn}() ${seconds === null ? 'waits for a time not known here' : `waits ${seconds} s`}, which a shutdown does not cut short; ` +
-                  `if it is the wait between jobs, make it \`${awaited ? 'await ' : ''}${sync ? replaceSleep.sync : replaceSleep.async}(${oneArg ? text(mod, oneArg) : '...'})\``,
-              });
-            }
-          } else if (isStatement && oneArg && (sync ? !awaited : awaited)) {
+            if (seconds === null || seconds > bound) waitInFunction(where.fn, c, statement, sync, awaited, seconds, oneArg);
+          } else if (statement && oneArg && (sync ? !awaited : awaited)) {
             rewrites.push({ callee, replacement: sync ? 'interruptible_sleep' : 'interruptible_sleep_async' });
           } else {
             blockers.push({
               line: lineOf(c),
-              message: `line ${lineOf(c)}: \`${code}\` is not a plain \`${sync ? '' : 'await '}${sleep}(seconds)\` statement, so it cannot be made to end on shutdown here; ` +
-                `use \`${sync ? '' : 'await '}${sync ? replaceSleep.sync : replaceSleep.async}(seconds)\` for the wait between jobs`,
+              message: `line ${lineOf(c)}: \`${code}\` is not a plain \`${sync ? '' : 'await '}${sleep}(seconds)\` statement, so it cannot be made to end on shutdown; ` +
+                `make the wait between rounds a statement of its own, \`${sync ? '' : 'await '}${sleep}(seconds)\``,
             });
           }
         } else {
           const unbounded = unboundedWait(mod, c);
           if (unbounded) {
-            blockers.push({ line: lineOf(c), message: `line ${lineOf(c)}: ${unbounded}${where.fn ? ` (in ${where.fn}())` : ''}, which a shutdown does not end; give it a timeout of a second or two` });
+            const fnName = where.fn ? text(mod, where.fn.getChild('VariableName')!) : null;
+            blockers.push({ line: lineOf(c), message: `line ${lineOf(c)}: ${unbounded}${fnName ? ` (in ${fnName}())` : ''}, which a shutdown does not end; give it a timeout of a second or two` });
           }
         }
         // Arguments may hold more calls.
@@ -203,7 +320,7 @@ export function loopWaits(mod: ParsedModule, loop: SyntaxNode, budgetSeconds: nu
       if ((c.name === 'MemberExpression' || c.name === 'VariableName') && c.parent?.name !== 'CallExpression') {
         const sleep = sleepNamed(mod, c, imports);
         if (sleep) {
-          blockers.push({ line: lineOf(c), message: `line ${lineOf(c)}: \`${sleep}\` is passed as a value here, so its wait cannot be made to end on shutdown; call \`${sleep === 'time.sleep' ? replaceSleep.sync : replaceSleep.async}\` instead` });
+          blockers.push({ line: lineOf(c), message: `line ${lineOf(c)}: \`${sleep}\` is passed as a value here, so its wait cannot be made to end on shutdown; call \`${sleep}(seconds)\` as a statement of its own instead` });
           continue;
         }
       }
@@ -213,16 +330,16 @@ export function loopWaits(mod: ParsedModule, loop: SyntaxNode, budgetSeconds: nu
 
   const body = loop.getChild('Body');
   if (body) visit(body, { fn: null });
-  // Functions of this module the loop calls, and the ones they call: their sleeps are part of the job.
+  // Functions of this module the loop calls, and the ones they call: their sleeps are part of the job,
+  // or the wait between rounds (see waitInFunction).
   const functions: SyntaxNode[] = [];
   if (body) calledTopLevel(mod, body, functions);
   for (let i = 0; i < functions.length; i++) {
     const fn = functions[i]!;
     if (fn.from <= loop.from && fn.to >= loop.to) continue; // the function that holds the loop
     const fnBody = fn.getChild('Body');
-    const name = fn.getChild('VariableName');
-    if (!fnBody) continue;
-    visit(fnBody, { fn: name ? text(mod, name) : 'a function' });
+    if (!fnBody || !fn.getChild('VariableName')) continue;
+    visit(fnBody, { fn });
     calledTopLevel(mod, fnBody, functions);
   }
   return { rewrites, blockers: dedupe(blockers), importEdits: blockers.length ? [] : unusedImportEdits(mod, imports, rewrites) };

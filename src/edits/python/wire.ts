@@ -20,9 +20,11 @@
  *   imports. Then the program's job loop (see job-loop.ts): a single literal `while True:` /
  *   `while 1:` in the loop the entry runs becomes `while keep_running():` and its sleeps
  *   `interruptible_sleep(n)` / `await interruptible_sleep_async(n)` (loop-waits.ts), so that a
- *   SIGTERM lets the job in hand finish and stops at once between jobs; a loop with a wait that
- *   cannot be cut short is left alone (jobLoopNote says which lines to change by hand). This part
- *   also runs on a module wired earlier without it.
+ *   SIGTERM lets the job in hand finish and stops at once between jobs. A job loop the tool cannot
+ *   rewrite safely (a wait that cannot be cut short, a condition of its own, several candidates)
+ *   leaves the whole module as it is: the edit gives `false`, and jobLoopNote says which lines to
+ *   change by hand (signal handlers alone would stop the program in the middle of the job in hand).
+ *   The loop part also runs on a module wired earlier without it.
  * - 'gunicorn': `setup_signal_handlers()` after the imports, where gunicorn's import of the module
  *   runs it (it installs nothing in that mode; the call keeps the wiring the same for every mode).
  *
@@ -196,7 +198,11 @@ class WirePlan {
       const at = lineEnd(source, anchor.to);
       const needsBreak = at === source.length && !source.endsWith('\n');
       // A blank line between another group's imports and ours (a local module), as isort would.
-      const separate = anchor.name === 'ImportStatement' && !endsLocalGroup(this.mod, anchor) ? eol : '';
+      // Not when the anchor is an import the loop rewrite drops and nothing comes before it: the file would open with a blank line.
+      const dropped = this.edits.some((e) => e.text === '' && e.at <= anchor.from && e.to >= anchor.to);
+      const first = topLevel(this.mod)[0];
+      const opensFile = dropped && first !== undefined && first.from === anchor.from;
+      const separate = anchor.name === 'ImportStatement' && !endsLocalGroup(this.mod, anchor) && !opensFile ? eol : '';
       // Before any other insertion at the same offset (e.g. a module-level setup call).
       this.edits.unshift({ at, to: at, text: `${needsBreak ? eol : ''}${separate}${line}${eol}` });
       return;
@@ -384,11 +390,12 @@ function wireJobLoop(plan: WirePlan): void {
 }
 
 /**
- * For 'plain' / 'asyncio' wiring: why the job loop is left as it is and the exact change to make
- * by hand, or null (the edit rewrites it, the module already checks the request, or the mode has
- * no job loop). `file` is the repo-relative path for the message.
+ * For 'plain' / 'asyncio' wiring: why the job loop is not rewritten and the exact change to make by
+ * hand, or null (the edit rewrites it, the module already checks the request, or the mode has no
+ * job loop). `leaveAlone`: the module is not edited at all (see jobLoopAdvice). `file` is the
+ * repo-relative path for the message.
  */
-export function jobLoopNote(source: string, options: WireOptions): { line: number | null; message: string } | null {
+export function jobLoopNote(source: string, options: WireOptions): { line: number | null; message: string; leaveAlone: boolean } | null {
   if (options.mode !== 'plain' && options.mode !== 'asyncio') return null;
   const mod = parseModule(source.startsWith('\uFEFF') ? source.slice(1) : source);
   if (firstSyntaxProblem(mod) || checksShutdown(mod, requestCheckNames(mod))) return null;
@@ -433,6 +440,8 @@ export function wirePythonEntrypoint(source: string, options: WireOptions): stri
       where: options.mode === 'asgi' ? 'after the line that creates the app' : 'at the start of the `if __name__ == "__main__":` block',
     });
   }
+  // A job loop that cannot be made to stop between jobs: the program is left as it is (see jobLoopNote).
+  if ((options.mode === 'plain' || options.mode === 'asyncio') && jobLoopNote(source, options)?.leaveAlone) return false;
   const wired = alreadyWired(mod, options.mode);
   if (options.mode === 'asgi') {
     if (wired) return false;

@@ -62,6 +62,17 @@ export const CASES: LoopCase[] = [
     scratch: (dir) => ({ files: {}, env: { MONITOR_DB: join(dir, 'monitor.db') } }),
     env: {},
   },
+  {
+    repo: 'inbox-watcher',
+    shape: 'single-file worker run by its Dockerfile (no manifest): the loop does a round, then calls a helper that logs and sleeps for a poll interval from the environment (single-file workers with `CMD ["python", "worker.py"]` and a POLL_INTERVAL variable)',
+    entry: 'watcher.py',
+    mode: 'plain',
+    launcher: { file: 'Dockerfile' },
+    sleeping: 'sleeping',
+    job: { start: 'convert 1 start', done: 'convert 1 done', ms: 1000 },
+    scratch: (dir) => ({ files: {}, env: { INBOX_DIR: dir } }),
+    env: { POLL_SECONDS: '3600' },
+  },
 ];
 
 /** The command the launcher runs, as words. */

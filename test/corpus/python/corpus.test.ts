@@ -280,6 +280,80 @@ describe.concurrent('Python corpus', () => {
     expect(out).not.toMatch(/Python (plain|django|asyncio)/);
   }), 60_000);
 
+  it('bare-script: worker.py without a manifest, run by its Dockerfile; the wait in the helper the loop calls last ends on shutdown, the round in hand finishes, as PID 1 and on Ctrl+C', () => slot(async () => {
+    // The wait between rounds (30 s) is longer than `docker stop`'s grace: before the tool, PID 1 ignores SIGTERM and is killed.
+    const env = { POLL_SECONDS: '30' };
+    const moments = {
+      round: { begin: 'job:start', end: 'job:end', work: WORK_MS },
+      between: { begin: 'waiting', end: 'job:end', work: 0 },
+    } as const;
+    const measureAll = async (dir: string, marker: string | null) => {
+      const image = buildImage(dir, 'Dockerfile', '', shimDir);
+      expect(image.buildFailure, image.buildLog).toBeNull();
+      const out: Record<string, Job & { handlers: number[] }> = {};
+      for (const [moment, m] of Object.entries(moments)) {
+        for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+          // Each run records its handler in a file of its own.
+          const runMarker = marker === null ? null : `${marker}.${moment}.${signal}`;
+          if (runMarker !== null) {
+            // In the repo (Ctrl+C runs it there) and in the image built from it.
+            for (const file of [join(dir, 'worker.py'), join(image.root, image.workdir, 'worker.py')]) writeMarkerPath(file, readMarker(file), runMarker);
+          }
+          // SIGTERM as `docker stop` sends it (PID 1 of the image, through tini when the image has it); SIGINT as Ctrl+C on `python worker.py`.
+          const start = signal === 'SIGTERM'
+            ? (e: Record<string, string>) => startContainer(image, [...image.entrypoint, ...image.cmd], e)
+            : (e: Record<string, string>) => startLine('python worker.py', dir, e, shimDir);
+          const job = await measureJob(start, tempDir('bs'), { begin: m.begin, end: m.end, signal: signal === 'SIGTERM' ? image.stopSignal : signal, graceMs: DOCKER_GRACE_MS, env });
+          out[`${moment} ${signal}`] = { ...job, handlers: runMarker === null ? [] : handlerRuns(runMarker) };
+        }
+      }
+      return { image, out };
+    };
+    const base = copyRepo('bare-script');
+    const before = await measureAll(base, null);
+    const { dir, marker, out, changes } = await cliAndEdit('bare-script', 'worker.py');
+    expect(out).toContain('.: Python plain, worker.py');
+    expect(out).not.toMatch(/job loop|left as it is/);
+    expect(changes).toEqual(['.graceful-shutdown.json', 'Dockerfile', 'signal_handlers.py', 'worker.py']);
+    const worker = readFileSync(join(dir, 'worker.py'), 'utf8');
+    expect(worker).toMatch(/^    while keep_running\(\):$/m);
+    // Only the wait between rounds is cut short: the round's own work is left as it was.
+    expect(worker).toMatch(/^    interruptible_sleep\(interval\)$/m);
+    expect(worker).toContain('    while time.monotonic() < until:\n');
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toMatch(/^COPY worker\.py signal_handlers\.py \.\/$/m);
+    expectImageCovers(dir, 'Dockerfile', '', 'worker.py', [''], ['signal_handlers.py']);
+    const after = await measureAll(dir, marker);
+    expect(after.image.entrypoint).toEqual(['/usr/bin/tini', '--']);
+    for (const [name, a] of Object.entries(after.out)) {
+      const b = before.out[name]!;
+      console.info(`bare-script ${name}: before ${Math.round(b.ms)} ms (${b.killed ? 'killed at the grace' : `exit ${b.code}`}, round finished ${b.finished}), after ${Math.round(a.ms)} ms (exit ${a.code}, round finished ${a.finished}, handler runs ${a.handlers.length})`);
+      const work = moments[name.split(' ')[0] as keyof typeof moments].work;
+      const seen = `${name}: before ${b.ms} ms (killed ${b.killed}, finished ${b.finished}), after ${a.ms} ms (code ${a.code})\n${a.output}`;
+      expect(a.killed, seen).toBe(false);
+      expect(a.ms, seen).toBeLessThan(boundAfter(b, work));
+      expect(a.finished, seen).toBeGreaterThanOrEqual(b.finished);
+      // The handler ran exactly once, in the worker's own process.
+      expect(a.handlers, seen).toHaveLength(1);
+    }
+    // The round in hand at SIGTERM finished as it did before (PID 1 ignored the signal then), and now the worker stops after it.
+    expect(before.out['round SIGTERM']!.finished).toBe(1);
+    expect(before.out['round SIGTERM']!.killed).toBe(true);
+    expect(after.out['round SIGTERM']!.finished).toBe(1);
+    expect(after.out['round SIGTERM']!.code).toBe(0);
+    // Ctrl+C still ends it with KeyboardInterrupt, after the round in hand.
+    expect(after.out['round SIGINT']!.finished).toBe(1);
+    expect(after.out['round SIGINT']!.output).toContain('KeyboardInterrupt');
+  }), 240_000);
+
+  it('bare-script-job-sleep: a sleep of unknown length inside the job itself: nothing is changed, how it stops included, and one plan line says what to change', () => slot(async () => {
+    const { out, changes } = await cliAndEdit('bare-script-job-sleep', null);
+    expect(changes, out).toEqual([]);
+    const lines = out.split('\n').filter((l) => l.includes('worker.py'));
+    expect(lines.filter((l) => /left as it is/.test(l)), out).toHaveLength(1);
+    expect(out).toMatch(/worker\.py:21: left as it is, and so is how it stops \(no signal handlers, no tini\): .*line 14: `time\.sleep\(float\(os\.environ\.get\("JOB_SECONDS", "1"\)\)\)` in process\(\).*then run the tool again/);
+    expect(out).not.toMatch(/tini as PID 1|STOPSIGNAL/);
+  }), 60_000);
+
   it('aiohttp-polls: run from its Makefile (python -m), wired the way the plan says, answers in-flight requests', () => slot(async () => {
     const base = copyRepo('aiohttp-polls');
     const line = launcherLine(base, 'Makefile', 'run');
@@ -364,3 +438,10 @@ function writeMarkerPath(file: string, from: string, to: string): void {
   writeFileSync(file, readFileSync(file, 'utf8').replace(JSON.stringify(from), JSON.stringify(to)));
 }
 
+
+/** The marker file the hand-edit line writes to. */
+function readMarker(file: string): string {
+  const m = /open\(("(?:[^"\\]|\\.)*")/.exec(readFileSync(file, 'utf8'));
+  if (!m) throw new Error(`${file}: no marker path`);
+  return JSON.parse(m[1]!) as string;
+}

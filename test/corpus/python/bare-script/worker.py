@@ -1,3 +1,4 @@
+import hashlib
 import os
 import time
 
@@ -9,18 +10,29 @@ def log(event):
             f.write(event + "\n")
 
 
-def process(job):
+def resize_pending(round_no):
     log("job:start")
-    time.sleep(float(os.environ.get("JOB_SECONDS", "1")))
+    # The resizing itself: CPU work for about JOB_SECONDS.
+    until = time.monotonic() + float(os.environ.get("JOB_SECONDS", "1"))
+    digest = hashlib.sha256(b"%d" % round_no)
+    while time.monotonic() < until:
+        digest = hashlib.sha256(digest.digest())
     log("job:end")
 
 
+def wait_for_next_round(interval):
+    log("waiting")
+    time.sleep(interval)
+
+
 def main():
+    interval = float(os.environ.get("POLL_SECONDS", "30"))
     log("worker:ready")
-    job = 0
+    round_no = 0
     while True:
-        job += 1
-        process(job)
+        round_no += 1
+        resize_pending(round_no)
+        wait_for_next_round(interval)
 
 
 if __name__ == "__main__":
