@@ -5,8 +5,10 @@
 // wait in the backlog), SIGTERM to the master SIGNAL_AFTER_MS after the last request was sent.
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -14,6 +16,15 @@ const REQUESTS = 10;
 const WORK_SECONDS = 1;
 const SIGNAL_AFTER_MS = 300;
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 1) || 1;
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+
+// The gunicorn.conf.py the tool writes for a Flask app without one (graceful_timeout 30, as the
+// other variants' --graceful-timeout), rendered by the built tool: run `npm run build` first.
+const { renderGunicornConf } = await import('../../dist/edits/gunicorn-conf.js');
+const generatedDir = mkdtempSync(join(tmpdir(), 'gunicorn-backlog-'));
+const GENERATED = join(generatedDir, 'gunicorn.conf.py');
+writeFileSync(GENERATED, renderGunicornConf({ handlersModule: 'signal_handlers', gracefulTimeout: 30 }));
+process.on('exit', () => rmSync(generatedDir, { recursive: true, force: true }));
 
 function freePort() {
   return new Promise((resolve) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
@@ -41,8 +52,8 @@ async function healthy(port) {
 
 async function once(variant) {
   const port = await freePort();
-  const args = ['--bind', `127.0.0.1:${port}`, '--workers', '2', '--graceful-timeout', '30', '--worker-class', variant.worker, ...(variant.threads ? ['--threads', String(variant.threads)] : []), ...(variant.conf ? ['--config', join(HERE, variant.conf)] : []), 'app:app'];
-  const child = spawn('/usr/bin/gunicorn', args, { cwd: HERE, env: { PATH: process.env.PATH, WORK_SECONDS: String(WORK_SECONDS), DELAY_SECONDS: String(variant.delay ?? 0) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = ['--bind', `127.0.0.1:${port}`, '--workers', '2', '--graceful-timeout', '30', '--worker-class', variant.worker, ...(variant.threads ? ['--threads', String(variant.threads)] : []), ...(variant.conf ? ['--config', isAbsolute(variant.conf) ? variant.conf : join(HERE, variant.conf)] : []), 'app:app'];
+  const child = spawn('/usr/bin/gunicorn', args, { cwd: HERE, env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1', WORK_SECONDS: String(WORK_SECONDS), DELAY_SECONDS: String(variant.delay ?? 0) }, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d) => (log += d));
   const exited = new Promise((r) => child.on('exit', (code, signal) => r({ code, signal, at: performance.now() })));
@@ -64,7 +75,9 @@ const VARIANTS = [
   { name: 'sync, 2 s readiness delay', worker: 'sync', conf: 'delay.conf.py', delay: 2 },
   { name: 'gthread (2 threads), 2 s readiness delay', worker: 'gthread', threads: 2, conf: 'delay.conf.py', delay: 2 },
   { name: 'sync, 5 s readiness delay', worker: 'sync', conf: 'delay.conf.py', delay: 5 },
-];
+  { name: "sync, the tool's gunicorn.conf.py (backlog drain), no delay", worker: 'sync', conf: GENERATED },
+  { name: "gthread (2 threads), the tool's gunicorn.conf.py, no delay", worker: 'gthread', threads: 2, conf: GENERATED },
+].filter((v) => only === null || v.name.includes(only));
 
 console.log(`${REQUESTS} concurrent requests of ${WORK_SECONDS} s, 2 workers, SIGTERM ${SIGNAL_AFTER_MS} ms after they were sent; ${runs} run(s) each`);
 console.log('| variant | answered | errors | SIGTERM -> exit | exit |');

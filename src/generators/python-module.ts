@@ -6,6 +6,7 @@ import { posix } from 'node:path';
 import type { PythonApp } from '../detect/facts.js';
 import { UserError } from '../core/errors.js';
 import { checkGunicornConfOptions, GUNICORN_CONF_TEMPLATE, patchGunicornConf } from '../edits/gunicorn-conf.js';
+import { gunicornBacklogAdvice } from './python-advice.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 import { hasNoShutdownHook, leftAloneNote, pythonModuleMode, type PythonModuleMode } from './python-wiring.js';
@@ -110,7 +111,7 @@ function gunicornActions(ctx: GeneratorContext, app: PythonApp, handlersModule: 
   }
   const reason = `run shutdown handlers in gunicorn workers; graceful_timeout = ${options.gracefulTimeout}` +
     (delayMs > 0 ? `; serve ${delayMs / 1000} s after SIGTERM first` : '');
-  const notes = [...commandLineNotes(app, path, options.gracefulTimeout), ...backlogNote(app, path, delayMs)];
+  const notes = [...commandLineNotes(app, path, options.gracefulTimeout), ...backlogNote(app, path, options.gracefulTimeout)];
   const existing = ctx.current(path);
   if (existing !== null && existing.startsWith(PYTHON_MODULE_HEADER)) {
     // Our own file from an earlier run: render it again (a re-run then records it as generated, as
@@ -132,25 +133,10 @@ function gunicornActions(ctx: GeneratorContext, app: PythonApp, handlersModule: 
   return [...notes, { type: 'plan-edit', path, edit: (source) => patchGunicornConf(source, options), reason }];
 }
 
-/**
- * gunicorn's sync workers stop accepting at SIGTERM: requests waiting in the listen backlog then are
- * reset. Measured (bench/gunicorn-backlog, 2 sync workers, 10 concurrent 1 s requests, SIGTERM after
- * 300 ms): 2 of 10 answered; with a 5 s delay before the stop 10 of 10; gthread workers 10 of 10.
- * Under load that keeps coming (`verify` on test/verify/repos/flask-gunicorn after --yes) a delay
- * does not help: 8 lost with --shutdown-delay 3000 and 5000 alike; `--threads 2`: 0 lost, exit in 955 ms.
- */
-function backlogNote(app: PythonApp, path: string, delayMs: number): PlanAction[] {
-  const worker = app.workerClass ?? 'sync';
-  if (delayMs > 0 || !/^(sync|gunicorn\.workers\.sync\.SyncWorker)$/.test(worker)) return [];
-  return [{
-    type: 'plan-note',
-    level: 'info',
-    message: 'gunicorn sync workers drop requests still waiting in the listen backlog at SIGTERM (measured: 2 of 10 answered with 2 workers); ' +
-      '`--shutdown-delay <ms>` makes the master keep serving that long before it stops (a 5 s delay answered 10 of 10 when the requests stop coming, ' +
-      'as behind a load balancer that has taken the instance out; under load that keeps coming the backlog refills and the requests queued at the end are still dropped), ' +
-      'or run gthread workers (`--threads 2`: they take the backlog into their own queue and answer it, under steady load too; the app must then be thread-safe)',
-    file: path,
-  }];
+/** What the generated hooks do about gunicorn's listen backlog (python-advice.ts says it and why). */
+function backlogNote(app: PythonApp, path: string, gracefulTimeout: number): PlanAction[] {
+  const message = gunicornBacklogAdvice(app.workerClass ?? 'sync', gracefulTimeout);
+  return message === null ? [] : [{ type: 'plan-note', level: 'info', message, file: path }];
 }
 
 /** gunicorn's command line beats its config file: say so when the start command would. */
