@@ -1,20 +1,19 @@
 /**
- * From facts and answers to a plan: every selected generator, for every selected app, through
- * node-plop. Loaded lazily by the CLI (node-plop and the generators are not needed for --help).
+ * From facts and answers to a plan: every selected generator, for every selected app. Loaded lazily by
+ * the CLI (the generators are not needed for --help). The CLI runs the generators' actions directly; the
+ * plop pack passes plopDriver (./generators/plopfile.ts) to run the same actions through node-plop.
  */
 import type { Answers } from './answers.js';
 import type { Facts } from './detect/facts.js';
 import { Plan, type ReadFile } from './core/plan.js';
 import { GENERATORS } from './generators/index.js';
-import { createPlop, registerGenerator, registerPlanActions, runGenerator } from './generators/plopfile.js';
+import { directDriver, type GeneratorDriver } from './generators/plan-actions.js';
 import type { GeneratorContext } from './generators/types.js';
 
-export async function buildPlan(facts: Facts, answers: Answers, read: ReadFile): Promise<Plan> {
+export async function buildPlan(facts: Facts, answers: Answers, read: ReadFile, driver: GeneratorDriver = directDriver): Promise<Plan> {
   const plan = new Plan(read);
-  const plop = await createPlop(facts.root);
-  registerPlanActions(plop, plan);
+  const runGenerator = await driver(plan, facts.root);
   const gens = GENERATORS.filter((g) => answers.parts.includes(g.part));
-  for (const g of gens) registerGenerator(plop, g);
   for (const w of facts.warnings) plan.note('warn', w);
   for (const app of facts.apps.filter((a) => answers.apps.includes(a.dir))) {
     for (const gen of gens) {
@@ -23,7 +22,7 @@ export async function buildPlan(facts: Facts, answers: Answers, read: ReadFile):
       // Recorded per file, for the upgrade manifest (which generator made it, for which app).
       plan.origin = { generator: gen.name, app: app.dir };
       try {
-        await runGenerator(plop, gen, ctx);
+        await runGenerator(gen, ctx);
       } finally {
         plan.origin = null;
       }

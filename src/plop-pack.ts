@@ -10,6 +10,7 @@ import { QUESTIONS } from './questions.js';
 import { detect } from './detect/index.js';
 import { resolveAnswers } from './cli/answers.js';
 import { buildPlan } from './pipeline.js';
+import { plopDriver } from './generators/plopfile.js';
 import { planReader } from './core/read.js';
 import { applyChanges } from './core/apply.js';
 
@@ -27,7 +28,7 @@ export default function plopPack(plop: NodePlopAPI): void {
       if (v !== undefined && v !== '') flags[q.flag] = String(v);
     }
     const resolved: Answers = await resolveAnswers(facts, flags, null, null);
-    const plan = await buildPlan(facts, resolved, planReader(root));
+    const plan = await buildPlan(facts, resolved, planReader(root), plopDriver);
     const changes = plan.changes();
     applyChanges(root, changes);
     const notes = plan.notes.map((n) => `${n.level}: ${n.file ? `${n.file}: ` : ''}${n.message}`);
