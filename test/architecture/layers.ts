@@ -23,7 +23,8 @@
  */
 import { builtinModules } from 'node:module';
 import { posix } from 'node:path';
-import ts from 'typescript';
+// ts-morph's TypeScript: the unit tier has it loaded already (one module registry per worker).
+import { ts } from 'ts-morph';
 
 export interface Layer {
   name: string;
