@@ -7,6 +7,7 @@
 export const UNIT_TESTS: readonly string[] = [
   'test/architecture/layers.test.ts',
   'test/architecture/readme-layout.test.ts',
+  'test/architecture/snapshots.test.ts',
   'test/architecture/tiers.test.ts',
   'test/container/chain.test.ts',
   'test/container/compose.test.ts',
