@@ -13,6 +13,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Transformed modules kept on disk (node_modules/.experimental-vitest-cache), keyed by content: a
+    // re-run skips the TypeScript transform of src/ and test/.
+    experimental: { fsModuleCache: true },
     projects: [
       // One module registry per worker: ts-morph, TypeScript and the pipeline load once, not once per file.
       { extends: true, test: { name: 'unit', include: [...UNIT_TESTS], setupFiles: guard, isolate: false } },
