@@ -1,6 +1,6 @@
 /** Reading a file the plan may change: absent is null; present but not editable text is an error. */
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
-import { readText, MAX_READ_BYTES } from '../detect/files.js';
+import { existsSync } from 'node:fs';
+import { readText, MAX_READ_BYTES } from './text-file.js';
 import { safeTarget } from './paths.js';
 import { UserError } from './errors.js';
 
@@ -21,7 +21,7 @@ export function planReader(root: string, larger: ReadonlyMap<string, number> = n
       return null;
     }
     const limit = larger.get(path);
-    const text = limit === undefined ? readText(abs) : readLarge(abs, limit);
+    const text = readText(abs, limit);
     if (text === null) {
       const mb = (limit ?? MAX_READ_BYTES) / 1024 / 1024;
       throw new UserError(`cannot be edited: it is not a readable UTF-8 text file under ${mb} MB (binary, wrong encoding, unreadable or too large); fix or remove it, or skip this part with --only`, { file: path });
@@ -29,17 +29,4 @@ export function planReader(root: string, larger: ReadonlyMap<string, number> = n
     known.set(path, text);
     return text;
   };
-}
-
-function readLarge(abs: string, limit: number): string | null {
-  try {
-    const st = lstatSync(abs);
-    if (!st.isFile() || st.size > limit) return null;
-    const buf = readFileSync(abs);
-    if (buf.includes(0)) return null;
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  } catch {
-    return null;
-  }
 }

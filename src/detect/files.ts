@@ -3,17 +3,17 @@
  * .gitignore rules honoured (nested ones too), symlinks never followed (a link can point out of
  * the root or loop). Reading is lazy and guarded: binary, oversized or non-UTF-8 files read as null.
  */
-import { lstatSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { join, posix } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { RepoFiles } from './repo-files.js';
 import { UserError } from '../core/errors.js';
+import { readText } from '../core/text-file.js';
+
+export { MAX_READ_BYTES } from '../core/text-file.js';
 
 /** Directories never worth entering: dependency trees, VCS data, build caches. */
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', '.mypy_cache', '.pytest_cache', '.tox', '.next', '.nuxt', '.turbo', '.cache']);
-
-/** Files larger than this are never code we edit; reading them would only cost time and memory. */
-export const MAX_READ_BYTES = 2 * 1024 * 1024;
 
 interface Scope {
   dir: string;
@@ -94,18 +94,4 @@ function isIgnored(scopes: Scope[], path: string, isDir: boolean): boolean {
     if (s.ig.ignores(isDir ? `${sub}/` : sub)) return true;
   }
   return false;
-}
-
-/** UTF-8 text without BOM, or null for unreadable, oversized, binary (NUL byte) or invalid UTF-8. */
-export function readText(abs: string): string | null {
-  try {
-    const st = lstatSync(abs);
-    if (!st.isFile() || st.size > MAX_READ_BYTES) return null;
-    const buf = readFileSync(abs);
-    if (buf.includes(0)) return null;
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  } catch {
-    return null;
-  }
 }

@@ -3,7 +3,7 @@
  * init), the stop signal of what runs, and a stop_grace_period above the app's budget.
  */
 import { posix } from 'node:path';
-import type { App, Facts } from '../detect/facts.js';
+import type { Facts } from '../detect/facts.js';
 import { patchCompose, type ComposeService, type ComposeServicePatch } from '../edits/compose.js';
 import { composeServices } from '../detect/container-files.js';
 import { currentInit, patchDockerfile } from '../edits/dockerfile/patch.js';
@@ -12,31 +12,10 @@ import { chainInput, appChainNotes, ownsChainNotes } from './container-chain.js'
 import { patchOptionsFor } from './docker.js';
 import { leftAloneNote } from './python-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
+import { appServices, serviceAppDir, serviceContextDir } from './compose-services.js';
 
-/** Repo-relative directory a service's build context points at ('' for the root), or null. */
-export function serviceContextDir(composeFile: string, service: ComposeService): string | null {
-  if (service.buildContext === null || /^[a-z]+:\/\//i.test(service.buildContext)) return null;
-  const base = posix.dirname(composeFile) === '.' ? '' : posix.dirname(composeFile);
-  const dir = posix.normalize(posix.join(base, service.buildContext));
-  return dir === '.' ? '' : dir.replace(/\/$/, '');
-}
-
-/** The app a service builds: its build context, or (a root context) the directory of its Dockerfile. */
-export function serviceAppDir(composeFile: string, service: ComposeService, appDirs: readonly string[]): string | null {
-  const dir = serviceContextDir(composeFile, service);
-  if (dir === null) return null;
-  if (service.dockerfile !== null) {
-    const byDockerfile = posix.dirname(posix.join(dir, service.dockerfile));
-    const d = byDockerfile === '.' ? '' : byDockerfile;
-    if (appDirs.includes(d)) return d;
-  }
-  return dir;
-}
-
-/** The services of a compose file that build this app. */
-export function appServices(composeFile: string, services: readonly ComposeService[], app: App, appDirs: readonly string[] = [app.dir]): ComposeService[] {
-  return services.filter((s) => serviceAppDir(composeFile, s, appDirs) === app.dir);
-}
+// Re-exported for the files that still import them from here (see test/architecture/layers.test.ts).
+export { serviceContextDir } from './compose-services.js';
 
 export const composeGenerator: ArtifactGenerator = {
   name: 'compose',

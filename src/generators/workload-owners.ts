@@ -10,7 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import type { App, Facts } from '../detect/facts.js';
 import { composeServices } from '../detect/container-files.js';
 import { isTemplated } from '../edits/k8s.js';
-import { serviceContextDir } from './compose.js';
+import { serviceContextDir } from './compose-services.js';
 
 /** The repository part of an image reference, lower-cased (`ghcr.io/acme/api:1.2` → `api`); null when templated. */
 export function imageKey(reference: string | null): string | null {

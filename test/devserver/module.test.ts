@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderDevServerModule } from '../../src/generators/devserver.js';
 import { REPO, cleanup, linkNodeModules, openKeepAlive, openWebSocket, run, tempDir } from './helpers.js';
+import { expectFlavourSnapshot } from '../helpers/flavour-snapshot.js';
 
 const FIXTURE = join(REPO, 'test/fixtures/devserver/module-app/server.mjs');
 
@@ -117,7 +118,10 @@ describe('module variants', () => {
     const source = renderDevServerModule(flavour, 8000);
     expect(source).not.toMatch(/\{\{|\}\}/);
     expect(source).not.toMatch(/\brequire\(['"]ws['"]\)|from ['"]ws['"]/);
-    await expect(source).toMatchFileSnapshot(`../../snapshots/devserver/module/${file}`);
+    // The CommonJS flavours are reviewed as diffs against the ES module flavour of their language.
+    const base = flavour === 'ts-export-assign' || flavour === 'ts-require' ? 'ts' : flavour === 'js-cjs' ? 'js-esm' : null;
+    const baseFile = base === 'ts' ? 'devserver-shutdown.ts' : 'devserver-shutdown.mjs';
+    await expectFlavourSnapshot(`../../snapshots/devserver/module/${file}`, source, base === null ? null : { name: baseFile, text: renderDevServerModule(base, 8000) });
   });
 
   it('CommonJS variant exports the API and shuts down on SIGTERM', async () => {
