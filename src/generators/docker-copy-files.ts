@@ -1,11 +1,14 @@
 /**
- * The docker part's hook for generated Python files: every Dockerfile that builds the app copies
- * the signal_handlers.py the app now imports and the gunicorn.conf.py gunicorn now reads
- * (src/edits/dockerfile/copy-files.ts does the edit), or the plan says exactly what to add.
+ * The docker part's hook for generated files: every Dockerfile that builds the app copies what the
+ * app now loads (src/edits/dockerfile/copy-files.ts does the edit), or the plan says exactly what to
+ * add. Python: the signal_handlers.py the app imports and the gunicorn.conf.py gunicorn reads. Node:
+ * the shutdown module the entry now imports (`COPY package*.json server.js ./` alone gives
+ * "Cannot find module './shutdown'" at start).
  */
 import { posix } from 'node:path';
-import type { PythonApp } from '../detect/facts.js';
+import type { App, NodeApp, PythonApp } from '../detect/facts.js';
 import { buildContextOf, copyGeneratedFiles, dockerignoreMatcher, type CopyFilesInput, type GeneratedFile } from '../edits/dockerfile/copy-files.js';
+import { nodeModuleFile } from './node-module.js';
 import { pythonModuleLocation, pythonModuleMode } from './python-module.js';
 import type { GeneratorContext, PlanAction } from './types.js';
 
@@ -14,8 +17,23 @@ function relativeTo(dir: string, path: string): string | null {
   return rel.startsWith('..') ? null : rel;
 }
 
+/**
+ * The Node shutdown module, when the entry (as this run leaves it) loads it: a module the entry does
+ * not import (`--only module`, wiring refused) is not needed in the image, and the Dockerfile stays.
+ */
+function nodeGeneratedFiles(ctx: GeneratorContext, app: NodeApp): GeneratedFile[] {
+  if (app.entrypoint === null) return [];
+  const module = nodeModuleFile(app);
+  const entry = ctx.current(app.entrypoint.path);
+  if (entry === null || ctx.current(module) === null) return [];
+  let rel = posix.relative(posix.dirname(app.entrypoint.path), module).replace(/\.[cm]?[jt]sx?$/, '');
+  if (!rel.startsWith('.')) rel = `./${rel}`;
+  const literal = new RegExp(`(['"])${rel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\.[cm]?[jt]sx?)?\\1`);
+  return literal.test(entry) ? [{ path: module, at: 'entry' }] : [];
+}
+
 /** What copyGeneratedFiles needs for one Dockerfile of the app, or null when nothing is generated. */
-export function copyInputFor(ctx: GeneratorContext, app: PythonApp, dockerfile: string): { input: CopyFilesInput; context: string; preexisting: Set<string> } | null {
+export function copyInputFor(ctx: GeneratorContext, app: App, dockerfile: string): { input: CopyFilesInput; context: string; preexisting: Set<string> } | null {
   if (app.entrypoint === null) return null;
   const composeFiles = ctx.facts.container.composeFiles.map((path) => ({ path, text: ctx.current(path) ?? '' }));
   const context = buildContextOf(dockerfile, composeFiles);
@@ -23,6 +41,25 @@ export function copyInputFor(ctx: GeneratorContext, app: PythonApp, dockerfile: 
   if (entry === null) return null;
   const files: GeneratedFile[] = [];
   const preexisting = new Set<string>();
+  if (app.kind === 'node') files.push(...nodeGeneratedFiles(ctx, app));
+  else pythonGeneratedFiles(ctx, app, files, preexisting);
+  const inContext = files.flatMap((f) => {
+    const rel = relativeTo(context, f.path);
+    return rel === null ? [] : [{ ...f, path: rel }];
+  });
+  if (inContext.length === 0) return null;
+  const ignore = dockerignoreMatcher(ctx.current(posix.join(context, '.dockerignore')));
+  // TypeScript: the image runs what a build stage compiled, so the sources it compiles need the module.
+  const compiled = app.kind === 'node' && app.entrypoint.language === 'ts';
+  return {
+    input: { entry, files: inContext, ignored: ignore, ...(compiled ? { compiled } : {}) },
+    context,
+    preexisting: new Set([...preexisting].map((p) => relativeTo(context, p) ?? p)),
+  };
+}
+
+function pythonGeneratedFiles(ctx: GeneratorContext, app: PythonApp, files: GeneratedFile[], preexisting: Set<string>): void {
+  if (app.entrypoint === null) return;
   const module = pythonModuleLocation(app.entrypoint).path;
   if (ctx.current(module) !== null) files.push({ path: module, at: 'entry' });
   if (pythonModuleMode(app) === 'gunicorn') {
@@ -32,20 +69,9 @@ export function copyInputFor(ctx: GeneratorContext, app: PythonApp, dockerfile: 
       if (app.gunicornConfig !== null) preexisting.add(conf);
     }
   }
-  const inContext = files.flatMap((f) => {
-    const rel = relativeTo(context, f.path);
-    return rel === null ? [] : [{ ...f, path: rel }];
-  });
-  if (inContext.length === 0) return null;
-  const ignore = dockerignoreMatcher(ctx.current(posix.join(context, '.dockerignore')));
-  return {
-    input: { entry, files: inContext, ignored: ignore },
-    context,
-    preexisting: new Set([...preexisting].map((p) => relativeTo(context, p) ?? p)),
-  };
 }
 
-export function generatedFilesCopyActions(ctx: GeneratorContext, app: PythonApp, dockerfile: string): PlanAction[] {
+export function generatedFilesCopyActions(ctx: GeneratorContext, app: App, dockerfile: string): PlanAction[] {
   const prepared = copyInputFor(ctx, app, dockerfile);
   if (prepared === null) return [];
   const { context, preexisting } = prepared;
@@ -99,7 +125,7 @@ export function celeryChainNotes(app: PythonApp, timeoutMs: number): PlanAction[
  * `backend/`): the docker part does not patch them, but once the entry imports the generated module
  * their image needs it too.
  */
-export function otherImagesCopyActions(ctx: GeneratorContext, app: PythonApp, handled: readonly string[]): PlanAction[] {
+export function otherImagesCopyActions(ctx: GeneratorContext, app: App, handled: readonly string[]): PlanAction[] {
   const actions: PlanAction[] = [];
   for (const dockerfile of ctx.facts.container.dockerfiles.filter((p) => !handled.includes(p))) {
     const prepared = copyInputFor(ctx, app, dockerfile);
