@@ -150,4 +150,20 @@ describe('the tool on a Node repo whose Dockerfile copies a list of files', () =
     expect(dockerfile).toContain('COPY --from=build /app/dist ./dist\n');
     expect(dockerfile.match(/shutdown/g)).toHaveLength(1);
   });
+
+  it('a Vite dev image whose Dockerfile lists vite.config.js: the dev-server module the config now imports joins that list', () => {
+    const dir = repo({
+      'package.json': JSON.stringify({ name: 'web', private: true, type: 'module', scripts: { dev: 'vite', build: 'vite build' }, devDependencies: { vite: '^7.0.0' } }, null, 2),
+      'vite.config.js': "import { defineConfig } from 'vite';\n\nexport default defineConfig({\n  server: { port: 5173 },\n});\n",
+      'index.html': '<script type="module" src="/src/main.js"></script>\n',
+      'src/main.js': "document.body.append('hi');\n",
+      Dockerfile: 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json vite.config.js index.html ./\nRUN npm install\nCOPY src ./src\nEXPOSE 5173\nCMD ["npm", "run", "dev", "--", "--host"]\n',
+    });
+    const cli = runCli(['--yes', dir], { timeoutMs: 60_000 });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'vite.config.js'), 'utf8')).toContain("from './devserver-shutdown.js'");
+    const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('COPY package.json vite.config.js index.html devserver-shutdown.js ./\n');
+    expect(dockerfile.match(/devserver-shutdown/g)).toHaveLength(1);
+  });
 });

@@ -68,7 +68,10 @@ async function stopUnderLoad(tag: string): Promise<ImageOutcome['run']> {
   let alive = true;
   void running.exited.then(() => { alive = false; });
   try {
-    await waitForHttp(port, '/', 30_000, () => alive);
+    // Why it did not answer (a crash at start: "Cannot find module") is in its own output.
+    await waitForHttp(port, '/', 30_000, () => alive).catch((e: unknown) => {
+      throw new Error(`${tag}: ${e instanceof Error ? e.message : String(e)}\n${running.output()}`);
+    });
     const idle = await idleKeepAlive(port, '/', IDLE_SOCKETS);
     const busy = inFlight(port, '/slow', IN_FLIGHT);
     // Let every request reach the app before the stop signal (they take WORK_MS each).
