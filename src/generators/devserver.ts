@@ -21,7 +21,9 @@ import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js
 
 /** The header rendered with the answers; the code is src/runtime/devserver.ts (its drain is the app module's). */
 export const DEVSERVER_HEADER = 'devserver/devserver-header.hbs';
-const MODULE_STEM = 'devserver-shutdown';
+/** Name of the dev-server module beside the file that imports it (the docker part copies it into images). */
+export const DEVSERVER_MODULE_STEM = 'devserver-shutdown';
+const MODULE_STEM = DEVSERVER_MODULE_STEM;
 
 interface ModuleVariant {
   ts: boolean;

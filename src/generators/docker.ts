@@ -151,7 +151,7 @@ export const dockerGenerator: ArtifactGenerator = {
         actions.push({ type: 'plan-edit', path, edit, reason: `${what}${stages}` });
       }
       for (const message of warnings) actions.push({ type: 'plan-note', level: 'warn', message, file: path });
-      if (ctx.app.kind === 'python') actions.push(...generatedFilesCopyActions(ctx, ctx.app, path));
+      actions.push(...generatedFilesCopyActions(ctx, ctx.app, path));
       const devCli = devCliIn(typeof result.text === 'string' ? result.text : ctx.current(path) ?? '');
       if (devCli !== null && ctx.app.kind === 'node') {
         const prod = ['start:prod', 'prod'].find((s) => ctx.app.kind === 'node' && ctx.app.scripts[s] !== undefined);
@@ -171,7 +171,8 @@ export const dockerGenerator: ArtifactGenerator = {
     if (ownsChainNotes('docker', ctx.answers.parts, ctx.facts.container)) {
       actions.push(...appChainNotes(ctx));
     }
-    if (ctx.app.kind === 'python') actions.push(...otherImagesCopyActions(ctx, ctx.app, files), ...celeryChainNotes(ctx.app, ctx.answers.timeoutMs));
+    actions.push(...otherImagesCopyActions(ctx, ctx.app, files));
+    if (ctx.app.kind === 'python') actions.push(...celeryChainNotes(ctx.app, ctx.answers.timeoutMs));
     return actions;
   },
 };

@@ -27,6 +27,10 @@ export const CORPUS: CorpusRepo[] = [
   { name: 'nestjs', shape: 'NestJS starter: start = nest start, start:prod = node dist/main', dockerfiles: ['Dockerfile'] },
   { name: 'express-www', shape: 'express-generator: bin/www creates the server, start = node ./bin/www', dockerfiles: ['Dockerfile'] },
   { name: 'fastify-esm', shape: 'Fastify 5, ESM, listen({ port, host })', dockerfiles: ['Dockerfile'] },
+  // tej4360/catalogue (`COPY server.js .`, `COPY package.json ./`), realSchoki/twitch-pomo-timer-chat-bot
+  // (`COPY index.js .` beside the manifests): the final stage copies an explicit list of files, so a new
+  // module beside the entry is not in the image unless the list names it.
+  { name: 'npm-copy-list', shape: 'express; final stage copies `package*.json server.js ./` and `lib`, plus a built dist/ from a build stage; USER node', dockerfiles: ['Dockerfile'] },
 ];
 
 /** A fresh copy of a corpus repo in a temp dir. */

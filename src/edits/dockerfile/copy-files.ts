@@ -8,6 +8,9 @@
  * sources copied by content, destinations relative to WORKDIR, `--from` stages followed, the
  * .dockerignore applied) and extends the instruction that copies the app's entry file in its own
  * style, or adds one line after it; where it cannot, it says exactly which line to add.
+ * The same holds for Node (`COPY package*.json server.js ./` has no shutdown.js: "Cannot find
+ * module" at start); for an entry compiled in the image (TypeScript), the stage that copies the
+ * sources it compiles is the one that needs the generated source.
  * Pure: the Dockerfile source in, the new source out.
  */
 import { posix } from 'node:path';
@@ -31,6 +34,12 @@ export interface CopyFilesInput {
   files: readonly GeneratedFile[];
   /** Whether the build context leaves a path out (.dockerignore); see dockerignoreMatcher(). */
   ignored?: (path: string) => boolean;
+  /**
+   * The image runs the entry's build output (TypeScript compiled in a build stage): when the final
+   * stage does not hold the entry's source, the last stage that does (where it is compiled) must
+   * hold the generated source beside it; the build output it copies on carries the compiled module.
+   */
+  compiled?: boolean;
 }
 
 export interface ManualCopy {
@@ -252,25 +261,31 @@ function destFor(dir: string, workdir: string): string {
 }
 
 /**
- * Make the final stage copy every generated file the app needs. Files already copied (a `COPY . .`,
+ * Make the final stage (for a compiled entry: the stage that compiles it) copy every generated file
+ * the app needs. Files already copied (a `COPY . .`,
  * a directory copy that holds them) are left alone.
  */
 export function copyGeneratedFiles(source: string, input: CopyFilesInput): CopyFilesResult {
   const ignored = input.ignored ?? (() => false);
   const model = new ImageModel(source);
-  const final = model.finalIndex;
   const result: CopyFilesResult = { text: false, added: [], manual: [], entryNotCopied: false };
-  if (final < 0) return result;
-  // Where the app runs its entry from: the last place a COPY puts it.
-  const entryAt = ignored(input.entry) ? null : model.landsAt(final, input.entry).pop() ?? null;
+  if (model.finalIndex < 0) return result;
+  // The stage that must hold the generated files: the final one, or for a compiled entry the last
+  // stage holding its source (the build stage), and where the entry is there: the last place a COPY puts it.
+  let stage = model.finalIndex;
+  let entryAt = ignored(input.entry) ? null : model.landsAt(stage, input.entry).pop() ?? null;
+  for (let i = stage - 1; entryAt === null && input.compiled === true && !ignored(input.entry) && i >= 0; i--) {
+    const at = model.landsAt(i, input.entry).pop() ?? null;
+    if (at !== null) [stage, entryAt] = [i, at];
+  }
   if (entryAt === null) {
     result.entryNotCopied = true;
     return result;
   }
-  const workdir = model.workdir(final);
+  const workdir = model.workdir(stage);
   // Splices, applied from the end so offsets stay valid.
   const splices: { at: number; text: string; replace?: number; order?: number }[] = [];
-  const copies = model.copies(final).filter((c) => c.from === null);
+  const copies = model.copies(stage).filter((c) => c.from === null);
   /** Explicit lists to extend: instruction -> sources to add, in input order. */
   const extend = new Map<CopyInstruction, string[]>();
   for (const file of input.files) {
@@ -280,7 +295,7 @@ export function copyGeneratedFiles(source: string, input: CopyFilesInput): CopyF
       result.manual.push({ file: file.path, line: `!${file.path}`, reason: `.dockerignore leaves ${file.path} out of the build context: add this line to it` });
       continue;
     }
-    if (model.landsAt(final, file.path).includes(target)) continue;
+    if (model.landsAt(stage, file.path).includes(target)) continue;
     // An explicit list of files whose destination is the target directory: add the file to it.
     // The instruction that copies the entry first: the new file goes beside it in the same list.
     const ordered = [...copies].sort((a, b) => Number(landing(b, input.entry, clean) === entryAt) - Number(landing(a, input.entry, clean) === entryAt));
