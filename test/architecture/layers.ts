@@ -92,15 +92,21 @@ export function importsOf(file: SourceFile): ImportRef[] {
   const sf = parse(file);
   const out: ImportRef[] = [];
   const add = (node: ts.Node, spec: ts.Expression | undefined): void => {
-    if (spec && ts.isStringLiteralLike(spec)) out.push({ specifier: spec.text, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1 });
+    if (!spec || !ts.isStringLiteralLike(spec)) return;
+    out.push({ specifier: spec.text, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1 });
   };
   const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node, node.moduleSpecifier);
-    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) add(node, node.moduleReference.expression);
-    else if (ts.isCallExpression(node)) {
+    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) {
+      add(node, node.moduleSpecifier);
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      add(node, node.moduleReference.expression);
+    } else if (ts.isCallExpression(node)) {
       const callee = node.expression;
-      if (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require')) add(node, node.arguments[0]);
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node, node.argument.literal);
+      const loads = callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require');
+      if (loads) add(node, node.arguments[0]);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+      add(node, node.argument.literal);
+    }
     ts.forEachChild(node, visit);
   };
   visit(sf);
@@ -130,7 +136,8 @@ export function outputUsesOf(file: SourceFile): string[] {
     if (ts.isVariableDeclaration(node) && ts.isObjectBindingPattern(node.name) && node.initializer && ts.isIdentifier(node.initializer)) {
       const from = node.initializer.text;
       for (const el of node.name.elements) {
-        const key = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : ts.isIdentifier(el.name) ? el.name.text : '';
+        const named = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName : el.name;
+        const key = ts.isIdentifier(named) ? named.text : '';
         if (from === 'console' || (from === 'process' && PROCESS_MEMBERS.has(key))) out.push(`${from}.${key}`);
       }
     }
@@ -175,7 +182,8 @@ export function checkLayers(files: readonly SourceFile[]): Violation[] {
     for (const ref of importsOf(file)) {
       const target = resolveRelative(file.path, ref.specifier, (p) => paths.has(p));
       if (target === null) {
-        if (from.tier === null && !isBuiltin(ref.specifier)) out.push({ file: file.path, target: ref.specifier, rule: 'runtime-standalone' });
+        const packageInRuntime = from.tier === null && !isBuiltin(ref.specifier);
+        if (packageInRuntime) out.push({ file: file.path, target: ref.specifier, rule: 'runtime-standalone' });
         continue;
       }
       const to = layerOf(target);
