@@ -36,6 +36,9 @@ const EXCEPTIONS: ReadonlyMap<string, string> = new Map([
   // detect/container.ts (s20-scale this session) asks edits/k8s.ts whether a YAML document is a manifest:
   // the reader belongs in detect/, the edits importing it from there.
   ['up-a-layer: src/detect/container.ts -> src/edits/k8s.ts', 'isK8sManifest is a reader: move it to detect/'],
+  // The runtime module's source and its build-time flavours are templates: module-source.ts reads them the
+  // way core/render.ts reads templates/ (a read of the tool's own files, never of the user's repo).
+  ['io-in-memory-layer: src/generators/module-source.ts -> node:fs', 'reads the runtime sources (templates)'],
   // The plop pack reuses the CLI's answer resolution (pure: the prompt is a port); it moves below both
   // front ends with the engine (issue 16). src/cli belongs to s20-cliperf this session.
   ['across-layers: src/plop-pack.ts -> src/cli/answers.ts', 'resolveAnswers belongs under both front ends'],
@@ -111,6 +114,15 @@ describe('the checker can fail', () => {
     }
     // Words in strings and comments are not calls.
     expect(rules({ path: 'src/edits/x.ts', text: "// console.log\nconst s = 'process.exit(1)';\n" })).toEqual([]);
+  });
+
+  it('flags disk, process and network modules in the in-memory layers, not in detect or core', () => {
+    expect(rules({ path: 'src/edits/x.ts', text: "import { readFileSync } from 'node:fs';\n" })).toEqual(['io-in-memory-layer: src/edits/x.ts -> node:fs']);
+    expect(rules({ path: 'src/generators/x.ts', text: "import { spawn } from 'child_process';\n" })).toEqual([
+      'io-in-memory-layer: src/generators/x.ts -> child_process',
+    ]);
+    expect(rules({ path: 'src/detect/x.ts', text: "import { readFileSync } from 'node:fs';\n" })).toEqual([]);
+    expect(rules({ path: 'src/core/x.ts', text: "import { writeFileSync } from 'node:fs';\n" })).toEqual([]);
   });
 
   it('reads require() and import = require()', () => {

@@ -20,6 +20,10 @@
  *
  * Output and exit: only src/cli (and src/runtime, which is the user's code) may call process.exit,
  * set process.exitCode, use console.*, process.stdout/stderr/stdin, or load a prompt library.
+ *
+ * In memory: edits are pure functions of the source and generators plan in memory, so neither (nor
+ * answers, questions, pipeline) loads a module that touches the disk, processes or the network;
+ * detect reads the repo, core applies the plan, upgrade asks git, verify runs the app.
  */
 import { builtinModules } from 'node:module';
 import { posix } from 'node:path';
@@ -52,6 +56,9 @@ export const LAYERS: readonly Layer[] = [
 /** Layers whose files may print, prompt and exit. */
 const OUTPUT_LAYERS = new Set(['cli', 'runtime']);
 const GENERATOR_REGISTRY = 'src/generators/index.ts';
+/** Layers that work in memory only. */
+const IN_MEMORY_LAYERS = new Set(['answers', 'edits', 'generators', 'questions', 'pipeline']);
+const IO_MODULES = new Set(['fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'http2', 'dgram', 'tls', 'os', 'worker_threads', 'cluster']);
 const PROMPT_MODULES = new Set(['prompts', 'readline', 'readline/promises', 'inquirer', '@inquirer/prompts', 'enquirer']);
 
 export interface SourceFile {
@@ -64,7 +71,7 @@ export interface Violation {
   file: string;
   /** The imported file (repo-relative) or module, or the forbidden expression. */
   target: string;
-  rule: 'up-a-layer' | 'across-layers' | 'across-generators' | 'runtime-standalone' | 'no-layer' | 'output-outside-cli';
+  rule: 'up-a-layer' | 'across-layers' | 'across-generators' | 'runtime-standalone' | 'no-layer' | 'output-outside-cli' | 'io-in-memory-layer';
 }
 
 export function layerOf(path: string): Layer | null {
@@ -182,6 +189,9 @@ export function checkLayers(files: readonly SourceFile[]): Violation[] {
     for (const ref of importsOf(file)) {
       const target = resolveRelative(file.path, ref.specifier, (p) => paths.has(p));
       if (target === null) {
+        if (IN_MEMORY_LAYERS.has(from.name) && IO_MODULES.has(ref.specifier.replace(/^node:/, ''))) {
+          out.push({ file: file.path, target: ref.specifier, rule: 'io-in-memory-layer' });
+        }
         const packageInRuntime = from.tier === null && !isBuiltin(ref.specifier);
         if (packageInRuntime) out.push({ file: file.path, target: ref.specifier, rule: 'runtime-standalone' });
         continue;
