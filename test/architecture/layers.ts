@@ -58,7 +58,10 @@ const OUTPUT_LAYERS = new Set(['cli', 'runtime']);
 const GENERATOR_REGISTRY = 'src/generators/index.ts';
 /** Layers that work in memory only. */
 const IN_MEMORY_LAYERS = new Set(['answers', 'edits', 'generators', 'questions', 'pipeline']);
-const IO_MODULES = new Set(['fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'http2', 'dgram', 'tls', 'os', 'worker_threads', 'cluster']);
+const IO_MODULES = new Set([
+  ...['fs', 'fs/promises', 'child_process', 'worker_threads', 'cluster', 'os'],
+  ...['net', 'http', 'https', 'http2', 'dgram', 'tls'],
+]);
 const PROMPT_MODULES = new Set(['prompts', 'readline', 'readline/promises', 'inquirer', '@inquirer/prompts', 'enquirer']);
 
 export interface SourceFile {
@@ -71,7 +74,14 @@ export interface Violation {
   file: string;
   /** The imported file (repo-relative) or module, or the forbidden expression. */
   target: string;
-  rule: 'up-a-layer' | 'across-layers' | 'across-generators' | 'runtime-standalone' | 'no-layer' | 'output-outside-cli' | 'io-in-memory-layer';
+  rule:
+    | 'up-a-layer'
+    | 'across-layers'
+    | 'across-generators'
+    | 'runtime-standalone'
+    | 'no-layer'
+    | 'output-outside-cli'
+    | 'io-in-memory-layer';
 }
 
 export function layerOf(path: string): Layer | null {
