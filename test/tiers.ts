@@ -1,8 +1,9 @@
 /**
  * The two test tiers. `unit`: in-process work only (no process started, nothing listening, no
- * connection, no build needed), run by `npm run test:unit` (projects `unit` and `unit-isolated`) in under 30 s; test/unit-guard.ts makes a
- * unit test that starts anything fail. `e2e`: every other test file (real servers, CLI subprocesses,
- * real signals, image builds). `npm test` builds, then runs both. A new test file is e2e until listed here.
+ * connection, no build needed), run by `npm run test:unit` (projects `unit` and `unit-isolated`),
+ * meant to stay under 30 s; test/unit-guard.ts makes a unit test that starts anything fail. `e2e`:
+ * every other test file (real servers, CLI subprocesses, real signals, image builds). `npm test`
+ * builds, then runs both. A new test file is e2e until listed here.
  */
 // Left in e2e although in-process: test/python-entrypoint/syntax-check.test.ts parses the whole CPython
 // standard library (10 s of the budget on a loaded machine).

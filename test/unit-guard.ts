@@ -33,7 +33,8 @@ function install(): GuardState {
   // when a test runs the CLI in-process. It is part of the behaviour under test and takes a few ms;
   // faking it would change what the run does.
   const execFileSync = cp['execFileSync']!;
-  cp['execFileSync'] = (file: unknown, ...rest: unknown[]) => (file === 'git' ? execFileSync(file, ...rest) : refuse('child_process.execFileSync'));
+  cp['execFileSync'] = (file: unknown, ...rest: unknown[]) =>
+    file === 'git' ? execFileSync(file, ...rest) : refuse('child_process.execFileSync');
   net.Server.prototype.listen = function listen(): never {
     return refuse('server.listen');
   };
@@ -50,5 +51,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  if (state.attempts.length > 0) throw new Error(`this file tried ${[...new Set(state.attempts)].join(', ')}: ${UNIT_GUARD_MESSAGE}; move it to the e2e tier (test/tiers.ts)`);
+  if (state.attempts.length === 0) return;
+  const tried = [...new Set(state.attempts)].join(', ');
+  throw new Error(`this file tried ${tried}: ${UNIT_GUARD_MESSAGE}; move it to the e2e tier (test/tiers.ts)`);
 });

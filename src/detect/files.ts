@@ -10,7 +10,8 @@ import type { RepoFiles } from './repo-files.js';
 import { UserError } from '../core/errors.js';
 import { readText } from '../core/text-file.js';
 
-export { MAX_READ_BYTES } from '../core/text-file.js';
+// Re-exported: detect's callers read text through here as before.
+export { MAX_READ_BYTES, readText } from '../core/text-file.js';
 
 /** Directories never worth entering: dependency trees, VCS data, build caches. */
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', '.mypy_cache', '.pytest_cache', '.tox', '.next', '.nuxt', '.turbo', '.cache']);

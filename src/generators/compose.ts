@@ -15,7 +15,7 @@ import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js
 import { appServices, serviceAppDir, serviceContextDir } from './compose-services.js';
 
 // Re-exported for the files that still import them from here (see test/architecture/layers.test.ts).
-export { serviceContextDir } from './compose-services.js';
+export { appServices, serviceAppDir, serviceContextDir } from './compose-services.js';
 
 export const composeGenerator: ArtifactGenerator = {
   name: 'compose',

@@ -20,6 +20,10 @@
  *
  * Output and exit: only src/cli (and src/runtime, which is the user's code) may call process.exit,
  * set process.exitCode, use console.*, process.stdout/stderr/stdin, or load a prompt library.
+ *
+ * In memory: edits are pure functions of the source and generators plan in memory, so neither (nor
+ * answers, questions, pipeline) loads a module that touches the disk, processes or the network;
+ * detect reads the repo, core applies the plan, upgrade asks git, verify runs the app.
  */
 import { builtinModules } from 'node:module';
 import { posix } from 'node:path';
@@ -52,6 +56,12 @@ export const LAYERS: readonly Layer[] = [
 /** Layers whose files may print, prompt and exit. */
 const OUTPUT_LAYERS = new Set(['cli', 'runtime']);
 const GENERATOR_REGISTRY = 'src/generators/index.ts';
+/** Layers that work in memory only. */
+const IN_MEMORY_LAYERS = new Set(['answers', 'edits', 'generators', 'questions', 'pipeline']);
+const IO_MODULES = new Set([
+  ...['fs', 'fs/promises', 'child_process', 'worker_threads', 'cluster', 'os'],
+  ...['net', 'http', 'https', 'http2', 'dgram', 'tls'],
+]);
 const PROMPT_MODULES = new Set(['prompts', 'readline', 'readline/promises', 'inquirer', '@inquirer/prompts', 'enquirer']);
 
 export interface SourceFile {
@@ -64,7 +74,14 @@ export interface Violation {
   file: string;
   /** The imported file (repo-relative) or module, or the forbidden expression. */
   target: string;
-  rule: 'up-a-layer' | 'across-layers' | 'across-generators' | 'runtime-standalone' | 'no-layer' | 'output-outside-cli';
+  rule:
+    | 'up-a-layer'
+    | 'across-layers'
+    | 'across-generators'
+    | 'runtime-standalone'
+    | 'no-layer'
+    | 'output-outside-cli'
+    | 'io-in-memory-layer';
 }
 
 export function layerOf(path: string): Layer | null {
@@ -92,15 +109,21 @@ export function importsOf(file: SourceFile): ImportRef[] {
   const sf = parse(file);
   const out: ImportRef[] = [];
   const add = (node: ts.Node, spec: ts.Expression | undefined): void => {
-    if (spec && ts.isStringLiteralLike(spec)) out.push({ specifier: spec.text, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1 });
+    if (!spec || !ts.isStringLiteralLike(spec)) return;
+    out.push({ specifier: spec.text, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1 });
   };
   const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node, node.moduleSpecifier);
-    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) add(node, node.moduleReference.expression);
-    else if (ts.isCallExpression(node)) {
+    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) {
+      add(node, node.moduleSpecifier);
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      add(node, node.moduleReference.expression);
+    } else if (ts.isCallExpression(node)) {
       const callee = node.expression;
-      if (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require')) add(node, node.arguments[0]);
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node, node.argument.literal);
+      const loads = callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require');
+      if (loads) add(node, node.arguments[0]);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+      add(node, node.argument.literal);
+    }
     ts.forEachChild(node, visit);
   };
   visit(sf);
@@ -130,7 +153,8 @@ export function outputUsesOf(file: SourceFile): string[] {
     if (ts.isVariableDeclaration(node) && ts.isObjectBindingPattern(node.name) && node.initializer && ts.isIdentifier(node.initializer)) {
       const from = node.initializer.text;
       for (const el of node.name.elements) {
-        const key = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : ts.isIdentifier(el.name) ? el.name.text : '';
+        const named = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName : el.name;
+        const key = ts.isIdentifier(named) ? named.text : '';
         if (from === 'console' || (from === 'process' && PROCESS_MEMBERS.has(key))) out.push(`${from}.${key}`);
       }
     }
@@ -175,7 +199,11 @@ export function checkLayers(files: readonly SourceFile[]): Violation[] {
     for (const ref of importsOf(file)) {
       const target = resolveRelative(file.path, ref.specifier, (p) => paths.has(p));
       if (target === null) {
-        if (from.tier === null && !isBuiltin(ref.specifier)) out.push({ file: file.path, target: ref.specifier, rule: 'runtime-standalone' });
+        if (IN_MEMORY_LAYERS.has(from.name) && IO_MODULES.has(ref.specifier.replace(/^node:/, ''))) {
+          out.push({ file: file.path, target: ref.specifier, rule: 'io-in-memory-layer' });
+        }
+        const packageInRuntime = from.tier === null && !isBuiltin(ref.specifier);
+        if (packageInRuntime) out.push({ file: file.path, target: ref.specifier, rule: 'runtime-standalone' });
         continue;
       }
       const to = layerOf(target);

@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { cleanupCopies, copyRepo, hashTree } from '../helpers/tree.js';
@@ -29,6 +29,14 @@ const MODULES: readonly { file: RegExp; reviewed: string }[] = [
   { file: /(^|\/)devserver-shutdown\.[cm]?[jt]s$/, reviewed: 'snapshots/devserver/module' },
 ];
 const MANIFEST = '.graceful-shutdown.json';
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1).split('\\').join('/'))
+    .sort();
+}
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -144,6 +152,10 @@ describe('generated output matches snapshots/repos', () => {
         else index.push(`${path} sha256:${sha256(text)} same as ${copy}`);
       }
       await expect(`${index.join('\n')}\n`).toMatchFileSnapshot(join(base, 'index.txt'));
+      // A file left from an earlier output (vitest never deletes file snapshots) would be reviewed for nothing.
+      const kept = [...review.texts.keys()].filter((p) => !index.some((l) => l.startsWith(`${p} `)));
+      const stale = filesUnder(base).filter((p) => p !== 'index.txt' && !kept.includes(p));
+      expect(stale, `stale snapshots under ${base}: delete them`).toEqual([]);
     });
   });
 });
