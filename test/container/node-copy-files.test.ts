@@ -70,6 +70,25 @@ describe('copyGeneratedFiles for Node entries', () => {
     expect(copy(source, 'src/main.ts', [{ path: 'src/shutdown.ts', at: 'entry' }]).entryNotCopied).toBe(true);
   });
 
+  it('an entry the final stage inherits (`FROM base AS production`): the list in the stage that copies it grows', () => {
+    const source = [
+      'FROM node:20-slim AS base', 'WORKDIR /app', 'COPY package*.json ./', 'RUN npm ci --omit=dev', 'COPY server.js db.js ./', '',
+      'FROM base AS production', 'ENV NODE_ENV=production', 'USER node', 'CMD ["node", "server.js"]', '',
+    ].join('\n');
+    const result = copy(source, 'server.js', [MODULE]);
+    expect(result.text).toBe(source.replace('COPY server.js db.js ./', 'COPY server.js db.js shutdown.js ./'));
+    expect(result.manual).toEqual([]);
+    // Copied by the final stage itself already: not copied a second time in the base.
+    expect(copy(`${source}COPY shutdown.js ./\n`, 'server.js', [MODULE]).text).toBe(false);
+  });
+
+  it('a WORKDIR set after the COPY of the entry does not move the new line\'s destination', () => {
+    const source = 'FROM node:22-slim\nCOPY --chown=node:node index.js /srv/app/index.js\nWORKDIR /srv/app\nCMD ["node", "index.js"]\n';
+    const result = copy(source, 'index.js', [MODULE]);
+    expect(result.text).toBe('FROM node:22-slim\nCOPY --chown=node:node index.js /srv/app/index.js\nCOPY --chown=node:node shutdown.js /srv/app/\nWORKDIR /srv/app\nCMD ["node", "index.js"]\n');
+    expect(imagePaths(result.text as string, ['index.js', 'shutdown.js']).get('/srv/app/shutdown.js')).toBe('shutdown.js');
+  });
+
   it('a .dockerignore allow-list that leaves the module out: the line to add, no Dockerfile edit', () => {
     const source = 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n';
     const result = copy(source, 'server.js', [MODULE], { dockerignore: '*\n!package*.json\n!server.js\n' });
