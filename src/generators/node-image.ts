@@ -7,8 +7,10 @@
  */
 import { posix } from 'node:path';
 import type { Facts, NodeApp } from '../detect/facts.js';
+import { dockerignoreMatcher } from '../edits/dockerfile/copy-files.js';
 import { resolveScript } from '../edits/dockerfile/npm-script.js';
 import { toExecForm } from '../edits/dockerfile/shell-words.js';
+import { nodeModuleFile } from './node-module.js';
 
 type Read = (path: string) => string | null;
 
@@ -107,6 +109,10 @@ export function nodeImage(app: NodeApp, facts: Facts, read: Read): NodeImageResu
   }
   const appRel = workspace ? app.dir : '';
   const notes: string[] = [];
+  // The image copies the whole context: a .dockerignore that leaves out a file it needs (an allow-list
+  // `*` / `!server.js`) gives an image that fails at install or at start ("Cannot find module").
+  const ignoredFile = contextIgnores(app, read, contextDir, [at('package.json'), ...(hasLock ? [at(lockfile)] : [])]);
+  if (ignoredFile !== null) return { ok: false, need: ignoredFile };
 
   // Manifests: the root ones, and for workspaces every workspace's package.json (the lockfile names them all).
   const rootFiles = ['package.json', ...(hasLock ? [lockfile] : []), ...(pm === 'pnpm' && read(at('pnpm-workspace.yaml')) !== null ? ['pnpm-workspace.yaml'] : []),
@@ -205,6 +211,21 @@ export function nodeImage(app: NodeApp, facts: Facts, read: Read): NodeImageResu
       notes,
     },
   };
+}
+
+/**
+ * What the context's .dockerignore leaves out of the files the image needs: the manifests, the entry
+ * and the generated module beside it (the created Dockerfile copies the whole context); null when none.
+ */
+function contextIgnores(app: NodeApp, read: Read, contextDir: string, manifests: readonly string[]): string | null {
+  const ignore = read(posix.join(contextDir, '.dockerignore'));
+  if (ignore === null) return null;
+  const ignored = dockerignoreMatcher(ignore);
+  const needed = [...manifests, ...(app.entrypoint ? [app.entrypoint.path, nodeModuleFile(app)] : [])];
+  const rel = (p: string): string => (contextDir === '' ? p : posix.relative(contextDir, p));
+  const left = needed.map(rel).filter((p) => !p.startsWith('..') && ignored(p));
+  if (left.length === 0) return null;
+  return `${posix.join(contextDir, '.dockerignore')} to let ${left.join(', ')} into the build context (add ${left.map((p) => `\`!${p}\``).join(', ')}): the image copies the whole context`;
 }
 
 function libOutDir(read: Read, dir: string): string {

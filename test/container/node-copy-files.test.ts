@@ -7,7 +7,7 @@
  * the module is copied already (a directory or the whole context). The image itself is built and
  * run in test/images/build-run.test.ts (corpus repo npm-copy-list).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,25 @@ describe('copyGeneratedFiles for Node entries', () => {
     expect(result.text).toBe(source.replace('COPY src/main.ts src/app.ts ./src/', 'COPY src/main.ts src/app.ts src/shutdown.ts ./src/'));
     // Without `compiled` (a Python entry, or JavaScript run as is) the build stage is not the image: nothing is said.
     expect(copy(source, 'src/main.ts', [{ path: 'src/shutdown.ts', at: 'entry' }]).entryNotCopied).toBe(true);
+  });
+
+  it('an entry the final stage inherits (`FROM base AS production`): the list in the stage that copies it grows', () => {
+    const source = [
+      'FROM node:20-slim AS base', 'WORKDIR /app', 'COPY package*.json ./', 'RUN npm ci --omit=dev', 'COPY server.js db.js ./', '',
+      'FROM base AS production', 'ENV NODE_ENV=production', 'USER node', 'CMD ["node", "server.js"]', '',
+    ].join('\n');
+    const result = copy(source, 'server.js', [MODULE]);
+    expect(result.text).toBe(source.replace('COPY server.js db.js ./', 'COPY server.js db.js shutdown.js ./'));
+    expect(result.manual).toEqual([]);
+    // Copied by the final stage itself already: not copied a second time in the base.
+    expect(copy(`${source}COPY shutdown.js ./\n`, 'server.js', [MODULE]).text).toBe(false);
+  });
+
+  it('a WORKDIR set after the COPY of the entry does not move the new line\'s destination', () => {
+    const source = 'FROM node:22-slim\nCOPY --chown=node:node index.js /srv/app/index.js\nWORKDIR /srv/app\nCMD ["node", "index.js"]\n';
+    const result = copy(source, 'index.js', [MODULE]);
+    expect(result.text).toBe('FROM node:22-slim\nCOPY --chown=node:node index.js /srv/app/index.js\nCOPY --chown=node:node shutdown.js /srv/app/\nWORKDIR /srv/app\nCMD ["node", "index.js"]\n');
+    expect(imagePaths(result.text as string, ['index.js', 'shutdown.js']).get('/srv/app/shutdown.js')).toBe('shutdown.js');
   });
 
   it('a .dockerignore allow-list that leaves the module out: the line to add, no Dockerfile edit', () => {
@@ -165,5 +184,23 @@ describe('the tool on a Node repo whose Dockerfile copies a list of files', () =
     const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
     expect(dockerfile).toContain('COPY package.json vite.config.js index.html devserver-shutdown.js ./\n');
     expect(dockerfile.match(/devserver-shutdown/g)).toHaveLength(1);
+  });
+
+  it('no Dockerfile is created where the .dockerignore leaves the module out of the context (the image would copy the whole context and not start)', () => {
+    const files = {
+      'package.json': JSON.stringify({ name: 'svc', version: '1.0.0', main: 'server.js', scripts: { start: 'node server.js' }, dependencies: {} }, null, 2),
+      'server.js': "const http = require('node:http');\nhttp.createServer((_req, res) => res.end('ok')).listen(Number(process.env.PORT || 3000));\n",
+    };
+    const allowList = repo({ ...files, '.dockerignore': '*\n!package.json\n!server.js\n' });
+    const cli = runCli(['--yes', allowList], { timeoutMs: 60_000 });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(existsSync(join(allowList, 'Dockerfile'))).toBe(false);
+    expect(`${cli.stdout}${cli.stderr}`).toContain('no Dockerfile created: it would need .dockerignore to let shutdown.js into the build context (add `!shutdown.js`)');
+    // An ordinary .dockerignore (node_modules, .git): the Dockerfile is created and copies the module with the rest.
+    const plain = repo({ ...files, '.dockerignore': 'node_modules\n.git\n' });
+    expect(runCli(['--yes', plain], { timeoutMs: 60_000 }).code).toBe(0);
+    const created = readFileSync(join(plain, 'Dockerfile'), 'utf8');
+    expect(created).toContain('COPY . .\n');
+    expect(imagePaths(created, ['server.js', 'shutdown.js'], dockerignoreMatcher('node_modules\n.git\n')).get('/app/shutdown.js')).toBe('shutdown.js');
   });
 });

@@ -198,7 +198,8 @@ class ImageModel {
     return this.perStage[index]?.workdir ?? '/';
   }
 
-  private parentIndex(index: number): number | null {
+  /** The stage this one is built FROM, when that is an earlier stage. */
+  parentIndex(index: number): number | null {
     const image = this.stages[index]!.image.toLowerCase();
     const i = this.stages.slice(0, index).map((s) => s.name).lastIndexOf(image);
     return i < 0 ? null : i;
@@ -283,9 +284,18 @@ export function copyGeneratedFiles(source: string, input: CopyFilesInput): CopyF
     return result;
   }
   const workdir = model.workdir(stage);
+  // An entry the stage inherits (`FROM base AS prod` after base copied it): the COPY to extend is in
+  // the ancestor that copies it; what the image holds is still read from `stage`, its ancestors included.
+  let editStage = stage;
+  for (;;) {
+    const own = model.copies(editStage).some((c) => c.from === null && landing(c, input.entry, clean) === entryAt);
+    const parent = model.parentIndex(editStage);
+    if (own || parent === null || !model.landsAt(parent, input.entry).includes(entryAt)) break;
+    editStage = parent;
+  }
   // Splices, applied from the end so offsets stay valid.
   const splices: { at: number; text: string; replace?: number; order?: number }[] = [];
-  const copies = model.copies(stage).filter((c) => c.from === null);
+  const copies = model.copies(editStage).filter((c) => c.from === null);
   /** Explicit lists to extend: instruction -> sources to add, in input order. */
   const extend = new Map<CopyInstruction, string[]>();
   for (const file of input.files) {
@@ -311,7 +321,8 @@ export function copyGeneratedFiles(source: string, input: CopyFilesInput): CopyF
     // Otherwise one line after the instruction that copies the entry, with the same flags (--chown).
     const bringsEntry = [...copies].reverse().find((c) => landing(c, input.entry, clean) === entryAt);
     const flags = bringsEntry ? bringsEntry.flags.filter((f) => /^--(chown|chmod)=/.test(f)) : [];
-    const line = ['COPY', ...flags, bringsEntry ? styled(bringsEntry, file.path) : file.path, destFor(targetDir, workdir)].join(' ');
+    // The destination as the WORKDIR in effect at that COPY reads it (a later WORKDIR does not move it).
+    const line = ['COPY', ...flags, bringsEntry ? styled(bringsEntry, file.path) : file.path, destFor(targetDir, bringsEntry?.workdir ?? workdir)].join(' ');
     if (!bringsEntry) {
       result.manual.push({ file: file.path, line, reason: `the image gets ${input.entry} from another stage: copy ${file.path} there too` });
       continue;
