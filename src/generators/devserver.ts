@@ -18,11 +18,11 @@ import { wireNodeEntrypoint, type WireOptions } from '../edits/node-entrypoint/w
 import { renderTemplate } from '../core/render.js';
 import { FLAVOUR_NAMES, buildModule, type ModuleFlavour } from './module-source.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
+import { DEVSERVER_MODULE_STEM } from './devserver-files.js';
 
 /** The header rendered with the answers; the code is src/runtime/devserver.ts (its drain is the app module's). */
 export const DEVSERVER_HEADER = 'devserver/devserver-header.hbs';
 /** Name of the dev-server module beside the file that imports it (the docker part copies it into images). */
-export const DEVSERVER_MODULE_STEM = 'devserver-shutdown';
 const MODULE_STEM = DEVSERVER_MODULE_STEM;
 
 interface ModuleVariant {

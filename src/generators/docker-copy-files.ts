@@ -8,8 +8,8 @@
 import { posix } from 'node:path';
 import type { App, NodeApp, PythonApp } from '../detect/facts.js';
 import { buildContextOf, copyGeneratedFiles, dockerignoreMatcher, type CopyFilesInput, type GeneratedFile } from '../edits/dockerfile/copy-files.js';
-import { DEVSERVER_MODULE_STEM } from './devserver.js';
-import { nodeModuleFile } from './node-module.js';
+import { DEVSERVER_MODULE_STEM } from './devserver-files.js';
+import { nodeModuleFile } from './node-module-flavour.js';
 import { pythonModuleLocation, pythonModuleMode } from './python-module.js';
 import type { GeneratorContext, PlanAction } from './types.js';
 
