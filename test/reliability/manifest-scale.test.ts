@@ -25,7 +25,7 @@ const APPS = 200;
 const YARDSTICK_APPS = APPS / 4;
 /** Work per app grows at most APPS / YARDSTICK_APPS = 4x; this leaves room for a noisy machine, not for 16x. */
 const MAX_GROWTH = 10;
-/** The yardstick runs themselves: each took 2-4 s here (bench/MANIFEST-SCALE-RESULTS.md); this only stops a hang. */
+/** The yardstick runs themselves: 1.1-2.2 s of CPU, 6-14 s of wall time at load 15 here (bench/MANIFEST-SCALE-RESULTS.md); this only stops a hang. */
 const YARDSTICK_TIMEOUT_MS = 120_000;
 
 function monorepo(dir: string, apps: number): void {
