@@ -38,24 +38,51 @@ export interface ChainScope {
 }
 
 /**
+ * A Dockerfile's links, with every text they were read from (the Dockerfile, a gunicorn config): every
+ * app's chain lists every Dockerfile of the repo, and the links only change with those texts.
+ */
+const dockerfileLinkCache = new Map<string, { reads: [string, string | null][]; links: readonly ChainLink[] }>();
+
+function dockerfileLinks(read: (path: string) => string | null, file: string): readonly ChainLink[] {
+  const hit = dockerfileLinkCache.get(file);
+  // Equal texts may be different strings: keep the ones read now, which the next app's read returns again.
+  const same = (entry: [string, string | null]): boolean => {
+    const text = read(entry[0]);
+    if (text !== entry[1]) return false;
+    entry[1] = text;
+    return true;
+  };
+  if (hit !== undefined && hit.reads.every(same)) return hit.links;
+  const reads: [string, string | null][] = [];
+  const tracked = (path: string): string | null => {
+    const text = read(path);
+    reads.push([path, text]);
+    return text;
+  };
+  const links: ChainLink[] = [];
+  const source = tracked(file);
+  for (const clue of source === null ? [] : dockerfileFacts(source, file).timeoutClues) {
+    if (clue.kind === 'env-budget') {
+      links.push({ kind: 'app-budget', seconds: clue.ms / 1000, what: 'GRACEFUL_SHUTDOWN_TIMEOUT_MS (Dockerfile ENV)', file, isDefault: false });
+      continue;
+    }
+    const server = serverTimeoutOf(clue.words, gunicornConfReader(tracked, posix.dirname(file)));
+    if (server) links.push({ kind: 'server-timeout', seconds: server.seconds, what: server.server, file, isDefault: server.isDefault });
+  }
+  if (dockerfileLinkCache.size >= 4096) dockerfileLinkCache.delete(dockerfileLinkCache.keys().next().value!);
+  const frozen = Object.freeze(links.map((l) => Object.freeze(l)));
+  dockerfileLinkCache.set(file, { reads, links: frozen });
+  return frozen;
+}
+
+/**
  * The timeout links the repo declares. `unknown` receives what has no number here (templated
  * values, preStop hooks of unknown length), for the plan.
  */
 export function readRepoChain(read: (path: string) => string | null, container: ContainerFacts, scope?: ChainScope, unknown?: string[]): ChainLink[] {
   const links: ChainLink[] = [];
   const templated: string[] = [];
-  for (const file of container.dockerfiles) {
-    const source = read(file);
-    if (source === null) continue;
-    for (const clue of dockerfileFacts(source, file).timeoutClues) {
-      if (clue.kind === 'env-budget') {
-        links.push({ kind: 'app-budget', seconds: clue.ms / 1000, what: 'GRACEFUL_SHUTDOWN_TIMEOUT_MS (Dockerfile ENV)', file, isDefault: false });
-        continue;
-      }
-      const server = serverTimeoutOf(clue.words, gunicornConfReader(read, posix.dirname(file)));
-      if (server) links.push({ kind: 'server-timeout', seconds: server.seconds, what: server.server, file, isDefault: server.isDefault });
-    }
-  }
+  for (const file of container.dockerfiles) links.push(...dockerfileLinks(read, file));
   let composeGraceDeclared = false;
   for (const file of container.composeFiles) {
     const source = read(file);

@@ -47,7 +47,34 @@ function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
+/**
+ * Owners by facts object, with every text they were read from: each app's generators ask, and the
+ * answer only changes with those texts (a 200-app run rebuilt it 200 times per part).
+ */
+const ownersCache = new WeakMap<Facts, { apps: readonly unknown[]; size: number; container: unknown; reads: [string, string | null][]; owners: ImageOwners }>();
+
 export function imageOwners(facts: Facts, read: Read): ImageOwners {
+  const hit = ownersCache.get(facts);
+  // Equal texts may be different strings: keep the ones read now, which the next read returns again.
+  const same = (entry: [string, string | null]): boolean => {
+    const text = read(entry[0]);
+    if (text !== entry[1]) return false;
+    entry[1] = text;
+    return true;
+  };
+  const unchanged = hit !== undefined && hit.apps === facts.apps && hit.size === facts.apps.length && hit.container === facts.container;
+  if (unchanged && hit.reads.every(same)) return hit.owners;
+  const reads: [string, string | null][] = [];
+  const owners = ownersFrom(facts, (path) => {
+    const text = read(path);
+    reads.push([path, text]);
+    return text;
+  });
+  ownersCache.set(facts, { apps: facts.apps, size: facts.apps.length, container: facts.container, reads, owners });
+  return owners;
+}
+
+function ownersFrom(facts: Facts, read: Read): ImageOwners {
   const keys = new Map<string, Set<string>>(); // image key → app dirs
   const appDirs = new Set(facts.apps.map((a) => a.dir));
   const add = (key: string | null, dir: string | null): void => {
