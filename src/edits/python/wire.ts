@@ -400,7 +400,12 @@ export function jobLoopNote(source: string, options: WireOptions): { line: numbe
   const mod = parseModule(source.startsWith('\uFEFF') ? source.slice(1) : source);
   if (firstSyntaxProblem(mod) || checksShutdown(mod, requestCheckNames(mod))) return null;
   const from = existingImports(mod).module ?? options.importFrom;
-  return jobLoopAdvice(mod, findJobLoops(mod, options.mainFunction), options.file ?? 'the entry module', from, options.budgetSeconds ?? DEFAULT_BUDGET_SECONDS);
+  const advice = jobLoopAdvice(mod, findJobLoops(mod, options.mainFunction), options.file ?? 'the entry module', from, options.budgetSeconds ?? DEFAULT_BUDGET_SECONDS);
+  // Wired by an earlier run (before loops were left alone): this run changes nothing, and must not say there are no handlers.
+  if (advice?.leaveAlone && alreadyWired(mod, options.mode)) {
+    return { ...advice, message: advice.message.replace('(no signal handlers, no tini)', '(the setup_signal_handlers() call an earlier run added stays: until the loop is changed, SIGTERM stops it where it is)') };
+  }
+  return advice;
 }
 
 /** True when the module already hands shutdown to the registry (so the edit has nothing to do). */
