@@ -73,6 +73,16 @@ export const CASES: LoopCase[] = [
     scratch: (dir) => ({ files: {}, env: { INBOX_DIR: dir } }),
     env: { POLL_SECONDS: '3600' },
   },
+  {
+    repo: 'feed-poller',
+    shape: 'asyncio poller run as a Procfile worker: `asyncio.run(main())` under its own Ctrl+C message, the loop awaits a round and then a helper that logs and awaits `asyncio.sleep(POLL_SECONDS)` (the Rapptz/discord.py background-task shape telegram-style-bot was read from, with the wait in a helper)',
+    entry: 'poller.py',
+    mode: 'asyncio',
+    launcher: { file: 'Procfile', process: 'worker' },
+    sleeping: 'sleeping',
+    job: { start: 'store 1 start', done: 'store 1 done', ms: 1000 },
+    env: {},
+  },
 ];
 
 /** The command the launcher runs, as words. */
