@@ -156,7 +156,7 @@ export function jobLoopAdvice(mod: ParsedModule, loops: JobLoops, file: string, 
   const single = candidateLoop(loops);
   if (single) {
     const blockers = loopWaits(mod, single, budgetSeconds, SLEEP_NAMES).blockers;
-    return alone(lineOf(single), 'a wait its rounds reach cannot be made to end on shutdown', blockers.map((b) => b.message).join('; '));
+    return alone(lineOf(single), 'it cannot be made to stop between rounds as it is', blockers.map((b) => b.message).join('; '));
   }
   if (loops.literal.length > 1) {
     const lines = loops.literal.map(lineOf);

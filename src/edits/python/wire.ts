@@ -385,7 +385,11 @@ function wireJobLoop(plan: WirePlan): void {
   const cond = rewrite && loopCondition(rewrite.loop);
   if (!rewrite || !cond) return;
   plan.replace(cond.from, cond.to, `${plan.use('keep_running')}()`);
-  for (const wait of rewrite.waits.rewrites) plan.replace(wait.callee.from, wait.callee.to, plan.use(wait.replacement));
+  for (const wait of rewrite.waits.rewrites) {
+    plan.replace(wait.callee.from, wait.callee.to, plan.use(wait.replacement));
+    const after = wait.breakAfter;
+    if (after) plan.insert(after.at, `${after.indent}if not ${plan.use('keep_running')}():${mod.eol}${after.indent}${after.step}break${mod.eol}`);
+  }
   for (const [from, to, replacement] of rewrite.waits.importEdits) plan.replace(from, to, replacement);
 }
 

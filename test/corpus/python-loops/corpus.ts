@@ -83,6 +83,17 @@ export const CASES: LoopCase[] = [
     job: { start: 'store 1 start', done: 'store 1 done', ms: 1000 },
     env: {},
   },
+  {
+    repo: 'window-sync',
+    shape: 'the wait first, then the round (`while True: time.sleep(interval)` and the work after it, as in the placeholder worker loops found when reading single-file workers), run by docker compose',
+    entry: 'sync.py',
+    mode: 'plain',
+    launcher: { file: 'docker-compose.yml', service: 'sync' },
+    sleeping: 'sleeping',
+    // The wait comes first: a job is in hand only after one full interval, too long for a test.
+    job: null,
+    env: { SYNC_INTERVAL: '3600' },
+  },
 ];
 
 /** The command the launcher runs, as words. */
