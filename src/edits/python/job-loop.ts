@@ -6,8 +6,9 @@
  * never looks at `shutdown_requested()` keeps taking jobs until the budget cuts it, and then the
  * handlers never run. So a single literal `while True:` / `while 1:` there is rewritten to
  * `while keep_running():`, with its sleeps made to end on shutdown (loop-waits.ts), when every wait
- * it reaches ends at once on shutdown or is short; anything less certain is left to the user, with
- * the lines to change.
+ * it reaches ends at once on shutdown or is short. Anything less certain is left to the user, with
+ * the lines to change; and then the whole program is left as it is, how it stops included
+ * (jobLoopAdvice's `leaveAlone`): handlers that stop it where it is would cut the job in hand.
  */
 import type { SyntaxNode } from '@lezer/common';
 import { position, text, type ParsedModule } from './parse.js';
@@ -155,7 +156,7 @@ export function jobLoopAdvice(mod: ParsedModule, loops: JobLoops, file: string, 
   const single = candidateLoop(loops);
   if (single) {
     const blockers = loopWaits(mod, single, budgetSeconds, SLEEP_NAMES).blockers;
-    return alone(lineOf(single), 'a wait its rounds reach cannot be made to end on shutdown', blockers.map((b) => b.message).join('; '));
+    return alone(lineOf(single), 'it cannot be made to stop between rounds as it is', blockers.map((b) => b.message).join('; '));
   }
   if (loops.literal.length > 1) {
     const lines = loops.literal.map(lineOf);

@@ -5,6 +5,8 @@
  * wait it can reach ends at once on shutdown, or is short:
  * - `time.sleep(n)` / `await asyncio.sleep(n)` statements in the loop's own body (nested blocks and
  *   inner loops included) become `interruptible_sleep(n)` / `await interruptible_sleep_async(n)`;
+ *   one directly in the body with more of the round after it (`while True: time.sleep(60); poll()`)
+ *   is followed by `if not keep_running(): break`, so that the cut-short wait starts no new round;
  * - a sleep in a function of this module the loop calls (followed through the functions those
  *   call) is part of the job: allowed when its length is a number (literal or module constant)
  *   within half the budget;
@@ -23,13 +25,19 @@
  * without the generated module (the program is then left alone until a run after that change).
  */
 import type { SyntaxNode } from '@lezer/common';
-import { children, lineEnd, lineStart, position, statements, text, type ParsedModule } from './parse.js';
+import { children, indentAt, lineEnd, lineStart, position, statements, text, type ParsedModule } from './parse.js';
 import { topLevel, topLevelFunction } from './places.js';
 
 export interface WaitRewrite {
   /** The callee to replace (`time.sleep`, `sleep`, `asyncio.sleep`). */
   callee: SyntaxNode;
   replacement: 'interruptible_sleep' | 'interruptible_sleep_async';
+  /**
+   * A wait in the loop's own body with more of the round after it (`while True: time.sleep(60); poll()`):
+   * where to insert `if not keep_running(): break` (offset of the next line, and the body's indentation
+   * and its step), so that a wait cut short by SIGTERM does not start another round.
+   */
+  breakAfter?: { at: number; indent: string; step: string };
 }
 
 export interface WaitBlocker {
@@ -244,6 +252,54 @@ function notLastInRound(mod: ParsedModule, fn: SyntaxNode, loop: SyntaxNode, see
   return why;
 }
 
+/**
+ * Where `if not keep_running(): break` goes after a wait statement of the loop's own body: the start
+ * of the next line, when the statement is alone on its line(s); null otherwise (the rewrite then
+ * only makes the wait interruptible, and the rest of that round runs once after SIGTERM).
+ */
+function breakPoint(mod: ParsedModule, statement: SyntaxNode, loop: SyntaxNode): { at: number; indent: string; step: string } | null {
+  const { source } = mod;
+  const start = lineStart(source, statement.from);
+  const end = lineEnd(source, statement.to);
+  if (source.slice(start, statement.from).trim() !== '' || !/^[ \t]*(#[^\n]*)?\r?\n?$/.test(source.slice(statement.to, end))) return null;
+  const indent = source.slice(start, statement.from);
+  const outer = indentAt(source, loop.from);
+  if (!indent.startsWith(outer) || indent.length <= outer.length || end === source.length && !source.endsWith('\n')) return null;
+  return { at: end, indent, step: indent.slice(outer.length) };
+}
+
+/**
+ * A function annotated to return something (`def main() -> int:`) whose `while True:` is how it never
+ * falls off its end: once the loop can end, mypy and pyright report a missing return. A blocker,
+ * unless a `return <value>` (or a `raise`) comes after the loop in that function.
+ */
+function fallsOffTyped(mod: ParsedModule, loop: SyntaxNode): WaitBlocker | null {
+  const fn = enclosingFunction(loop);
+  const annotation = fn?.getChild('TypeDef');
+  if (!fn || !annotation) return null;
+  const type = text(mod, annotation).replace(/^->\s*/, '').trim();
+  if (type === 'None' || type === "'None'" || type === '"None"') return null;
+  let after = false;
+  mod.tree.iterate({
+    from: loop.to,
+    to: fn.to,
+    enter: (ref) => {
+      if (after || ref.from < loop.to) return undefined;
+      if (ref.name === 'FunctionDefinition' || ref.name === 'LambdaExpression' || ref.name === 'ClassDefinition') return false;
+      if ((ref.name === 'ReturnStatement' && text(mod, ref.node).trim() !== 'return') || ref.name === 'RaiseStatement') after = true;
+      return undefined;
+    },
+  });
+  if (after) return null;
+  const name = text(mod, fn.getChild('VariableName')!);
+  const line = position(mod.source, loop.from).line;
+  return {
+    line,
+    message: `line ${line}: ${name}() is declared \`-> ${type}\` and returns nothing after the loop: once the loop can end, mypy and pyright report a missing return; ` +
+      `add the \`return\` it should make after a shutdown (e.g. \`return 0\`) after the loop, or declare it \`-> None\``,
+  };
+}
+
 /** The waits reachable from `loop` (see the file comment). */
 export function loopWaits(mod: ParsedModule, loop: SyntaxNode, budgetSeconds: number, replaceSleep: { sync: string; async: string }): LoopWaits {
   const imports = sleepImports(mod);
@@ -282,6 +338,7 @@ export function loopWaits(mod: ParsedModule, loop: SyntaxNode, budgetSeconds: nu
     });
   };
 
+  const body = loop.getChild('Body');
   const visit = (node: SyntaxNode, where: { fn: SyntaxNode | null }): void => {
     for (let c = node.firstChild; c; c = c.nextSibling) {
       if (SCOPES.has(c.name)) continue;
@@ -298,7 +355,9 @@ export function loopWaits(mod: ParsedModule, loop: SyntaxNode, budgetSeconds: nu
             const seconds = constantSeconds(mod, oneArg);
             if (seconds === null || seconds > bound) waitInFunction(where.fn, c, statement, sync, awaited, seconds, oneArg);
           } else if (statement && oneArg && (sync ? !awaited : awaited)) {
-            rewrites.push({ callee, replacement: sync ? 'interruptible_sleep' : 'interruptible_sleep_async' });
+            const breakAfter = body && statement.parent?.from === body.from && statement.parent.to === body.to && !isTail(mod, statement, body, 'continue')
+              ? breakPoint(mod, statement, loop) : null;
+            rewrites.push({ callee, replacement: sync ? 'interruptible_sleep' : 'interruptible_sleep_async', ...(breakAfter ? { breakAfter } : {}) });
           } else {
             blockers.push({
               line: lineOf(c),
@@ -328,7 +387,8 @@ export function loopWaits(mod: ParsedModule, loop: SyntaxNode, budgetSeconds: nu
     }
   };
 
-  const body = loop.getChild('Body');
+  const returns = fallsOffTyped(mod, loop);
+  if (returns) blockers.push(returns);
   if (body) visit(body, { fn: null });
   // Functions of this module the loop calls, and the ones they call: their sleeps are part of the job,
   // or the wait between rounds (see waitInFunction).

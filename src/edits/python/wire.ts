@@ -385,7 +385,11 @@ function wireJobLoop(plan: WirePlan): void {
   const cond = rewrite && loopCondition(rewrite.loop);
   if (!rewrite || !cond) return;
   plan.replace(cond.from, cond.to, `${plan.use('keep_running')}()`);
-  for (const wait of rewrite.waits.rewrites) plan.replace(wait.callee.from, wait.callee.to, plan.use(wait.replacement));
+  for (const wait of rewrite.waits.rewrites) {
+    plan.replace(wait.callee.from, wait.callee.to, plan.use(wait.replacement));
+    const after = wait.breakAfter;
+    if (after) plan.insert(after.at, `${after.indent}if not ${plan.use('keep_running')}():${mod.eol}${after.indent}${after.step}break${mod.eol}`);
+  }
   for (const [from, to, replacement] of rewrite.waits.importEdits) plan.replace(from, to, replacement);
 }
 
@@ -400,7 +404,12 @@ export function jobLoopNote(source: string, options: WireOptions): { line: numbe
   const mod = parseModule(source.startsWith('\uFEFF') ? source.slice(1) : source);
   if (firstSyntaxProblem(mod) || checksShutdown(mod, requestCheckNames(mod))) return null;
   const from = existingImports(mod).module ?? options.importFrom;
-  return jobLoopAdvice(mod, findJobLoops(mod, options.mainFunction), options.file ?? 'the entry module', from, options.budgetSeconds ?? DEFAULT_BUDGET_SECONDS);
+  const advice = jobLoopAdvice(mod, findJobLoops(mod, options.mainFunction), options.file ?? 'the entry module', from, options.budgetSeconds ?? DEFAULT_BUDGET_SECONDS);
+  // Wired by an earlier run (before loops were left alone): this run changes nothing, and must not say there are no handlers.
+  if (advice?.leaveAlone && alreadyWired(mod, options.mode)) {
+    return { ...advice, message: advice.message.replace('(no signal handlers, no tini)', '(the setup_signal_handlers() call an earlier run added stays: until the loop is changed, SIGTERM stops it where it is)') };
+  }
+  return advice;
 }
 
 /** True when the module already hands shutdown to the registry (so the edit has nothing to do). */

@@ -73,6 +73,27 @@ export const CASES: LoopCase[] = [
     scratch: (dir) => ({ files: {}, env: { INBOX_DIR: dir } }),
     env: { POLL_SECONDS: '3600' },
   },
+  {
+    repo: 'feed-poller',
+    shape: 'asyncio poller run as a Procfile worker: `asyncio.run(main())` under its own Ctrl+C message, the loop awaits a round and then a helper that logs and awaits `asyncio.sleep(POLL_SECONDS)` (the Rapptz/discord.py background-task shape telegram-style-bot was read from, with the wait in a helper)',
+    entry: 'poller.py',
+    mode: 'asyncio',
+    launcher: { file: 'Procfile', process: 'worker' },
+    sleeping: 'sleeping',
+    job: { start: 'store 1 start', done: 'store 1 done', ms: 1000 },
+    env: {},
+  },
+  {
+    repo: 'window-sync',
+    shape: 'the wait first, then the round (`while True: time.sleep(interval)` and the work after it, as in the placeholder worker loops found when reading single-file workers), run by docker compose',
+    entry: 'sync.py',
+    mode: 'plain',
+    launcher: { file: 'docker-compose.yml', service: 'sync' },
+    sleeping: 'sleeping',
+    // The wait comes first: a job is in hand only after one full interval, too long for a test.
+    job: null,
+    env: { SYNC_INTERVAL: '3600' },
+  },
 ];
 
 /** The command the launcher runs, as words. */
