@@ -1,6 +1,6 @@
 // Prints a Markdown table of `verify` on every fixture repo of test/verify/repos, unmodified and after
 // the CLI's --yes (run: npm run build && node test/verify/corpus-table.mjs). Each repo is copied to a
-// temp dir first; nothing in this repository is written.
+// temp dir first; nothing in this repository is written. Names given as arguments run only those repos.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +33,8 @@ function verify(dir, extra) {
 
 console.log('| repo | unmodified | after `--yes` |');
 console.log('| --- | --- | --- |');
-for (const [name, extra, build] of cases) {
+const only = process.argv.slice(2);
+for (const [name, extra, build] of cases.filter(([name]) => only.length === 0 || only.includes(name))) {
   const before = prepare(name, build);
   before.build();
   const a = verify(before.dir, extra);
