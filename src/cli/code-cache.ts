@@ -1,7 +1,9 @@
 /**
- * A V8 code cache for the big CommonJS files of ts-morph (typescript.js alone is 9 MB), for Node versions
- * without module.enableCompileCache() (Node < 22.1, which bin/ uses where it exists). Compiling them is
- * most of the ~450 ms CPU that loading ts-morph costs on Node 20; with the cache, about half that.
+ * A V8 code cache for the CLI's bundle (dist/bundle/cli.cjs, ../../scripts/bundle-cli.mjs) and ts-morph's big
+ * CommonJS files (typescript.js alone is 9 MB), for Node versions without module.enableCompileCache()
+ * (Node < 22.1; bin/ uses Node's own cache where it exists). Compiling them is most of what a run costs on
+ * Node 20 before it reads the repo. bin/ installs it before it loads any of the CLI; in-process callers
+ * (tests) never do. Standalone: it imports only Node's own modules, so that it can run first.
  *
  * Safe by construction: the cache lives in the OS temp dir (never the user's repository), in a folder of
  * this user's own that nobody else can write (cached code runs as code: a folder another user could plant
@@ -15,10 +17,13 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 
 /** Files worth caching: ts-morph's own bundles; everything else the CLI loads compiles in a few ms. */
-const CACHED = /[/\\]node_modules[/\\](?:ts-morph|@ts-morph[/\\]common)[/\\]dist[/\\][^/\\]+\.js$/;
+const TS_MORPH = /[/\\]node_modules[/\\](?:ts-morph|@ts-morph[/\\]common)[/\\]dist[/\\][^/\\]+\.js$/;
+/** The CLI's own bundle, beside this file's folder (dist/cli/ and dist/bundle/). */
+const BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '..', 'bundle', 'cli.cjs');
 
 interface CjsModule {
   exports: unknown;
@@ -50,7 +55,7 @@ export function enableCodeCache(root: string = cacheRoot()): void {
   const original = m.prototype._compile;
   const fresh: { script: Script; file: string }[] = [];
   m.prototype._compile = function (this: CjsModule, content: string, filename: string): unknown {
-    if (!CACHED.test(filename)) return original.call(this, content, filename);
+    if (filename !== BUNDLE && !TS_MORPH.test(filename)) return original.call(this, content, filename);
     const file = cacheFile(dir, filename);
     const cachedData = file === null ? undefined : readOrUndefined(file);
     const script = new Script(m.wrap(content), { filename, ...(cachedData ? { cachedData } : {}) });

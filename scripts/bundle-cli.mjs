@@ -1,0 +1,25 @@
+// The CLI as one CommonJS file, dist/bundle/cli.cjs, built from tsc's output in dist/: a fresh process then
+// reads one file instead of ~120 modules, and that file (unlike ES modules on Node 20) can be kept compiled
+// between runs (src/cli/code-cache.ts; Node >= 22.1 caches it with its own compile cache). ts-morph, prompts
+// and node-plop stay outside: loaded when needed, or (node-plop) never by the CLI. The bundle sits two levels
+// below the package root like every dist/<dir>/<file>.js, so the paths the code derives from its own URL
+// (templates/, dist/runtime/, package.json) are the same; bin/ falls back to dist/cli/main.js without it.
+import { build } from 'esbuild';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+await build({
+  entryPoints: [join(root, 'dist/cli/main.js')],
+  outfile: join(root, 'dist/bundle/cli.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  // ESM builds where a package has one (jsonc-parser's UMD build requires its parts by computed names).
+  mainFields: ['module', 'main'],
+  external: ['ts-morph', 'prompts', 'node-plop'],
+  // import.meta.url is this file's URL, as it is for each module of dist/.
+  define: { 'import.meta.url': '__cgsModuleUrl' },
+  banner: { js: 'const __cgsModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  logLevel: 'warning',
+});
