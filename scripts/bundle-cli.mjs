@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-await build({
+const result = await build({
   entryPoints: [join(root, 'dist/cli/main.js')],
   outfile: join(root, 'dist/bundle/cli.cjs'),
   bundle: true,
@@ -22,4 +22,12 @@ await build({
   define: { 'import.meta.url': '__cgsModuleUrl' },
   banner: { js: 'const __cgsModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',
+  metafile: true,
 });
+// The bundle runs as a CommonJS script (with a code cache on Node 20, through vm.Script): an import() left
+// in it has no loader there and fails at run time, so a package must be loaded with require instead.
+const dynamic = Object.values(result.metafile.outputs).flatMap((o) => o.imports).filter((i) => i.kind === 'dynamic-import');
+if (dynamic.length > 0) {
+  console.error(`bundle-cli: import() of ${dynamic.map((i) => i.path).join(', ')} left in the bundle; load it with createRequire(import.meta.url) instead`);
+  process.exit(1);
+}
