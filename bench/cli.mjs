@@ -79,7 +79,7 @@ for (let r = 0; r < runs; r++) commands.forEach(([, args, env], i) => times[i].p
 const loadAtEnd = loadavg();
 
 const fmtLoad = (l) => l.map((x) => x.toFixed(1)).join(' / ');
-console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${nodeVersion} (${hasCompileCache ? "Node's compile cache" : "the CLI's own code cache for ts-morph (no module.enableCompileCache)"}); ` +
+console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${nodeVersion} (${hasCompileCache ? "Node's compile cache" : "no module.enableCompileCache: the CLI's own code cache of its bundle and ts-morph"}); ` +
   `load average ${fmtLoad(loadAtStart)} at start, ${fmtLoad(loadAtEnd)} at end; ${runs} rounds, each command once per round, a fresh process each.`);
 console.log(`Command: \`node bench/cli.mjs ${process.argv.slice(2).join(' ')}\`\n`);
 console.log('| what | wall-time ratio to bare node (median of per-round ratios) | CPU-time ratio (same) | median wall ms | min | max | median CPU ms |');
