@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI lives in dist/ (built from src/ by `npm run build`). A run loads it as one bundled
 // file, dist/bundle/cli.cjs (scripts/bundle-cli.mjs), kept compiled between runs; --help and --version run a
-// sliver of it and load tsc's few modules instead (dist/cli/main.js: the same code, unbundled), as does
-// everything when there is no bundle or it is older than dist/cli (a build that skipped the bundle step).
+// sliver of it and load a small bundle of the command layer instead (dist/bundle/info.mjs). Either falls
+// back to tsc's modules (dist/cli/main.js: the same code, unbundled) when its bundle is missing or older than
+// them (a build that skipped the bundle step must never run stale code).
 import module, { createRequire } from 'node:module';
 import { statSync } from 'node:fs';
 
-const info = process.argv.slice(2).some((a) => /^(-h|--help|-v|--version)$/.test(a));
 const mtime = (path) => {
   try {
     return statSync(new URL(path, import.meta.url)).mtimeMs;
@@ -15,7 +15,9 @@ const mtime = (path) => {
   }
 };
 const tscBuilt = mtime('../dist/cli/main.js');
-const bundled = !info && tscBuilt !== -1 && mtime('../dist/bundle/cli.cjs') >= tscBuilt;
+const fresh = (bundle) => tscBuilt !== -1 && mtime(bundle) >= tscBuilt;
+const info = process.argv.slice(2).some((a) => /^(-h|--help|-v|--version)$/.test(a));
+const bundled = !info && fresh('../dist/bundle/cli.cjs');
 
 if (bundled) {
   // Node >= 22.1 keeps the compiled code of every module loaded from here on (the CLI, ts-morph) between
@@ -33,6 +35,8 @@ if (bundled) {
   }
   if (!nodeCache) (await import('../dist/cli/code-cache.js')).enableCodeCache();
 }
-const { cli } = bundled ? createRequire(import.meta.url)('../dist/bundle/cli.cjs') : await import('../dist/cli/main.js');
+const { cli } = bundled
+  ? createRequire(import.meta.url)('../dist/bundle/cli.cjs')
+  : await import(info && fresh('../dist/bundle/info.mjs') ? '../dist/bundle/info.mjs' : '../dist/cli/main.js');
 
 await cli();

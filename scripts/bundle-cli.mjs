@@ -4,6 +4,9 @@
 // and node-plop stay outside: loaded when needed, or (node-plop) never by the CLI. The bundle sits two levels
 // below the package root like every dist/<dir>/<file>.js, so the paths the code derives from its own URL
 // (templates/, dist/runtime/, package.json) are the same; bin/ falls back to dist/cli/main.js without it.
+// A second, small bundle serves --help and --version (dist/bundle/info.mjs): the command layer's own few
+// modules in one ES module, importing tsc's errors, run and verify modules (never reached from --help) so
+// that an error class is the same class whichever file throws it.
 import { build } from 'esbuild';
 import { join } from 'node:path';
 
@@ -31,3 +34,20 @@ if (dynamic.length > 0) {
   console.error(`bundle-cli: import() of ${dynamic.map((i) => i.path).join(', ')} left in the bundle; load it with createRequire(import.meta.url) instead`);
   process.exit(1);
 }
+
+await build({
+  entryPoints: [join(root, 'dist/cli/main.js')],
+  outfile: join(root, 'dist/bundle/info.mjs'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  plugins: [{
+    name: 'tsc-modules',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/(run|verify)\.js$/ }, (a) => ({ path: `../cli/${a.path.slice(2)}`, external: true }));
+      b.onResolve({ filter: /\/core\/errors\.js$/ }, () => ({ path: '../core/errors.js', external: true }));
+    },
+  }],
+  logLevel: 'warning',
+});
