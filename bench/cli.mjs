@@ -5,8 +5,9 @@
 // must not need ts-morph). Rounds alternate the commands, so a change of machine load hits them alike; the
 // ratio of each command is the median over rounds of (its time / that round's bare start). Absolute times
 // are printed too, but on a loaded machine only the ratios mean something.
-// On Node >= 22.1 the CLI keeps a compile cache (bin/): the rows run with it warm; `--no-cache` rows run
-// with NODE_DISABLE_COMPILE_CACHE=1 alongside them.
+// The CLI keeps compiled code between runs: Node's compile cache on Node >= 22.1 (bin/), its own V8 code
+// cache for ts-morph before that (src/cli/code-cache.ts); the rows run with it warm, and `compile cache off`
+// rows run with NODE_DISABLE_COMPILE_CACHE=1 (which turns off either) alongside them.
 //   npm run bench:cli [-- --runs 15 --repo express-ts-esm --node /path/to/node --all]
 //   --all: also `--yes --dry-run` on every fixture repo and on a generated repo of 100,000 files.
 import { spawnSync } from 'node:child_process';
@@ -68,9 +69,7 @@ const commands = [
   [`\`--yes --dry-run\` ${opts.repo} (wires the entrypoint: loads ts-morph)`, [bin, fixture, '--yes', '--dry-run']],
   [`\`--yes --dry-run\` ${opts.repo}, already wired (re-run)`, [bin, wired, '--yes', '--dry-run']],
 ];
-if (hasCompileCache) {
-  for (const [what, args] of commands.slice(1)) commands.push([`${what}, compile cache off`, args, noCache]);
-}
+for (const [what, args] of commands.slice(1)) commands.push([`${what}, compile cache off`, args, noCache]);
 // Warm-up: fills the compile cache and the OS file cache.
 for (const [, args, env] of commands) time(args, env);
 
@@ -80,7 +79,7 @@ for (let r = 0; r < runs; r++) commands.forEach(([, args, env], i) => times[i].p
 const loadAtEnd = loadavg();
 
 const fmtLoad = (l) => l.map((x) => x.toFixed(1)).join(' / ');
-console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${nodeVersion} (compile cache ${hasCompileCache ? 'on' : 'not available: nothing cached'}); ` +
+console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${nodeVersion} (${hasCompileCache ? "Node's compile cache" : "no module.enableCompileCache: the CLI's own code cache of its bundle and ts-morph"}); ` +
   `load average ${fmtLoad(loadAtStart)} at start, ${fmtLoad(loadAtEnd)} at end; ${runs} rounds, each command once per round, a fresh process each.`);
 console.log(`Command: \`node bench/cli.mjs ${process.argv.slice(2).join(' ')}\`\n`);
 console.log('| what | wall-time ratio to bare node (median of per-round ratios) | CPU-time ratio (same) | median wall ms | min | max | median CPU ms |');

@@ -1,7 +1,9 @@
 /**
- * A V8 code cache for the big CommonJS files of ts-morph (typescript.js alone is 9 MB), for Node versions
- * without module.enableCompileCache() (Node < 22.1, which bin/ uses where it exists). Compiling them is
- * most of the ~450 ms CPU that loading ts-morph costs on Node 20; with the cache, about half that.
+ * A V8 code cache for the CLI's bundle (dist/bundle/cli.cjs, ../../scripts/bundle-cli.mjs) and ts-morph's big
+ * CommonJS files (typescript.js alone is 9 MB), for Node versions without module.enableCompileCache()
+ * (Node < 22.1; bin/ uses Node's own cache where it exists). Compiling them is most of what a run costs on
+ * Node 20 before it reads the repo. bin/ installs it before it loads any of the CLI; in-process callers
+ * (tests) never do. Standalone: it imports only Node's own modules, so that it can run first.
  *
  * Safe by construction: the cache lives in the OS temp dir (never the user's repository), in a folder of
  * this user's own that nobody else can write (cached code runs as code: a folder another user could plant
@@ -15,10 +17,14 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as vm from 'node:vm';
 import { Script } from 'node:vm';
 
 /** Files worth caching: ts-morph's own bundles; everything else the CLI loads compiles in a few ms. */
-const CACHED = /[/\\]node_modules[/\\](?:ts-morph|@ts-morph[/\\]common)[/\\]dist[/\\][^/\\]+\.js$/;
+const TS_MORPH = /[/\\]node_modules[/\\](?:ts-morph|@ts-morph[/\\]common)[/\\]dist[/\\][^/\\]+\.js$/;
+/** The CLI's own bundle, beside this file's folder (dist/cli/ and dist/bundle/). */
+const BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '..', 'bundle', 'cli.cjs');
 
 interface CjsModule {
   exports: unknown;
@@ -32,6 +38,10 @@ interface ModuleInternals {
   _cache: unknown;
   _extensions: unknown;
 }
+
+/** import() inside a cached file goes to Node's own loader, as it would in a file Node compiled (the option exists from Node 20.12). */
+const mainLoader = (vm as unknown as { constants?: { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } }).constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+const dynamicImport = mainLoader === undefined ? {} : { importModuleDynamically: mainLoader as never };
 
 /** This user's cache root in the temp dir. */
 export function cacheRoot(): string {
@@ -50,10 +60,10 @@ export function enableCodeCache(root: string = cacheRoot()): void {
   const original = m.prototype._compile;
   const fresh: { script: Script; file: string }[] = [];
   m.prototype._compile = function (this: CjsModule, content: string, filename: string): unknown {
-    if (!CACHED.test(filename)) return original.call(this, content, filename);
+    if (filename !== BUNDLE && !TS_MORPH.test(filename)) return original.call(this, content, filename);
     const file = cacheFile(dir, filename);
     const cachedData = file === null ? undefined : readOrUndefined(file);
-    const script = new Script(m.wrap(content), { filename, ...(cachedData ? { cachedData } : {}) });
+    const script = new Script(m.wrap(content), { filename, ...(cachedData ? { cachedData } : {}), ...dynamicImport });
     if (file !== null && (cachedData === undefined || script.cachedDataRejected === true)) fresh.push({ script, file });
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     return wrapper.call(this.exports, this.exports, requireFor(m, this), this, filename, dirname(filename));
@@ -90,10 +100,18 @@ function ownPrivateDir(root: string): boolean {
   }
 }
 
+/**
+ * The cache file of a source: keyed by its path, size, mtime and the version of the package it belongs to
+ * (ts-morph's files are <package>/dist/<file>, the bundle <package>/dist/bundle/cli.cjs). V8 checks only the source's length before it trusts the data,
+ * and npm gives every installed file the same mtime: the version tells two releases of the same size apart.
+ */
 function cacheFile(dir: string, filename: string): string | null {
   try {
     const st = statSync(filename);
-    const key = createHash('sha256').update(`${filename}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 32);
+    const pkg = filename === BUNDLE ? join(dirname(BUNDLE), '..', '..') : dirname(dirname(filename));
+    const version = (JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version?: unknown }).version;
+    if (typeof version !== 'string') return null;
+    const key = createHash('sha256').update(`${filename}\0${st.size}\0${st.mtimeMs}\0${version}`).digest('hex').slice(0, 32);
     return join(dir, key);
   } catch {
     return null;

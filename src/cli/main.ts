@@ -22,14 +22,8 @@ function version(): string {
   return pkg.version;
 }
 
-/** How the process was started: bin/ asks for the code cache; in-process callers (tests) do not. */
-export interface Launch {
-  /** Keep ts-morph's compiled code between runs where Node has no compile cache of its own (./code-cache.ts). */
-  codeCache?: boolean;
-}
-
 /** Runs the CLI; returns the exit code. */
-export async function main(argv: readonly string[], rawIo: Io, launch: Launch = {}): Promise<number> {
+export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
   const io: Io = { ...rawIo, stdout: (s) => rawIo.stdout(terminalSafe(s)), stderr: (s) => rawIo.stderr(terminalSafe(s)) };
   let opts: Options | null = null;
   try {
@@ -46,7 +40,6 @@ export async function main(argv: readonly string[], rawIo: Io, launch: Launch = 
       io.stdout(version());
       return 0;
     }
-    if (launch.codeCache) (await import('./code-cache.js')).enableCodeCache();
     const { run } = await import('./run.js');
     return await run(opts, { ...io, interactive: io.interactive && !opts.yes }, version());
   } catch (error) {
@@ -94,6 +87,6 @@ export async function cli(): Promise<void> {
     stdout: (s) => process.stdout.write(`${s}\n`),
     stderr: (s) => process.stderr.write(`${s}\n`),
     interactive: process.stdin.isTTY === true && !isCi(),
-  }, { codeCache: true });
+  });
   process.exitCode = code;
 }

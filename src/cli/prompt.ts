@@ -3,6 +3,7 @@
  * NO_COLOR (https://no-color.org) turns colours off; TERM=dumb gets plain numbered questions read
  * line by line, with no colour and no cursor movement at all (a dumb terminal shows those as junk).
  */
+import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline/promises';
 import type { Facts } from '../detect/facts.js';
 import type { AnyQuestion, Choice } from '../questions.js';
@@ -17,7 +18,9 @@ async function loadPrompts(): Promise<typeof import('prompts')> {
   // kleur, which prompts colours with, reads this when it is loaded.
   const noColor = process.env['NO_COLOR'];
   if (noColor !== undefined && noColor !== '') process.env['NODE_DISABLE_COLORS'] = '1';
-  return (await import('prompts')).default as unknown as typeof import('prompts');
+  // require, not import(): the bundled CLI is a CommonJS script, compiled with a code cache, where
+  // import() has no loader (scripts/bundle-cli.mjs refuses to build one that contains it).
+  return createRequire(import.meta.url)('prompts') as typeof import('prompts');
 }
 
 const cancelled = (): never => {

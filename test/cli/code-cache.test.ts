@@ -1,13 +1,15 @@
 /**
- * The Node < 22.1 code cache for ts-morph (src/cli/code-cache.ts): written outside the repo, in a folder only
- * this user can write; a warm, a cold and a corrupt cache print byte-identical runs; a folder others could
- * plant code in is never used. Each run gets its own TMPDIR, so the cache is this test's alone.
+ * The Node < 22.1 code cache of the CLI's bundle and ts-morph (src/cli/code-cache.ts, installed by bin/):
+ * written outside the repo, in a folder only this user can write; a warm, a cold and a corrupt cache print
+ * byte-identical runs, the same as the unbundled CLI's; a folder others could plant code in is never used.
+ * Each run gets its own TMPDIR, so the cache is this test's alone.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import module from 'node:module';
+import { main } from '../../src/cli/main.js';
 import { cleanupCopies, copyRepo, hashTree, runCli } from '../helpers/tree.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cgs-code-cache-'));
@@ -28,7 +30,7 @@ const cached = (tmp: string): string[] => {
 };
 
 describe('code cache where Node has no compile cache of its own (and none where it has)', () => {
-  it('cold, warm, corrupt and off give the same bytes; the cache sits in TMPDIR, not in the repo', () => {
+  it('cold, warm, corrupt and off give the same bytes; the cache sits in TMPDIR, not in the repo', async () => {
     const tmp = mkdtempSync(join(work, 'tmp-'));
     if (!toolCaches) {
       const r = runCli([copyRepo('express-ts-esm'), '--yes', '--dry-run'], { env: { CI: 'true', TMPDIR: tmp } });
@@ -44,8 +46,8 @@ describe('code cache where Node has no compile cache of its own (and none where 
     expect(cached(tmp)).toEqual([]);
     const cold = dry();
     const files = cached(tmp);
-    // ts-morph.js, ts-morph-common.js, typescript.js
-    expect(files).toHaveLength(3);
+    // dist/bundle/cli.cjs, ts-morph.js, ts-morph-common.js, typescript.js
+    expect(files).toHaveLength(4);
     const warm = dry();
     for (const f of files) writeFileSync(f, 'not a code cache');
     const corrupt = dry();
@@ -53,6 +55,11 @@ describe('code cache where Node has no compile cache of its own (and none where 
     for (const f of files) expect(statSync(f).size).toBeGreaterThan(100_000);
     for (const r of [cold, warm, corrupt]) expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: off.stdout, stderr: off.stderr });
     expect(off.stdout).toContain('setupSignalHandlers');
+    // The bundle runs the same code as tsc's modules: an in-process run prints the same.
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main([dir, '--yes', '--dry-run'], { stdout: (s) => out.push(`${s}\n`), stderr: (s) => err.push(`${s}\n`), interactive: false });
+    expect({ code, stdout: out.join(''), stderr: err.join('') }).toEqual({ code: 0, stdout: off.stdout, stderr: off.stderr });
     expect(hashTree(dir)).toEqual(before);
   });
 
