@@ -8,7 +8,7 @@ import type { NodePlopAPI } from 'node-plop';
 import type { Answers } from './answers.js';
 import { QUESTIONS } from './questions.js';
 import { detect } from './detect/index.js';
-import { resolveAnswers } from './cli/answers.js';
+import { resolveAnswers } from './resolve-answers.js';
 import { buildPlan } from './pipeline.js';
 import { plopDriver } from './generators/plopfile.js';
 import { planReader } from './core/read.js';

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Options } from './args.js';
 import type { Io } from './main.js';
 import { detect } from '../detect/index.js';
-import { resolveAnswers } from './answers.js';
+import { resolveAnswers } from '../resolve-answers.js';
 import { askQuestion, confirm } from './prompt.js';
 import { buildPlan } from '../pipeline.js';
 import type { Plan } from '../core/plan.js';
@@ -27,7 +27,7 @@ import { reconcile, type Reconciled } from '../upgrade/reconcile.js';
 import { checkFindings, describeFindings } from '../upgrade/check.js';
 import { brokenImports, conflictPaths, describeUpgrade } from '../upgrade/describe.js';
 import { checkEntrypointsReadable, noAppHints } from './unreadable.js';
-import { resolveAppsFlag } from './answers.js';
+import { resolveAppsFlag } from '../resolve-answers.js';
 import { uncommitted } from '../upgrade/git.js';
 import { reportMarkdown } from '../upgrade/report.js';
 
@@ -64,7 +64,11 @@ export async function run(opts: Options, io: Io, version: string): Promise<numbe
   if (summary.length) io.stdout(summary.join('\n'));
   if (changes.length === 0) {
     const left = conflictPaths(upgrade).length + brokenImports(upgrade).length;
-    io.stdout(left ? 'Nothing to write; what is left needs you (see below).' : 'Nothing to do: everything is already in place.');
+    // A first run that writes nothing because it left the program alone has nothing "in place": say so.
+    const leftAlone = previous === null && plan.notes.some((n) => n.level === 'warn');
+    io.stdout(left ? 'Nothing to write; what is left needs you (see below).'
+      : leftAlone ? 'Nothing written: the warnings above say what needs you.'
+      : 'Nothing to do: everything is already in place.');
     writeReport(report, opts, plan, upgrade, version, answers, io);
     return finish(upgrade, io);
   }

@@ -2,8 +2,8 @@
  * Compose services and Kubernetes workloads of a file's text, read once per distinct text (see
  * ./by-text.ts). The facts are frozen: callers that need a variant copy them.
  */
-import { readCompose, type ComposeService } from '../edits/compose.js';
-import { readK8s, type K8sWorkload } from '../edits/k8s.js';
+import { readCompose, type ComposeService } from './compose-file.js';
+import { readK8s, type K8sWorkload } from './k8s-file.js';
 import { byText } from './by-text.js';
 
 /** The services of a compose file; [] when it does not parse or has none. */

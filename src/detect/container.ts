@@ -8,7 +8,7 @@ import { posix } from 'node:path';
 import { parse } from 'yaml';
 import type { ContainerFacts } from './facts.js';
 import type { RepoFiles } from './repo-files.js';
-import { isK8sManifest } from '../edits/k8s.js';
+import { isK8sManifest } from './k8s-file.js';
 
 /** Dockerfile, Dockerfile.prod, api.Dockerfile, Containerfile (podman's name for the same thing). */
 export function isDockerfileName(name: string): boolean {

@@ -8,7 +8,7 @@
  */
 import { posix } from 'node:path';
 import { DockerfileParser, type From } from 'dockerfile-ast';
-import { splitSimpleCommand } from '../edits/dockerfile/shell-words.js';
+import { splitSimpleCommand } from './simple-command.js';
 import { byText } from './by-text.js';
 
 /** ENTRYPOINT + CMD of the last stage as the container runs them, and the WORKDIR they run in. */

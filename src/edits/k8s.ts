@@ -9,87 +9,13 @@
 import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type YAMLMap } from 'yaml';
 import { applySplices, detectEol, type Splice } from './dockerfile/text-splice.js';
 import { appendToMap, indentStep, isBlockMap, replaceScalar } from './yaml-splice.js';
-import { budgetFromEnvironment } from './compose.js';
+import { isTemplated, podSpec, preStopOf, readK8s, type K8sWorkload } from '../detect/k8s-file.js';
 
-export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] as const;
-export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+// Readers live in detect/ (detection reads each file once); named here too for the edits' callers.
+export { isK8sManifest, isTemplated, readK8s, WORKLOAD_KINDS, type K8sContainer, type K8sWorkload, type PreStopHook, type WorkloadKind } from '../detect/k8s-file.js';
+
 /** Kubernetes' default terminationGracePeriodSeconds. */
 export const K8S_DEFAULT_GRACE_SECONDS = 30;
-
-export type PreStopHook =
-  | { kind: 'sleep'; seconds: number }
-  | { kind: 'httpGet'; path: string | null; port: string | null }
-  | { kind: 'other'; description: string };
-
-export interface K8sContainer {
-  name: string;
-  image: string | null;
-  /** Seconds of a `sleep` preStop (exec sleep N or the sleep action), null when none; NaN when another kind. */
-  preStopSeconds: number | null;
-  preStop: PreStopHook | null;
-  budgetMs: number | null;
-}
-
-export interface K8sWorkload {
-  kind: WorkloadKind;
-  name: string;
-  /** Index of the YAML document in the file. */
-  document: number;
-  /** The grace period as written, when it is a number; null when absent or templated. */
-  graceSeconds: number | null;
-  /** The text of a grace period that is not a number (`${GRACE_SECONDS}`), else null. */
-  graceTemplate: string | null;
-  containers: K8sContainer[];
-}
-
-/** `${VAR}`, `$(VAR)`, `{{ ... }}`: a value filled in by a tool before it reaches Kubernetes. */
-export function isTemplated(value: unknown): boolean {
-  return typeof value === 'string' && /\$\{[^}]*\}|\$\([^)]*\)|\{\{.*\}\}/.test(value);
-}
-
-/** True when the text holds at least one workload we handle. */
-export function isK8sManifest(source: string): boolean {
-  return readK8s(source).length > 0;
-}
-
-export function readK8s(source: string): K8sWorkload[] {
-  const out: K8sWorkload[] = [];
-  let docs: Document.Parsed[];
-  try {
-    docs = parseAllDocuments(source) as Document.Parsed[];
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(docs)) return [];
-  docs.forEach((doc, index) => {
-    if (doc.errors.length > 0) return;
-    const kind = doc.get('kind');
-    if (typeof kind !== 'string' || !(WORKLOAD_KINDS as readonly string[]).includes(kind)) return;
-    const pod = podSpec(doc, kind as WorkloadKind);
-    if (!isMap(pod)) return;
-    const spec = pod.toJSON() as { terminationGracePeriodSeconds?: unknown; containers?: unknown };
-    const containers = Array.isArray(spec.containers) ? spec.containers : [];
-    const grace = spec.terminationGracePeriodSeconds;
-    out.push({
-      kind: kind as WorkloadKind,
-      name: String(doc.getIn(['metadata', 'name']) ?? '(unnamed)'),
-      document: index,
-      graceSeconds: typeof grace === 'number' ? grace : null,
-      graceTemplate: grace === undefined || grace === null || typeof grace === 'number' ? null : String(grace),
-      containers: containers.filter(isRecord).map((c) => {
-        const hook = preStopOf(c);
-        return {
-          name: String(c['name'] ?? ''),
-          image: typeof c['image'] === 'string' ? c['image'] : null,
-          preStopSeconds: hook === null ? null : hook.kind === 'sleep' ? hook.seconds : Number.NaN,
-          preStop: hook,
-          budgetMs: budgetFromEnvironment(c['env']),
-        };
-      }),
-    });
-  });
-  return out;
-}
 
 export interface K8sPatchOptions {
   /** The app's stop grace (budget + margin): the grace period must cover preStop + this. */
@@ -259,34 +185,4 @@ function addPreStop(source: string, container: YAMLMap, options: K8sPatchOptions
   }
   if (isBlockMap(lifecycle)) return appendToMap(source, lifecycle, ['preStop:', ...action], eol);
   return null;
-}
-
-function podSpec(doc: Document.Parsed, kind: WorkloadKind): unknown {
-  return kind === 'CronJob'
-    ? doc.getIn(['spec', 'jobTemplate', 'spec', 'template', 'spec'], true)
-    : doc.getIn(['spec', 'template', 'spec'], true);
-}
-
-/** The container's preStop hook, or null when there is none. */
-function preStopOf(container: Record<string, unknown>): PreStopHook | null {
-  const lifecycle = container['lifecycle'];
-  if (!isRecord(lifecycle) || !isRecord(lifecycle['preStop'])) return null;
-  const hook = lifecycle['preStop'];
-  if (isRecord(hook['sleep']) && typeof hook['sleep']['seconds'] === 'number') return { kind: 'sleep', seconds: hook['sleep']['seconds'] };
-  if (isRecord(hook['httpGet'])) {
-    const h = hook['httpGet'];
-    return { kind: 'httpGet', path: h['path'] === undefined ? null : String(h['path']), port: h['port'] === undefined ? null : String(h['port']) };
-  }
-  const command = isRecord(hook['exec']) ? hook['exec']['command'] : undefined;
-  if (Array.isArray(command)) {
-    const text = command.map(String).join(' ');
-    const m = /^(?:\S*\/)?sleep\s+(\d+(?:\.\d+)?)$/.exec(text.trim()) ?? /(?:^|[;&|]\s*|\s-c\s+)sleep\s+(\d+(?:\.\d+)?)\s*$/.exec(text);
-    if (m) return { kind: 'sleep', seconds: Number(m[1]) };
-    return { kind: 'other', description: `exec ${text}` };
-  }
-  return { kind: 'other', description: Object.keys(hook).join(', ') || 'hook' };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -9,7 +9,7 @@ import { composeServices } from '../detect/container-files.js';
 import { currentInit, patchDockerfile } from '../edits/dockerfile/patch.js';
 import { targetChain } from '../core/timeout-chain.js';
 import { chainInput, appChainNotes, ownsChainNotes } from './container-chain.js';
-import { patchOptionsFor } from './docker.js';
+import { patchOptionsFor } from './dockerfile-owners.js';
 import { leftAloneNote } from './python-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 import { appServices, serviceAppDir, serviceContextDir } from './compose-services.js';

@@ -11,7 +11,7 @@ import { composeServices, k8sWorkloads } from '../detect/container-files.js';
 import { dockerfileFacts } from '../detect/dockerfile-facts.js';
 import { checkChain, gunicornConfTimeout, serverTimeoutOf, type ChainInput, type ChainLink, type ChainReport } from '../core/timeout-chain.js';
 import type { GeneratorContext } from './types.js';
-import { serviceContextDir } from './compose.js';
+import { serviceContextDir } from './compose-services.js';
 import { appContainersOf, imageOwners } from './workload-owners.js';
 
 /** Docker's stop timeout when nothing else is said (`docker stop`, compose). */

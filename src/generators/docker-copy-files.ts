@@ -10,7 +10,7 @@ import type { App, NodeApp, PythonApp } from '../detect/facts.js';
 import { buildContextOf, copyGeneratedFiles, dockerignoreMatcher, type CopyFilesInput, type GeneratedFile } from '../edits/dockerfile/copy-files.js';
 import { DEVSERVER_MODULE_STEM } from './devserver-files.js';
 import { nodeModuleFile } from './node-module-flavour.js';
-import { pythonModuleLocation, pythonModuleMode } from './python-module.js';
+import { pythonModuleLocation, pythonModuleMode } from './python-wiring.js';
 import type { GeneratorContext, PlanAction } from './types.js';
 
 function relativeTo(dir: string, path: string): string | null {

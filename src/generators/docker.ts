@@ -4,111 +4,29 @@
  */
 import { posix } from 'node:path';
 import type { Answers } from '../answers.js';
-import type { App, Facts, NodeApp, PythonApp } from '../detect/facts.js';
+import type { Facts, NodeApp, PythonApp } from '../detect/facts.js';
 import { dockerfileEdit, patchDockerfile, type DockerfilePatchOptions } from '../edits/dockerfile/patch.js';
 import { celeryChainNotes, generatedFilesCopyActions, otherImagesCopyActions } from './docker-copy-files.js';
 import { resolveScript } from '../edits/dockerfile/npm-script.js';
-import type { Runtime } from '../edits/dockerfile/runtime.js';
-import { toExecForm } from '../edits/dockerfile/shell-words.js';
+import { toExecForm } from '../detect/simple-command.js';
 import { appChainNotes, ownsChainNotes } from './container-chain.js';
 import { asgiDrainAdvice } from './python-advice.js';
 import { projectSpecifiers } from './python-versions.js';
 import { nodeImage } from './node-image.js';
-import { dockerfileFacts, finalStageCommand } from '../detect/dockerfile-facts.js';
-import { scriptTargetFile } from '../detect/start-script.js';
+import { dockerfileFacts } from '../detect/dockerfile-facts.js';
 import { composeServices } from '../detect/container-files.js';
-import { serviceContextDir } from './compose.js';
-import { planWiring } from './node-entrypoint.js';
-import { shutdownCodeIn } from '../edits/node-entrypoint/wire.js';
+import { serviceContextDir } from './compose-services.js';
 import { leftAloneNote } from './python-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
+import { appDockerfiles, NODE_BINS, patchOptionsFor } from './dockerfile-owners.js';
+
+// Named here too for callers that know them as the docker part's.
+export { appDockerfiles, patchOptionsFor };
 
 export const NODE_DOCKERFILE_TEMPLATE = 'docker/node.Dockerfile.hbs';
 export const NODE_DEVSERVER_DOCKERFILE_TEMPLATE = 'docker/node-devserver.Dockerfile.hbs';
 export const PYTHON_DOCKERFILE_TEMPLATE = 'docker/python.Dockerfile.hbs';
 export const DOCKERIGNORE_TEMPLATE = 'docker/dockerignore.hbs';
-
-/**
- * The Dockerfiles that belong to an app: those in its directory or below it, but not in the
- * directory of another app nested deeper; and one higher up whose final stage runs a file of the app
- * (a workspace root's Dockerfile with `CMD node packages/api/dist/index.js` is the API's image: it is
- * patched, and no second Dockerfile is created beside the API).
- */
-export function appDockerfiles(facts: Facts, app: App, read?: (path: string) => string | null): string[] {
-  return facts.container.dockerfiles.filter((p) => dockerfileOwner(facts, p, read ? read(p) : undefined) === app.dir);
-}
-
-/**
- * Owners found so far, per list of apps (what an owner is chosen from), by Dockerfile path and the text
- * they were found in: every app asks about every Dockerfile, and the answer only changes with the text.
- */
-const owners = new WeakMap<readonly App[], Map<string, { text: string | null | undefined; owner: string | null }>>();
-
-/** The app dir a Dockerfile belongs to; `text` undefined: by its place alone. */
-function dockerfileOwner(facts: Facts, path: string, text: string | null | undefined): string | null {
-  let known = owners.get(facts.apps);
-  if (known === undefined) owners.set(facts.apps, known = new Map());
-  const hit = known.get(path);
-  if (hit !== undefined && hit.text === text) return hit.owner;
-  const dirs = facts.apps.map((a) => a.dir);
-  const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
-  const runs = text === undefined ? null : appRunBy(text, dir, dirs);
-  const candidates = dirs.filter((d) => d === '' || dir === d || dir.startsWith(`${d}/`));
-  const owner = runs ?? candidates.sort((a, b) => b.length - a.length)[0] ?? null;
-  known.set(path, { text, owner });
-  return owner;
-}
-
-/** The app dir, deeper than the Dockerfile's own, holding the file its final stage runs (the build context is the Dockerfile's dir). */
-function appRunBy(text: string | null, dockerDir: string, appDirs: readonly string[]): string | null {
-  if (text === null) return null;
-  const command = finalStageCommand(text);
-  if (command === null) return null;
-  const words = command.words[0] === 'sh' && command.words[1] === '-c' ? command.words[2] ?? '' : command.words.map((w) => (/\s/.test(w) ? JSON.stringify(w) : w)).join(' ');
-  let target = scriptTargetFile(words.replace(/^(\S*\/)?(tini|dumb-init)\s+(-\S+\s+)*(--\s+)?/, ''));
-  if (target === null) return null;
-  if (target.startsWith('/')) {
-    if (!command.workdir) return null;
-    target = posix.relative(command.workdir, target);
-    if (target.startsWith('..')) return null;
-  }
-  const file = posix.normalize(posix.join(dockerDir, target));
-  const deeper = appDirs.filter((d) => d.length > dockerDir.length && (dockerDir === '' || d.startsWith(`${dockerDir}/`)) && file.startsWith(`${d}/`));
-  return deeper.sort((a, b) => b.length - a.length)[0] ?? null;
-}
-
-/** What the patch needs to know about the app (with ctx: whether its process keeps a stop of its own). */
-export function patchOptionsFor(app: App, ctx?: GeneratorContext): DockerfilePatchOptions {
-  if (app.kind === 'node') {
-    const own = ctx ? ownStopOf(ctx, app) : null;
-    return { runtime: 'node', scripts: devServerScriptViaNode(app), ...(own !== null ? { ownStop: own } : {}) };
-  }
-  return { runtime: pythonRuntime(app) };
-}
-
-/**
- * Shutdown code in the files the app's process runs (entry, the files leading to it, the local files it
- * loads) that this run leaves in place (the entrypoint is not wired): why it is the process's own stop, or null.
- */
-function ownStopOf(ctx: GeneratorContext, app: NodeApp): string | null {
-  const entry = app.entrypoint;
-  if (!entry) return null;
-  // Wired already (a re-run: known from the text, without ts-morph), or wired by this run: the stop is the module's.
-  const wiring = planWiring(ctx, app).kind;
-  if (wiring === 'done' || (ctx.answers.parts.includes('entrypoint') && wiring === 'edit')) return null;
-  for (const file of [...new Set([...(entry.chain ?? []), entry.path, ...(entry.loads ?? [])])]) {
-    const text = ctx.current(file);
-    const found = text === null ? [] : shutdownCodeIn(text, file);
-    if (found.length > 0) return `${file} handles shutdown itself (line ${found[0]!.line}: \`${found[0]!.text}\`) and is left as it is`;
-  }
-  return null;
-}
-
-function pythonRuntime(app: PythonApp): Runtime {
-  if (app.server === 'uvicorn' || app.server === 'fastapi-cli') return 'python-uvicorn';
-  if (app.server === 'gunicorn') return 'python-gunicorn';
-  return 'python';
-}
 
 export const dockerGenerator: ArtifactGenerator = {
   name: 'docker',
@@ -440,11 +358,6 @@ export interface NodeDevServerTemplateData {
 }
 
 /** Launchers in node_modules/.bin whose script is known: exec form runs them with node, no shim in between. */
-const NODE_BINS: Record<string, string> = {
-  vite: 'node_modules/vite/bin/vite.js',
-  'webpack-dev-server': 'node_modules/webpack-dev-server/bin/webpack-dev-server.js',
-  webpack: 'node_modules/webpack/bin/webpack.js',
-};
 
 /** Default ports, for EXPOSE. */
 const DEV_PORTS = { vite: 5173, 'webpack-dev-server': 8080, custom: 3000 } as const;
@@ -519,14 +432,3 @@ function createDevServerDockerfile(app: NodeApp, ctx: GeneratorContext): PlanAct
  * The app's scripts, with the script that starts the dev server running the bin's script with node
  * (`vite` → `node node_modules/vite/bin/vite.js`), so a patched `CMD npm run dev` matches a created Dockerfile.
  */
-function devServerScriptViaNode(app: NodeApp): Record<string, string> {
-  const script = app.devServer?.script;
-  if (!script) return app.scripts;
-  const resolved = resolveScript(app.scripts, script);
-  if (!resolved.ok) return app.scripts;
-  const bin = /^node_modules\/\.bin\/(.+)$/.exec(resolved.words[0]!)?.[1];
-  const path = bin === undefined ? undefined : NODE_BINS[bin];
-  if (path === undefined || !resolved.words.every((w) => /^[\w./@:=,+-]+$/.test(w))) return app.scripts;
-  const last = resolved.chain[resolved.chain.length - 1]!;
-  return { ...app.scripts, [last]: ['node', path, ...resolved.words.slice(1)].join(' ') };
-}

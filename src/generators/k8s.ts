@@ -12,7 +12,7 @@ import { k8sWorkloads } from '../detect/container-files.js';
 import { patchDockerfile } from '../edits/dockerfile/patch.js';
 import { targetChain } from '../core/timeout-chain.js';
 import { chainInput, appChainNotes, ownsChainNotes } from './container-chain.js';
-import { appDockerfiles, patchOptionsFor } from './docker.js';
+import { appDockerfiles, patchOptionsFor } from './dockerfile-owners.js';
 import { appContainersOf, imageOwners, type ImageOwners } from './workload-owners.js';
 import { leftAloneNote } from './python-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';

@@ -4,11 +4,11 @@
  * stand-in is replaced by a rendered handlebars header, and the other flavours are derived mechanically:
  * CommonJS export forms by rewriting the one `export { ... }` list, JavaScript by TypeScript's own transpile.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as TypeScript from 'typescript';
+import { readToolFile, readToolFileIfPresent, writeToolFile } from '../core/tool-files.js';
 
 /** The runtime sources: src/runtime from src/ (tests), dist/runtime from dist/ (the build copies them there). */
 export const RUNTIME_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'runtime');
@@ -88,7 +88,7 @@ export function bundleRuntime(entry: string, replacements: Record<string, string
 
 function addFile(bundle: Bundle, file: string, replacements: Record<string, string>, keepExported: Set<string> | null): void {
   const ts = typescript();
-  const text = readFileSync(join(RUNTIME_DIR, file), 'utf8').replace(SOURCE_ONLY, '');
+  const text = readToolFile(join(RUNTIME_DIR, file)).replace(SOURCE_ONLY, '');
   const source = parse(text, file);
   const reexported = new Map<string, Set<string>>();
   for (const st of source.statements) {
@@ -232,9 +232,8 @@ export function flavourFile(entry: string, flavour: ModuleFlavour): string {
 
 /** Writes every entry's compiled flavours (the build's step). */
 export function writeFlavours(): void {
-  mkdirSync(join(RUNTIME_DIR, 'flavours'), { recursive: true });
   for (const [entry, answers] of Object.entries(RUNTIME_ENTRIES)) {
-    for (const flavour of MODULE_FLAVOURS) writeFileSync(flavourFile(entry, flavour), compileFlavour(entry, answers, flavour));
+    for (const flavour of MODULE_FLAVOURS) writeToolFile(flavourFile(entry, flavour), compileFlavour(entry, answers, flavour));
   }
 }
 
@@ -245,7 +244,7 @@ function flavourText(entry: string, answers: string, flavour: ModuleFlavour): st
   let text = compiled.get(key);
   if (text === undefined) {
     const file = flavourFile(entry, flavour);
-    text = existsSync(file) ? readFileSync(file, 'utf8') : compileFlavour(entry, answers, flavour);
+    text = readToolFileIfPresent(file) ?? compileFlavour(entry, answers, flavour);
     compiled.set(key, text);
   }
   return text;

@@ -9,7 +9,7 @@ import { posix } from 'node:path';
 import type { Facts, NodeApp } from '../detect/facts.js';
 import { dockerignoreMatcher } from '../edits/dockerfile/copy-files.js';
 import { resolveScript } from '../edits/dockerfile/npm-script.js';
-import { toExecForm } from '../edits/dockerfile/shell-words.js';
+import { toExecForm } from '../detect/simple-command.js';
 import { nodeModuleFile } from './node-module-flavour.js';
 
 type Read = (path: string) => string | null;

@@ -6,7 +6,7 @@
  */
 import type { PythonApp } from '../detect/facts.js';
 import { jobLoopNote, PythonWiringRefused, wirePythonEntrypoint } from '../edits/python-entrypoint.js';
-import { pythonModuleLocation } from './python-module.js';
+import { pythonModuleLocation } from './python-wiring.js';
 import { projectSpecifiers, requiresAtLeast } from './python-versions.js';
 import { leftAloneNote, pythonShutdownMode, wireOptionsFor, type ModeDecision } from './python-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';

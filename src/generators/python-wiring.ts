@@ -10,6 +10,7 @@
  * and either signal handlers or tini would make SIGTERM cut that job. Every generator returns the
  * same one plan line instead (the plan prints it once).
  */
+import { posix } from 'node:path';
 import type { PythonApp } from '../detect/facts.js';
 import { jobLoopNote, signalHandlersImport, type PythonShutdownMode, type WireOptions } from '../edits/python-entrypoint.js';
 import { projectSpecifiers, requiresAtLeast } from './python-versions.js';
@@ -99,4 +100,14 @@ export function leftAloneNote(ctx: GeneratorContext): PlanAction | null {
   const source = ctx.current(app.entrypoint.path);
   const verdict = source === null ? null : jobLoopNote(source, options);
   return verdict?.leaveAlone ? { type: 'plan-note', level: 'warn', file: app.entrypoint.path, message: verdict.message } : null;
+}
+
+export const PYTHON_MODULE_FILE = 'signal_handlers.py';
+
+/** Where the module goes and the dotted name the app imports it under ('app.signal_handlers'). */
+export function pythonModuleLocation(entrypoint: NonNullable<PythonApp['entrypoint']>): { path: string; module: string } {
+  const dir = posix.dirname(entrypoint.path);
+  const parts = entrypoint.module.split('.');
+  parts[parts.length - 1] = 'signal_handlers';
+  return { path: dir === '.' ? PYTHON_MODULE_FILE : posix.join(dir, PYTHON_MODULE_FILE), module: parts.join('.') };
 }

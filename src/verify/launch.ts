@@ -12,7 +12,7 @@ import type { App, Facts } from '../detect/facts.js';
 import { UserError } from '../core/errors.js';
 import { readCompose } from '../edits/compose.js';
 import { scriptTargetFile, resolveStartScript } from '../detect/start-script.js';
-import { splitSimpleCommand } from '../edits/dockerfile/shell-words.js';
+import { splitSimpleCommand } from '../detect/simple-command.js';
 import { containerCommand } from './dockerfile-command.js';
 import { mapShellScript, mapToHost, programIndex, replacePort, which } from './host-programs.js';
 import { DEFAULTS, type LaunchPlan, type VerifyOptions } from './types.js';

@@ -49,6 +49,7 @@ export const LAYERS: readonly Layer[] = [
   { name: 'verify', tier: 4, path: 'src/verify/' },
   { name: 'questions', tier: 4, path: 'src/questions.ts' },
   { name: 'pipeline', tier: 5, path: 'src/pipeline.ts' },
+  { name: 'resolve-answers', tier: 5, path: 'src/resolve-answers.ts' },
   { name: 'cli', tier: 6, path: 'src/cli/' },
   { name: 'plop-pack', tier: 6, path: 'src/plop-pack.ts' },
 ];
@@ -57,7 +58,7 @@ export const LAYERS: readonly Layer[] = [
 const OUTPUT_LAYERS = new Set(['cli', 'runtime']);
 const GENERATOR_REGISTRY = 'src/generators/index.ts';
 /** Layers that work in memory only. */
-const IN_MEMORY_LAYERS = new Set(['answers', 'edits', 'generators', 'questions', 'pipeline']);
+const IN_MEMORY_LAYERS = new Set(['answers', 'edits', 'generators', 'questions', 'pipeline', 'resolve-answers']);
 const IO_MODULES = new Set([
   ...['fs', 'fs/promises', 'child_process', 'worker_threads', 'cluster', 'os'],
   ...['net', 'http', 'https', 'http2', 'dgram', 'tls'],

@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { detect } from '../../src/detect/index.js';
-import { resolveAnswers } from '../../src/cli/answers.js';
+import { resolveAnswers } from '../../src/resolve-answers.js';
 import { buildPlan } from '../../src/pipeline.js';
 import { planReader } from '../../src/core/read.js';
 import { applyChanges } from '../../src/core/apply.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { execLastCommand, splitSimpleCommand, toExecForm } from '../../src/edits/dockerfile/shell-words.js';
+import { execLastCommand, splitSimpleCommand, toExecForm } from '../../src/detect/simple-command.js';
 import { resolveScript, scriptInvocation } from '../../src/edits/dockerfile/npm-script.js';
 import { runtimeOfCommand } from '../../src/edits/dockerfile/runtime.js';
 import { classifyImage } from '../../src/edits/dockerfile/base-image.js';

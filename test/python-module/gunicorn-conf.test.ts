@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../../src/core/errors.js';
 import { patchGunicornConf, renderGunicornConf } from '../../src/edits/gunicorn-conf.js';
 import { cleanUp, PYTHON, tempDir } from './helpers.js';
+import { expectFlavourSnapshot } from '../helpers/flavour-snapshot.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'python-module', 'gunicorn-conf');
 const OPTIONS = { handlersModule: 'app.signal_handlers', gracefulTimeout: 8 };
@@ -38,7 +39,11 @@ describe('patchGunicornConf', () => {
     const out = patchGunicornConf(input(name), OPTIONS);
     expect(out).not.toBe(false);
     const patched = out as string;
-    await expect(patched).toMatchFileSnapshot(`../../snapshots/python-module/gunicorn-conf/${name}/gunicorn.conf.py`);
+    // Reviewed as a diff against a new gunicorn.conf.py (same options, same line endings): the tool's block
+    // is shown in full once, and each case shows only how the user's file around it was kept.
+    const fresh = renderGunicornConf(OPTIONS);
+    const base = patched.includes('\r\n') ? fresh.replace(/\n/g, '\r\n') : fresh;
+    await expectFlavourSnapshot(`../../snapshots/python-module/gunicorn-conf/${name}/gunicorn.conf.py`, patched, { name: 'new gunicorn.conf.py', text: base });
     expect(patchGunicornConf(patched, OPTIONS)).toBe(false);
     expect(patched.match(/^graceful_timeout(: int)? = 8\b/gm)).toHaveLength(1);
     expect(patched.match(/# >>> create-graceful-shutdown/g)).toHaveLength(1);

@@ -3,7 +3,7 @@
  * node. Here: recognising such a command and finding the plain command the script runs.
  */
 import { basename } from './runtime.js';
-import { isEnvAssignment, splitSimpleCommand } from './shell-words.js';
+import { isEnvAssignment, splitSimpleCommand } from '../../detect/simple-command.js';
 
 export interface ScriptInvocation {
   manager: 'npm' | 'yarn' | 'pnpm' | 'bun';

@@ -10,7 +10,7 @@ import type { Instruction } from 'dockerfile-ast';
 import { classifyImage, type ImageFamily } from './base-image.js';
 import { resolveScript, scriptInvocation } from './npm-script.js';
 import { basename, initIn, isOwnInit, runtimeOfCommand, stopSignalFor, type Runtime } from './runtime.js';
-import { execLastCommand, isEnvAssignment, splitSimpleCommand, toExecForm } from './shell-words.js';
+import { execLastCommand, isEnvAssignment, splitSimpleCommand, toExecForm } from '../../detect/simple-command.js';
 import { ancestry, parseStages, type Stage } from './stages.js';
 import { applySplices, detectEol, lineStarts, offsetAfterLine, type Splice } from './text-splice.js';
 

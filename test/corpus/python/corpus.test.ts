@@ -352,6 +352,8 @@ describe.concurrent('Python corpus', () => {
     expect(lines.filter((l) => /left as it is/.test(l)), out).toHaveLength(1);
     expect(out).toMatch(/worker\.py:21: left as it is, and so is how it stops \(no signal handlers, no tini\): .*line 14: `time\.sleep\(float\(os\.environ\.get\("JOB_SECONDS", "1"\)\)\)` in process\(\).*then run the tool again/);
     expect(out).not.toMatch(/tini as PID 1|STOPSIGNAL/);
+    expect(out).toContain("Nothing written: the warnings above say what needs you.");
+    expect(out).not.toContain("everything is already in place");
   }), 60_000);
 
   it('aiohttp-polls: run from its Makefile (python -m), wired the way the plan says, answers in-flight requests', () => slot(async () => {

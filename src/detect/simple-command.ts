@@ -2,6 +2,7 @@
  * Reading shell-form commands well enough to turn them into exec form, and nothing more:
  * anything a shell would do beyond splitting words and removing quotes (variables, pipes,
  * redirections, globs, chains) makes the command "not simple", and the caller keeps a shell.
+ * It sits in detect/ because detection reads Dockerfile commands with it; the edits write exec form with it.
  */
 
 const META = new Set(['|', '&', ';', '<', '>', '(', ')', '$', '`', '*', '?', '[', '~', '{', '}', '\n', '\r', '#']);

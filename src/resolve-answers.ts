@@ -3,11 +3,11 @@
  * earlier run (unless --reconfigure), then a prompt when interactive, then the detected default.
  * A recorded answer goes through the same `parse` as a flag: the manifest is input like any other.
  */
-import type { Answers } from '../answers.js';
-import type { Facts } from '../detect/facts.js';
-import { QUESTIONS, type AnyQuestion } from '../questions.js';
-import { UsageError, UserError } from '../core/errors.js';
-import { MANIFEST_PATH } from '../upgrade/manifest.js';
+import type { Answers } from './answers.js';
+import type { Facts } from './detect/facts.js';
+import { QUESTIONS, type AnyQuestion } from './questions.js';
+import { UsageError, UserError } from './core/errors.js';
+import { MANIFEST_PATH } from './upgrade/manifest.js';
 
 export type Ask = (q: AnyQuestion, initial: unknown, facts: Facts) => Promise<unknown>;
 
