@@ -11,6 +11,7 @@ import { isAlias, isMap, isScalar, type Node, type Pair, type YAMLMap } from 'ya
 import { applySplices, detectEol, type Splice } from './dockerfile/text-splice.js';
 import { appendToMap, isBlockMap, replaceScalar } from './yaml-splice.js';
 import { parseDocs, readCompose, type ComposeService } from '../detect/compose-file.js';
+import { countEditRun } from '../core/edit-runs.js';
 
 // Readers live in detect/ (detection reads each file once); named here too for the edits' callers.
 export { readCompose, type ComposeService } from '../detect/compose-file.js';
@@ -40,6 +41,7 @@ export interface ComposePatchResult {
 
 /** Apply the patch to each named service (others stay untouched), in whichever document defines it. */
 export function patchCompose(source: string, services: Record<string, ComposeServicePatch>): ComposePatchResult {
+  countEditRun('patchCompose', source, services);
   const warnings: string[] = [];
   const infos: string[] = [];
   const changes: string[] = [];

@@ -7,6 +7,7 @@ import { parser } from '@lezer/python';
 import type { SyntaxNode } from '@lezer/common';
 import { UserError } from '../core/errors.js';
 import { renderTemplate } from '../core/render.js';
+import { countEditRun } from '../core/edit-runs.js';
 
 export interface GunicornConfOptions {
   /** Dotted module name the app imports signal_handlers under, e.g. 'app.signal_handlers'. */
@@ -103,6 +104,7 @@ function firstSyntaxError(root: SyntaxNode): SyntaxNode | null {
  *   cannot change safely (computed, conditional or repeated).
  */
 export function patchGunicornConf(source: string, options: GunicornConfOptions): string | false {
+  countEditRun('patchGunicornConf', source, options);
   const eol = source.includes('\r\n') ? '\r\n' : '\n';
   const text = source.replace(/\r\n/g, '\n');
   const root = parser.parse(text).topNode;

@@ -10,6 +10,7 @@ import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type YAMLMap 
 import { applySplices, detectEol, type Splice } from './dockerfile/text-splice.js';
 import { appendToMap, indentStep, isBlockMap, replaceScalar } from './yaml-splice.js';
 import { isTemplated, podSpec, preStopOf, readK8s, type K8sWorkload } from '../detect/k8s-file.js';
+import { countEditRun } from '../core/edit-runs.js';
 
 // Readers live in detect/ (detection reads each file once); named here too for the edits' callers.
 export { isK8sManifest, isTemplated, readK8s, WORKLOAD_KINDS, type K8sContainer, type K8sWorkload, type PreStopHook, type WorkloadKind } from '../detect/k8s-file.js';
@@ -56,6 +57,7 @@ export interface K8sPatchResult {
 }
 
 export function patchK8s(source: string, options: K8sPatchOptions): K8sPatchResult {
+  countEditRun('patchK8s', source, options);
   const warnings: string[] = [];
   const infos: string[] = [];
   const changes: K8sChange[] = [];

@@ -11,6 +11,7 @@ import type { ArrayLiteralExpression, Node as TsNode, ObjectLiteralExpression, S
 import type { EditFn } from '../core/plan.js';
 import { UserError } from '../core/errors.js';
 import { loadTsMorph } from '../core/ts-morph.js';
+import { countEditRun } from '../core/edit-runs.js';
 
 export const PLUGIN_FACTORY = 'gracefulShutdown';
 
@@ -44,6 +45,7 @@ export function viteConfigProblem(source: string, options: ViteConfigEditOptions
 /** The edit: source in, edited source out, `false` when the plugin is already wired in. */
 export function addGracefulShutdownPlugin(options: ViteConfigEditOptions): EditFn {
   return (source) => {
+    countEditRun('addGracefulShutdownPlugin', source, options);
     const splices = planSplices(source, options);
     if (splices.length === 0) return false;
     let out = source;

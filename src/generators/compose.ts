@@ -4,15 +4,19 @@
  */
 import { posix } from 'node:path';
 import type { Facts } from '../detect/facts.js';
-import { patchCompose, type ComposeService, type ComposeServicePatch } from '../edits/compose.js';
+import { patchCompose as patchComposeFresh, type ComposeService, type ComposeServicePatch } from '../edits/compose.js';
 import { composeServices } from '../detect/container-files.js';
-import { currentInit, patchDockerfile } from '../edits/dockerfile/patch.js';
+import { currentInit, patchDockerfile as patchDockerfileFresh } from '../edits/dockerfile/patch.js';
 import { targetChain } from '../core/timeout-chain.js';
 import { chainInput, appChainNotes, ownsChainNotes } from './container-chain.js';
 import { patchOptionsFor } from './dockerfile-owners.js';
 import { leftAloneNote } from './python-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 import { appServices, serviceAppDir, serviceContextDir } from './compose-services.js';
+import { memoizedEdit } from './edit-memo.js';
+
+const patchCompose = memoizedEdit(patchComposeFresh);
+const patchDockerfile = memoizedEdit(patchDockerfileFresh);
 
 // Re-exported for the files that still import them from here (see test/architecture/layers.test.ts).
 export { appServices, serviceAppDir, serviceContextDir } from './compose-services.js';

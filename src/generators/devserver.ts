@@ -14,11 +14,14 @@
 import { posix } from 'node:path';
 import type { DevServerFacts, NodeApp } from '../detect/facts.js';
 import { addGracefulShutdownPlugin, viteConfigProblem } from '../edits/vite-config.js';
-import { wireNodeEntrypoint, type WireOptions } from '../edits/node-entrypoint/wire.js';
+import { wireNodeEntrypoint as wireNodeEntrypointFresh, type WireOptions } from '../edits/node-entrypoint/wire.js';
 import { renderTemplate } from '../core/render.js';
 import { FLAVOUR_NAMES, buildModule, type ModuleFlavour } from './module-source.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 import { DEVSERVER_MODULE_STEM } from './devserver-files.js';
+import { memoizedEdit } from './edit-memo.js';
+
+const wireNodeEntrypoint = memoizedEdit(wireNodeEntrypointFresh);
 
 /** The header rendered with the answers; the code is src/runtime/devserver.ts (its drain is the app module's). */
 export const DEVSERVER_HEADER = 'devserver/devserver-header.hbs';

@@ -7,11 +7,14 @@
  */
 import { posix } from 'node:path';
 import type { App, NodeApp, PythonApp } from '../detect/facts.js';
-import { buildContextOf, copyGeneratedFiles, dockerignoreMatcher, type CopyFilesInput, type GeneratedFile } from '../edits/dockerfile/copy-files.js';
+import { buildContextOf, copyGeneratedFiles as copyGeneratedFilesFresh, dockerignoreMatcher, type CopyFilesInput, type GeneratedFile } from '../edits/dockerfile/copy-files.js';
 import { DEVSERVER_MODULE_STEM } from './devserver-files.js';
 import { nodeModuleFile } from './node-module-flavour.js';
 import { pythonModuleLocation, pythonModuleMode } from './python-wiring.js';
 import type { GeneratorContext, PlanAction } from './types.js';
+import { memoizedEdit } from './edit-memo.js';
+
+const copyGeneratedFiles = memoizedEdit(copyGeneratedFilesFresh);
 
 function relativeTo(dir: string, path: string): string | null {
   const rel = posix.relative(dir === '' ? '.' : dir, path);

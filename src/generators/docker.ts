@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import type { Answers } from '../answers.js';
 import type { Facts, NodeApp, PythonApp } from '../detect/facts.js';
-import { dockerfileEdit, patchDockerfile, type DockerfilePatchOptions } from '../edits/dockerfile/patch.js';
+import { dockerfileEdit, patchDockerfile as patchDockerfileFresh, type DockerfilePatchOptions } from '../edits/dockerfile/patch.js';
 import { celeryChainNotes, generatedFilesCopyActions, otherImagesCopyActions } from './docker-copy-files.js';
 import { resolveScript } from '../edits/dockerfile/npm-script.js';
 import { toExecForm } from '../detect/simple-command.js';
@@ -19,6 +19,9 @@ import { serviceContextDir } from './compose-services.js';
 import { leftAloneNote } from './python-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 import { appDockerfiles, NODE_BINS, patchOptionsFor } from './dockerfile-owners.js';
+import { memoizedEdit } from './edit-memo.js';
+
+const patchDockerfile = memoizedEdit(patchDockerfileFresh);
 
 // Named here too for callers that know them as the docker part's.
 export { appDockerfiles, patchOptionsFor };

@@ -7,15 +7,19 @@
  */
 import { posix } from 'node:path';
 import type { App } from '../detect/facts.js';
-import { describeK8sChange, isTemplated, K8S_DEFAULT_GRACE_SECONDS, patchK8s, type K8sPatchOptions } from '../edits/k8s.js';
+import { describeK8sChange, isTemplated, K8S_DEFAULT_GRACE_SECONDS, patchK8s as patchK8sFresh, type K8sPatchOptions } from '../edits/k8s.js';
 import { k8sWorkloads } from '../detect/container-files.js';
-import { patchDockerfile } from '../edits/dockerfile/patch.js';
+import { patchDockerfile as patchDockerfileFresh } from '../edits/dockerfile/patch.js';
 import { targetChain } from '../core/timeout-chain.js';
 import { chainInput, appChainNotes, ownsChainNotes } from './container-chain.js';
 import { appDockerfiles, patchOptionsFor } from './dockerfile-owners.js';
 import { appContainersOf, imageOwners, type ImageOwners } from './workload-owners.js';
 import { leftAloneNote } from './python-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
+import { memoizedEdit } from './edit-memo.js';
+
+const patchK8s = memoizedEdit(patchK8sFresh);
+const patchDockerfile = memoizedEdit(patchDockerfileFresh);
 
 export const k8sGenerator: ArtifactGenerator = {
   name: 'k8s',

@@ -4,10 +4,13 @@
  * by hand and where. ts-morph is loaded only here, when an entrypoint is actually wired.
  */
 import type { NodeApp } from '../detect/facts.js';
-import { wireNodeEntrypoint } from '../edits/node-entrypoint/wire.js';
+import { wireNodeEntrypoint as wireNodeEntrypointFresh } from '../edits/node-entrypoint/wire.js';
 import { nodeFloorProblem, nodeModuleFile } from './node-module-flavour.js';
 import { planWiring } from './node-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
+import { memoizedEdit } from './edit-memo.js';
+
+const wireNodeEntrypoint = memoizedEdit(wireNodeEntrypointFresh);
 
 // Re-exported for the files that still import it from here (see test/architecture/layers.test.ts).
 export { planWiring } from './node-wiring.js';

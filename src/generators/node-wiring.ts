@@ -4,10 +4,13 @@
  */
 import type { NodeApp } from '../detect/facts.js';
 import { importSpecifier } from '../edits/node-entrypoint/import-specifier.js';
-import { shutdownCodeIn, wireNodeEntrypoint, type WireOptions } from '../edits/node-entrypoint/wire.js';
+import { shutdownCodeIn, wireNodeEntrypoint as wireNodeEntrypointFresh, type WireOptions } from '../edits/node-entrypoint/wire.js';
 import { nodeModuleFile, nodeModuleImportForm } from './node-module-flavour.js';
 import { wiredByText } from './wired-by-text.js';
 import type { GeneratorContext } from './types.js';
+import { memoizedEdit } from './edit-memo.js';
+
+const wireNodeEntrypoint = memoizedEdit(wireNodeEntrypointFresh);
 
 export type Wiring =
   | { kind: 'none' }

@@ -5,11 +5,14 @@
  * exists), the plan gets a warning with the exact lines to add by hand and where, not an error.
  */
 import type { PythonApp } from '../detect/facts.js';
-import { jobLoopNote, PythonWiringRefused, wirePythonEntrypoint } from '../edits/python-entrypoint.js';
+import { jobLoopNote, PythonWiringRefused, wirePythonEntrypoint as wirePythonEntrypointFresh } from '../edits/python-entrypoint.js';
 import { pythonModuleLocation } from './python-wiring.js';
 import { projectSpecifiers, requiresAtLeast } from './python-versions.js';
 import { leftAloneNote, pythonShutdownMode, wireOptionsFor, type ModeDecision } from './python-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
+import { memoizedEdit } from './edit-memo.js';
+
+const wirePythonEntrypoint = memoizedEdit(wirePythonEntrypointFresh);
 
 export { requiresAtLeast, pythonShutdownMode, wireOptionsFor, type ModeDecision };
 

@@ -5,11 +5,14 @@
 import { posix } from 'node:path';
 import type { PythonApp } from '../detect/facts.js';
 import { UserError } from '../core/errors.js';
-import { checkGunicornConfOptions, GUNICORN_CONF_TEMPLATE, patchGunicornConf } from '../edits/gunicorn-conf.js';
+import { checkGunicornConfOptions, GUNICORN_CONF_TEMPLATE, patchGunicornConf as patchGunicornConfFresh } from '../edits/gunicorn-conf.js';
 import { gunicornBacklogAdvice } from './python-advice.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
 import { hasNoShutdownHook, leftAloneNote, pythonModuleLocation, pythonModuleMode, PYTHON_MODULE_FILE, type PythonModuleMode } from './python-wiring.js';
+import { memoizedEdit } from './edit-memo.js';
+
+const patchGunicornConf = memoizedEdit(patchGunicornConfFresh);
 
 export { pythonModuleLocation, PYTHON_MODULE_FILE };
 

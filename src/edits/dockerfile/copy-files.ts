@@ -17,6 +17,7 @@ import { posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Instruction } from 'dockerfile-ast';
 import { parseStages, type Stage } from './stages.js';
+import { countEditRun } from '../../core/edit-runs.js';
 
 export interface GeneratedFile {
   /** Build-context-relative path of the file the tool writes. */
@@ -267,6 +268,7 @@ function destFor(dir: string, workdir: string): string {
  * a directory copy that holds them) are left alone.
  */
 export function copyGeneratedFiles(source: string, input: CopyFilesInput): CopyFilesResult {
+  countEditRun('copyGeneratedFiles', source, input);
   const ignored = input.ignored ?? (() => false);
   const model = new ImageModel(source);
   const result: CopyFilesResult = { text: false, added: [], manual: [], entryNotCopied: false };

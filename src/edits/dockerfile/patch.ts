@@ -13,6 +13,7 @@ import { basename, initIn, isOwnInit, runtimeOfCommand, stopSignalFor, type Runt
 import { execLastCommand, isEnvAssignment, splitSimpleCommand, toExecForm } from '../../detect/simple-command.js';
 import { ancestry, parseStages, type Stage } from './stages.js';
 import { applySplices, detectEol, lineStarts, offsetAfterLine, type Splice } from './text-splice.js';
+import { countEditRun } from '../../core/edit-runs.js';
 
 export interface DockerfilePatchOptions {
   /** What the app runs, used when the final stage's command does not say (an entrypoint script, a binary). */
@@ -84,6 +85,7 @@ interface Command {
 }
 
 export function patchDockerfile(source: string, options: DockerfilePatchOptions = {}): DockerfilePatchResult {
+  countEditRun('patchDockerfile', source, options);
   const { stages } = parseStages(source);
   const warnings: string[] = [];
   const named = options.stage === undefined ? -1 : stages.findIndex((st) => st.name === options.stage!.toLowerCase());

@@ -11,6 +11,7 @@ import { findServers, type Target } from './find-servers.js';
 import { applySplices, type Splice } from './splice.js';
 import { continuesPreviousLine, detectStyle, indentAt, lineEnd, lineNumberAt, lineStart, nextLineStart, statementEnd, type SourceStyle } from './style.js';
 import { loadTsMorph, parseSource } from '../../core/ts-morph.js';
+import { countEditRun } from '../../core/edit-runs.js';
 
 export interface WireOptions {
   /** File name (for the extension: .ts/.mts/.cts/.js/.mjs/.cjs). */
@@ -48,6 +49,7 @@ const EXPORTS_IN_ORDER = ['setupSignalHandlers', 'registerHttpServer', 'register
 type Export = (typeof EXPORTS_IN_ORDER)[number];
 
 export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResult {
+  countEditRun('wireNodeEntrypoint', source, opts);
   const { Node } = loadTsMorph();
   // An extensionless script (bin/www) is JavaScript.
   const sf = parseSource(source, /\.\w+$/.test(opts.fileName.split('/').pop() ?? '') ? opts.fileName : `${opts.fileName}.js`);

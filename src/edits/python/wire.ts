@@ -47,6 +47,7 @@ import {
   callsFunction, findAppCreation, importAnchor, isSignalHandlersModule, keywordArgs, mainBlockBody, topLevel,
   topLevelFunction, usesName,
 } from './places.js';
+import { countEditRun } from '../../core/edit-runs.js';
 
 export interface WireOptions {
   mode: PythonShutdownMode;
@@ -430,6 +431,7 @@ function alreadyWired(mod: ParsedModule, mode: PythonShutdownMode): boolean {
  * already wired. Throws PythonWiringRefused (a UserError) when it cannot be done safely.
  */
 export function wirePythonEntrypoint(source: string, options: WireOptions): string | false {
+  countEditRun('wirePythonEntrypoint', source, options);
   // A UTF-8 byte order mark stays where it is, outside what the parser sees.
   if (source.startsWith('\uFEFF')) {
     const out = wirePythonEntrypoint(source.slice(1), options);
