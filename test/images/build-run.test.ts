@@ -101,10 +101,9 @@ async function buildAndRun(repo: CorpusRepo, dir: string, dockerfile: string): P
     const build = { code: built.code, log: `${built.stdout}\n${built.stderr}`.slice(-4000), ms: Date.now() - t };
     if (built.code !== 0) return { repo: repo.name, dockerfile, dockerfileText: text, build, config: null, run: null };
     const config = imageConfig(tag);
+    // Images are removed in afterAll, not here: deleting a vfs image is gigabytes of disk work, and done
+    // while another slot's container is being stopped it stalled that stop past docker's 10 s (CI, NestJS).
     const run = await stopUnderLoad(tag);
-    // Removed as soon as it has been measured, inside the build slot: the disk work of deleting
-    // vfs layers is spread over the run instead of piling up in afterAll.
-    await removeImages([tag]);
     return { repo: repo.name, dockerfile, dockerfileText: text, build, config, run };
   });
 }
@@ -131,7 +130,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  // Images whose run failed before their removal (and dangling layers of failed builds).
+  // Every image this file built (and dangling layers of failed builds), with the removal's own budget.
   await removeImages(tags);
   console.log(`test/images/build-run.test.ts: ${REPOS.length} repos, whole file ${((Date.now() - startedAt) / 1000).toFixed(0)} s with ${JOBS} build jobs`);
 }, REMOVE_MS_PER_IMAGE * Math.max(1, REPOS.reduce((n, r) => n + r.dockerfiles.length, 0)));
