@@ -130,7 +130,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  // Every image this file built (and dangling layers of failed builds), with the removal's own budget.
+  // Every image this file built, with the removal's own budget.
   await removeImages(tags);
   console.log(`test/images/build-run.test.ts: ${REPOS.length} repos, whole file ${((Date.now() - startedAt) / 1000).toFixed(0)} s with ${JOBS} build jobs`);
 }, REMOVE_MS_PER_IMAGE * Math.max(1, REPOS.reduce((n, r) => n + r.dockerfiles.length, 0)));

@@ -47,8 +47,9 @@ export function imageExists(tag: string): boolean {
  */
 export async function removeImages(tags: readonly string[]): Promise<void> {
   if (process.env['CGS_IMAGE_KEEP'] === '1') return;
+  // No `image prune`: the image test files run side by side, and pruning dangling layers while another
+  // file builds removed the cache layer that build was using ("layer not known", CI).
   for (const tag of tags) await podman(['rmi', '-f', tag]);
-  await podman(['image', 'prune', '-f']);
 }
 
 /**

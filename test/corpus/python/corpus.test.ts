@@ -74,7 +74,21 @@ interface Job {
   output: string;
 }
 
-async function measureJob(start: (env: Record<string, string>) => Running, scratch: string, opts: { begin: string; end: string; signal: NodeJS.Signals; graceMs: number; env?: Record<string, string>; kick?: (env: Record<string, string>) => void; ready?: (out: string) => boolean }): Promise<Job> {
+type JobOptions = { begin: string; end: string; signal: NodeJS.Signals; graceMs: number; env?: Record<string, string>; kick?: (env: Record<string, string>) => void; ready?: (out: string) => boolean; inHand?: boolean };
+
+/**
+ * With `inHand`, the question is what the signal does to a job in hand; on a loaded machine the signal can
+ * come after that job has already ended (seen in CI: the harness saw the Celery task start 3 s late), and
+ * then the run measures nothing. Such a run is done again, up to three times; the last one counts.
+ */
+async function measureJob(start: (env: Record<string, string>) => Running, scratch: string, opts: JobOptions): Promise<Job> {
+  for (let attempt = 1; ; attempt++) {
+    const run = await measureJobOnce(start, scratch, opts);
+    if (!opts.inHand || run.inHand || attempt === 3) return run.job;
+  }
+}
+
+async function measureJobOnce(start: (env: Record<string, string>) => Running, scratch: string, opts: JobOptions): Promise<{ job: Job; inHand: boolean }> {
   const eventsFile = join(scratch, `events-${opts.signal}-${Math.random().toString(36).slice(2)}.log`);
   const env = { EVENTS_FILE: eventsFile, JOB_SECONDS: String(WORK_MS / 1000), TASK_SECONDS: String(WORK_MS / 1000), ...opts.env };
   const proc = start(env);
@@ -82,11 +96,13 @@ async function measureJob(start: (env: Record<string, string>) => Running, scrat
   opts.kick?.(env);
   await waitFor(opts.begin, () => events(eventsFile).includes(opts.begin), proc, 30_000);
   await new Promise((r) => setTimeout(r, 100));
-  const endsBefore = events(eventsFile).filter((e) => e === opts.end).length;
+  const seen = events(eventsFile);
+  const endsBefore = seen.filter((e) => e === opts.end).length;
+  const inHand = seen.filter((e) => e === opts.begin).length > endsBefore;
   const stop = await stopWithin(proc, opts.signal, opts.graceMs);
   // The job in hand at the signal: finished (1) or cut (0); later jobs are not the question.
   const finished = Math.min(1, events(eventsFile).filter((e) => e === opts.end).length - endsBefore);
-  return { finished, ...stop, output: proc.output() };
+  return { job: { finished, ...stop, output: proc.output() }, inHand };
 }
 
 /** Every file the entry imports (and the generated ones) is in the image the Dockerfile builds. */
@@ -197,7 +213,7 @@ describe.concurrent('Python corpus', () => {
       expect(sent.status, sent.stderr).toBe(0);
     };
     const task = (cwd: string, brokerDir: string) => ({
-      begin: 'task:start', end: 'task:end', signal: 'SIGTERM' as const, graceMs: DOCKER_GRACE_MS,
+      begin: 'task:start', end: 'task:end', signal: 'SIGTERM' as const, graceMs: DOCKER_GRACE_MS, inHand: true,
       env: { BROKER_DIR: brokerDir }, kick: kick(cwd), ready: (o: string) => /ready\./.test(o),
     });
     const mkBroker = (name: string) => {
