@@ -169,7 +169,7 @@ function prepare(root: string, change: FileChange, planned: Set<string>): Staged
   // A random part keeps a temp file left by a killed earlier run (same pid after a reboot) from blocking this one.
   const tmp = join(dirname(abs), `.${basename(abs)}.cgs-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   // Keep a BOM the file had: the plan works on text without it.
-  const hadBom = original !== null && original.toString('utf8').startsWith(UTF8_BOM);
+  const hadBom = original?.toString('utf8').startsWith(UTF8_BOM);
   const bytes = Buffer.from((hadBom ? UTF8_BOM : '') + change.after, 'utf8');
   const dirsToCreate = missingDirs(root, dirname(abs)).filter((d) => !planned.has(d));
   for (const d of dirsToCreate) planned.add(d);

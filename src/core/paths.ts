@@ -1,5 +1,5 @@
 /** Every write goes through here: the path must stay inside the root and never pass through a symlink. */
-import { lstatSync } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { UserError } from './errors.js';
 
@@ -23,7 +23,7 @@ export function safeTarget(root: string, rel: string, use: 'write' | 'read' = 'w
   let cur = root;
   for (const part of back.split(sep)) {
     cur = join(cur, part);
-    let st;
+    let st: Stats;
     try {
       st = lstatSync(cur);
     } catch {

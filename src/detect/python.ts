@@ -173,6 +173,7 @@ function firstAppVariable(text: string, framework: PythonFramework | null): stri
 /** Turn a launch into the entry file, or null when it does not name a file of this app. */
 function resolveLaunch(files: RepoFiles, app: AppDir, launch: PythonLaunch): Entry | null {
   switch (launch.kind) {
+    // biome-ignore lint/suspicious/noFallthroughSwitchClause: a launch with the module named resolves as a console script does
     case 'app':
       if (launch.module === null) {
         // `gunicorn -c gunicorn.conf.py`, or bare `gunicorn` (which reads ./gunicorn.conf.py), with the
@@ -529,7 +530,7 @@ function detectOne(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[]): P
   if (entry && entry.appVariable === null && entry.function === null && framework !== 'asyncio' && framework !== 'plain') {
     entry = { ...entry, appVariable: firstAppVariable(text, framework) };
   }
-  if (entry && entry.function && !definesFunction(text, entry.function)) entry = { ...entry, function: null };
+  if (entry?.function && !definesFunction(text, entry.function)) entry = { ...entry, function: null };
 
   const result: PythonApp = {
     kind: 'python',

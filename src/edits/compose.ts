@@ -48,7 +48,7 @@ export function patchCompose(source: string, services: Record<string, ComposeSer
   const docs = parseDocs(source);
   const broken = docs?.find((d) => d.errors.length > 0);
   if (docs === null || broken) {
-    return { text: false, warnings: [`does not parse as YAML: ${broken?.errors[0]!.message.split('\n')[0] ?? 'unreadable'}`], changes, infos };
+    return { text: false, warnings: [`does not parse as YAML: ${broken?.errors[0]?.message.split('\n')[0] ?? 'unreadable'}`], changes, infos };
   }
   const eol = detectEol(source);
   const splices: Splice[] = [];

@@ -81,7 +81,7 @@ function settingAssignments(source: string, root: SyntaxNode): Assignment[] {
 }
 
 /** The assigned value: the node after `=`. */
-function valueOf(assignment: SyntaxNode): SyntaxNode | null {
+function assignedValue(assignment: SyntaxNode): SyntaxNode | null {
   for (let child = assignment.firstChild; child; child = child.nextSibling) {
     if (child.name === 'AssignOp') return child.nextSibling;
   }
@@ -129,9 +129,9 @@ export function patchGunicornConf(source: string, options: GunicornConfOptions):
   let out = text;
   const existing = assignments[0];
   if (existing) {
-    const value = valueOf(existing.node);
+    const value = assignedValue(existing.node);
     const valueText = value ? text.slice(value.from, value.to) : '';
-    if (!value || value.name !== 'Number' || !/^\d+$/.test(valueText)) {
+    if (value?.name !== 'Number' || !/^\d+$/.test(valueText)) {
       throw new UserError(
         `${SETTING} is computed (line ${lineOf(text, existing.node.from)}: ${text.slice(existing.node.from, existing.node.to)}); ` +
           `set it to ${options.gracefulTimeout} (the shutdown budget) and run again`,

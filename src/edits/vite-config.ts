@@ -121,7 +121,7 @@ function hasPluginBinding(sf: SourceFile, options: ViteConfigEditOptions): boole
     if (callee.getText() !== 'require' || !arg || !Node.isStringLiteral(arg)) continue;
     if (moduleStem(arg.getLiteralValue()) !== target) continue;
     const decl = call.getParentIfKind(SyntaxKind.VariableDeclaration);
-    if (decl && decl.getNameNode().getText().includes(PLUGIN_FACTORY)) return true;
+    if (decl?.getNameNode().getText().includes(PLUGIN_FACTORY)) return true;
   }
   return false;
 }

@@ -52,7 +52,7 @@ function dockerfileLinks(read: (path: string) => string | null, file: string): r
     entry[1] = text;
     return true;
   };
-  if (hit !== undefined && hit.reads.every(same)) return hit.links;
+  if (hit?.reads.every(same)) return hit.links;
   const reads: [string, string | null][] = [];
   const tracked = (path: string): string | null => {
     const text = read(path);

@@ -291,7 +291,7 @@ export function pythonTemplateData(app: PythonApp, answers: Answers, read: (path
   const at = (p: string): string => posix.join(app.dir, p);
   const budget = String(Math.ceil(answers.timeoutMs / 1000));
   const entry = app.entrypoint;
-  const target = entry && entry.appVariable ? `${entry.module}:${entry.appVariable}${app.appFactory ? '()' : ''}` : null;
+  const target = entry?.appVariable ? `${entry.module}:${entry.appVariable}${app.appFactory ? '()' : ''}` : null;
   let words: string[];
   let server: string;
   let port: number | null = null;

@@ -42,7 +42,7 @@ function looksLikeSeedModule(source: string): boolean {
   return /^def setup_signal_handlers\(/m.test(source) && /^def register_shutdown_handler\(/m.test(source);
 }
 
-function moduleActions(ctx: GeneratorContext, app: PythonApp, path: string, data: PythonModuleData): PlanAction[] {
+function moduleActions(ctx: GeneratorContext, _app: PythonApp, path: string, data: PythonModuleData): PlanAction[] {
   const existing = ctx.current(path);
   const actions: PlanAction[] = [];
   if (existing !== null && !existing.startsWith(PYTHON_MODULE_HEADER)) {
@@ -110,7 +110,7 @@ function gunicornActions(ctx: GeneratorContext, app: PythonApp, handlersModule: 
     (delayMs > 0 ? `; serve ${delayMs / 1000} s after SIGTERM first` : '');
   const notes = [...commandLineNotes(app, path, options.gracefulTimeout), ...backlogNote(app, path, options.gracefulTimeout)];
   const existing = ctx.current(path);
-  if (existing !== null && existing.startsWith(PYTHON_MODULE_HEADER)) {
+  if (existing?.startsWith(PYTHON_MODULE_HEADER)) {
     // Our own file from an earlier run: render it again (a re-run then records it as generated, as
     // the first run did, and an upgrade merges the user's edits) rather than patch it as the user's.
     return [...notes, { type: 'plan-render', path, template: GUNICORN_CONF_TEMPLATE, data: options, reason }];

@@ -97,7 +97,7 @@ export function mapToHost(argv: readonly string[], pathEnv: string, needs: strin
 /** The same mapping for the commands of a `sh -c` script (at its start, after `exec`, `&&`, `||`, `;`). */
 export function mapShellScript(script: string, pathEnv: string, needs: string | null = null, probe: CanImport = canImport): { script: string; notes: string[] } {
   const notes: string[] = [];
-  const out = script.replace(/(^|&&|\|\||;)(\s*(?:exec\s+)?)([A-Za-z0-9_.\/-]+)(?=\s|$)/g, (whole, lead: string, space: string, word: string) => {
+  const out = script.replace(/(^|&&|\|\||;)(\s*(?:exec\s+)?)([A-Za-z0-9_./-]+)(?=\s|$)/g, (whole, lead: string, space: string, word: string) => {
     const mapped = mapToHost([word], pathEnv, needs, probe);
     if (mapped.argv.length === 1 && mapped.argv[0] === word) return whole;
     notes.push(...mapped.notes);

@@ -144,7 +144,7 @@ describe('Kubernetes corpus: multi-service repo with foreign workloads', () => {
     const files = listRepoFiles(repo);
     const facts: Facts = { ...detectFrom(files), container: detectContainer(files) };
     const app = facts.apps.find((a) => a.dir === 'services/billing')!;
-    const noHook = files.read('deploy/k8s/base/billing.yaml')!.replace(/          lifecycle:[\s\S]*$/, '');
+    const noHook = files.read('deploy/k8s/base/billing.yaml')!.replace(/ {10}lifecycle:[\s\S]*$/, '');
     const current = (path: string): string | null => (path === 'deploy/k8s/base/billing.yaml' ? noHook : files.read(path));
     const answers: Answers = { apps: [app.dir], parts: ['k8s'], timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 };
     const actions = k8sGenerator.actions({ facts, answers, app, current });

@@ -8,7 +8,7 @@ const repo = (name: string): string => join(import.meta.dirname, '..', 'fixtures
 
 function nodeApp(name: string, dir = ''): NodeApp {
   const app = detect(repo(name)).apps.find((a) => a.dir === dir);
-  if (!app || app.kind !== 'node') throw new Error(`no node app at '${dir}' in ${name}`);
+  if (app?.kind !== 'node') throw new Error(`no node app at '${dir}' in ${name}`);
   return app;
 }
 

@@ -181,7 +181,7 @@ describe('rendered flavours', () => {
     expect(esm).not.toMatch(/module\.exports|: (string|number|boolean)\b|^interface /m);
     expect(cjs).toMatch(/^module\.exports = \{$/m);
     expect(cjs).not.toMatch(/^(import|export) /m);
-    expect(cjs).toMatch(/\}\n\n\/\*\*\n \* Installs the signal listeners[^]*?\*\/\nfunction setupSignalHandlers\(opts = \{\}\) \{\n {2}Object\.assign/);
+    expect(cjs).toMatch(/\}\n\n\/\*\*\n \* Installs the signal listeners[\s\S]*?\*\/\nfunction setupSignalHandlers\(opts = \{\}\) \{\n {2}Object\.assign/);
     const dir = tempDir('gs-node-check-');
     writeFileSync(join(dir, 'shutdown.mjs'), esm);
     writeFileSync(join(dir, 'shutdown.cjs'), cjs);

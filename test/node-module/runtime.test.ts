@@ -61,7 +61,7 @@ describe('drain (src/runtime/drain.ts)', () => {
     release();
     await busy.gone;
     await drained;
-    expect(busy.text()).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*connection: close\r\n[^]*done$/i);
+    expect(busy.text()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*connection: close\r\n[\s\S]*done$/i);
     expect(tracked.connections.size).toBe(0);
   });
 

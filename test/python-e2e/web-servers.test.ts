@@ -9,7 +9,7 @@
  * budget. A second CLI run must say "Nothing to do" and change no byte.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { hashTree } from '../helpers/tree.js';
 import { cleanUp, events, exitWithin, freePort, httpGet, start, waitForEvent, waitHealthy } from '../python-module/helpers.js';
 import {

@@ -81,8 +81,8 @@ describe('python-entrypoint generator', () => {
     run(plan, actions);
     const after = plan.changes()[0]!.after;
     expect(after).toMatch(/^from signal_handlers import setup_signal_handlers, keep_running, interruptible_sleep_async$/m);
-    expect(after).toMatch(/^        await interruptible_sleep_async\(1\)$/m);
-    expect(after).toMatch(/^    while keep_running\(\):$/m);
+    expect(after).toMatch(/^ {8}await interruptible_sleep_async\(1\)$/m);
+    expect(after).toMatch(/^ {4}while keep_running\(\):$/m);
     expect(after).not.toMatch(/while True/);
   });
 
@@ -110,9 +110,9 @@ describe('python-entrypoint generator', () => {
     expect(actions.map((a) => a.type)).toEqual(['plan-edit']);
     run(plan, actions);
     const after = plan.changes()[0]!.after;
-    expect(after).toMatch(/^    time\.sleep\(0\.5\)$/m);
-    expect(after).toMatch(/^    interruptible_sleep\(seconds\)$/m);
-    expect(after).toMatch(/^    while keep_running\(\):$/m);
+    expect(after).toMatch(/^ {4}time\.sleep\(0\.5\)$/m);
+    expect(after).toMatch(/^ {4}interruptible_sleep\(seconds\)$/m);
+    expect(after).toMatch(/^ {4}while keep_running\(\):$/m);
   });
 
   it('warns instead of editing when the server owns the signals and offers no hook (Django runserver)', () => {

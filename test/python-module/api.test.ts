@@ -13,7 +13,7 @@ import { cleanUp, PYTHON, tempDir } from './helpers.js';
 
 afterAll(cleanUp);
 
-const driver = String.raw`
+const driver = `
 import asyncio, json, sys
 from contextlib import asynccontextmanager
 import signal_handlers as sh

@@ -30,7 +30,7 @@ function plan(disk: Record<string, string>, generate: Record<string, string>, ap
 
 function outcome(r: ReturnType<typeof reconcile>, path: string): GeneratedOutcome {
   const f = r.files.find((x) => x.path === path);
-  if (!f || f.kind !== 'generated') throw new Error(`no generated outcome for ${path}`);
+  if (f?.kind !== 'generated') throw new Error(`no generated outcome for ${path}`);
   return f;
 }
 

@@ -9,7 +9,7 @@ let server: http.Server | null = null;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
 async function wsServer(onConnection: (ws: import('ws').WebSocket) => void): Promise<number> {
-  server = http.createServer((req, res) => res.end('plain'));
+  server = http.createServer((_req, res) => res.end('plain'));
   const wss = new WebSocketServer({ server, path: '/live' });
   wss.on('connection', onConnection);
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));

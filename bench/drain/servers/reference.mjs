@@ -7,7 +7,7 @@ import { createApp } from './app.mjs';
 const { server, listen } = await createApp();
 let inFlight = 0;
 let stopping = false;
-server.on('request', (req, res) => {
+server.on('request', (_req, res) => {
   inFlight++;
   res.once('finish', () => {
     if (--inFlight === 0 && stopping) process.exit(0);

@@ -45,12 +45,10 @@ const SIGINT_GRACEFUL = new Set<Runtime>(['node', 'python', 'python-uvicorn']);
 export function scriptEndsWithExec(text: string): boolean {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
   const closers = /^(fi|done|esac|\}|;;)$/;
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i]!;
-    if (closers.test(line)) return false; // the last command is inside a branch: not certain to exec
-    return /^exec(\s|$)/.test(line) && line !== 'exec';
-  }
-  return false;
+  const line = lines[lines.length - 1];
+  if (line === undefined) return false;
+  if (closers.test(line)) return false; // the last command is inside a branch: not certain to exec
+  return /^exec(\s|$)/.test(line) && line !== 'exec';
 }
 
 export interface DockerfilePatchResult {

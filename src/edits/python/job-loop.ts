@@ -15,9 +15,6 @@ import { position, text, type ParsedModule } from './parse.js';
 import { callsFunction, mainBlockBody, topLevelFunction } from './places.js';
 import { loopWaits, type LoopWaits } from './loop-waits.js';
 
-/** What the rewrite calls its helpers (the module's exports). */
-export const SLEEP_NAMES = { sync: 'interruptible_sleep', async: 'interruptible_sleep_async' } as const;
-
 export interface JobLoopScope {
   /** Where the program's own code runs: Bodies (or the module's top node), in order. */
   scopes: SyntaxNode[];
@@ -129,7 +126,7 @@ export type LoopRewrite = { loop: SyntaxNode; waits: LoopWaits } | null;
 export function loopToRewrite(mod: ParsedModule, loops: JobLoops, budgetSeconds: number): LoopRewrite {
   const loop = candidateLoop(loops);
   if (!loop) return null;
-  const waits = loopWaits(mod, loop, budgetSeconds, SLEEP_NAMES);
+  const waits = loopWaits(mod, loop, budgetSeconds);
   return waits.blockers.length ? null : { loop, waits };
 }
 
@@ -155,7 +152,7 @@ export function jobLoopAdvice(mod: ParsedModule, loops: JobLoops, file: string, 
   });
   const single = candidateLoop(loops);
   if (single) {
-    const blockers = loopWaits(mod, single, budgetSeconds, SLEEP_NAMES).blockers;
+    const blockers = loopWaits(mod, single, budgetSeconds).blockers;
     return alone(lineOf(single), 'it cannot be made to stop between rounds as it is', blockers.map((b) => b.message).join('; '));
   }
   if (loops.literal.length > 1) {

@@ -301,7 +301,7 @@ function fallsOffTyped(mod: ParsedModule, loop: SyntaxNode): WaitBlocker | null 
 }
 
 /** The waits reachable from `loop` (see the file comment). */
-export function loopWaits(mod: ParsedModule, loop: SyntaxNode, budgetSeconds: number, replaceSleep: { sync: string; async: string }): LoopWaits {
+export function loopWaits(mod: ParsedModule, loop: SyntaxNode, budgetSeconds: number): LoopWaits {
   const imports = sleepImports(mod);
   const rewrites: WaitRewrite[] = [];
   const blockers: WaitBlocker[] = [];

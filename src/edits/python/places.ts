@@ -29,7 +29,7 @@ export function importAnchor(mod: ParsedModule): SyntaxNode | null {
 export function isMainGuard(mod: ParsedModule, node: SyntaxNode): boolean {
   if (node.name !== 'IfStatement') return false;
   const cond = node.firstChild?.nextSibling;
-  if (!cond || cond.name !== 'BinaryExpression') return false;
+  if (cond?.name !== 'BinaryExpression') return false;
   const t = text(mod, cond).replace(/\s+/g, ' ');
   return /^__name__ ?== ?(['"])__main__\1$/.test(t) || /^(['"])__main__\1 ?== ?__name__$/.test(t);
 }
@@ -50,7 +50,7 @@ function functionDef(node: SyntaxNode): SyntaxNode | null {
 export function topLevelFunction(mod: ParsedModule, name: string): SyntaxNode | null {
   for (const s of topLevel(mod)) {
     const fn = functionDef(s);
-    if (fn && fn.getChild('VariableName') && text(mod, fn.getChild('VariableName')!) === name) return fn;
+    if (fn?.getChild('VariableName') && text(mod, fn.getChild('VariableName')!) === name) return fn;
   }
   return null;
 }
@@ -72,7 +72,7 @@ export function assignedValue(mod: ParsedModule, stmt: SyntaxNode, name: string)
   if (stmt.name !== 'AssignStatement') return null;
   const parts = children(stmt);
   const target = parts[0];
-  if (!target || target.name !== 'VariableName' || text(mod, target) !== name) return null;
+  if (target?.name !== 'VariableName' || text(mod, target) !== name) return null;
   const ops = parts.filter((p) => p.name === 'AssignOp');
   if (ops.length !== 1 || text(mod, ops[0]!) !== '=') return null;
   return ops[0]!.nextSibling;

@@ -682,7 +682,7 @@ export function verdict(r: RepoResult): string[] {
   if (r.spec.cliSays && !new RegExp(r.spec.cliSays, 'i').test(r.cli.output)) f.push(`the CLI never says /${r.spec.cliSays}/ (${r.spec.name} needs that message)`);
   if (r.cli.code !== 0 && !r.spec.refusalAllowed) f.push(`CLI exited ${r.cli.code}: ${lastLine(r.cli.output)}`);
   if (r.buildAfter && !r.buildAfter.ok) return [...f, `build passed before, fails after the tool:\n${r.buildAfter.tail}`];
-  if (!a || !a.started) return [...f, `starts before, does not start after: ${a?.startError ?? 'not run'}`];
+  if (!a?.started) return [...f, `starts before, does not start after: ${a?.startError ?? 'not run'}`];
   if (!b) return f;
   if (a.answered < b.answered) f.push(`in-flight answered ${b.answered}/${b.inFlight} before, ${a.answered}/${a.inFlight} after`);
   const exitOk = !a.killed && a.exitMs !== null && (a.exitMs <= (b.exitMs ?? Infinity) + SAME_AS_BEFORE_MS || a.exitMs <= EXIT_BOUND_MS);

@@ -332,9 +332,9 @@ describe.concurrent('Python corpus', () => {
     expect(out).not.toMatch(/job loop|left as it is/);
     expect(changes).toEqual(['.graceful-shutdown.json', 'Dockerfile', 'signal_handlers.py', 'worker.py']);
     const worker = readFileSync(join(dir, 'worker.py'), 'utf8');
-    expect(worker).toMatch(/^    while keep_running\(\):$/m);
+    expect(worker).toMatch(/^ {4}while keep_running\(\):$/m);
     // Only the wait between rounds is cut short: the round's own work is left as it was.
-    expect(worker).toMatch(/^    interruptible_sleep\(interval\)$/m);
+    expect(worker).toMatch(/^ {4}interruptible_sleep\(interval\)$/m);
     expect(worker).toContain('    while time.monotonic() < until:\n');
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toMatch(/^COPY worker\.py signal_handlers\.py \.\/$/m);
     expectImageCovers(dir, 'Dockerfile', '', 'worker.py', [''], ['signal_handlers.py']);
