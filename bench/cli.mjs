@@ -79,16 +79,22 @@ for (let r = 0; r < runs; r++) commands.forEach(([, args, env], i) => times[i].p
 const loadAtEnd = loadavg();
 
 const fmtLoad = (l) => l.map((x) => x.toFixed(1)).join(' / ');
-console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${nodeVersion} (${hasCompileCache ? "Node's compile cache" : "no module.enableCompileCache: the CLI's own code cache of its bundle and ts-morph"}); ` +
-  `load average ${fmtLoad(loadAtStart)} at start, ${fmtLoad(loadAtEnd)} at end; ${runs} rounds, each command once per round, a fresh process each.`);
+console.log(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${nodeVersion} (${hasCompileCache ? "Node's compile cache" : "no module.enableCompileCache: the CLI's own code cache of its bundle and ts-morph"}); ` +
+    `load average ${fmtLoad(loadAtStart)} at start, ${fmtLoad(loadAtEnd)} at end; ${runs} rounds, each command once per round, a fresh process each.`,
+);
 console.log(`Command: \`node bench/cli.mjs ${process.argv.slice(2).join(' ')}\`\n`);
-console.log('| what | wall-time ratio to bare node (median of per-round ratios) | CPU-time ratio (same) | median wall ms | min | max | median CPU ms |');
+console.log(
+  '| what | wall-time ratio to bare node (median of per-round ratios) | CPU-time ratio (same) | median wall ms | min | max | median CPU ms |',
+);
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 commands.forEach(([what], i) => {
   const wallRatios = times[i].map((t, r) => t.wall / times[0][r].wall);
   const cpuRatios = times[i].map((t, r) => t.cpu / times[0][r].cpu);
   const xs = times[i].map(ms);
-  console.log(`| ${what} | ${median(wallRatios).toFixed(2)} | ${median(cpuRatios).toFixed(2)} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} | ${median(times[i].map((t) => t.cpu)).toFixed(0)} |`);
+  console.log(
+    `| ${what} | ${median(wallRatios).toFixed(2)} | ${median(cpuRatios).toFixed(2)} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} | ${median(times[i].map((t) => t.cpu)).toFixed(0)} |`,
+  );
 });
 
 if (opts.all) {
@@ -114,7 +120,10 @@ if (opts.all) {
   // A repo of 100,000 files: 96,000 in node_modules and an ignored build folder, 4,000 in src.
   const big = join(tmp, 'big');
   mkdirSync(big);
-  writeFileSync(join(big, 'package.json'), JSON.stringify({ name: 'big', scripts: { start: 'node src/server.js' }, dependencies: { express: '5' } }));
+  writeFileSync(
+    join(big, 'package.json'),
+    JSON.stringify({ name: 'big', scripts: { start: 'node src/server.js' }, dependencies: { express: '5' } }),
+  );
   writeFileSync(join(big, '.gitignore'), 'build/\n');
   const fill = (dir, n, perDir) => {
     for (let d = 0; d * perDir < n; d++) {

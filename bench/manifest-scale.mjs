@@ -32,7 +32,10 @@ function monorepo(n) {
     const app = join(dir, 'apps', `app-${i}`);
     mkdirSync(app, { recursive: true });
     writeFileSync(join(app, 'package.json'), `${JSON.stringify({ name: `app-${i}`, scripts: { start: 'node server.js' } }, null, 2)}\n`);
-    writeFileSync(join(app, 'server.js'), 'const http = require("node:http");\n\nhttp.createServer((req, res) => res.end("ok\\n")).listen(Number(process.env.PORT ?? 3000));\n');
+    writeFileSync(
+      join(app, 'server.js'),
+      'const http = require("node:http");\n\nhttp.createServer((req, res) => res.end("ok\\n")).listen(Number(process.env.PORT ?? 3000));\n',
+    );
   }
   return dir;
 }
@@ -41,14 +44,19 @@ function monorepo(n) {
 // machine shared with other work the wall time says more about the others than about the CLI.
 const cpuDir = mkdtempSync(join(tmpdir(), 'cgs-bench-cpu-'));
 const cpuHook = join(cpuDir, 'hook.mjs');
-writeFileSync(cpuHook, "import { writeFileSync } from 'node:fs';\n" +
-  "process.on('exit', () => { const u = process.cpuUsage(); writeFileSync(process.env.CGS_BENCH_CPU_FILE, String((u.user + u.system) / 1000)); });\n");
+writeFileSync(
+  cpuHook,
+  "import { writeFileSync } from 'node:fs';\n" +
+    "process.on('exit', () => { const u = process.cpuUsage(); writeFileSync(process.env.CGS_BENCH_CPU_FILE, String((u.user + u.system) / 1000)); });\n",
+);
 
 function timed(dir, args) {
   const cpuFile = join(cpuDir, 'cpu.txt');
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--import', pathToFileURL(cpuHook).href, bin, dir, ...args], {
-    encoding: 'utf8', env: { ...process.env, CI: 'true', CGS_BENCH_CPU_FILE: cpuFile }, maxBuffer: 256 * 1024 * 1024,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true', CGS_BENCH_CPU_FILE: cpuFile },
+    maxBuffer: 256 * 1024 * 1024,
   });
   const wall = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
@@ -72,7 +80,11 @@ function threeRuns(n) {
 const small = threeRuns(yardstick);
 const large = threeRuns(apps);
 const names = { first: 'first run (--yes)', second: 're-run (nothing to do)', check: '--check' };
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' / ')}`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}, load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ')}`,
+);
 console.log(`apps: ${apps}; manifest: ${large.size} bytes (${yardstick} apps: ${small.size} bytes)`);
 let failed = false;
 for (const run of ['first', 'second', 'check']) {
@@ -82,8 +94,10 @@ for (const run of ['first', 'second', 'check']) {
   const growth = l.cpu / s.cpu;
   const over = growth >= maxGrowth;
   failed ||= over;
-  console.log(`${names[run]}: ${apps} apps ${l.wall.toFixed(0)} ms wall, ${l.cpu.toFixed(0)} ms CPU; ${yardstick} apps ${s.wall.toFixed(0)} ms wall, ${s.cpu.toFixed(0)} ms CPU; ` +
-    `per app ${perApp.toFixed(1)} ms CPU; growth ${growth.toFixed(2)}x${over ? ` (over ${maxGrowth}x: not work per app)` : ''}`);
+  console.log(
+    `${names[run]}: ${apps} apps ${l.wall.toFixed(0)} ms wall, ${l.cpu.toFixed(0)} ms CPU; ${yardstick} apps ${s.wall.toFixed(0)} ms wall, ${s.cpu.toFixed(0)} ms CPU; ` +
+      `per app ${perApp.toFixed(1)} ms CPU; growth ${growth.toFixed(2)}x${over ? ` (over ${maxGrowth}x: not work per app)` : ''}`,
+  );
 }
 rmSync(cpuDir, { recursive: true, force: true });
 process.exitCode = failed ? 1 : 0;

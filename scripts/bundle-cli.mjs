@@ -29,9 +29,13 @@ const result = await build({
 });
 // The bundle runs as a CommonJS script (with a code cache on Node 20, through vm.Script): an import() left
 // in it has no loader there and fails at run time, so a package must be loaded with require instead.
-const dynamic = Object.values(result.metafile.outputs).flatMap((o) => o.imports).filter((i) => i.kind === 'dynamic-import');
+const dynamic = Object.values(result.metafile.outputs)
+  .flatMap((o) => o.imports)
+  .filter((i) => i.kind === 'dynamic-import');
 if (dynamic.length > 0) {
-  console.error(`bundle-cli: import() of ${dynamic.map((i) => i.path).join(', ')} left in the bundle; load it with createRequire(import.meta.url) instead`);
+  console.error(
+    `bundle-cli: import() of ${dynamic.map((i) => i.path).join(', ')} left in the bundle; load it with createRequire(import.meta.url) instead`,
+  );
   process.exit(1);
 }
 
@@ -42,12 +46,14 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  plugins: [{
-    name: 'tsc-modules',
-    setup(b) {
-      b.onResolve({ filter: /^\.\/(run|verify)\.js$/ }, (a) => ({ path: `../cli/${a.path.slice(2)}`, external: true }));
-      b.onResolve({ filter: /\/core\/errors\.js$/ }, () => ({ path: '../core/errors.js', external: true }));
+  plugins: [
+    {
+      name: 'tsc-modules',
+      setup(b) {
+        b.onResolve({ filter: /^\.\/(run|verify)\.js$/ }, (a) => ({ path: `../cli/${a.path.slice(2)}`, external: true }));
+        b.onResolve({ filter: /\/core\/errors\.js$/ }, () => ({ path: '../core/errors.js', external: true }));
+      },
     },
-  }],
+  ],
   logLevel: 'warning',
 });

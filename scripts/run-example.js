@@ -10,7 +10,8 @@ const root = join(import.meta.dirname, '..');
 const name = process.argv[2] ?? 'shop-api';
 const dir = mkdtempSync(join(tmpdir(), `cgs-example-${name}-`));
 cpSync(join(root, 'examples', name), dir, { recursive: true });
-const git = (...args) => execFileSync('git', ['-c', 'user.name=example', '-c', 'user.email=example@localhost', ...args], { cwd: dir, stdio: 'pipe' });
+const git = (...args) =>
+  execFileSync('git', ['-c', 'user.name=example', '-c', 'user.email=example@localhost', ...args], { cwd: dir, stdio: 'pipe' });
 git('init', '-q');
 git('add', '-A');
 git('commit', '-qm', 'example before create-graceful-shutdown');

@@ -58,7 +58,10 @@ function integer(flag: string, min: number, max: number): (raw: string) => numbe
 
 /** A comma-separated list; one that names nothing (`--only ,`) is a usage error, not "nothing to do". */
 function list(raw: string, flag: string): string[] {
-  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError(`--${flag} names nothing (got '${raw}'); give one or more, comma-separated`);
   return items;
 }
@@ -70,7 +73,10 @@ const apps: Question<'apps'> = {
   help: "apps to treat, comma-separated dirs ('.' is the root); default: every app with an entrypoint or dev server",
   message: 'Which apps should get graceful shutdown?',
   kind: 'multiselect',
-  choices: (facts) => facts.apps.filter(isTreatable).map((a) => ({ title: `${appLabel(a)} (${a.kind === 'node' ? 'Node' : 'Python'}: ${a.name})`, value: a.dir })),
+  choices: (facts) =>
+    facts.apps
+      .filter(isTreatable)
+      .map((a) => ({ title: `${appLabel(a)} (${a.kind === 'node' ? 'Node' : 'Python'}: ${a.name})`, value: a.dir })),
   relevant: (facts) => facts.apps.filter(isTreatable).length > 1,
   default: (facts) => facts.apps.filter(isWanted).map((a) => a.dir),
   parse: (raw, facts) => {

@@ -68,7 +68,10 @@ function validRecorded(q: AnyQuestion, value: unknown, facts: Facts): unknown {
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     const what = error.message.replace(new RegExp(`^--${q.flag}:? ?`), '');
-    throw new UserError(`answers.${q.key} (recorded by an earlier run): ${what}; fix it there, or pass --${q.flag} (or --reconfigure) to answer again`, { file: MANIFEST_PATH, cause: error });
+    throw new UserError(
+      `answers.${q.key} (recorded by an earlier run): ${what}; fix it there, or pass --${q.flag} (or --reconfigure) to answer again`,
+      { file: MANIFEST_PATH, cause: error },
+    );
   }
 }
 
@@ -81,10 +84,17 @@ function isStillValid(q: AnyQuestion, value: unknown, facts: Facts): boolean {
 /** The delay before closing listeners must leave time to drain: checked across the two answers, naming where each came from. */
 function checkDelayBelowTimeout(a: Answers, from: Record<string, Source>): void {
   if (a.shutdownDelayMs < a.timeoutMs) return;
-  const name = (key: 'timeoutMs' | 'shutdownDelayMs', flag: string): string => (from[key] === 'recorded' ? `answers.${key} in ${MANIFEST_PATH}` : from[key] === 'default' ? `the default --${flag}` : `--${flag}`);
+  const name = (key: 'timeoutMs' | 'shutdownDelayMs', flag: string): string =>
+    from[key] === 'recorded' ? `answers.${key} in ${MANIFEST_PATH}` : from[key] === 'default' ? `the default --${flag}` : `--${flag}`;
   const delay = name('shutdownDelayMs', 'shutdown-delay');
   const timeout = name('timeoutMs', 'timeout');
   const message = `${delay} (${a.shutdownDelayMs} ms) must be below ${timeout} (${a.timeoutMs} ms), or no time is left to drain: lower --shutdown-delay or raise --timeout`;
-  if (from['shutdownDelayMs'] === 'flag' || from['timeoutMs'] === 'flag' || from['shutdownDelayMs'] === 'asked' || from['timeoutMs'] === 'asked') throw new UsageError(message);
+  if (
+    from['shutdownDelayMs'] === 'flag' ||
+    from['timeoutMs'] === 'flag' ||
+    from['shutdownDelayMs'] === 'asked' ||
+    from['timeoutMs'] === 'asked'
+  )
+    throw new UsageError(message);
   throw new UserError(message, { file: MANIFEST_PATH });
 }

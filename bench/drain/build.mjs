@@ -34,8 +34,18 @@ async function buildVariant(root, tmp, name, renderNodeModule) {
   const moduleFlags = esm
     ? ['--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022']
     : ['--module', 'commonjs', '--moduleResolution', 'node10', '--target', 'es2020', '--esModuleInterop'];
-  const args = ['shutdown.ts', '--outDir', 'out', '--strict', '--skipLibCheck', '--types', 'node',
-    '--typeRoots', join(root, 'node_modules/@types'), ...moduleFlags];
+  const args = [
+    'shutdown.ts',
+    '--outDir',
+    'out',
+    '--strict',
+    '--skipLibCheck',
+    '--types',
+    'node',
+    '--typeRoots',
+    join(root, 'node_modules/@types'),
+    ...moduleFlags,
+  ];
   try {
     await run(join(root, 'node_modules/.bin/tsc'), args, { cwd: dir });
   } catch (error) {

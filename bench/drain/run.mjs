@@ -298,9 +298,24 @@ async function runOnce(tool, n, app) {
     await withTimeout(stdoutEnded, 10_000, `${tool.name} stdout`);
     const clientCount = idleOpen + inflightOpen + preOpen;
     let openAtExit = openAtExitLine ?? clientCount;
-    if (openAtExitLine === null && last.sockets !== null && baseSockets !== null) openAtExit = Math.min(clientCount, last.sockets - baseSockets);
-    else if (openAtExitLine === null && last.fds !== null && baseFds !== null) openAtExit = Math.min(clientCount, Math.max(0, last.fds - baseFds));
-    return { exitMs, workLeft, overhead: exitMs - workLeft, lost, code, rssMiB: last.hwmKiB / 1024, openAtExit, counted: openAtExitLine !== null, idleOpen, inflightOpen, preOpen, idleMs };
+    if (openAtExitLine === null && last.sockets !== null && baseSockets !== null)
+      openAtExit = Math.min(clientCount, last.sockets - baseSockets);
+    else if (openAtExitLine === null && last.fds !== null && baseFds !== null)
+      openAtExit = Math.min(clientCount, Math.max(0, last.fds - baseFds));
+    return {
+      exitMs,
+      workLeft,
+      overhead: exitMs - workLeft,
+      lost,
+      code,
+      rssMiB: last.hwmKiB / 1024,
+      openAtExit,
+      counted: openAtExitLine !== null,
+      idleOpen,
+      inflightOpen,
+      preOpen,
+      idleMs,
+    };
   } finally {
     server.kill('SIGKILL');
     load.kill('SIGKILL');
@@ -354,7 +369,8 @@ try {
       for (const tool of list.filter((t) => t.apps.includes(app))) {
         const key = `${app}\0${n}\0${tool.name}`;
         const res = results.get(key) ?? [];
-        if (errors.has(key)) notes.push(`${APP_NAMES[app]}, ${tool.name}, N=${n}: ${res.length}/${runs} runs succeeded; last error: ${errors.get(key)}`);
+        if (errors.has(key))
+          notes.push(`${APP_NAMES[app]}, ${tool.name}, N=${n}: ${res.length}/${runs} runs succeeded; last error: ${errors.get(key)}`);
         if (res.length) rows.push({ tool, res });
       }
       bySize.set(n, rows);
@@ -369,15 +385,23 @@ function fmtLoad(l) {
   return l.map((x) => x.toFixed(1)).join(' / ');
 }
 const args = process.argv.slice(2).join(' ');
-console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}, ` +
-  `load average ${fmtLoad(loadAtStart)} at start, ${fmtLoad(loadavg())} at end; ${((Date.now() - started) / 1000).toFixed(0)} s.`);
-console.log(`Command: \`npm run bench:drain${args ? ` -- ${args}` : ''}\` (\`node ${relative(process.cwd(), join(HERE, 'run.mjs')) || 'run.mjs'}${args ? ` ${args}` : ''}\`)`);
-console.log(`Each row: median of ${runs} run(s), rounds alternating over every row; a fresh server per run with N idle keep-alive connections (keepAliveTimeout 65 s), ` +
-  `${preconnected} preconnected sockets (connected, no request), ${inflightCount} in-flight requests ending ${workMs} ms after SIGTERM, ` +
-  `and on socket.io ${sioCount} connected clients; deadline ${deadlineMs} ms for every tool.`);
+console.log(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}, ` +
+    `load average ${fmtLoad(loadAtStart)} at start, ${fmtLoad(loadavg())} at end; ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+);
+console.log(
+  `Command: \`npm run bench:drain${args ? ` -- ${args}` : ''}\` (\`node ${relative(process.cwd(), join(HERE, 'run.mjs')) || 'run.mjs'}${args ? ` ${args}` : ''}\`)`,
+);
+console.log(
+  `Each row: median of ${runs} run(s), rounds alternating over every row; a fresh server per run with N idle keep-alive connections (keepAliveTimeout 65 s), ` +
+    `${preconnected} preconnected sockets (connected, no request), ${inflightCount} in-flight requests ending ${workMs} ms after SIGTERM, ` +
+    `and on socket.io ${sioCount} connected clients; deadline ${deadlineMs} ms for every tool.`,
+);
 for (const [app, bySize] of tables) {
   console.log(`\n#### ${APP_NAMES[app]}\n`);
-  console.log('| tool | idle conns | SIGTERM → exit ms | ratio to best peer | overhead ms (exit − work left) | lost | exit code | peak RSS MiB | conns open at exit |');
+  console.log(
+    '| tool | idle conns | SIGTERM → exit ms | ratio to best peer | overhead ms (exit − work left) | lost | exit code | peak RSS MiB | conns open at exit |',
+  );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [n, rows] of bySize) {
     const med = (res, f) => median(res.map(f));
@@ -396,11 +420,13 @@ for (const [app, bySize] of tables) {
     }
   }
 }
-console.log('\nratio to best peer: the row\'s median exit time over that of the quickest peer (not ours, the seed or the reference) ' +
-  'that lost no in-flight request and exited cleanly (0, or 143 from re-raising SIGTERM), same app and N. lost: in-flight requests without a 200 response. conns open at exit: connections the server still had when ' +
-  'it exited (its own count of sockets not yet destroyed, printed on process exit or just before it signals itself). ' +
-  'The in-flight clients keep their connection open after the response, as keep-alive agents and proxies do. ' +
-  'peak RSS: VmHWM of the server process, read every 5 ms until it exits. ' +
-  'The reference row is no tool: it closes the idle connections at SIGTERM and exits at its last response write, waiting ' +
-  'for nothing else; its overhead is the cost of the measurement on this machine.');
+console.log(
+  "\nratio to best peer: the row's median exit time over that of the quickest peer (not ours, the seed or the reference) " +
+    'that lost no in-flight request and exited cleanly (0, or 143 from re-raising SIGTERM), same app and N. lost: in-flight requests without a 200 response. conns open at exit: connections the server still had when ' +
+    'it exited (its own count of sockets not yet destroyed, printed on process exit or just before it signals itself). ' +
+    'The in-flight clients keep their connection open after the response, as keep-alive agents and proxies do. ' +
+    'peak RSS: VmHWM of the server process, read every 5 ms until it exits. ' +
+    'The reference row is no tool: it closes the idle connections at SIGTERM and exits at its last response write, waiting ' +
+    'for nothing else; its overhead is the cost of the measurement on this machine.',
+);
 for (const note of notes) console.log(`\nNote: ${note}`);

@@ -27,7 +27,13 @@ writeFileSync(GENERATED, renderGunicornConf({ handlersModule: 'signal_handlers',
 process.on('exit', () => rmSync(generatedDir, { recursive: true, force: true }));
 
 function freePort() {
-  return new Promise((resolve) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
 }
 function get(port) {
   return new Promise((resolve) => {
@@ -43,7 +49,14 @@ function get(port) {
 }
 async function healthy(port) {
   for (let i = 0; i < 200; i++) {
-    const ok = await new Promise((r) => { const q = request({ host: '127.0.0.1', port, path: '/nope', agent: false }, (res) => { res.resume(); r(true); }); q.on('error', () => r(false)); q.end(); });
+    const ok = await new Promise((r) => {
+      const q = request({ host: '127.0.0.1', port, path: '/nope', agent: false }, (res) => {
+        res.resume();
+        r(true);
+      });
+      q.on('error', () => r(false));
+      q.end();
+    });
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -52,8 +65,29 @@ async function healthy(port) {
 
 async function once(variant) {
   const port = await freePort();
-  const args = ['--bind', `127.0.0.1:${port}`, '--workers', '2', '--graceful-timeout', '30', '--worker-class', variant.worker, ...(variant.threads ? ['--threads', String(variant.threads)] : []), ...(variant.conf ? ['--config', isAbsolute(variant.conf) ? variant.conf : join(HERE, variant.conf)] : []), 'app:app'];
-  const child = spawn('/usr/bin/gunicorn', args, { cwd: HERE, env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1', WORK_SECONDS: String(WORK_SECONDS), DELAY_SECONDS: String(variant.delay ?? 0) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = [
+    '--bind',
+    `127.0.0.1:${port}`,
+    '--workers',
+    '2',
+    '--graceful-timeout',
+    '30',
+    '--worker-class',
+    variant.worker,
+    ...(variant.threads ? ['--threads', String(variant.threads)] : []),
+    ...(variant.conf ? ['--config', isAbsolute(variant.conf) ? variant.conf : join(HERE, variant.conf)] : []),
+    'app:app',
+  ];
+  const child = spawn('/usr/bin/gunicorn', args, {
+    cwd: HERE,
+    env: {
+      PATH: process.env.PATH,
+      PYTHONDONTWRITEBYTECODE: '1',
+      WORK_SECONDS: String(WORK_SECONDS),
+      DELAY_SECONDS: String(variant.delay ?? 0),
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let log = '';
   child.stderr.on('data', (d) => (log += d));
   const exited = new Promise((r) => child.on('exit', (code, signal) => r({ code, signal, at: performance.now() })));
@@ -66,7 +100,12 @@ async function once(variant) {
   child.kill('SIGTERM');
   const results = await Promise.all(replies);
   const exit = await exited;
-  return { answered: results.filter((r) => r.ok).length, errors: [...new Set(results.filter((r) => !r.ok).map((r) => r.error ?? 'bad reply'))], stopMs: Math.round(exit.at - signalled), exit: exit.code ?? exit.signal };
+  return {
+    answered: results.filter((r) => r.ok).length,
+    errors: [...new Set(results.filter((r) => !r.ok).map((r) => r.error ?? 'bad reply'))],
+    stopMs: Math.round(exit.at - signalled),
+    exit: exit.code ?? exit.signal,
+  };
 }
 
 const VARIANTS = [
@@ -79,7 +118,9 @@ const VARIANTS = [
   { name: "gthread (2 threads), the tool's gunicorn.conf.py, no delay", worker: 'gthread', threads: 2, conf: GENERATED },
 ].filter((v) => only === null || v.name.includes(only));
 
-console.log(`${REQUESTS} concurrent requests of ${WORK_SECONDS} s, 2 workers, SIGTERM ${SIGNAL_AFTER_MS} ms after they were sent; ${runs} run(s) each`);
+console.log(
+  `${REQUESTS} concurrent requests of ${WORK_SECONDS} s, 2 workers, SIGTERM ${SIGNAL_AFTER_MS} ms after they were sent; ${runs} run(s) each`,
+);
 console.log('| variant | answered | errors | SIGTERM -> exit | exit |');
 console.log('| --- | --- | --- | --- | --- |');
 for (const v of VARIANTS) {

@@ -32,7 +32,19 @@ const BOOLEAN: Record<string, keyof Options> = {
 
 /** @param questionFlags long names of the flags that carry answers */
 export function parseArgs(argv: readonly string[], questionFlags: readonly string[]): Options {
-  const o: Options = { dir: '.', yes: false, dryRun: false, help: false, version: false, debug: false, force: false, check: false, reconfigure: false, report: null, answers: {} };
+  const o: Options = {
+    dir: '.',
+    yes: false,
+    dryRun: false,
+    help: false,
+    version: false,
+    debug: false,
+    force: false,
+    check: false,
+    reconfigure: false,
+    report: null,
+    answers: {},
+  };
   const valued = new Set([...questionFlags, 'report']);
   let dirSeen = false;
   let optionsEnded = false;

@@ -40,7 +40,8 @@ interface ModuleInternals {
 }
 
 /** import() inside a cached file goes to Node's own loader, as it would in a file Node compiled (the option exists from Node 20.12). */
-const mainLoader = (vm as unknown as { constants?: { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } }).constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+const mainLoader = (vm as unknown as { constants?: { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } }).constants
+  ?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
 const dynamicImport = mainLoader === undefined ? {} : { importModuleDynamically: mainLoader as never };
 
 /** This user's cache root in the temp dir. */
@@ -78,7 +79,8 @@ export function enableCodeCache(root: string = cacheRoot()): void {
 function requireFor(m: ModuleInternals, module: CjsModule): NodeJS.Require {
   const req = ((id: string) => module.require(id)) as NodeJS.Require;
   const resolve = ((request: string, options?: unknown) => m._resolveFilename(request, module, false, options)) as NodeJS.RequireResolve;
-  resolve.paths = (request: string) => (Module as unknown as { _resolveLookupPaths(r: string, p: CjsModule): string[] | null })._resolveLookupPaths(request, module);
+  resolve.paths = (request: string) =>
+    (Module as unknown as { _resolveLookupPaths(r: string, p: CjsModule): string[] | null })._resolveLookupPaths(request, module);
   req.resolve = resolve;
   req.main = (process as unknown as { mainModule?: NodeJS.Module }).mainModule;
   req.cache = m._cache as NodeJS.Require['cache'];

@@ -25,7 +25,7 @@ export function helpText(): string {
     'not asked.',
     '',
     'Commands:',
-    '  verify [dir]               measure the app\'s shutdown under load, as its container stops it (verify --help)',
+    "  verify [dir]               measure the app's shutdown under load, as its container stops it (verify --help)",
     '',
     'Options:',
     ...rows.map(([a, b]) => `  ${a.padEnd(width)}${b}`),

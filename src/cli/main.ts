@@ -31,7 +31,10 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
       const { runVerify } = await import('./verify.js');
       return await runVerify(argv.slice(1), io);
     }
-    opts = parseArgs(argv, QUESTIONS.map((q) => q.flag));
+    opts = parseArgs(
+      argv,
+      QUESTIONS.map((q) => q.flag),
+    );
     if (opts.help) {
       io.stdout(helpText());
       return 0;
@@ -57,7 +60,9 @@ function report(error: unknown, io: Io, debug: boolean): number {
     return error.exitCode;
   }
   const e = error as Error;
-  io.stderr(`create-graceful-shutdown: internal error: ${firstLine(e?.message ?? String(error))} (run with --debug for details, and please report it)`);
+  io.stderr(
+    `create-graceful-shutdown: internal error: ${firstLine(e?.message ?? String(error))} (run with --debug for details, and please report it)`,
+  );
   if (debug && e?.stack) io.stderr(e.stack);
   return 1;
 }

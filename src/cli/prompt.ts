@@ -37,12 +37,31 @@ export async function askQuestion(q: AnyQuestion, initial: unknown, facts: Facts
     return q.parse(String(r['v']), facts);
   }
   if (q.kind === 'select') {
-    const r = await prompts({ type: 'select', name: 'v', message: q.message ?? q.flag, choices, initial: Math.max(0, choices.findIndex((c) => c.value === initial)) }, { onCancel });
+    const r = await prompts(
+      {
+        type: 'select',
+        name: 'v',
+        message: q.message ?? q.flag,
+        choices,
+        initial: Math.max(
+          0,
+          choices.findIndex((c) => c.value === initial),
+        ),
+      },
+      { onCancel },
+    );
     return r['v'];
   }
   const selected = new Set(initial as unknown[]);
   const r = await prompts(
-    { type: 'multiselect', name: 'v', message: q.message ?? q.flag, choices: choices.map((c) => ({ ...c, selected: selected.has(c.value) })), instructions: false, min: 1 },
+    {
+      type: 'multiselect',
+      name: 'v',
+      message: q.message ?? q.flag,
+      choices: choices.map((c) => ({ ...c, selected: selected.has(c.value) })),
+      instructions: false,
+      min: 1,
+    },
     { onCancel },
   );
   return r['v'];
@@ -115,11 +134,17 @@ async function askPlain(q: AnyQuestion, initial: unknown, facts: Facts, choices:
     const lines = choices.map((c, i) => `  ${i + 1}) ${c.title}${picked.includes(c.value) ? ' *' : ''}`);
     const defaults = choices.map((c, i) => (picked.includes(c.value) ? i + 1 : 0)).filter((n) => n > 0);
     process.stdout.write(`${message}\n${lines.join('\n')}\n`);
-    const line = await lineFrom(q.kind === 'select' ? `number [${defaults[0] ?? 1}]: ` : `numbers, comma-separated [${defaults.join(',')}]: `);
+    const line = await lineFrom(
+      q.kind === 'select' ? `number [${defaults[0] ?? 1}]: ` : `numbers, comma-separated [${defaults.join(',')}]: `,
+    );
     if (line === null) cancelled();
     const text = (line ?? '').trim();
     const nums = text === '' ? (q.kind === 'select' ? [defaults[0] ?? 1] : defaults) : text.split(',').map((x) => Number(x.trim()));
-    if (nums.length === 0 || nums.some((n) => !Number.isInteger(n) || n < 1 || n > choices.length) || (q.kind === 'select' && nums.length !== 1)) {
+    if (
+      nums.length === 0 ||
+      nums.some((n) => !Number.isInteger(n) || n < 1 || n > choices.length) ||
+      (q.kind === 'select' && nums.length !== 1)
+    ) {
       process.stdout.write(`give ${q.kind === 'select' ? 'one number' : 'numbers'} from 1 to ${choices.length}\n`);
       continue;
     }

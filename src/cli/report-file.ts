@@ -45,24 +45,35 @@ export function reportTarget(given: string, root: string, plan: Plan, dryRun: bo
   if (rel === null) {
     if (existsSync(abs) || isLink(abs)) {
       const st = lstatSync(abs);
-      if (st.isSymbolicLink()) throw new UsageError(`--report: ${given} is a symlink, which the tool never writes through; give the path of a regular file`);
+      if (st.isSymbolicLink())
+        throw new UsageError(`--report: ${given} is a symlink, which the tool never writes through; give the path of a regular file`);
       if (!st.isFile()) throw new UsageError(`--report: ${given} is not a regular file; give the path of a file`);
     }
     return abs;
   }
-  if (dryRun) throw new UsageError(`--report: ${given} is inside the repository, and --dry-run writes nothing there; give a path outside it (e.g. /tmp/graceful-shutdown.md)`);
+  if (dryRun)
+    throw new UsageError(
+      `--report: ${given} is inside the repository, and --dry-run writes nothing there; give a path outside it (e.g. /tmp/graceful-shutdown.md)`,
+    );
   if (rel === '') throw new UsageError(`--report: ${given} is the repository itself; give the path of a file`);
   try {
     safeTarget(inside(root, abs) === null ? realRoot : root, rel);
   } catch (error) {
-    if (error instanceof UserError) throw new UsageError(`--report: ${given} goes through a symlink, which the tool never writes through; give another path`);
+    if (error instanceof UserError)
+      throw new UsageError(`--report: ${given} goes through a symlink, which the tool never writes through; give another path`);
     throw error;
   }
   const touched = new Set([...plan.planned().map((c) => c.path), MANIFEST_PATH, JOURNAL_PATH]);
-  if (touched.has(rel)) throw new UsageError(`--report: ${given} is a file this run ${rel === MANIFEST_PATH || rel === JOURNAL_PATH ? 'keeps its records in' : 'changes'}; give another path (e.g. graceful-shutdown-report.md)`);
+  if (touched.has(rel))
+    throw new UsageError(
+      `--report: ${given} is a file this run ${rel === MANIFEST_PATH || rel === JOURNAL_PATH ? 'keeps its records in' : 'changes'}; give another path (e.g. graceful-shutdown-report.md)`,
+    );
   if (existsSync(abs)) {
     if (!lstatSync(abs).isFile()) throw new UsageError(`--report: ${given} is not a regular file; give the path of a file`);
-    if (!isEarlierReport(abs)) throw new UsageError(`--report: ${given} already exists and is not a report this tool wrote; give a new path, or move that file away`);
+    if (!isEarlierReport(abs))
+      throw new UsageError(
+        `--report: ${given} already exists and is not a report this tool wrote; give a new path, or move that file away`,
+      );
   }
   return abs;
 }
@@ -91,7 +102,10 @@ export function writeReportFile(abs: string, given: string, text: string, dryRun
     writeSync(fd, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new UserError(`--report: cannot write ${given} (${code}); give a writable path${dryRun ? '' : ' (the repository changes were written)'}`, { cause: error });
+    throw new UserError(
+      `--report: cannot write ${given} (${code}); give a writable path${dryRun ? '' : ' (the repository changes were written)'}`,
+      { cause: error },
+    );
   } finally {
     if (fd !== null) closeSync(fd);
   }

@@ -40,7 +40,9 @@ export async function run(opts: Options, io: Io, version: string): Promise<numbe
   const facts = detect(opts.dir);
   io.stdout(describeFacts(facts).join('\n'));
   if (!facts.apps.some(isTreatable)) {
-    throw new UserError(`${opts.dir}: found no Node or Python app with an entrypoint (looked for package.json start/main, pyproject.toml, requirements.txt)${noAppHints(facts.root) || "; run it in the app's repository"}`);
+    throw new UserError(
+      `${opts.dir}: found no Node or Python app with an entrypoint (looked for package.json start/main, pyproject.toml, requirements.txt)${noAppHints(facts.root) || "; run it in the app's repository"}`,
+    );
   }
   checkEntrypointsReadable(facts, opts.answers['apps'] === undefined ? null : resolveAppsFlag(facts, opts.answers['apps']));
   const read = planReader(facts.root, new Map([[MANIFEST_PATH, MANIFEST_MAX_BYTES]]));
@@ -66,9 +68,13 @@ export async function run(opts: Options, io: Io, version: string): Promise<numbe
     const left = conflictPaths(upgrade).length + brokenImports(upgrade).length;
     // A first run that writes nothing because it left the program alone has nothing "in place": say so.
     const leftAlone = previous === null && plan.notes.some((n) => n.level === 'warn');
-    io.stdout(left ? 'Nothing to write; what is left needs you (see below).'
-      : leftAlone ? 'Nothing written: the warnings above say what needs you.'
-      : 'Nothing to do: everything is already in place.');
+    io.stdout(
+      left
+        ? 'Nothing to write; what is left needs you (see below).'
+        : leftAlone
+          ? 'Nothing written: the warnings above say what needs you.'
+          : 'Nothing to do: everything is already in place.',
+    );
     writeReport(report, opts, plan, upgrade, version, answers, io);
     return finish(upgrade, io);
   }
@@ -81,7 +87,12 @@ export async function run(opts: Options, io: Io, version: string): Promise<numbe
     return 0;
   }
   if (io.interactive && reviewed.some((c) => c.before !== null)) {
-    io.stdout(reviewed.filter((c) => c.before !== null).map(unifiedDiff).join('\n'));
+    io.stdout(
+      reviewed
+        .filter((c) => c.before !== null)
+        .map(unifiedDiff)
+        .join('\n'),
+    );
     if (!(await confirm(`Apply these ${changes.length} changes?`))) {
       io.stdout('Nothing was written.');
       return 0;
@@ -97,7 +108,9 @@ export async function run(opts: Options, io: Io, version: string): Promise<numbe
   }
   const signal = await held.release();
   if (signal !== null) {
-    io.stderr(`create-graceful-shutdown: ${signal} received while writing; ${failure === null ? `the write completed first (${changes.length} files)` : 'the write was rolled back first'}`);
+    io.stderr(
+      `create-graceful-shutdown: ${signal} received while writing; ${failure === null ? `the write completed first (${changes.length} files)` : 'the write was rolled back first'}`,
+    );
     raise(signal);
   }
   if (failure !== null) throw failure;
@@ -114,13 +127,18 @@ function recoverEarlierRun(opts: Options, io: Io): void {
   const root = resolve(opts.dir);
   if (!existsSync(root) || !statSync(root).isDirectory() || !hasJournal(root)) return;
   if (opts.check || opts.dryRun) {
-    throw new UserError(`an earlier run was interrupted while writing; run create-graceful-shutdown without ${opts.check ? '--check' : '--dry-run'} to finish or undo it`, { file: JOURNAL_PATH });
+    throw new UserError(
+      `an earlier run was interrupted while writing; run create-graceful-shutdown without ${opts.check ? '--check' : '--dry-run'} to finish or undo it`,
+      { file: JOURNAL_PATH },
+    );
   }
   const r = recoverInterrupted(root);
   if (r === null) return;
-  io.stdout(r.outcome === 'finished'
-    ? `An earlier run was interrupted while writing: finished it (${r.files.length} files: ${r.files.join(', ')}).`
-    : `An earlier run was interrupted while writing: put the old files back (${r.files.length} files: ${r.files.join(', ')}).`);
+  io.stdout(
+    r.outcome === 'finished'
+      ? `An earlier run was interrupted while writing: finished it (${r.files.length} files: ${r.files.join(', ')}).`
+      : `An earlier run was interrupted while writing: put the old files back (${r.files.length} files: ${r.files.join(', ')}).`,
+  );
 }
 
 /**
@@ -130,9 +148,12 @@ function recoverEarlierRun(opts: Options, io: Io): void {
 function finish(upgrade: Reconciled, io: Io): number {
   const conflicts = conflictPaths(upgrade);
   const broken = brokenImports(upgrade);
-  if (conflicts.length) io.stderr(`create-graceful-shutdown: merge conflicts in ${conflicts.join(', ')}: resolve the <<<<<<< markers, then run again`);
+  if (conflicts.length)
+    io.stderr(`create-graceful-shutdown: merge conflicts in ${conflicts.join(', ')}: resolve the <<<<<<< markers, then run again`);
   for (const b of broken) {
-    io.stderr(`create-graceful-shutdown: ${b.path}: imports ${b.missing}, which does not exist (the app fails at start): remove the import from ${b.path}, or remove the record of ${b.missing} from ${MANIFEST_PATH} and run again to get it back`);
+    io.stderr(
+      `create-graceful-shutdown: ${b.path}: imports ${b.missing}, which does not exist (the app fails at start): remove the import from ${b.path}, or remove the record of ${b.missing} from ${MANIFEST_PATH} and run again to get it back`,
+    );
   }
   return conflicts.length || broken.length ? 1 : 0;
 }
@@ -153,12 +174,19 @@ function guardUncommitted(root: string, plan: Plan, force: boolean): void {
   const state = uncommitted(root, paths);
   if (state.kind === 'repo') {
     if (state.dirty.length && !force) {
-      throw new UserError(`refusing to change files with uncommitted changes: ${state.dirty.join(', ')} (commit or stash them first, or pass --force)`);
+      throw new UserError(
+        `refusing to change files with uncommitted changes: ${state.dirty.join(', ')} (commit or stash them first, or pass --force)`,
+      );
     }
     if (state.dirty.length) plan.note('warn', `changed despite uncommitted changes (--force): ${state.dirty.join(', ')}`);
     return;
   }
-  plan.note('warn', state.kind === 'no-git' ? 'git not found: could not check the files for uncommitted changes' : 'not a git repository: could not check the files for uncommitted changes; keep a copy to compare or undo');
+  plan.note(
+    'warn',
+    state.kind === 'no-git'
+      ? 'git not found: could not check the files for uncommitted changes'
+      : 'not a git repository: could not check the files for uncommitted changes; keep a copy to compare or undo',
+  );
 }
 
 /**
@@ -166,9 +194,25 @@ function guardUncommitted(root: string, plan: Plan, force: boolean): void {
  * included) and usually lives outside the repository (a CI temp dir). Its path was checked before
  * anything was written (./report-file.ts).
  */
-function writeReport(file: string | null, opts: Options, plan: Plan, upgrade: Reconciled, version: string, answers: Parameters<typeof reportMarkdown>[0]['answers'], io: Io): void {
+function writeReport(
+  file: string | null,
+  opts: Options,
+  plan: Plan,
+  upgrade: Reconciled,
+  version: string,
+  answers: Parameters<typeof reportMarkdown>[0]['answers'],
+  io: Io,
+): void {
   if (file === null || opts.report === null) return;
-  const text = reportMarkdown({ version, changes: plan.changes(), kindOf: (p) => plan.kindOf(p), upgrade, notes: plan.notes, answers, dryRun: opts.dryRun });
+  const text = reportMarkdown({
+    version,
+    changes: plan.changes(),
+    kindOf: (p) => plan.kindOf(p),
+    upgrade,
+    notes: plan.notes,
+    answers,
+    dryRun: opts.dryRun,
+  });
   writeReportFile(file, opts.report, text, opts.dryRun);
   io.stdout(`Report written to ${file}.`);
 }

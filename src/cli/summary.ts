@@ -6,12 +6,18 @@ import { appLabel } from '../questions.js';
 
 export function describeApp(app: App): string {
   if (app.kind === 'python') {
-    const entry = app.entrypoint ? `${app.entrypoint.path}${app.entrypoint.appVariable ? `:${app.entrypoint.appVariable}` : ''}` : 'no entrypoint found';
+    const entry = app.entrypoint
+      ? `${app.entrypoint.path}${app.entrypoint.appVariable ? `:${app.entrypoint.appVariable}` : ''}`
+      : 'no entrypoint found';
     return `${appLabel(app)}: Python ${app.framework}${app.server !== 'none' ? ` on ${app.server}` : ''}, ${entry}`;
   }
-  const kind = app.entrypoint ? `${app.entrypoint.language === 'ts' ? 'TypeScript' : 'JavaScript'} ${app.entrypoint.moduleSystem === 'esm' ? 'ESM' : 'CommonJS'}` : 'Node';
+  const kind = app.entrypoint
+    ? `${app.entrypoint.language === 'ts' ? 'TypeScript' : 'JavaScript'} ${app.entrypoint.moduleSystem === 'esm' ? 'ESM' : 'CommonJS'}`
+    : 'Node';
   const fw = app.frameworks.length ? ` (${app.frameworks.join(', ')})` : '';
-  const entry = app.entrypoint ? `entry ${app.entrypoint.path} via ${app.entrypoint.via}${app.entrypoint.script ? ` '${app.entrypoint.script}'` : ''}` : 'no entrypoint found';
+  const entry = app.entrypoint
+    ? `entry ${app.entrypoint.path} via ${app.entrypoint.via}${app.entrypoint.script ? ` '${app.entrypoint.script}'` : ''}`
+    : 'no entrypoint found';
   const dev = app.devServer ? `, dev server ${app.devServer.tool}` : '';
   return `${appLabel(app)}: ${kind}${fw}, ${entry}${dev}`;
 }

@@ -64,7 +64,10 @@ export function checkEntrypointsReadable(facts: Facts, apps: readonly string[] |
     const why = whyNotText(join(facts.root, app.entrypoint.path));
     if (why === null) continue;
     const fix = why.startsWith('it cannot be read') ? 'make it readable and run again' : 'save it as UTF-8 and run again';
-    throw new UserError(`cannot be read as UTF-8 text: ${why}, so what it runs cannot be told; ${fix}${several ? ', or leave its app out with --apps' : ''}`, { file: app.entrypoint.path });
+    throw new UserError(
+      `cannot be read as UTF-8 text: ${why}, so what it runs cannot be told; ${fix}${several ? ', or leave its app out with --apps' : ''}`,
+      { file: app.entrypoint.path },
+    );
   }
 }
 
@@ -77,7 +80,10 @@ export function noAppHints(root: string): string {
   const bad = files.list.filter((p) => CODE.test(p) && p.split('/').length <= 4 && files.read(p) === null).slice(0, 3);
   for (const p of bad) hints.push(`${p} cannot be read as UTF-8 text (${whyNotText(join(root, p)) ?? 'unreadable'}): save it as UTF-8`);
   const links = files.symlinks.filter((p) => !posix.basename(p).startsWith('.')).slice(0, 3);
-  for (const p of links) hints.push(`'${p}' is a symlink, which the tool never follows: replace it with the real ${isDirLink(join(root, p)) ? 'directory' : 'file'}`);
+  for (const p of links)
+    hints.push(
+      `'${p}' is a symlink, which the tool never follows: replace it with the real ${isDirLink(join(root, p)) ? 'directory' : 'file'}`,
+    );
   return hints.length ? `; ${hints.join('; ')}` : '';
 }
 

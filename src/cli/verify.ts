@@ -17,14 +17,46 @@ export interface VerifyArgs extends VerifyOptions {
   help: boolean;
 }
 
-const VALUED = new Set(['command', 'port', 'path', 'connections', 'concurrency', 'ws', 'ws-clients', 'grace', 'stop-signal', 'expect-exit', 'warmup', 'startup-timeout', 'baseline', 'report', 'log-lines']);
+const VALUED = new Set([
+  'command',
+  'port',
+  'path',
+  'connections',
+  'concurrency',
+  'ws',
+  'ws-clients',
+  'grace',
+  'stop-signal',
+  'expect-exit',
+  'warmup',
+  'startup-timeout',
+  'baseline',
+  'report',
+  'log-lines',
+]);
 
 export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
   const o: VerifyArgs = {
-    dir: '.', command: null, port: null, path: DEFAULTS.path, connections: DEFAULTS.connections, concurrency: DEFAULTS.concurrency,
-    ws: [], wsClients: DEFAULTS.wsClients, graceMs: null, stopSignal: null, expectExit: null, warmupMs: DEFAULTS.warmupMs,
-    startupTimeoutMs: DEFAULTS.startupTimeoutMs, noPid1: false, baseline: null, build: false, logLines: DEFAULTS.logLines,
-    json: false, report: null, help: false,
+    dir: '.',
+    command: null,
+    port: null,
+    path: DEFAULTS.path,
+    connections: DEFAULTS.connections,
+    concurrency: DEFAULTS.concurrency,
+    ws: [],
+    wsClients: DEFAULTS.wsClients,
+    graceMs: null,
+    stopSignal: null,
+    expectExit: null,
+    warmupMs: DEFAULTS.warmupMs,
+    startupTimeoutMs: DEFAULTS.startupTimeoutMs,
+    noPid1: false,
+    baseline: null,
+    build: false,
+    logLines: DEFAULTS.logLines,
+    json: false,
+    report: null,
+    help: false,
   };
   let dirSeen = false;
   for (let i = 0; i < argv.length; i++) {
@@ -49,27 +81,53 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
     const value = eq !== -1 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value === '') throw new UsageError(`--${name} needs a value (see verify --help)`);
     switch (name) {
-      case 'command': o.command = value; break;
-      case 'port': o.port = int(name, value, 1, 65535); break;
+      case 'command':
+        o.command = value;
+        break;
+      case 'port':
+        o.port = int(name, value, 1, 65535);
+        break;
       case 'path':
         if (!value.startsWith('/')) throw new UsageError(`--path must start with '/', got '${value}'`);
         o.path = value;
         break;
-      case 'connections': o.connections = int(name, value, 0, 100_000); break;
-      case 'concurrency': o.concurrency = int(name, value, 0, 10_000); break;
+      case 'connections':
+        o.connections = int(name, value, 0, 100_000);
+        break;
+      case 'concurrency':
+        o.concurrency = int(name, value, 0, 10_000);
+        break;
       case 'ws':
         if (!value.startsWith('/')) throw new UsageError(`--ws must be a path starting with '/', got '${value}'`);
         o.ws.push(value);
         break;
-      case 'ws-clients': o.wsClients = int(name, value, 1, 10_000); break;
-      case 'grace': o.graceMs = Math.round(num(name, value) * 1000); break;
-      case 'stop-signal': o.stopSignal = signalName(value); break;
-      case 'expect-exit': o.expectExit = int(name, value, 0, 255); break;
-      case 'warmup': o.warmupMs = int(name, value, 0, 600_000); break;
-      case 'startup-timeout': o.startupTimeoutMs = Math.round(num(name, value) * 1000); break;
-      case 'baseline': o.baseline = value; break;
-      case 'report': o.report = value; break;
-      case 'log-lines': o.logLines = int(name, value, 0, 10_000); break;
+      case 'ws-clients':
+        o.wsClients = int(name, value, 1, 10_000);
+        break;
+      case 'grace':
+        o.graceMs = Math.round(num(name, value) * 1000);
+        break;
+      case 'stop-signal':
+        o.stopSignal = signalName(value);
+        break;
+      case 'expect-exit':
+        o.expectExit = int(name, value, 0, 255);
+        break;
+      case 'warmup':
+        o.warmupMs = int(name, value, 0, 600_000);
+        break;
+      case 'startup-timeout':
+        o.startupTimeoutMs = Math.round(num(name, value) * 1000);
+        break;
+      case 'baseline':
+        o.baseline = value;
+        break;
+      case 'report':
+        o.report = value;
+        break;
+      case 'log-lines':
+        o.logLines = int(name, value, 0, 10_000);
+        break;
     }
   }
   if (o.build && o.baseline === null) throw new UsageError('--build builds the --baseline worktree; give --baseline <git-ref> too');
@@ -77,12 +135,14 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
 }
 
 function int(name: string, value: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got '${value}'`);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got '${value}'`);
   return Number(value);
 }
 
 function num(name: string, value: string): number {
-  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new UsageError(`--${name} must be a positive number of seconds, got '${value}'`);
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0)
+    throw new UsageError(`--${name} must be a positive number of seconds, got '${value}'`);
   return Number(value);
 }
 
@@ -95,7 +155,7 @@ function signalName(value: string): NodeJS.Signals {
 
 export function verifyHelp(): string {
   const rows: [string, string][] = [
-    ['[dir]', 'the app\'s directory (default: the current directory)'],
+    ['[dir]', "the app's directory (default: the current directory)"],
     ['--command "<cmd>"', 'how production starts the app (default: the Dockerfile ENTRYPOINT/CMD, else the start script)'],
     ['--port <n>', 'the port the app listens on (default: a free port, passed as PORT)'],
     ['--path <path>', `route to load and to wait on; any status counts as up (default ${DEFAULTS.path})`],

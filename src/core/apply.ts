@@ -7,7 +7,18 @@
  * killed midway (SIGKILL, power loss) is finished or undone by the next one.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, statSync, chmodSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+  statSync,
+  chmodSync,
+} from 'node:fs';
 import { dirname, basename, join, posix, relative, sep } from 'node:path';
 import type { FileChange } from './plan.js';
 import { safeTarget } from './paths.js';
@@ -79,14 +90,19 @@ function handleFailure(root: string, staged: Staged[], journaled: boolean, curre
     }
   }
   // Rolling back can fail too (the disk that filled up): then say which files, never "nothing was changed".
-  const outcome = unrestored.length ? `${unrestored.join(', ')} could not be restored (restore them from version control)` : 'nothing was changed';
+  const outcome = unrestored.length
+    ? `${unrestored.join(', ')} could not be restored (restore them from version control)`
+    : 'nothing was changed';
   if (error instanceof UserError) {
     if (unrestored.length === 0) throw error;
     throw new UserError(`${error.message}; ${outcome}`, { cause: error });
   }
   const code = (error as NodeJS.ErrnoException).code ?? 'error';
   const options = current === null ? { cause: error } : { cause: error, file: current };
-  throw new UserError(`writing failed (${code}: ${reason(error, code)}); ${outcome}: ${ADVICE[code] ?? 'fix the cause and run again'}`, options);
+  throw new UserError(
+    `writing failed (${code}: ${reason(error, code)}); ${outcome}: ${ADVICE[code] ?? 'fix the cause and run again'}`,
+    options,
+  );
 }
 
 /**
@@ -138,7 +154,13 @@ function journalOf(root: string, staged: Staged[], phase: Journal['phase']): Jou
   return {
     tool: 'create-graceful-shutdown',
     phase,
-    files: staged.map((s) => ({ path: s.change.path, tmp: rel(root, s.tmp), sha256: sha256Bytes(s.bytes), original: s.original === null ? null : s.original.toString('base64'), mode: s.mode })),
+    files: staged.map((s) => ({
+      path: s.change.path,
+      tmp: rel(root, s.tmp),
+      sha256: sha256Bytes(s.bytes),
+      original: s.original === null ? null : s.original.toString('base64'),
+      mode: s.mode,
+    })),
     dirs,
   };
 }
@@ -173,7 +195,18 @@ function prepare(root: string, change: FileChange, planned: Set<string>): Staged
   const bytes = Buffer.from((hadBom ? UTF8_BOM : '') + change.after, 'utf8');
   const dirsToCreate = missingDirs(root, dirname(abs)).filter((d) => !planned.has(d));
   for (const d of dirsToCreate) planned.add(d);
-  return { change, abs, tmp, bytes, original, mode: exists ? statSync(abs).mode & 0o7777 : null, dirsToCreate, createdDirs: [], committed: false, tmpWritten: false };
+  return {
+    change,
+    abs,
+    tmp,
+    bytes,
+    original,
+    mode: exists ? statSync(abs).mode & 0o7777 : null,
+    dirsToCreate,
+    createdDirs: [],
+    committed: false,
+    tmpWritten: false,
+  };
 }
 
 /** Creates missing directories and writes the temp file; each step is recorded first so rollback sees partial work. */

@@ -14,9 +14,10 @@ export function diffStat(change: FileChange): { added: number; removed: number }
   const patch = structuredPatch('a', 'b', change.before ?? '', change.after, undefined, undefined, { context: 0 });
   let added = 0;
   let removed = 0;
-  for (const h of patch.hunks) for (const l of h.lines) {
-    if (l.startsWith('+')) added++;
-    else if (l.startsWith('-')) removed++;
-  }
+  for (const h of patch.hunks)
+    for (const l of h.lines) {
+      if (l.startsWith('+')) added++;
+      else if (l.startsWith('-')) removed++;
+    }
   return { added, removed };
 }

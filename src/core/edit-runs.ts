@@ -16,7 +16,7 @@ export function editInputKey(args: readonly unknown[]): string {
   return JSON.stringify(args, (_k, v: unknown) => {
     if (typeof v !== 'function') return v;
     let id = functionIds.get(v);
-    if (id === undefined) functionIds.set(v, id = nextFunctionId++);
+    if (id === undefined) functionIds.set(v, (id = nextFunctionId++));
     return `function #${id}`;
   });
 }

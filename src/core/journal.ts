@@ -59,7 +59,10 @@ export function hasJournal(root: string): boolean {
 }
 
 function invalid(detail: string): UserError {
-  return new UserError(`not a journal this tool wrote (${detail}); if no run of create-graceful-shutdown is under way, restore the files from version control and delete it`, { file: JOURNAL_PATH });
+  return new UserError(
+    `not a journal this tool wrote (${detail}); if no run of create-graceful-shutdown is under way, restore the files from version control and delete it`,
+    { file: JOURNAL_PATH },
+  );
 }
 
 const TMP_NAME = /^\..+\.cgs-\d+-[0-9a-f]{8}\.tmp$/;
@@ -72,7 +75,8 @@ function parseJournal(text: string): Journal {
     throw invalid('not JSON');
   }
   const j = raw as Partial<Journal> | null;
-  if (!j || j.tool !== TOOL || (j.phase !== 'staging' && j.phase !== 'committing') || !Array.isArray(j.files) || !Array.isArray(j.dirs)) throw invalid('wrong shape');
+  if (!j || j.tool !== TOOL || (j.phase !== 'staging' && j.phase !== 'committing') || !Array.isArray(j.files) || !Array.isArray(j.dirs))
+    throw invalid('wrong shape');
   for (const f of j.files) {
     const ok =
       typeof f?.path === 'string' &&
@@ -120,12 +124,23 @@ export function recoverInterrupted(root: string): Recovery | null {
     const tmp = safeTarget(root, f.tmp);
     const target = hashOf(abs);
     const original = f.original === null ? null : sha256Bytes(Buffer.from(f.original, 'base64'));
-    return { f, abs, tmp, committed: target === f.sha256, pending: target !== f.sha256 && hashOf(tmp) === f.sha256, untouched: target === original };
+    return {
+      f,
+      abs,
+      tmp,
+      committed: target === f.sha256,
+      pending: target !== f.sha256 && hashOf(tmp) === f.sha256,
+      untouched: target === original,
+    };
   });
   const forward = journal.phase === 'committing' && files.every((x) => x.committed || (x.pending && x.untouched));
   if (!forward) {
     const foreign = files.find((x) => !x.committed && !x.untouched);
-    if (foreign) throw new UserError(`an interrupted run left this journal, and ${foreign.f.path} has changed since; restore the files from version control, delete ${JOURNAL_PATH} and run again`, { file: JOURNAL_PATH });
+    if (foreign)
+      throw new UserError(
+        `an interrupted run left this journal, and ${foreign.f.path} has changed since; restore the files from version control, delete ${JOURNAL_PATH} and run again`,
+        { file: JOURNAL_PATH },
+      );
   }
   for (const x of files) {
     if (forward) {

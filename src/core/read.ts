@@ -24,7 +24,10 @@ export function planReader(root: string, larger: ReadonlyMap<string, number> = n
     const text = readText(abs, limit);
     if (text === null) {
       const mb = (limit ?? MAX_READ_BYTES) / 1024 / 1024;
-      throw new UserError(`cannot be edited: it is not a readable UTF-8 text file under ${mb} MB (binary, wrong encoding, unreadable or too large); fix or remove it, or skip this part with --only`, { file: path });
+      throw new UserError(
+        `cannot be edited: it is not a readable UTF-8 text file under ${mb} MB (binary, wrong encoding, unreadable or too large); fix or remove it, or skip this part with --only`,
+        { file: path },
+      );
     }
     known.set(path, text);
     return text;

@@ -72,21 +72,25 @@ export function checkChain(found: readonly ChainLink[], input: ChainInput): Chai
   const target = targetChain(input);
   const budgets = found.filter((l) => l.kind === 'app-budget' || l.kind === 'server-timeout');
   const budgetSeconds = Math.max(input.timeoutMs / 1000, ...budgets.map((l) => l.seconds));
-  const budgetWhat = budgets.find((l) => l.seconds === budgetSeconds)?.what ?? 'the app\'s shutdown budget';
+  const budgetWhat = budgets.find((l) => l.seconds === budgetSeconds)?.what ?? "the app's shutdown budget";
   const contradictions: string[] = [];
 
   for (const link of found) {
     if (link.kind === 'compose-grace' || link.kind === 'docker-grace') {
       if (link.seconds <= budgetSeconds) {
-        contradictions.push(`${link.what} is ${fmt(link.seconds)}${link.isDefault ? ' (default)' : ''}, not more than ` +
-          `${budgetWhat} (${fmt(budgetSeconds)}): the app is killed before it can finish`);
+        contradictions.push(
+          `${link.what} is ${fmt(link.seconds)}${link.isDefault ? ' (default)' : ''}, not more than ` +
+            `${budgetWhat} (${fmt(budgetSeconds)}): the app is killed before it can finish`,
+        );
       }
     }
     if (link.kind === 'k8s-grace') {
       const preStop = found.find((l) => l.kind === 'prestop' && l.workload === link.workload)?.seconds ?? 0;
       if (link.seconds <= preStop + budgetSeconds) {
-        contradictions.push(`${link.what} is ${fmt(link.seconds)}${link.isDefault ? ' (default)' : ''}, not more than ` +
-          `preStop ${fmt(preStop)} + ${budgetWhat} ${fmt(budgetSeconds)}: Kubernetes kills the pod before the app can finish`);
+        contradictions.push(
+          `${link.what} is ${fmt(link.seconds)}${link.isDefault ? ' (default)' : ''}, not more than ` +
+            `preStop ${fmt(preStop)} + ${budgetWhat} ${fmt(budgetSeconds)}: Kubernetes kills the pod before the app can finish`,
+        );
       }
     }
   }
@@ -97,8 +101,8 @@ export function checkChain(found: readonly ChainLink[], input: ChainInput): Chai
   }
 
   const explanation = [
-    'Timeout chain found: ' + (found.length === 0 ? 'none declared' :
-      found.map((l) => `${l.what} ${fmt(l.seconds)}${l.isDefault ? ' (default)' : ''}`).join('; ')),
+    'Timeout chain found: ' +
+      (found.length === 0 ? 'none declared' : found.map((l) => `${l.what} ${fmt(l.seconds)}${l.isDefault ? ' (default)' : ''}`).join('; ')),
     `Timeout chain set: app budget ${fmt(target.appBudgetMs / 1000)} < stop grace ${fmt(target.stopGraceSeconds)}` +
       (target.preStopSeconds > 0
         ? ` < Kubernetes grace ${fmt(target.k8sGraceSeconds)} (preStop ${fmt(target.preStopSeconds)} + ${fmt(target.stopGraceSeconds)})`

@@ -66,8 +66,11 @@ export function serviceOf(name: string, document: number, aliasOf: string | null
   const build = svc['build'];
   const buildContext = typeof build === 'string' ? build : isRecord(build) ? String(build['context'] ?? '.') : null;
   const dockerfile = isRecord(build) && typeof build['dockerfile'] === 'string' ? build['dockerfile'] : null;
-  const command = Array.isArray(svc['command']) ? svc['command'].map(String)
-    : typeof svc['command'] === 'string' ? svc['command'].split(/\s+/) : null;
+  const command = Array.isArray(svc['command'])
+    ? svc['command'].map(String)
+    : typeof svc['command'] === 'string'
+      ? svc['command'].split(/\s+/)
+      : null;
   const grace = svc['stop_grace_period'];
   return {
     name,

@@ -12,8 +12,11 @@ import { isK8sManifest } from './k8s-file.js';
 
 /** Dockerfile, Dockerfile.prod, api.Dockerfile, Containerfile (podman's name for the same thing). */
 export function isDockerfileName(name: string): boolean {
-  return /^(Dockerfile|Containerfile)(\.[\w.-]+)?$/.test(name) || /^[\w.-]+\.(Dockerfile|Containerfile)$/i.test(name) ||
-    name.toLowerCase() === 'dockerfile';
+  return (
+    /^(Dockerfile|Containerfile)(\.[\w.-]+)?$/.test(name) ||
+    /^[\w.-]+\.(Dockerfile|Containerfile)$/i.test(name) ||
+    name.toLowerCase() === 'dockerfile'
+  );
 }
 
 /** docker-compose.yml, docker-compose.prod.yaml, compose.yaml, compose.override.yml. */
@@ -43,10 +46,20 @@ export function detectContainer(files: RepoFiles): ContainerFacts {
       dockerfiles.push(path);
     } else if (isComposeName(name)) {
       composeFiles.push(path);
-    } else if (/\.ya?ml$/i.test(name) && !isCiOrChart(path, files) && !kustomizePatches.has(path) && !KUSTOMIZATION.test(name) && !skaffold.includes(path)) {
+    } else if (
+      /\.ya?ml$/i.test(name) &&
+      !isCiOrChart(path, files) &&
+      !kustomizePatches.has(path) &&
+      !KUSTOMIZATION.test(name) &&
+      !skaffold.includes(path)
+    ) {
       const text = files.read(path);
-      if (text !== null && /^\s*kind:\s*(Deployment|StatefulSet|DaemonSet|Job|CronJob)\b/m.test(text) &&
-          !text.includes('{{') && isK8sManifest(text)) {
+      if (
+        text !== null &&
+        /^\s*kind:\s*(Deployment|StatefulSet|DaemonSet|Job|CronJob)\b/m.test(text) &&
+        !text.includes('{{') &&
+        isK8sManifest(text)
+      ) {
         k8sManifests.push(path);
       }
     }
@@ -77,7 +90,8 @@ export function patchesOf(kustomization: string, text: string | null): string[] 
   };
   for (const key of ['patches', 'patchesJson6902']) {
     const list = k[key];
-    if (Array.isArray(list)) for (const item of list) if (typeof item === 'object' && item !== null) add((item as Record<string, unknown>)['path']);
+    if (Array.isArray(list))
+      for (const item of list) if (typeof item === 'object' && item !== null) add((item as Record<string, unknown>)['path']);
   }
   const strategic = k['patchesStrategicMerge'];
   if (Array.isArray(strategic)) for (const item of strategic) add(item);

@@ -17,7 +17,8 @@ const SOURCE_EXTENSIONS = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'];
 const CUSTOM_SERVER_NAMES = ['dev-server', 'devServer', 'server.dev', 'dev.server', 'server/dev', 'scripts/dev-server', 'scripts/dev'];
 
 /** Runners that start a script file: `node x.js`, `tsx x.ts`, `nodemon x.js`... */
-const RUNNER = /(?:^|[\s;&|(])(?:node|tsx|ts-node|ts-node-esm|nodemon|bun|vite-node)\s+(?:watch\s+)?(?:(?:--?[\w-]+(?:[= ][^\s-][^\s]*)?)\s+)*([\w./@-]+\.(?:[cm]?[jt]s))(?=\s|$|;|&)/;
+const RUNNER =
+  /(?:^|[\s;&|(])(?:node|tsx|ts-node|ts-node-esm|nodemon|bun|vite-node)\s+(?:watch\s+)?(?:(?:--?[\w-]+(?:[= ][^\s-][^\s]*)?)\s+)*([\w./@-]+\.(?:[cm]?[jt]s))(?=\s|$|;|&)/;
 
 const VITE_SCRIPT = /(?:^|[\s;&|(]|\/)vite(?:\s+(?:dev|serve))?(?=\s|$|;|&)(?!\s+(?:build|preview|optimize))/;
 const WDS_SCRIPT = /(?:^|[\s;&|(]|\/)(?:webpack(?:-cli)?\s+(?:serve|s|server)|webpack-dev-server)(?=\s|$|;|&)/;

@@ -65,7 +65,7 @@ function readDockerfile(text: string): DockerfileFacts {
         if (m) timeoutClues.push({ kind: 'env-budget', ms: Number(m[1]) });
       }
       if (keyword === 'CMD' || keyword === 'ENTRYPOINT') {
-        const words = argText.trim().startsWith('[') ? jsonWords(argText) : splitSimpleCommand(argText) ?? argText.split(/\s+/);
+        const words = argText.trim().startsWith('[') ? jsonWords(argText) : (splitSimpleCommand(argText) ?? argText.split(/\s+/));
         timeoutClues.push({ kind: 'command', words });
       }
     }
@@ -83,13 +83,14 @@ function commandOf(stage: readonly { keyword: string; content: string | null }[]
   const entry = words('ENTRYPOINT');
   const cmd = words('CMD');
   let workdir: string | null = null;
-  for (const ins of stage) if (ins.keyword === 'WORKDIR') {
-    const w = ins.content?.trim() ?? '';
-    workdir = w.startsWith('/') ? w : posix.join(workdir ?? '/', w);
-  }
+  for (const ins of stage)
+    if (ins.keyword === 'WORKDIR') {
+      const w = ins.content?.trim() ?? '';
+      workdir = w.startsWith('/') ? w : posix.join(workdir ?? '/', w);
+    }
   if (!entry && !cmd) return null;
   // A shell-form ENTRYPOINT ignores CMD; an exec-form one gets CMD as its arguments.
-  const runs = entry && entry[0] !== 'sh' ? [...entry, ...(cmd ?? [])] : entry ?? cmd ?? [];
+  const runs = entry && entry[0] !== 'sh' ? [...entry, ...(cmd ?? [])] : (entry ?? cmd ?? []);
   // `docker-entrypoint.sh` of the official image passes through to its arguments.
   return { words: /(^|\/)docker-entrypoint\.sh$/.test(runs[0] ?? '') ? runs.slice(1) : runs, workdir };
 }

@@ -14,7 +14,22 @@ import { readText } from '../core/text-file.js';
 export { MAX_READ_BYTES, readText } from '../core/text-file.js';
 
 /** Directories never worth entering: dependency trees, VCS data, build caches. */
-const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', '.mypy_cache', '.pytest_cache', '.tox', '.next', '.nuxt', '.turbo', '.cache']);
+const SKIP_DIRS = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.tox',
+  '.next',
+  '.nuxt',
+  '.turbo',
+  '.cache',
+]);
 
 interface Scope {
   dir: string;
@@ -66,7 +81,10 @@ function walk(root: string, rel: string, scopes: Scope[], found: Found): void {
   try {
     entries = readdirSync(abs, { withFileTypes: true });
   } catch (error) {
-    if (rel === '') throw new UserError(`cannot read the target directory (${(error as NodeJS.ErrnoException).code ?? 'error'}); check its permissions`, { cause: error });
+    if (rel === '')
+      throw new UserError(`cannot read the target directory (${(error as NodeJS.ErrnoException).code ?? 'error'}); check its permissions`, {
+        cause: error,
+      });
     found.unreadable.push(rel);
     return;
   }

@@ -16,7 +16,8 @@ import { parseAllDocuments } from 'yaml';
 export function detect(target: string): Facts {
   const root = resolve(target);
   if (!existsSync(root)) throw new UserError(`${target}: no such directory; pass the repository's directory`, { exitCode: 2 });
-  if (!statSync(root).isDirectory()) throw new UserError(`${target}: is a file, not a directory; pass the repository's directory`, { exitCode: 2 });
+  if (!statSync(root).isDirectory())
+    throw new UserError(`${target}: is a file, not a directory; pass the repository's directory`, { exitCode: 2 });
   const files = listRepoFiles(root);
   return detectFrom(files);
 }
@@ -55,7 +56,10 @@ function checkManifests(files: RepoFiles): void {
     if (posix.basename(path) !== 'package.json' || path.split('/').length > MANIFEST_MAX_SEGMENTS) continue;
     const text = files.read(path);
     if (text === null) {
-      throw new UserError(`cannot be read as UTF-8 text (binary, another encoding, unreadable, or over ${MAX_READ_BYTES / 1024 / 1024} MB); save it as UTF-8 JSON and run again`, { file: path });
+      throw new UserError(
+        `cannot be read as UTF-8 text (binary, another encoding, unreadable, or over ${MAX_READ_BYTES / 1024 / 1024} MB); save it as UTF-8 JSON and run again`,
+        { file: path },
+      );
     }
     const value = parseJson(text, path);
     if (!isRecord(value)) {
@@ -71,7 +75,8 @@ function symlinkWarning(links: readonly string[]): string {
 }
 
 /** Config files other detectors read and quietly skip when unusable: say so, naming the file. */
-const TEXT_CONFIGS = /(^|\/)(tsconfig[\w.-]*\.json|pyproject\.toml|requirements[\w.-]*\.txt|Pipfile|Procfile|gunicorn\.conf\.py|(Docker|Container)file(\.[\w.-]+)?|[\w.-]+\.dockerfile)$/;
+const TEXT_CONFIGS =
+  /(^|\/)(tsconfig[\w.-]*\.json|pyproject\.toml|requirements[\w.-]*\.txt|Pipfile|Procfile|gunicorn\.conf\.py|(Docker|Container)file(\.[\w.-]+)?|[\w.-]+\.dockerfile)$/;
 
 function unusableConfigWarnings(files: RepoFiles, container: ContainerFacts): string[] {
   const out: string[] = [];
@@ -81,7 +86,9 @@ function unusableConfigWarnings(files: RepoFiles, container: ContainerFacts): st
     if (!TEXT_CONFIGS.test(path) && !yamlFiles.has(path)) continue;
     const text = files.read(path);
     if (text === null) {
-      out.push(`${path}: cannot be read as UTF-8 text (binary, another encoding, unreadable, or over ${MAX_READ_BYTES / 1024 / 1024} MB); it is ignored: save it as UTF-8 to have it treated`);
+      out.push(
+        `${path}: cannot be read as UTF-8 text (binary, another encoding, unreadable, or over ${MAX_READ_BYTES / 1024 / 1024} MB); it is ignored: save it as UTF-8 to have it treated`,
+      );
     } else if (yamlFiles.has(path)) {
       const error = parseAllDocuments(text).flatMap((d) => ('errors' in d ? d.errors : []))[0];
       if (error) {
@@ -104,16 +111,19 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  * newline) would break out of its line: refuse it here, naming where it came from.
  */
 function checkEmbeddedPaths(app: App): void {
-  const fields: [string, string | null | undefined, string][] = app.kind === 'node'
-    ? [
-        [app.tsconfig?.path ?? 'tsconfig.json', app.tsconfig?.outDir, 'compilerOptions.outDir'],
-        [app.tsconfig?.path ?? 'tsconfig.json', app.tsconfig?.rootDir, 'compilerOptions.rootDir'],
-        [app.dir ? `${app.dir}/package.json` : 'package.json', app.entrypoint?.path, 'the entrypoint path'],
-      ]
-    : [[app.entrypoint?.path ?? app.dir, app.entrypoint?.path, 'the entrypoint path']];
+  const fields: [string, string | null | undefined, string][] =
+    app.kind === 'node'
+      ? [
+          [app.tsconfig?.path ?? 'tsconfig.json', app.tsconfig?.outDir, 'compilerOptions.outDir'],
+          [app.tsconfig?.path ?? 'tsconfig.json', app.tsconfig?.rootDir, 'compilerOptions.rootDir'],
+          [app.dir ? `${app.dir}/package.json` : 'package.json', app.entrypoint?.path, 'the entrypoint path'],
+        ]
+      : [[app.entrypoint?.path ?? app.dir, app.entrypoint?.path, 'the entrypoint path']];
   for (const [file, value, what] of fields) {
     if (typeof value === 'string' && CONTROL.test(value)) {
-      throw new UserError(`${what} ${JSON.stringify(value)} contains a control character (a line break?); rename or fix it and run again`, { file: JSON.stringify(file).slice(1, -1) });
+      throw new UserError(`${what} ${JSON.stringify(value)} contains a control character (a line break?); rename or fix it and run again`, {
+        file: JSON.stringify(file).slice(1, -1),
+      });
     }
   }
 }
@@ -132,10 +142,14 @@ const ENTRY_EXTS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.py'];
  */
 function explainMissingApp(files: RepoFiles, apps: App[]): void {
   const why = new Map<string, string>();
-  for (const p of 'symlinks' in files ? (files.symlinks as readonly string[]) : []) why.set(p, 'is a symlink, which the tool never follows');
-  for (const p of 'specials' in files ? (files.specials as readonly string[]) : []) why.set(p, 'is not a regular file (a named pipe, socket or device)');
+  for (const p of 'symlinks' in files ? (files.symlinks as readonly string[]) : [])
+    why.set(p, 'is a symlink, which the tool never follows');
+  for (const p of 'specials' in files ? (files.specials as readonly string[]) : [])
+    why.set(p, 'is not a regular file (a named pipe, socket or device)');
   if (why.size === 0) return;
-  const candidates: string[] = [...why.keys()].filter((p) => MANIFESTS.has(posix.basename(p)) && p.split('/').length <= MANIFEST_MAX_SEGMENTS);
+  const candidates: string[] = [...why.keys()].filter(
+    (p) => MANIFESTS.has(posix.basename(p)) && p.split('/').length <= MANIFEST_MAX_SEGMENTS,
+  );
   for (const app of apps) {
     const at = (p: string): string => posix.normalize(app.dir ? posix.join(app.dir, p) : p);
     if (app.kind === 'node' && app.start?.resolved) {

@@ -17,7 +17,10 @@ export function parseJsonc(text: string, file: string): unknown {
     value = parse(text, errors, { allowTrailingComma: true, disallowComments: false }) as unknown;
   } catch (error) {
     // jsonc-parser recurses per nesting level: absurdly deep input overflows the stack.
-    throw new UserError(`cannot be parsed (${error instanceof RangeError ? 'nested too deeply' : (error as Error).message}); fix the file and run again`, { file, cause: error });
+    throw new UserError(
+      `cannot be parsed (${error instanceof RangeError ? 'nested too deeply' : (error as Error).message}); fix the file and run again`,
+      { file, cause: error },
+    );
   }
   const first = errors[0];
   if (first) {

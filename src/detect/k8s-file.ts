@@ -97,7 +97,11 @@ export function preStopOf(container: Record<string, unknown>): PreStopHook | nul
   if (isRecord(hook['sleep']) && typeof hook['sleep']['seconds'] === 'number') return { kind: 'sleep', seconds: hook['sleep']['seconds'] };
   if (isRecord(hook['httpGet'])) {
     const h = hook['httpGet'];
-    return { kind: 'httpGet', path: h['path'] === undefined ? null : String(h['path']), port: h['port'] === undefined ? null : String(h['port']) };
+    return {
+      kind: 'httpGet',
+      path: h['path'] === undefined ? null : String(h['path']),
+      port: h['port'] === undefined ? null : String(h['port']),
+    };
   }
   const command = isRecord(hook['exec']) ? hook['exec']['command'] : undefined;
   if (Array.isArray(command)) {

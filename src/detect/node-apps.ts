@@ -42,7 +42,11 @@ function readApp(files: RepoFiles, manifest: string): NodeApp | null {
   if (!isRecord(pkg)) return null;
   const dir = posix.dirname(manifest) === '.' ? '' : posix.dirname(manifest);
   const scripts = stringRecord(pkg['scripts']);
-  const dependencies = [...new Set(['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].flatMap((k) => Object.keys(stringRecord(pkg[k]))))].sort();
+  const dependencies = [
+    ...new Set(
+      ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].flatMap((k) => Object.keys(stringRecord(pkg[k]))),
+    ),
+  ].sort();
   const frameworks = [...new Set(dependencies.map((d) => FRAMEWORKS[d]).filter((f): f is NodeFramework => f !== undefined))];
   const packageType = pkg['type'] === 'module' ? 'module' : pkg['type'] === 'commonjs' ? 'commonjs' : null;
   const tsconfig = detectTsconfig(files, dir);
@@ -51,9 +55,11 @@ function readApp(files: RepoFiles, manifest: string): NodeApp | null {
   const main = typeof pkg['main'] === 'string' ? pkg['main'] : null;
   const bin = typeof pkg['bin'] === 'string' ? [pkg['bin']] : Object.values(stringRecord(pkg['bin']));
   const { process, entrypoint } = findProcessAndEntrypoint({ files, dir, packageType, main, bin, starts, tsconfig, scripts });
-  const entrySource = entrypoint ? files.read(entrypoint.path) ?? '' : '';
+  const entrySource = entrypoint ? (files.read(entrypoint.path) ?? '') : '';
   const serverCode = /\b(createServer|listen)\s*\(/.test(entrySource);
-  const processManagers = (['pm2', 'nodemon', 'forever'] as const).filter((m) => new RegExp(`(^|[\\s;&|])${m}\\b`).test([start?.raw ?? '', scripts['dev'] ?? ''].join(' ')));
+  const processManagers = (['pm2', 'nodemon', 'forever'] as const).filter((m) =>
+    new RegExp(`(^|[\\s;&|])${m}\\b`).test([start?.raw ?? '', scripts['dev'] ?? ''].join(' ')),
+  );
   return {
     kind: 'node',
     dir,
@@ -99,7 +105,10 @@ export function detectWorkspaces(files: RepoFiles): string[] {
 
 function globToRegExp(glob: string): RegExp {
   const clean = glob.replace(/^\.\//, '').replace(/\/$/, '');
-  const body = clean.split('/').map((seg) => (seg === '**' ? '.*' : seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'))).join('/');
+  const body = clean
+    .split('/')
+    .map((seg) => (seg === '**' ? '.*' : seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')))
+    .join('/');
   return new RegExp(`^${body}$`);
 }
 

@@ -45,7 +45,12 @@ export function findProcessAndEntrypoint(input: EntrypointInput): { process: Nod
     const starts = source;
     const overruled = claims
       .filter((o, j) => j !== i && (o.target !== null || o.runner !== null))
-      .map((o) => ({ source: o.source, file: o.file, command: o.command, starts: o.target ? toSource(files, at(o.target), input.tsconfig) : null }))
+      .map((o) => ({
+        source: o.source,
+        file: o.file,
+        command: o.command,
+        starts: o.target ? toSource(files, at(o.target), input.tsconfig) : null,
+      }))
       .filter((o) => o.starts !== starts && (o.starts !== null || o.command !== c.command));
     const process: NodeProcess = { source: c.source, file: c.file, command: c.command, starts, runner: c.runner, overruled };
     if (!starts) return { process, entrypoint: null };
@@ -125,8 +130,17 @@ function loadedFiles(files: RepoFiles, start: string, chain: string[]): string[]
 function resolveLocal(files: RepoFiles, base: string): string | null {
   const ext = posix.extname(base);
   const stem = ext ? base.slice(0, -ext.length) : base;
-  const tries = [base, ...(JS_TO_TS[ext] ?? []).map((e) => stem + e), ...SOURCE_EXTS.map((e) => base + e), ...SOURCE_EXTS.map((e) => `${base}/index${e}`)];
-  return tries.find((t) => files.has(t) && (SOURCE_EXTS.includes(posix.extname(t)) || (posix.extname(t) === '' && isNodeScript(files.read(t) ?? '')))) ?? null;
+  const tries = [
+    base,
+    ...(JS_TO_TS[ext] ?? []).map((e) => stem + e),
+    ...SOURCE_EXTS.map((e) => base + e),
+    ...SOURCE_EXTS.map((e) => `${base}/index${e}`),
+  ];
+  return (
+    tries.find(
+      (t) => files.has(t) && (SOURCE_EXTS.includes(posix.extname(t)) || (posix.extname(t) === '' && isNodeScript(files.read(t) ?? ''))),
+    ) ?? null
+  );
 }
 
 /** The source file behind a path: itself, its extensionless forms, or its TypeScript origin under rootDir. */
@@ -151,12 +165,23 @@ function toSource(files: RepoFiles, path: string, ts: TsconfigFacts | null): str
 }
 
 function isNodeScript(text: string): boolean {
-  return /^#!.*\bnode\b/.test(text) || /^\s*(?:(?:var|const|let)\s+[\w${}\s,:]+=\s*require\(|import\s|['"]use strict['"])/m.test(text.slice(0, 2000));
+  return (
+    /^#!.*\bnode\b/.test(text) ||
+    /^\s*(?:(?:var|const|let)\s+[\w${}\s,:]+=\s*require\(|import\s|['"]use strict['"])/m.test(text.slice(0, 2000))
+  );
 }
 
-function describe(path: string, via: NodeEntrypoint['via'], script: string | null, packageType: EntrypointInput['packageType'], chain: string[], loads: string[]): NodeEntrypoint {
+function describe(
+  path: string,
+  via: NodeEntrypoint['via'],
+  script: string | null,
+  packageType: EntrypointInput['packageType'],
+  chain: string[],
+  loads: string[],
+): NodeEntrypoint {
   const ext = posix.extname(path);
   const language: SourceLanguage = ext.includes('ts') ? 'ts' : 'js';
-  const moduleSystem: ModuleSystem = ext === '.mts' || ext === '.mjs' ? 'esm' : ext === '.cts' || ext === '.cjs' ? 'cjs' : packageType === 'module' ? 'esm' : 'cjs';
+  const moduleSystem: ModuleSystem =
+    ext === '.mts' || ext === '.mjs' ? 'esm' : ext === '.cts' || ext === '.cjs' ? 'cjs' : packageType === 'module' ? 'esm' : 'cjs';
   return { path, language, moduleSystem, via, script, chain, loads };
 }

@@ -52,7 +52,9 @@ export function runClaims(input: ProcessInput): RunClaim[] {
 
   for (const c of composeCommands(files, dir)) claims.push(fromWords('compose', c.path, c.words, input));
 
-  const dockerfiles = files.list.filter((p) => isDockerfileName(posix.basename(p)) && !p.endsWith('.dockerignore') && posix.dirname(p) === (dir || '.'));
+  const dockerfiles = files.list.filter(
+    (p) => isDockerfileName(posix.basename(p)) && !p.endsWith('.dockerignore') && posix.dirname(p) === (dir || '.'),
+  );
   for (const path of dockerfiles) {
     const words = finalStageCommand(files.read(path) ?? '');
     if (words) claims.push(fromWords('dockerfile', path, words.words, input, words.workdir));
@@ -65,7 +67,14 @@ export function runClaims(input: ProcessInput): RunClaim[] {
     if (web) claims.push(fromWords('procfile', procfile, ['sh', '-c', web.replace(/^[\w-]+\s*:\s*/, '')], input));
   }
 
-  for (const name of ['ecosystem.config.js', 'ecosystem.config.cjs', 'ecosystem.config.mjs', 'ecosystem.json', 'pm2.json', 'process.json']) {
+  for (const name of [
+    'ecosystem.config.js',
+    'ecosystem.config.cjs',
+    'ecosystem.config.mjs',
+    'ecosystem.json',
+    'pm2.json',
+    'process.json',
+  ]) {
     const path = posix.join(dir, name);
     const text = files.read(path);
     if (text === null) continue;
@@ -76,10 +85,24 @@ export function runClaims(input: ProcessInput): RunClaim[] {
 
   for (const s of input.starts) {
     const command = s.resolved ?? s.raw;
-    claims.push({ source: 'script', file: posix.join(dir, 'package.json'), command: `${s.script}: ${s.raw}`, target: s.resolved ? scriptTargetFile(s.resolved) : null, runner: runnerOf(command) });
+    claims.push({
+      source: 'script',
+      file: posix.join(dir, 'package.json'),
+      command: `${s.script}: ${s.raw}`,
+      target: s.resolved ? scriptTargetFile(s.resolved) : null,
+      runner: runnerOf(command),
+    });
   }
-  if (input.main) claims.push({ source: 'main', file: posix.join(dir, 'package.json'), command: `main: ${input.main}`, target: stripDot(input.main), runner: null });
-  for (const b of input.bin) claims.push({ source: 'bin', file: posix.join(dir, 'package.json'), command: `bin: ${b}`, target: stripDot(b), runner: null });
+  if (input.main)
+    claims.push({
+      source: 'main',
+      file: posix.join(dir, 'package.json'),
+      command: `main: ${input.main}`,
+      target: stripDot(input.main),
+      runner: null,
+    });
+  for (const b of input.bin)
+    claims.push({ source: 'bin', file: posix.join(dir, 'package.json'), command: `bin: ${b}`, target: stripDot(b), runner: null });
   return claims;
 }
 
@@ -117,7 +140,8 @@ function fromWords(source: NodeProcessSource, file: string, words: string[], inp
 
 function scriptOf(words: string[]): string | null {
   const [cmd, first, second] = words;
-  if (cmd === 'npm' && (first === 'start' || first === 'run-script' || first === 'run')) return first === 'start' ? 'start' : second ?? null;
+  if (cmd === 'npm' && (first === 'start' || first === 'run-script' || first === 'run'))
+    return first === 'start' ? 'start' : (second ?? null);
   if ((cmd === 'yarn' || cmd === 'pnpm' || cmd === 'bun') && first === 'start') return 'start';
   if ((cmd === 'yarn' || cmd === 'pnpm' || cmd === 'bun') && first === 'run' && second) return second;
   return null;

@@ -8,7 +8,17 @@ import type { RepoFiles } from './repo-files.js';
 
 /** nvm's LTS code names. */
 const LTS_NAMES: Record<string, number> = {
-  argon: 4, boron: 6, carbon: 8, dubnium: 10, erbium: 12, fermium: 14, gallium: 16, hydrogen: 18, iron: 20, jod: 22, krypton: 24,
+  argon: 4,
+  boron: 6,
+  carbon: 8,
+  dubnium: 10,
+  erbium: 12,
+  fermium: 14,
+  gallium: 16,
+  hydrogen: 18,
+  iron: 20,
+  jod: 22,
+  krypton: 24,
 };
 
 /** Lowest major a semver range accepts, as far as it can be read ("^14.17 || >=16" → 14); null for none. */

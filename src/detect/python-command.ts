@@ -61,30 +61,159 @@ const WRAPPERS = new Set(['exec', 'tini', 'dumb-init', 'env', 'nohup', 'opentele
 const RUNNERS = new Set(['poetry', 'pipenv', 'uv', 'pdm', 'hatch', 'rye']);
 
 const UVICORN_VALUE_OPTS = new Set([
-  '--host', '--port', '--uds', '--fd', '--reload-dir', '--reload-include', '--reload-exclude', '--reload-delay',
-  '--workers', '--loop', '--http', '--ws', '--ws-max-size', '--ws-max-queue', '--ws-ping-interval',
-  '--ws-ping-timeout', '--lifespan', '--interface', '--env-file', '--log-config', '--log-level', '--root-path',
-  '--limit-concurrency', '--backlog', '--limit-max-requests', '--timeout-keep-alive', '--timeout-graceful-shutdown',
-  '--ssl-keyfile', '--ssl-certfile', '--ssl-keyfile-password', '--ssl-version', '--ssl-cert-reqs', '--ssl-ca-certs',
-  '--ssl-ciphers', '--header', '--forwarded-allow-ips', '--app-dir', '--h11-max-incomplete-event-size',
+  '--host',
+  '--port',
+  '--uds',
+  '--fd',
+  '--reload-dir',
+  '--reload-include',
+  '--reload-exclude',
+  '--reload-delay',
+  '--workers',
+  '--loop',
+  '--http',
+  '--ws',
+  '--ws-max-size',
+  '--ws-max-queue',
+  '--ws-ping-interval',
+  '--ws-ping-timeout',
+  '--lifespan',
+  '--interface',
+  '--env-file',
+  '--log-config',
+  '--log-level',
+  '--root-path',
+  '--limit-concurrency',
+  '--backlog',
+  '--limit-max-requests',
+  '--timeout-keep-alive',
+  '--timeout-graceful-shutdown',
+  '--ssl-keyfile',
+  '--ssl-certfile',
+  '--ssl-keyfile-password',
+  '--ssl-version',
+  '--ssl-cert-reqs',
+  '--ssl-ca-certs',
+  '--ssl-ciphers',
+  '--header',
+  '--forwarded-allow-ips',
+  '--app-dir',
+  '--h11-max-incomplete-event-size',
 ]);
 const GUNICORN_VALUE_OPTS = new Set([
-  '-b', '--bind', '-c', '--config', '-w', '--workers', '-k', '--worker-class', '--chdir', '--pythonpath',
-  '-t', '--timeout', '--graceful-timeout', '--keep-alive', '--threads', '--worker-connections', '-n', '--name',
-  '--log-level', '--access-logfile', '--error-logfile', '--log-file', '--access-logformat', '--max-requests',
-  '--max-requests-jitter', '-e', '--env', '-p', '--pid', '-u', '--user', '-g', '--group', '-m', '--umask',
-  '--forwarded-allow-ips', '--log-config', '--statsd-host', '--backlog', '--worker-tmp-dir', '--certfile', '--keyfile',
+  '-b',
+  '--bind',
+  '-c',
+  '--config',
+  '-w',
+  '--workers',
+  '-k',
+  '--worker-class',
+  '--chdir',
+  '--pythonpath',
+  '-t',
+  '--timeout',
+  '--graceful-timeout',
+  '--keep-alive',
+  '--threads',
+  '--worker-connections',
+  '-n',
+  '--name',
+  '--log-level',
+  '--access-logfile',
+  '--error-logfile',
+  '--log-file',
+  '--access-logformat',
+  '--max-requests',
+  '--max-requests-jitter',
+  '-e',
+  '--env',
+  '-p',
+  '--pid',
+  '-u',
+  '--user',
+  '-g',
+  '--group',
+  '-m',
+  '--umask',
+  '--forwarded-allow-ips',
+  '--log-config',
+  '--statsd-host',
+  '--backlog',
+  '--worker-tmp-dir',
+  '--certfile',
+  '--keyfile',
 ]);
 const PYTHON_VALUE_OPTS = new Set(['-X', '-W', '-c']);
-const CELERY_VALUE_OPTS = new Set(['-A', '--app', '-b', '--broker', '--result-backend', '--loader', '--config', '--workdir', '-l', '--loglevel', '-c', '--concurrency', '-Q', '--queues', '-n', '--hostname', '-P', '--pool', '--logfile', '--pidfile', '-s', '--schedule']);
-const DAPHNE_VALUE_OPTS = new Set(['-b', '--bind', '-p', '--port', '-u', '--unix-socket', '--fd', '-e', '--endpoint', '-v', '--verbosity', '--access-log', '--root-path', '--proxy-headers-host', '--proxy-headers-port', '-t', '--http-timeout', '--ping-interval', '--ping-timeout', '--application-close-timeout', '--websocket-timeout', '--websocket-connect-timeout', '--log-fmt']);
+const CELERY_VALUE_OPTS = new Set([
+  '-A',
+  '--app',
+  '-b',
+  '--broker',
+  '--result-backend',
+  '--loader',
+  '--config',
+  '--workdir',
+  '-l',
+  '--loglevel',
+  '-c',
+  '--concurrency',
+  '-Q',
+  '--queues',
+  '-n',
+  '--hostname',
+  '-P',
+  '--pool',
+  '--logfile',
+  '--pidfile',
+  '-s',
+  '--schedule',
+]);
+const DAPHNE_VALUE_OPTS = new Set([
+  '-b',
+  '--bind',
+  '-p',
+  '--port',
+  '-u',
+  '--unix-socket',
+  '--fd',
+  '-e',
+  '--endpoint',
+  '-v',
+  '--verbosity',
+  '--access-log',
+  '--root-path',
+  '--proxy-headers-host',
+  '--proxy-headers-port',
+  '-t',
+  '--http-timeout',
+  '--ping-interval',
+  '--ping-timeout',
+  '--application-close-timeout',
+  '--websocket-timeout',
+  '--websocket-connect-timeout',
+  '--log-fmt',
+]);
 /**
  * `manage.py` sub-commands that run once and exit (release steps in a Procfile or a start
  * script): never the process that serves.
  */
 const ONE_SHOT_MANAGE = new Set([
-  'migrate', 'collectstatic', 'compress', 'compilemessages', 'makemigrations', 'check', 'createsuperuser',
-  'loaddata', 'dumpdata', 'shell', 'test', 'wait_for_db', 'createcachetable', 'showmigrations', 'clearsessions',
+  'migrate',
+  'collectstatic',
+  'compress',
+  'compilemessages',
+  'makemigrations',
+  'check',
+  'createsuperuser',
+  'loaddata',
+  'dumpdata',
+  'shell',
+  'test',
+  'wait_for_db',
+  'createcachetable',
+  'showmigrations',
+  'clearsessions',
 ]);
 
 const APP_SPEC = /^([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?::([A-Za-z_]\w*)(\(.*\))?)?$/;
@@ -100,8 +229,17 @@ function isPython(word: string): boolean {
 
 function emptyLaunch(kind: LaunchKind, server: PythonServer, command: string): PythonLaunch {
   return {
-    kind, server, module: null, variable: null, factory: false, path: null, workers: null,
-    chdir: null, config: null, workerClass: null, command,
+    kind,
+    server,
+    module: null,
+    variable: null,
+    factory: false,
+    path: null,
+    workers: null,
+    chdir: null,
+    config: null,
+    workerClass: null,
+    command,
   };
 }
 
@@ -217,7 +355,11 @@ function parseFastapiCli(args: string[], command: string): PythonLaunch | null {
   for (let i = 1; i < args.length; i++) {
     const word = args[i]!;
     if (word.startsWith('-')) {
-      const [name, value, consumed] = splitOption(args, i, new Set(['--app', '--host', '--port', '--workers', '--root-path', '--entrypoint', '-e']));
+      const [name, value, consumed] = splitOption(
+        args,
+        i,
+        new Set(['--app', '--host', '--port', '--workers', '--root-path', '--entrypoint', '-e']),
+      );
       if (consumed) i++;
       if (name === '--app') launch.variable = value;
       else if (name === '--workers') launch.workers = parseWorkers(value);
@@ -259,7 +401,12 @@ function parseFlaskCli(args: string[], env: Map<string, string>, command: string
   return launch;
 }
 
-function parsePython(args: string[], env: Map<string, string>, consoleScripts: ReadonlyMap<string, string>, command: string): PythonLaunch | null {
+function parsePython(
+  args: string[],
+  env: Map<string, string>,
+  consoleScripts: ReadonlyMap<string, string>,
+  command: string,
+): PythonLaunch | null {
   for (let i = 0; i < args.length; i++) {
     const word = args[i]!;
     if (word === '-m') {
@@ -375,7 +522,11 @@ export function parseCommand(line: string, consoleScripts: ReadonlyMap<string, s
 }
 
 /** Same, for an exec-form word list (Dockerfile JSON CMD). */
-export function parseWords(words: readonly string[], consoleScripts: ReadonlyMap<string, string> = new Map(), depth = 0): PythonLaunch | null {
+export function parseWords(
+  words: readonly string[],
+  consoleScripts: ReadonlyMap<string, string> = new Map(),
+  depth = 0,
+): PythonLaunch | null {
   let segment: string[] = [];
   const segments: string[][] = [];
   for (const word of words) {

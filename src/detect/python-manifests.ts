@@ -97,7 +97,10 @@ function requirementName(req: string): string | null {
 
 /** The version part of a requirement string: `fastapi[all]>=0.100 ; python_version>"3.8"` -> '>=0.100'. */
 function requirementSpecifier(req: string): string {
-  return req.replace(/;.*$/, '').replace(/^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?/, '').replace(/\s+/g, '');
+  return req
+    .replace(/;.*$/, '')
+    .replace(/^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?/, '')
+    .replace(/\s+/g, '');
 }
 
 function pushSpecifier(into: PythonManifest, req: string): void {
@@ -125,10 +128,15 @@ function readPyproject(text: string, into: PythonManifest): void {
   const name = project?.get('name') ?? poetry?.get('name');
   if (typeof name === 'string' && into.name === null) into.name = name;
   const deps = project?.get('dependencies');
-  if (Array.isArray(deps)) for (const d of deps) { pushName(into, requirementName(d)); pushSpecifier(into, d); }
+  if (Array.isArray(deps))
+    for (const d of deps) {
+      pushName(into, requirementName(d));
+      pushSpecifier(into, d);
+    }
   for (const [key, value] of t.get('tool.poetry.dependencies') ?? []) {
     pushName(into, normaliseDistName(key));
-    if (typeof value === 'string' && value.trim() !== '*' && !into.specifiers.has(normaliseDistName(key))) into.specifiers.set(normaliseDistName(key), value.replace(/\s+/g, ''));
+    if (typeof value === 'string' && value.trim() !== '*' && !into.specifiers.has(normaliseDistName(key)))
+      into.specifiers.set(normaliseDistName(key), value.replace(/\s+/g, ''));
   }
   for (const table of ['project.scripts', 'tool.poetry.scripts']) {
     for (const [key, value] of t.get(table) ?? []) if (typeof value === 'string') into.scripts.set(key, value);
@@ -194,8 +202,12 @@ function pushName(into: PythonManifest, name: string | null): void {
 export function isPythonManifest(path: string): boolean {
   const base = path.slice(path.lastIndexOf('/') + 1);
   return (
-    base === 'pyproject.toml' || base === 'Pipfile' || base === 'setup.cfg' || base === 'setup.py' ||
-    /^requirements.*\.(txt|in)$/.test(base) || /(^|\/)requirements\/[^/]+\.(txt|in)$/.test(path)
+    base === 'pyproject.toml' ||
+    base === 'Pipfile' ||
+    base === 'setup.cfg' ||
+    base === 'setup.py' ||
+    /^requirements.*\.(txt|in)$/.test(base) ||
+    /(^|\/)requirements\/[^/]+\.(txt|in)$/.test(path)
   );
 }
 
@@ -211,7 +223,9 @@ export function manifestDir(path: string): string {
 export function readPythonManifest(files: Pick<RepoFiles, 'read'>, manifests: readonly string[]): PythonManifest {
   const out: PythonManifest = { name: null, dependencies: [], scripts: new Map(), specifiers: new Map(), files: [...manifests] };
   // pyproject first: its name wins over setup.py's.
-  const ordered = [...manifests].sort((a, b) => Number(!a.endsWith('pyproject.toml')) - Number(!b.endsWith('pyproject.toml')) || a.localeCompare(b));
+  const ordered = [...manifests].sort(
+    (a, b) => Number(!a.endsWith('pyproject.toml')) - Number(!b.endsWith('pyproject.toml')) || a.localeCompare(b),
+  );
   for (const path of ordered) {
     const text = files.read(path);
     if (text === null) continue;

@@ -22,8 +22,10 @@ export function frameworkFromImports(text: string): PythonFramework | null {
 }
 
 export function usesAsyncio(text: string): boolean {
-  return /\basyncio\.run\s*\(|\.run_until_complete\s*\(|^\s*(?:from\s+asyncio\s+import|import\s+asyncio\b)/m.test(text) &&
-    /\basync\s+def\b/.test(text);
+  return (
+    /\basyncio\.run\s*\(|\.run_until_complete\s*\(|^\s*(?:from\s+asyncio\s+import|import\s+asyncio\b)/m.test(text) &&
+    /\basync\s+def\b/.test(text)
+  );
 }
 
 /** Top-level variables assigned from a constructor call: `app = FastAPI(` -> ['app']. */

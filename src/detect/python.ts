@@ -19,14 +19,22 @@ import type { RepoFiles } from './repo-files.js';
 import { parseCommand, parseWords, type PythonLaunch } from './python-command.js';
 import { isPythonManifest, manifestDir, readPythonManifest, type PythonManifest } from './python-manifests.js';
 import {
-  anyAppInstance, appInstances, APP_CLASSES, definesFunction, frameworkFromImports, hasMainGuard, usesAsyncio,
+  anyAppInstance,
+  appInstances,
+  APP_CLASSES,
+  definesFunction,
+  frameworkFromImports,
+  hasMainGuard,
+  usesAsyncio,
   uvicornRunCall,
 } from './python-source.js';
 
 /** Directories that never hold the app's own code. */
-const SKIP_DIR = /(^|\/)(\.?venv|env|\.tox|\.nox|site-packages|__pycache__|node_modules|build|dist|\.git|\.mypy_cache|\.pytest_cache)(\/|$)/;
+const SKIP_DIR =
+  /(^|\/)(\.?venv|env|\.tox|\.nox|site-packages|__pycache__|node_modules|build|dist|\.git|\.mypy_cache|\.pytest_cache)(\/|$)/;
 /** Files and dirs that are not entrypoints even when they have a `__main__` block. */
-const NOT_ENTRY = /(^|\/)(tests?|testing|docs|migrations|alembic|scripts|\.github|\.circleci|\.gitlab|ci|tools|examples?|benchmarks?)(\/|$)|(^|\/)(setup|conftest|noxfile|fabfile|tasks|test_[^/]*|[^/]*_test|signal_handlers)\.py$/;
+const NOT_ENTRY =
+  /(^|\/)(tests?|testing|docs|migrations|alembic|scripts|\.github|\.circleci|\.gitlab|ci|tools|examples?|benchmarks?)(\/|$)|(^|\/)(setup|conftest|noxfile|fabfile|tasks|test_[^/]*|[^/]*_test|signal_handlers)\.py$/;
 /** Preferred entry file names, best first. */
 const ENTRY_NAMES = ['main', 'app', 'server', 'run', '__main__', 'api', 'asgi', 'wsgi', 'worker', 'bot', 'cli'];
 
@@ -137,7 +145,9 @@ function moduleOfFile(files: RepoFiles, appDir: string, path: string): string {
 /** The file a dotted module names, under the app dir (also --app-dir/--chdir, src/ layout, any depth). */
 function moduleFile(files: RepoFiles, app: AppDir, base: string | null, module: string, runAsMain: boolean): string | null {
   const rel = module.replace(/\./g, '/');
-  const roots = [...new Set([base === null ? null : join(app.dir, base), app.dir, join(app.dir, 'src')].filter((r): r is string => r !== null))];
+  const roots = [
+    ...new Set([base === null ? null : join(app.dir, base), app.dir, join(app.dir, 'src')].filter((r): r is string => r !== null)),
+  ];
   for (const root of roots) {
     const tries = runAsMain ? [`${rel}/__main__.py`, `${rel}.py`] : [`${rel}.py`, `${rel}/__init__.py`];
     for (const t of tries) if (files.has(join(root, t))) return join(root, t);
@@ -179,7 +189,12 @@ function resolveLaunch(files: RepoFiles, app: AppDir, launch: PythonLaunch): Ent
         // `gunicorn -c gunicorn.conf.py`, or bare `gunicorn` (which reads ./gunicorn.conf.py), with the
         // app named in the config: `wsgi_app = "config.wsgi:application"`.
         const written = launch.config ?? join(launch.chdir ?? '', 'gunicorn.conf.py');
-        const conf = written.startsWith('/') || launch.config ? pathFile(files, app, written) : files.has(join(app.dir, written)) ? join(app.dir, written) : null;
+        const conf =
+          written.startsWith('/') || launch.config
+            ? pathFile(files, app, written)
+            : files.has(join(app.dir, written))
+              ? join(app.dir, written)
+              : null;
         const spec = conf ? /^wsgi_app\s*=\s*['"]([\w.]+)(?::(\w+))?(\(.*\))?['"]/m.exec(files.read(conf) ?? '') : null;
         if (!spec) return null;
         return resolveLaunch(files, app, { ...launch, module: spec[1]!, variable: spec[2] ?? 'application', factory: !!spec[3] });
@@ -193,7 +208,14 @@ function resolveLaunch(files: RepoFiles, app: AppDir, launch: PythonLaunch): Ent
       const path = moduleFile(files, app, launch.chdir, module, false);
       if (!path) return null;
       const isFn = launch.kind === 'console-script';
-      return { path, module, appVariable: isFn ? null : launch.variable, runAs: 'module', function: isFn ? launch.variable : null, factory: launch.factory };
+      return {
+        path,
+        module,
+        appVariable: isFn ? null : launch.variable,
+        runAs: 'module',
+        function: isFn ? launch.variable : null,
+        factory: launch.factory,
+      };
     }
     case 'module': {
       const module = launch.module!;
@@ -212,7 +234,8 @@ function resolveLaunch(files: RepoFiles, app: AppDir, launch: PythonLaunch): Ent
       for (const t of tries) {
         if (!t.endsWith('.py')) continue;
         const path = pathFile(files, app, t);
-        if (path) return { path, module: moduleOfFile(files, app.dir, path), appVariable: launch.variable, runAs: 'module', function: null };
+        if (path)
+          return { path, module: moduleOfFile(files, app.dir, path), appVariable: launch.variable, runAs: 'module', function: null };
       }
       return null;
     }
@@ -323,8 +346,14 @@ function startSources(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[],
   const dockerfiles = [
     ...app.owned.filter((p) => DOCKERFILE.test(p)),
     // Root-level (or docker/) Dockerfiles that copy this app's directory in.
-    ...files.list.filter((p) => DOCKERFILE.test(p) && !ownedBySomeone(p) && !app.owned.includes(p) &&
-      app.dir !== '' && new RegExp(`^\\s*(COPY|ADD)\\b[^\\n]*\\s(\\./)?${app.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/?\\s`, 'mi').test(read(p) ?? '')),
+    ...files.list.filter(
+      (p) =>
+        DOCKERFILE.test(p) &&
+        !ownedBySomeone(p) &&
+        !app.owned.includes(p) &&
+        app.dir !== '' &&
+        new RegExp(`^\\s*(COPY|ADD)\\b[^\\n]*\\s(\\./)?${app.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/?\\s`, 'mi').test(read(p) ?? ''),
+    ),
   ];
   for (const p of dockerfiles) {
     const copies = dockerfileCopies(files, read(p) ?? '', dirname(p));
@@ -344,14 +373,29 @@ function startSources(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[],
     .sort();
   for (const p of shells) add(p, launchesOfText(read(p) ?? '', manifest.scripts, false));
   for (const p of app.owned) {
-    const text = /\.(conf|ini|service)$/.test(p) ? read(p) ?? '' : '';
-    if (/^\[program:/m.test(text)) for (const m of text.matchAll(/^command\s*=\s*(.+)$/gm)) add(p, [parseCommand(m[1]!, manifest.scripts)].filter((l): l is PythonLaunch => l !== null));
-    if (p.endsWith('.service')) for (const m of text.matchAll(/^ExecStart\s*=\s*[-@:+!]*(.+)$/gm)) add(p, [parseCommand(m[1]!, manifest.scripts)].filter((l): l is PythonLaunch => l !== null));
+    const text = /\.(conf|ini|service)$/.test(p) ? (read(p) ?? '') : '';
+    if (/^\[program:/m.test(text))
+      for (const m of text.matchAll(/^command\s*=\s*(.+)$/gm))
+        add(
+          p,
+          [parseCommand(m[1]!, manifest.scripts)].filter((l): l is PythonLaunch => l !== null),
+        );
+    if (p.endsWith('.service'))
+      for (const m of text.matchAll(/^ExecStart\s*=\s*[-@:+!]*(.+)$/gm))
+        add(
+          p,
+          [parseCommand(m[1]!, manifest.scripts)].filter((l): l is PythonLaunch => l !== null),
+        );
   }
-  for (const p of app.owned.filter((p) => /(^|\/)(GNU)?[Mm]akefile$/.test(p))) add(p, launchesOfText(read(p) ?? '', manifest.scripts, false));
+  for (const p of app.owned.filter((p) => /(^|\/)(GNU)?[Mm]akefile$/.test(p)))
+    add(p, launchesOfText(read(p) ?? '', manifest.scripts, false));
   for (const [name, target] of manifest.scripts) {
     const launch = parseCommand(name, manifest.scripts);
-    if (launch) out.push({ path: manifest.files.find((f) => /pyproject\.toml|setup\.(cfg|py)$/.test(f)) ?? manifest.files[0]!, launch: { ...launch, command: `${name} (${target})` } });
+    if (launch)
+      out.push({
+        path: manifest.files.find((f) => /pyproject\.toml|setup\.(cfg|py)$/.test(f)) ?? manifest.files[0]!,
+        launch: { ...launch, command: `${name} (${target})` },
+      });
   }
   return out;
 }
@@ -392,14 +436,24 @@ function composeServices(files: RepoFiles, path: string): ComposeService[] {
 }
 
 /** `command:` of compose services built from the app dir (after `entrypoint:` when both are set). */
-function composeCommands(files: RepoFiles, appDir: string): { path: string; words: string[]; dockerfile: string | null; context: string; name: string }[] {
+function composeCommands(
+  files: RepoFiles,
+  appDir: string,
+): { path: string; words: string[]; dockerfile: string | null; context: string; name: string }[] {
   const out: { path: string; words: string[]; dockerfile: string | null; context: string; name: string }[] = [];
   for (const path of files.list.filter((p) => COMPOSE.test(p) && !SKIP_DIR.test(p))) {
     for (const s of composeServices(files, path)) {
       if (s.context !== appDir) continue;
       const words = (v: unknown): string[] => (typeof v === 'string' ? ['sh', '-c', v] : Array.isArray(v) ? v.map(String) : []);
       const command = words(s.command);
-      if (command.length) out.push({ path, words: [...(Array.isArray(s.entrypoint) ? words(s.entrypoint) : []), ...command], dockerfile: s.dockerfile, context: s.context, name: s.name });
+      if (command.length)
+        out.push({
+          path,
+          words: [...(Array.isArray(s.entrypoint) ? words(s.entrypoint) : []), ...command],
+          dockerfile: s.dockerfile,
+          context: s.context,
+          name: s.name,
+        });
     }
   }
   return out;
@@ -416,8 +470,15 @@ function followShell(files: RepoFiles, app: AppDir, source: StartSource, scripts
   const text = files.read(path) ?? '';
   // An extensionless file is followed only when it is a shell script.
   if (!/\.sh$/.test(path) && !/^#!.*\b(ba|da|z)?sh\b/.test(text)) return [];
-  return launchesOfText(text, scripts, false)
-    .flatMap((launch) => followShell(files, app, { path, launch, ...(source.copies ? { copies: source.copies } : {}), ...(source.service ? { service: source.service } : {}) }, scripts, depth + 1));
+  return launchesOfText(text, scripts, false).flatMap((launch) =>
+    followShell(
+      files,
+      app,
+      { path, launch, ...(source.copies ? { copies: source.copies } : {}), ...(source.service ? { service: source.service } : {}) },
+      scripts,
+      depth + 1,
+    ),
+  );
 }
 
 /** A convention when no command was found. */
@@ -462,7 +523,8 @@ function frameworkOf(entryText: string, manifest: PythonManifest, app: AppDir, f
   if (deps.has('django') || files.has(join(app.dir, 'manage.py'))) return 'django';
   if (deps.has('flask')) return 'flask';
   // aiohttp is often only an HTTP client: count it when some module serves with aiohttp.web.
-  if (deps.has('aiohttp') && app.owned.some((p) => p.endsWith('.py') && frameworkFromImports(files.read(p) ?? '') === 'aiohttp')) return 'aiohttp';
+  if (deps.has('aiohttp') && app.owned.some((p) => p.endsWith('.py') && frameworkFromImports(files.read(p) ?? '') === 'aiohttp'))
+    return 'aiohttp';
   return usesAsyncio(entryText) ? 'asyncio' : 'plain';
 }
 

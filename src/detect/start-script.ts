@@ -49,21 +49,74 @@ export function lastCommand(text: string): string {
 
 // Runner flags that take the next word as their value (when not written as --flag=value).
 const NODE_VALUE_FLAGS = new Set([
-  '-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '--env-file-if-exists',
-  '--inspect-port', '--title', '-C', '--conditions', '--input-type', '--watch-path', '--disable-warning',
+  '-r',
+  '--require',
+  '--import',
+  '--loader',
+  '--experimental-loader',
+  '--env-file',
+  '--env-file-if-exists',
+  '--inspect-port',
+  '--title',
+  '-C',
+  '--conditions',
+  '--input-type',
+  '--watch-path',
+  '--disable-warning',
 ]);
 const TS_NODE_VALUE_FLAGS = new Set([
-  '-P', '--project', '-O', '--compiler-options', '--compiler', '-C', '-r', '--require', '--cwd', '--dir',
-  '-I', '--ignore', '--scope-dir', '--file-exists',
+  '-P',
+  '--project',
+  '-O',
+  '--compiler-options',
+  '--compiler',
+  '-C',
+  '-r',
+  '--require',
+  '--cwd',
+  '--dir',
+  '-I',
+  '--ignore',
+  '--scope-dir',
+  '--file-exists',
 ]);
 const TSX_VALUE_FLAGS = new Set(['--tsconfig', '--include', '--exclude', '--ignore', '--env-file', '--import', '--require', '-r']);
 const NODEMON_VALUE_FLAGS = new Set([
-  '-w', '--watch', '-e', '--ext', '-i', '--ignore', '-d', '--delay', '--signal', '-s', '--config', '-x', '--exec',
-  '--cwd', '-C',
+  '-w',
+  '--watch',
+  '-e',
+  '--ext',
+  '-i',
+  '--ignore',
+  '-d',
+  '--delay',
+  '--signal',
+  '-s',
+  '--config',
+  '-x',
+  '--exec',
+  '--cwd',
+  '-C',
 ]);
 const PM2_VALUE_FLAGS = new Set([
-  '-n', '--name', '-i', '--instances', '--interpreter', '--node-args', '--interpreter-args', '-l', '--log', '-o',
-  '--output', '-e', '--error', '--max-memory-restart', '--cwd', '--log-date-format', '--namespace', '--env',
+  '-n',
+  '--name',
+  '-i',
+  '--instances',
+  '--interpreter',
+  '--node-args',
+  '--interpreter-args',
+  '-l',
+  '--log',
+  '-o',
+  '--output',
+  '-e',
+  '--error',
+  '--max-memory-restart',
+  '--cwd',
+  '--log-date-format',
+  '--namespace',
+  '--env',
 ]);
 const BUN_VALUE_FLAGS = new Set(['--preload', '-r', '--env-file', '--cwd', '--tsconfig-override']);
 
@@ -71,7 +124,7 @@ function targetOf(words: string[]): string | null {
   let [cmd, ...rest] = words;
   if (cmd === undefined) return null;
   // npx/pnpm exec/yarn dlx just run the next word as the command.
-  if (cmd === 'npx' || (cmd === 'pnpx')) return targetOf(skipFlags(rest, new Set()).rest);
+  if (cmd === 'npx' || cmd === 'pnpx') return targetOf(skipFlags(rest, new Set()).rest);
   if ((cmd === 'pnpm' || cmd === 'yarn') && (rest[0] === 'exec' || rest[0] === 'dlx')) return targetOf(rest.slice(1));
   if (cmd === 'bunx') return targetOf(rest);
   cmd = cmd.replace(/^.*node_modules\/\.bin\//, '');
@@ -171,7 +224,7 @@ function scriptReference(command: string, scripts: Record<string, string>): stri
       return null;
     case 'pnpm':
     case 'yarn':
-      if ((first === 'run') && second !== undefined) return second;
+      if (first === 'run' && second !== undefined) return second;
       // `yarn serve` / `pnpm serve` run the script when one has that name.
       if (first !== undefined && !first.startsWith('-') && scripts[first] !== undefined) return first;
       return null;

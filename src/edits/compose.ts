@@ -48,7 +48,12 @@ export function patchCompose(source: string, services: Record<string, ComposeSer
   const docs = parseDocs(source);
   const broken = docs?.find((d) => d.errors.length > 0);
   if (docs === null || broken) {
-    return { text: false, warnings: [`does not parse as YAML: ${broken?.errors[0]?.message.split('\n')[0] ?? 'unreadable'}`], changes, infos };
+    return {
+      text: false,
+      warnings: [`does not parse as YAML: ${broken?.errors[0]?.message.split('\n')[0] ?? 'unreadable'}`],
+      changes,
+      infos,
+    };
   }
   const eol = detectEol(source);
   const splices: Splice[] = [];
@@ -60,7 +65,9 @@ export function patchCompose(source: string, services: Record<string, ComposeSer
     const merged = effective.find((s) => s.name === name);
     const doc = merged === undefined ? undefined : docs[merged.document];
     const servicesNode = doc?.get('services', true);
-    const pair = isMap(servicesNode) ? (servicesNode.items as Pair<Node, Node>[]).find((p) => isScalar(p.key) && String(p.key.value) === name) : undefined;
+    const pair = isMap(servicesNode)
+      ? (servicesNode.items as Pair<Node, Node>[]).find((p) => isScalar(p.key) && String(p.key.value) === name)
+      : undefined;
     if (merged === undefined || pair === undefined) {
       warnings.push(`service "${name}" is missing: left as it is`);
       continue;
@@ -81,7 +88,7 @@ export function patchCompose(source: string, services: Record<string, ComposeSer
       add.push('init: true');
       done.push('init: true');
     }
-    if (patch.init && (merged.init === false)) {
+    if (patch.init && merged.init === false) {
       warnings.push(`service "${name}" sets init: false and its image has no init: PID 1 ignores SIGTERM`);
     }
     if (!patch.init && merged.init === true) {
@@ -105,7 +112,9 @@ export function patchCompose(source: string, services: Record<string, ComposeSer
     const grace = get('stop_grace_period');
     const wanted = `${patch.stopGraceSeconds}s`;
     if (merged.stopGraceTemplate !== null) {
-      infos.push(`service "${name}": stop_grace_period is templated (${merged.stopGraceTemplate}), left as written: it must be at least ${wanted}`);
+      infos.push(
+        `service "${name}": stop_grace_period is templated (${merged.stopGraceTemplate}), left as written: it must be at least ${wanted}`,
+      );
     } else {
       const current = merged.stopGraceSeconds ?? COMPOSE_DEFAULT_GRACE_SECONDS;
       if (current < patch.stopGraceSeconds) {
@@ -115,7 +124,9 @@ export function patchCompose(source: string, services: Record<string, ComposeSer
         } else {
           add.push(`stop_grace_period: ${wanted}`);
         }
-        done.push(`stop_grace_period ${merged.stopGraceSeconds === null ? `${COMPOSE_DEFAULT_GRACE_SECONDS}s (default)` : String(isScalar(grace) ? grace.value : `${current}s (inherited)`)} -> ${wanted}`);
+        done.push(
+          `stop_grace_period ${merged.stopGraceSeconds === null ? `${COMPOSE_DEFAULT_GRACE_SECONDS}s (default)` : String(isScalar(grace) ? grace.value : `${current}s (inherited)`)} -> ${wanted}`,
+        );
       }
     }
 
@@ -134,8 +145,10 @@ export function patchCompose(source: string, services: Record<string, ComposeSer
     if (target !== undefined) {
       infos.push(`service "${name}" is an alias of *${merged.aliasOf} (service "${target}"): it gets the same stop settings`);
     } else {
-      warnings.push(`service "${name}" is only an alias (*${merged.aliasOf}): left as it is; to patch it, write it as a mapping ` +
-        `(\`${name}: { <<: *${merged.aliasOf}, ... }\`) with ${wantedText(patch, merged)}`);
+      warnings.push(
+        `service "${name}" is only an alias (*${merged.aliasOf}): left as it is; to patch it, write it as a mapping ` +
+          `(\`${name}: { <<: *${merged.aliasOf}, ... }\`) with ${wantedText(patch, merged)}`,
+      );
     }
   }
   const text = splices.length === 0 ? source : applySplices(source, splices);
@@ -155,4 +168,3 @@ function normaliseSignal(text: string): string {
   const numbers: Record<string, string> = { '15': 'SIGTERM', '3': 'SIGQUIT', '2': 'SIGINT', '28': 'SIGWINCH' };
   return numbers[s] ?? (s.startsWith('SIG') ? s : `SIG${s}`);
 }
-

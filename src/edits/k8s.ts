@@ -13,7 +13,16 @@ import { isTemplated, podSpec, preStopOf, readK8s, type K8sWorkload } from '../d
 import { countEditRun } from '../core/edit-runs.js';
 
 // Readers live in detect/ (detection reads each file once); named here too for the edits' callers.
-export { isK8sManifest, isTemplated, readK8s, WORKLOAD_KINDS, type K8sContainer, type K8sWorkload, type PreStopHook, type WorkloadKind } from '../detect/k8s-file.js';
+export {
+  isK8sManifest,
+  isTemplated,
+  readK8s,
+  WORKLOAD_KINDS,
+  type K8sContainer,
+  type K8sWorkload,
+  type PreStopHook,
+  type WorkloadKind,
+} from '../detect/k8s-file.js';
 
 /** Kubernetes' default terminationGracePeriodSeconds. */
 export const K8S_DEFAULT_GRACE_SECONDS = 30;
@@ -77,7 +86,7 @@ export function patchK8s(source: string, options: K8sPatchOptions): K8sPatchResu
     if (workload === undefined) return;
     const { kind, name } = workload;
     const label = `${kind} "${name}"`;
-    const selected = options.select ? options.select(workload) : options.containers ?? null;
+    const selected = options.select ? options.select(workload) : (options.containers ?? null);
     if (options.select && selected === null) return;
     const pod = podSpec(doc, kind);
     if (!isBlockMap(pod)) {
@@ -106,15 +115,19 @@ export function patchK8s(source: string, options: K8sPatchOptions): K8sPatchResu
         if (hook.kind === 'sleep') preStop = Math.max(preStop, hook.seconds);
         else {
           const what = hook.kind === 'httpGet' ? `httpGet ${hook.path ?? '/'}` : hook.description;
-          infos.push(`${label}: container "${cname}" keeps its preStop ${what}; its time counts against the grace period, ` +
-            `so the grace period must exceed the hook's time + ${options.stopGraceSeconds} s`);
+          infos.push(
+            `${label}: container "${cname}" keeps its preStop ${what}; its time counts against the grace period, ` +
+              `so the grace period must exceed the hook's time + ${options.stopGraceSeconds} s`,
+          );
         }
         continue;
       }
       if (!serving || options.preStopSeconds <= 0) continue;
       if (options.preStopAction === 'none') {
-        infos.push(`${label}: container "${cname}" has no preStop and its image is not known to have a sleep binary: ` +
-          `add a preStop of ${options.preStopSeconds} s (the sleep action needs Kubernetes >= 1.30; exec sleep needs /bin/sleep in the image)`);
+        infos.push(
+          `${label}: container "${cname}" has no preStop and its image is not known to have a sleep binary: ` +
+            `add a preStop of ${options.preStopSeconds} s (the sleep action needs Kubernetes >= 1.30; exec sleep needs /bin/sleep in the image)`,
+        );
         continue;
       }
       if (!isBlockMap(container)) {
@@ -153,9 +166,13 @@ export function patchK8s(source: string, options: K8sPatchOptions): K8sPatchResu
         }
       } else if (isTemplated(grace.value)) {
         change.graceAtLeast = { template: String(grace.value), seconds: needed };
-        infos.push(`${label}: terminationGracePeriodSeconds is templated (${String(grace.value)}), left as written: it must be at least ${needed}`);
+        infos.push(
+          `${label}: terminationGracePeriodSeconds is templated (${String(grace.value)}), left as written: it must be at least ${needed}`,
+        );
       } else {
-        warnings.push(`${label}: terminationGracePeriodSeconds is not a number (${String(grace.value)}), left as written: it must be at least ${needed}`);
+        warnings.push(
+          `${label}: terminationGracePeriodSeconds is not a number (${String(grace.value)}), left as written: it must be at least ${needed}`,
+        );
       }
     }
     if (change.grace !== null || change.preStop.length > 0 || change.graceAtLeast !== null) changes.push(change);
@@ -171,16 +188,19 @@ export function describeK8sChange(change: K8sChange): string | null {
     parts.push(`preStop ${p.action === 'sleep' ? 'sleep action' : 'exec sleep'} ${p.seconds} s on "${p.container}"`);
   }
   if (change.grace !== null) {
-    parts.push(`terminationGracePeriodSeconds ${change.grace.from === null ? `${K8S_DEFAULT_GRACE_SECONDS} (default)` : change.grace.from} -> ${change.grace.to}`);
+    parts.push(
+      `terminationGracePeriodSeconds ${change.grace.from === null ? `${K8S_DEFAULT_GRACE_SECONDS} (default)` : change.grace.from} -> ${change.grace.to}`,
+    );
   }
   return parts.length === 0 ? null : `${change.workload}: ${parts.join(', ')}`;
 }
 
 function addPreStop(source: string, container: YAMLMap, options: K8sPatchOptions, step: number, eol: string): Splice | null {
   const pad = (n: number): string => ' '.repeat(step * n);
-  const action = options.preStopAction === 'sleep'
-    ? [`${pad(1)}sleep:`, `${pad(2)}seconds: ${options.preStopSeconds}`]
-    : [`${pad(1)}exec:`, `${pad(2)}command: ["sleep", "${options.preStopSeconds}"]`];
+  const action =
+    options.preStopAction === 'sleep'
+      ? [`${pad(1)}sleep:`, `${pad(2)}seconds: ${options.preStopSeconds}`]
+      : [`${pad(1)}exec:`, `${pad(2)}command: ["sleep", "${options.preStopSeconds}"]`];
   const lifecycle = container.get('lifecycle', true);
   if (lifecycle === undefined) {
     return appendToMap(source, container, ['lifecycle:', ...[`preStop:`, ...action].map((l) => pad(1) + l)], eol);

@@ -92,9 +92,7 @@ function refuse(options: ViteConfigEditOptions, why: string): never {
 
 function declaresName(sf: SourceFile): boolean {
   const { SyntaxKind } = morph();
-  return sf
-    .getDescendantsOfKind(SyntaxKind.Identifier)
-    .some((id) => id.getText() === PLUGIN_FACTORY && isDeclarationName(id));
+  return sf.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => id.getText() === PLUGIN_FACTORY && isDeclarationName(id));
 }
 
 function isDeclarationName(id: TsNode): boolean {
@@ -216,8 +214,7 @@ function importSplice(sf: SourceFile, options: ViteConfigEditOptions, style: Sty
       ? `import { ${PLUGIN_FACTORY} } from ${spec}${style.semi ? ';' : ''}`
       : `const { ${PLUGIN_FACTORY} } = require(${spec})${style.semi ? ';' : ''}`;
   const statements = sf.getStatements();
-  const isLoad = (s: TsNode): boolean =>
-    Node.isImportDeclaration(s) || (Node.isVariableStatement(s) && /\brequire\s*\(/.test(s.getText()));
+  const isLoad = (s: TsNode): boolean => Node.isImportDeclaration(s) || (Node.isVariableStatement(s) && /\brequire\s*\(/.test(s.getText()));
   const lastLoad = [...statements].reverse().find(isLoad);
   if (lastLoad) return { at: lastLoad.getEnd(), text: `${style.eol}${line}` };
   const first = statements[0];
@@ -247,14 +244,20 @@ function pluginSplices(obj: ObjectLiteralExpression, style: Style, options: Vite
     return [insertProperty(obj, `plugins: [${CALL}]`, style)];
   }
   if (Node.isShorthandPropertyAssignment(prop)) {
-    return [{ at: prop.getStart(), text: 'plugins: [' }, { at: prop.getEnd(), text: `, ${CALL}]` }];
+    return [
+      { at: prop.getStart(), text: 'plugins: [' },
+      { at: prop.getEnd(), text: `, ${CALL}]` },
+    ];
   }
   if (!Node.isPropertyAssignment(prop)) return [];
   const init = prop.getInitializer();
   if (!init) return [];
   if (!Node.isArrayLiteralExpression(init)) {
     if (init.getText().includes(CALL)) return [];
-    return [{ at: init.getStart(), text: '[' }, { at: init.getEnd(), text: `, ${CALL}]` }];
+    return [
+      { at: init.getStart(), text: '[' },
+      { at: init.getEnd(), text: `, ${CALL}]` },
+    ];
   }
   return [arrayElementSplice(init, style)].filter((s): s is Splice => s !== null);
 }

@@ -24,6 +24,11 @@ export function serviceAppDir(composeFile: string, service: ComposeService, appD
 }
 
 /** The services of a compose file that build this app. */
-export function appServices(composeFile: string, services: readonly ComposeService[], app: App, appDirs: readonly string[] = [app.dir]): ComposeService[] {
+export function appServices(
+  composeFile: string,
+  services: readonly ComposeService[],
+  app: App,
+  appDirs: readonly string[] = [app.dir],
+): ComposeService[] {
   return services.filter((s) => serviceAppDir(composeFile, s, appDirs) === app.dir);
 }

@@ -41,7 +41,12 @@ export const composeGenerator: ArtifactGenerator = {
       for (const svc of services) {
         const owner = serviceAppDir(file, svc, appDirs);
         if (owner !== null && treated.includes(owner)) continue;
-        const why = owner === null ? `image ${svc.image ?? '(none)'}, not built here` : owner === '' || appDirs.includes(owner) ? 'its app is not treated in this run' : `built from ${owner}/, not an app`;
+        const why =
+          owner === null
+            ? `image ${svc.image ?? '(none)'}, not built here`
+            : owner === '' || appDirs.includes(owner)
+              ? 'its app is not treated in this run'
+              : `built from ${owner}/, not an app`;
         actions.push({ type: 'plan-note', level: 'info', file, message: `left as it is: compose service "${svc.name}" (${why})` });
       }
       const mine = appServices(file, services, ctx.app, appDirs);
@@ -65,7 +70,8 @@ export const composeGenerator: ArtifactGenerator = {
 function servicePatch(ctx: GeneratorContext, file: string, svc: ComposeService, stopGraceSeconds: number): ComposeServicePatch {
   const dockerfile = serviceDockerfile(ctx.facts, file, svc);
   const source = dockerfile === null ? null : ctx.current(dockerfile);
-  if (source === null) return { init: true, stopSignal: 'SIGTERM', alsoGraceful: alsoGraceful(ctx.app.kind === 'node' ? 'node' : 'python'), stopGraceSeconds };
+  if (source === null)
+    return { init: true, stopSignal: 'SIGTERM', alsoGraceful: alsoGraceful(ctx.app.kind === 'node' ? 'node' : 'python'), stopGraceSeconds };
   const options = patchOptionsFor(ctx.app, ctx);
   const patched = patchDockerfile(source, options);
   // With the docker part, the image will start tini after this run; without it, only what is there counts.

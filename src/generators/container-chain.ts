@@ -9,7 +9,14 @@ import type { ComposeService } from '../edits/compose.js';
 import { K8S_DEFAULT_GRACE_SECONDS, type K8sWorkload } from '../edits/k8s.js';
 import { composeServices, k8sWorkloads } from '../detect/container-files.js';
 import { dockerfileFacts } from '../detect/dockerfile-facts.js';
-import { checkChain, gunicornConfTimeout, serverTimeoutOf, type ChainInput, type ChainLink, type ChainReport } from '../core/timeout-chain.js';
+import {
+  checkChain,
+  gunicornConfTimeout,
+  serverTimeoutOf,
+  type ChainInput,
+  type ChainLink,
+  type ChainReport,
+} from '../core/timeout-chain.js';
 import type { GeneratorContext } from './types.js';
 import { serviceContextDir } from './compose-services.js';
 import { appContainersOf, imageOwners } from './workload-owners.js';
@@ -63,7 +70,13 @@ function dockerfileLinks(read: (path: string) => string | null, file: string): r
   const source = tracked(file);
   for (const clue of source === null ? [] : dockerfileFacts(source, file).timeoutClues) {
     if (clue.kind === 'env-budget') {
-      links.push({ kind: 'app-budget', seconds: clue.ms / 1000, what: 'GRACEFUL_SHUTDOWN_TIMEOUT_MS (Dockerfile ENV)', file, isDefault: false });
+      links.push({
+        kind: 'app-budget',
+        seconds: clue.ms / 1000,
+        what: 'GRACEFUL_SHUTDOWN_TIMEOUT_MS (Dockerfile ENV)',
+        file,
+        isDefault: false,
+      });
       continue;
     }
     const server = serverTimeoutOf(clue.words, gunicornConfReader(tracked, posix.dirname(file)));
@@ -79,7 +92,12 @@ function dockerfileLinks(read: (path: string) => string | null, file: string): r
  * The timeout links the repo declares. `unknown` receives what has no number here (templated
  * values, preStop hooks of unknown length), for the plan.
  */
-export function readRepoChain(read: (path: string) => string | null, container: ContainerFacts, scope?: ChainScope, unknown?: string[]): ChainLink[] {
+export function readRepoChain(
+  read: (path: string) => string | null,
+  container: ContainerFacts,
+  scope?: ChainScope,
+  unknown?: string[],
+): ChainLink[] {
   const links: ChainLink[] = [];
   const templated: string[] = [];
   for (const file of container.dockerfiles) links.push(...dockerfileLinks(read, file));
@@ -97,13 +115,34 @@ export function readRepoChain(read: (path: string) => string | null, container: 
         composeGraceDeclared = true;
         continue;
       }
-      links.push({ kind: 'compose-grace', seconds: svc.stopGraceSeconds ?? DOCKER_DEFAULT_GRACE_SECONDS, what, file, isDefault: svc.stopGraceSeconds === null });
+      links.push({
+        kind: 'compose-grace',
+        seconds: svc.stopGraceSeconds ?? DOCKER_DEFAULT_GRACE_SECONDS,
+        what,
+        file,
+        isDefault: svc.stopGraceSeconds === null,
+      });
       composeGraceDeclared = true;
       if (svc.budgetMs !== null) {
-        links.push({ kind: 'app-budget', seconds: svc.budgetMs / 1000, what: `GRACEFUL_SHUTDOWN_TIMEOUT_MS (compose "${svc.name}")`, file, isDefault: false });
+        links.push({
+          kind: 'app-budget',
+          seconds: svc.budgetMs / 1000,
+          what: `GRACEFUL_SHUTDOWN_TIMEOUT_MS (compose "${svc.name}")`,
+          file,
+          isDefault: false,
+        });
       }
-      const server = svc.command ? serverTimeoutOf(svc.command, gunicornConfReader(read, posix.join(posix.dirname(file), svc.buildContext))) : null;
-      if (server) links.push({ kind: 'server-timeout', seconds: server.seconds, what: `${server.server} (compose "${svc.name}")`, file, isDefault: server.isDefault });
+      const server = svc.command
+        ? serverTimeoutOf(svc.command, gunicornConfReader(read, posix.join(posix.dirname(file), svc.buildContext)))
+        : null;
+      if (server)
+        links.push({
+          kind: 'server-timeout',
+          seconds: server.seconds,
+          what: `${server.server} (compose "${svc.name}")`,
+          file,
+          isDefault: server.isDefault,
+        });
     }
   }
   if (container.dockerfiles.length > 0 && !composeGraceDeclared) {
@@ -120,18 +159,38 @@ export function readRepoChain(read: (path: string) => string | null, container: 
         continue;
       }
       links.push({
-        kind: 'k8s-grace', seconds: w.graceSeconds ?? K8S_DEFAULT_GRACE_SECONDS,
-        what: `${w.kind} "${w.name}" terminationGracePeriodSeconds`, file, isDefault: w.graceSeconds === null, workload,
+        kind: 'k8s-grace',
+        seconds: w.graceSeconds ?? K8S_DEFAULT_GRACE_SECONDS,
+        what: `${w.kind} "${w.name}" terminationGracePeriodSeconds`,
+        file,
+        isDefault: w.graceSeconds === null,
+        workload,
       });
       const preStops = w.containers.map((c) => c.preStopSeconds).filter((s): s is number => s !== null && !Number.isNaN(s));
       const hooks = w.containers.filter((c) => c.preStop !== null && c.preStop.kind !== 'sleep');
-      if (hooks.length > 0) templated.push(`${w.kind} "${w.name}" preStop ${hooks.map((c) => c.preStop!.kind).join(', ')} (its time counts against the grace period)`);
+      if (hooks.length > 0)
+        templated.push(
+          `${w.kind} "${w.name}" preStop ${hooks.map((c) => c.preStop!.kind).join(', ')} (its time counts against the grace period)`,
+        );
       if (preStops.length > 0) {
-        links.push({ kind: 'prestop', seconds: Math.max(...preStops), what: `${w.kind} "${w.name}" preStop sleep`, file, isDefault: false, workload });
+        links.push({
+          kind: 'prestop',
+          seconds: Math.max(...preStops),
+          what: `${w.kind} "${w.name}" preStop sleep`,
+          file,
+          isDefault: false,
+          workload,
+        });
       }
       for (const c of w.containers) {
         if (c.budgetMs !== null) {
-          links.push({ kind: 'app-budget', seconds: c.budgetMs / 1000, what: `GRACEFUL_SHUTDOWN_TIMEOUT_MS (${w.kind} "${w.name}")`, file, isDefault: false });
+          links.push({
+            kind: 'app-budget',
+            seconds: c.budgetMs / 1000,
+            what: `GRACEFUL_SHUTDOWN_TIMEOUT_MS (${w.kind} "${w.name}")`,
+            file,
+            isDefault: false,
+          });
         }
       }
     }
@@ -151,7 +210,14 @@ export function chainInput(app: App, answers: Answers): ChainInput {
 }
 
 /** The chain report for an app: found links, the target, contradictions. */
-export function chainReport(read: (path: string) => string | null, container: ContainerFacts, app: App, answers: Answers, scope?: ChainScope, unknown?: string[]): ChainReport {
+export function chainReport(
+  read: (path: string) => string | null,
+  container: ContainerFacts,
+  app: App,
+  answers: Answers,
+  scope?: ChainScope,
+  unknown?: string[],
+): ChainReport {
   return checkChain(readRepoChain(read, container, scope, unknown), chainInput(app, answers));
 }
 
@@ -161,19 +227,30 @@ export function chainReport(read: (path: string) => string | null, container: Co
  * is lowered). The Kubernetes link is named only when the repo has manifests: without them it is a
  * number no file holds. Notes with the same text print once (the plan drops repeats).
  */
-export function chainNotes(report: ChainReport, container?: ContainerFacts, unknown: readonly string[] = []): { type: 'plan-note'; level: 'info' | 'warn'; message: string }[] {
+export function chainNotes(
+  report: ChainReport,
+  container?: ContainerFacts,
+  unknown: readonly string[] = [],
+): { type: 'plan-note'; level: 'info' | 'warn'; message: string }[] {
   const kubernetes = container === undefined || container.k8sManifests.length > 0;
   const t = report.target;
-  const set = `Timeout chain set: app budget ${seconds(t.appBudgetMs / 1000)} < stop grace at least ${seconds(t.stopGraceSeconds)}` +
-    (!kubernetes ? ''
-      : t.preStopSeconds > 0 ? ` < Kubernetes grace at least ${seconds(t.k8sGraceSeconds)} (preStop ${seconds(t.preStopSeconds)} + ${seconds(t.stopGraceSeconds)})`
+  const set =
+    `Timeout chain set: app budget ${seconds(t.appBudgetMs / 1000)} < stop grace at least ${seconds(t.stopGraceSeconds)}` +
+    (!kubernetes
+      ? ''
+      : t.preStopSeconds > 0
+        ? ` < Kubernetes grace at least ${seconds(t.k8sGraceSeconds)} (preStop ${seconds(t.preStopSeconds)} + ${seconds(t.stopGraceSeconds)})`
         : ` <= Kubernetes grace at least ${seconds(t.k8sGraceSeconds)}`) +
     '; longer grace periods in force are kept';
   const explanation = report.explanation.map((line) => (line.startsWith('Timeout chain set:') ? set : line));
   if (unknown.length > 0) explanation.splice(1, 0, `Timeout chain, not known here: ${unknown.join('; ')}`);
   return [
     ...explanation.map((message) => ({ type: 'plan-note' as const, level: 'info' as const, message })),
-    ...report.contradictions.map((message) => ({ type: 'plan-note' as const, level: 'warn' as const, message: `timeout chain: ${message}` })),
+    ...report.contradictions.map((message) => ({
+      type: 'plan-note' as const,
+      level: 'warn' as const,
+      message: `timeout chain: ${message}`,
+    })),
   ];
 }
 
@@ -186,8 +263,8 @@ function seconds(value: number): string {
  * (they run in that order), so the "found" chain is read before any of them changed a file.
  */
 export function ownsChainNotes(part: 'docker' | 'compose' | 'k8s', parts: readonly string[], container: ContainerFacts): boolean {
-  const runs = (p: string): boolean => parts.includes(p) &&
-    (p === 'docker' || (p === 'compose' ? container.composeFiles.length > 0 : container.k8sManifests.length > 0));
+  const runs = (p: string): boolean =>
+    parts.includes(p) && (p === 'docker' || (p === 'compose' ? container.composeFiles.length > 0 : container.k8sManifests.length > 0));
   return (['docker', 'compose', 'k8s'] as const).find(runs) === part;
 }
 
@@ -199,8 +276,11 @@ export function appScope(ctx: GeneratorContext): ChainScope {
   const celery = ctx.app.kind === 'python' ? (ctx.app.celery ?? []).flatMap((c) => (c.composeService ? [c.composeService] : [])) : [];
   const isCelery = (file: string, svc: ComposeService): boolean => celery.some((c) => c.file === file && c.service === svc.name);
   return {
-    service: (file, svc) => !isCelery(file, svc) && (serviceContextDir(file, svc) === ctx.app.dir || (svc.dockerfile !== null &&
-      posix.dirname(posix.join(serviceContextDir(file, svc) ?? '', svc.dockerfile)).replace(/^\.$/, '') === ctx.app.dir)),
+    service: (file, svc) =>
+      !isCelery(file, svc) &&
+      (serviceContextDir(file, svc) === ctx.app.dir ||
+        (svc.dockerfile !== null &&
+          posix.dirname(posix.join(serviceContextDir(file, svc) ?? '', svc.dockerfile)).replace(/^\.$/, '') === ctx.app.dir)),
     workload: (_file, w) => appContainersOf(owners, ctx.app, w.containers) !== null,
   };
 }
@@ -210,7 +290,9 @@ export function appChainNotes(ctx: GeneratorContext): ReturnType<typeof chainNot
   const unknown: string[] = [];
   const scope = appScope(ctx);
   const report = chainReport(ctx.current, ctx.facts.container, ctx.app, ctx.answers, scope, unknown);
-  const owned = ctx.facts.container.k8sManifests.some((file) => k8sWorkloads(ctx.current(file) ?? '', file).some((w) => scope.workload(file, w)));
+  const owned = ctx.facts.container.k8sManifests.some((file) =>
+    k8sWorkloads(ctx.current(file) ?? '', file).some((w) => scope.workload(file, w)),
+  );
   const container = owned ? ctx.facts.container : { ...ctx.facts.container, k8sManifests: [] };
   return chainNotes(report, container, unknown);
 }

@@ -105,10 +105,7 @@ function viteActions(app: NodeApp, dev: DevServerFacts, ctx: GeneratorContext): 
   const problem = viteConfigProblem(source, options);
   const dir = posix.dirname(dev.file) === '.' ? '' : posix.dirname(dev.file);
   if (problem !== null) {
-    return [
-      moduleAction(dir, variant, ctx),
-      { type: 'plan-note', level: 'warn', message: problem, file: dev.file },
-    ];
+    return [moduleAction(dir, variant, ctx), { type: 'plan-note', level: 'warn', message: problem, file: dev.file }];
   }
   return [
     moduleAction(dir, variant, ctx),
@@ -118,7 +115,7 @@ function viteActions(app: NodeApp, dev: DevServerFacts, ctx: GeneratorContext): 
 }
 
 function webpackActions(dev: DevServerFacts, ctx: GeneratorContext): PlanAction[] {
-  const config = dev.file ? ctx.current(dev.file) ?? '' : '';
+  const config = dev.file ? (ctx.current(dev.file) ?? '') : '';
   if (/setupExitSignals\s*:\s*false/.test(config)) {
     return [
       {
@@ -153,7 +150,8 @@ function customActions(app: NodeApp, dev: DevServerFacts, ctx: GeneratorContext)
     'embeds a dev server but handles no signal: as PID 1 without an init it ignored SIGTERM until killed ' +
     'at 10 s in our measurement; wired to the module it stops in ~0.1 s and closes HMR and app sockets with 1001.';
   // The same file is the app's entrypoint: the entrypoint part wires it to the app module, which handles signals too.
-  if (app.entrypoint?.path === file) return [{ type: 'plan-note', level: 'info', message: 'also the app\'s entrypoint: wired by the entrypoint part', file }];
+  if (app.entrypoint?.path === file)
+    return [{ type: 'plan-note', level: 'info', message: "also the app's entrypoint: wired by the entrypoint part", file }];
   const options: WireOptions = {
     fileName: file,
     moduleSystem: variant.esm ? 'esm' : 'cjs',

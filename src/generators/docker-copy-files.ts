@@ -7,7 +7,13 @@
  */
 import { posix } from 'node:path';
 import type { App, NodeApp, PythonApp } from '../detect/facts.js';
-import { buildContextOf, copyGeneratedFiles as copyGeneratedFilesFresh, dockerignoreMatcher, type CopyFilesInput, type GeneratedFile } from '../edits/dockerfile/copy-files.js';
+import {
+  buildContextOf,
+  copyGeneratedFiles as copyGeneratedFilesFresh,
+  dockerignoreMatcher,
+  type CopyFilesInput,
+  type GeneratedFile,
+} from '../edits/dockerfile/copy-files.js';
 import { DEVSERVER_MODULE_STEM } from './devserver-files.js';
 import { nodeModuleFile } from './node-module-flavour.js';
 import { pythonModuleLocation, pythonModuleMode } from './python-wiring.js';
@@ -31,7 +37,12 @@ function loads(ctx: GeneratorContext, from: string, module: string): boolean {
 }
 
 /** A generated file and the file that loads it, which the image must hold beside it. */
-interface Anchored { anchor: string; files: GeneratedFile[]; preexisting: string[]; compiled: boolean }
+interface Anchored {
+  anchor: string;
+  files: GeneratedFile[];
+  preexisting: string[];
+  compiled: boolean;
+}
 
 /**
  * Node: the shutdown module beside the entry, and the dev-server module beside the Vite config or
@@ -44,11 +55,18 @@ function nodeAnchored(ctx: GeneratorContext, app: NodeApp): Anchored[] {
   const entry = app.entrypoint;
   if (entry !== null && loads(ctx, entry.path, nodeModuleFile(app))) {
     // TypeScript: the image runs what a build stage compiled, so the sources it compiles need the module.
-    out.push({ anchor: entry.path, files: [{ path: nodeModuleFile(app), at: 'entry' }], preexisting: [], compiled: entry.language === 'ts' });
+    out.push({
+      anchor: entry.path,
+      files: [{ path: nodeModuleFile(app), at: 'entry' }],
+      preexisting: [],
+      compiled: entry.language === 'ts',
+    });
   }
   const dev = app.devServer?.file ?? null;
   if (dev !== null) {
-    const module = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'].map((ext) => posix.join(posix.dirname(dev), `${DEVSERVER_MODULE_STEM}.${ext}`)).find((m) => loads(ctx, dev, m));
+    const module = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs']
+      .map((ext) => posix.join(posix.dirname(dev), `${DEVSERVER_MODULE_STEM}.${ext}`))
+      .find((m) => loads(ctx, dev, m));
     if (module !== undefined) out.push({ anchor: dev, files: [{ path: module, at: 'entry' }], preexisting: [], compiled: false });
   }
   return out;
@@ -70,7 +88,11 @@ function pythonAnchored(ctx: GeneratorContext, app: PythonApp): Anchored[] {
   return [{ anchor: app.entrypoint.path, files, preexisting, compiled: false }];
 }
 
-interface Prepared { input: CopyFilesInput; context: string; preexisting: Set<string> }
+interface Prepared {
+  input: CopyFilesInput;
+  context: string;
+  preexisting: Set<string>;
+}
 
 /** What copyGeneratedFiles needs for one Dockerfile of the app, one input per file that loads generated ones. */
 export function copyInputsFor(ctx: GeneratorContext, app: App, dockerfile: string): Prepared[] {
@@ -108,14 +130,17 @@ function copyActions(ctx: GeneratorContext, dockerfile: string, prepared: Prepar
   const check = copyGeneratedFiles(ctx.current(dockerfile) ?? '', prepared.input);
   for (const f of check.added.filter((p) => preexisting.has(p))) {
     actions.push({
-      type: 'plan-note', level: 'warn', file: dockerfile,
+      type: 'plan-note',
+      level: 'warn',
+      file: dockerfile,
       message: `the image does not copy ${posix.join(context, f)}, so gunicorn in the container runs without its shutdown hook; copy it next to the app (COPY ${f} ./)`,
     });
   }
   const result = copyGeneratedFiles(ctx.current(dockerfile) ?? '', input);
   if (result.text !== false) {
     actions.push({
-      type: 'plan-edit', path: dockerfile,
+      type: 'plan-edit',
+      path: dockerfile,
       edit: (source) => copyGeneratedFiles(source, input).text,
       reason: `copy ${result.added.join(', ')} into the image (without them the app fails to import there)`,
     });
@@ -136,13 +161,16 @@ export function celeryChainNotes(app: PythonApp, timeoutMs: number): PlanAction[
     type: 'plan-note' as const,
     level: 'info' as const,
     file: c.source,
-    message: `Celery ${c.command} (${c.commandLine}): ` +
+    message:
+      `Celery ${c.command} (${c.commandLine}): ` +
       (c.remapSigterm
         ? `REMAP_SIGTERM=${c.remapSigterm} makes SIGTERM a cold shutdown: tasks in hand are abandoned (and redelivered with acks_late)`
         : 'SIGTERM is a warm shutdown that waits for the tasks in hand') +
       `; its stop grace must exceed the longest task (the app's ${Math.ceil(timeoutMs / 1000)} s budget and gunicorn settings do not apply to it); nothing is written into it` +
       // Measured (test/corpus/python, celery-beside-web): a signal to every process of the dyno kills the pool child mid-task.
-      (/(^|\/)Procfile$/.test(c.source) && !c.remapSigterm ? '; under a Procfile platform (Heroku) SIGTERM reaches the pool processes too and cuts the task in hand' : ''),
+      (/(^|\/)Procfile$/.test(c.source) && !c.remapSigterm
+        ? '; under a Procfile platform (Heroku) SIGTERM reaches the pool processes too and cuts the task in hand'
+        : ''),
   }));
 }
 

@@ -68,24 +68,37 @@ export const dockerGenerator: ArtifactGenerator = {
       };
       if (planned !== false) {
         const stages = targets.length ? ` (final stage and ${targets.map((o) => `"${o.stage}"`).join(', ')}, which compose builds)` : '';
-        const what = options.ownStop !== undefined ? `exec-form CMD, STOPSIGNAL ${result.stage.stopSignal} (no tini: the app keeps its own stop)` : `tini as PID 1, exec-form CMD, STOPSIGNAL ${result.stage.stopSignal}`;
+        const what =
+          options.ownStop !== undefined
+            ? `exec-form CMD, STOPSIGNAL ${result.stage.stopSignal} (no tini: the app keeps its own stop)`
+            : `tini as PID 1, exec-form CMD, STOPSIGNAL ${result.stage.stopSignal}`;
         actions.push({ type: 'plan-edit', path, edit, reason: `${what}${stages}` });
       }
       for (const message of warnings) actions.push({ type: 'plan-note', level: 'warn', message, file: path });
       actions.push(...generatedFilesCopyActions(ctx, ctx.app, path));
-      const devCli = devCliIn(typeof result.text === 'string' ? result.text : ctx.current(path) ?? '');
+      const devCli = devCliIn(typeof result.text === 'string' ? result.text : (ctx.current(path) ?? ''));
       if (devCli !== null && ctx.app.kind === 'node') {
         const prod = ['start:prod', 'prod'].find((s) => ctx.app.kind === 'node' && ctx.app.scripts[s] !== undefined);
         actions.push({
-          type: 'plan-note', level: 'warn', file: path,
-          message: `CMD runs ${devCli}, a development CLI that compiles or watches at start (and is missing after \`npm ci --omit=dev\`)` +
-            (prod !== undefined && ctx.app.kind === 'node' ? `: run what the "${prod}" script runs (${ctx.app.scripts[prod]}) instead` : ': run the built output with node instead'),
+          type: 'plan-note',
+          level: 'warn',
+          file: path,
+          message:
+            `CMD runs ${devCli}, a development CLI that compiles or watches at start (and is missing after \`npm ci --omit=dev\`)` +
+            (prod !== undefined && ctx.app.kind === 'node'
+              ? `: run what the "${prod}" script runs (${ctx.app.scripts[prod]}) instead`
+              : ': run the built output with node instead'),
         });
       }
       if (result.stage.runtime === 'python-uvicorn' && ctx.app.kind === 'python') {
-        const source = typeof result.text === 'string' ? result.text : ctx.current(path) ?? '';
+        const source = typeof result.text === 'string' ? result.text : (ctx.current(path) ?? '');
         // Checked against the server's real CLI: `fastapi run` has no such option, uvicorn has it from 0.18.
-        const advice = asgiDrainAdvice(ctx.app, source, Math.ceil(ctx.answers.timeoutMs / 1000), projectSpecifiers(ctx.current, ctx.app.dir));
+        const advice = asgiDrainAdvice(
+          ctx.app,
+          source,
+          Math.ceil(ctx.answers.timeoutMs / 1000),
+          projectSpecifiers(ctx.current, ctx.app.dir),
+        );
         if (advice) actions.push({ type: 'plan-note', level: 'warn', file: path, message: advice });
       }
     }
@@ -115,7 +128,12 @@ function composeTargetStages(ctx: GeneratorContext, dockerfile: string): string[
       if (!target || !names.has(target) || target === finalName || out.includes(target)) continue;
       let from = { file, svc };
       if (svc.buildContextSet === false) {
-        const base = files.find((f) => f.file !== file && posix.dirname(f.file) === posix.dirname(file) && f.services.some((s) => s.name === svc.name && s.buildContextSet));
+        const base = files.find(
+          (f) =>
+            f.file !== file &&
+            posix.dirname(f.file) === posix.dirname(file) &&
+            f.services.some((s) => s.name === svc.name && s.buildContextSet),
+        );
         const baseSvc = base?.services.find((s) => s.name === svc.name && s.buildContextSet);
         if (base && baseSvc) from = { file: base.file, svc: { ...baseSvc, dockerfile: svc.dockerfile ?? baseSvc.dockerfile } };
       }
@@ -133,7 +151,15 @@ function composeTargetStages(ctx: GeneratorContext, dockerfile: string): string[
 function scriptInRepo(ctx: GeneratorContext, dockerfile: string, word: string): string | null {
   const name = posix.basename(word);
   const dir = posix.dirname(dockerfile) === '.' ? '' : posix.dirname(dockerfile);
-  for (const candidate of [posix.join(dir, word.replace(/^\.?\//, '')), posix.join(dir, name), posix.join(dir, 'docker', name), posix.join(dir, 'scripts', name), name, posix.join('docker', name), posix.join('scripts', name)]) {
+  for (const candidate of [
+    posix.join(dir, word.replace(/^\.?\//, '')),
+    posix.join(dir, name),
+    posix.join(dir, 'docker', name),
+    posix.join(dir, 'scripts', name),
+    name,
+    posix.join('docker', name),
+    posix.join('scripts', name),
+  ]) {
     const text = ctx.current(candidate);
     if (text !== null) return text;
   }
@@ -143,7 +169,9 @@ function scriptInRepo(ctx: GeneratorContext, dockerfile: string, word: string): 
 /** A development CLI the final stage's CMD runs (`node_modules/.bin/nest start`), or null. */
 function devCliIn(dockerfile: string): string | null {
   const cmd = [...dockerfile.matchAll(/^\s*CMD\s+(.+)$/gim)].pop()?.[1] ?? '';
-  const m = /node_modules\/\.bin\/(nest|ts-node|ts-node-dev|tsx|nodemon|babel-node)\b/.exec(cmd) ?? /^\[?\s*"?(nest|ts-node|ts-node-dev|tsx|nodemon)"?[\s,]/.exec(cmd);
+  const m =
+    /node_modules\/\.bin\/(nest|ts-node|ts-node-dev|tsx|nodemon|babel-node)\b/.exec(cmd) ??
+    /^\[?\s*"?(nest|ts-node|ts-node-dev|tsx|nodemon)"?[\s,]/.exec(cmd);
   return m ? m[1]! : null;
 }
 
@@ -160,7 +188,13 @@ function createDockerfile(ctx: GeneratorContext): PlanAction[] {
       return actions;
     }
     const data = result.data;
-    actions.push({ type: 'plan-render', path, template: NODE_DOCKERFILE_TEMPLATE, data: { ...data, subdir: data.workdir !== '/app' }, reason: `Dockerfile with tini and STOPSIGNAL; CMD from ${data.cmdSource}; ${data.buildCommand}` });
+    actions.push({
+      type: 'plan-render',
+      path,
+      template: NODE_DOCKERFILE_TEMPLATE,
+      data: { ...data, subdir: data.workdir !== '/app' },
+      reason: `Dockerfile with tini and STOPSIGNAL; CMD from ${data.cmdSource}; ${data.buildCommand}`,
+    });
     for (const message of data.notes) actions.push({ type: 'plan-note', level: 'info', file: path, message });
     actions.push(...dockerignore(ctx, data.contextDir, data.ignore));
   } else {
@@ -169,7 +203,13 @@ function createDockerfile(ctx: GeneratorContext): PlanAction[] {
       actions.push({ type: 'plan-note', level: 'warn', file: path, message: `no Dockerfile created: it would need ${result.need}` });
       return actions;
     }
-    actions.push({ type: 'plan-render', path, template: PYTHON_DOCKERFILE_TEMPLATE, data: result.data, reason: `Dockerfile with tini and STOPSIGNAL; CMD ${result.data.cmd}` });
+    actions.push({
+      type: 'plan-render',
+      path,
+      template: PYTHON_DOCKERFILE_TEMPLATE,
+      data: result.data,
+      reason: `Dockerfile with tini and STOPSIGNAL; CMD ${result.data.cmd}`,
+    });
     actions.push(...dockerignore(ctx, dir, ['.git', '**/node_modules', '**/__pycache__', '**/*.pyc', '.venv', 'venv']));
   }
   return actions;
@@ -183,10 +223,25 @@ function dockerignore(ctx: GeneratorContext, contextDir: string, ignore: string[
   const path = posix.join(contextDir, '.dockerignore');
   const existing = ctx.current(path);
   if (existing === null) {
-    return [{ type: 'plan-render', path, template: DOCKERIGNORE_TEMPLATE, data: { ignore }, reason: 'keep node_modules and local build output out of the image build' }];
+    return [
+      {
+        type: 'plan-render',
+        path,
+        template: DOCKERIGNORE_TEMPLATE,
+        data: { ignore },
+        reason: 'keep node_modules and local build output out of the image build',
+      },
+    ];
   }
   if (ignore.includes('**/node_modules') && !/^\s*(\*\*\/)?\/?node_modules\/?\s*$/m.test(existing)) {
-    return [{ type: 'plan-note', level: 'warn', file: path, message: 'does not exclude node_modules: the host\'s modules would be copied over the image\'s; add `**/node_modules`' }];
+    return [
+      {
+        type: 'plan-note',
+        level: 'warn',
+        file: path,
+        message: "does not exclude node_modules: the host's modules would be copied over the image's; add `**/node_modules`",
+      },
+    ];
   }
   return [];
 }
@@ -243,7 +298,16 @@ function nodeCommand(app: NodeApp, outDir: string): { words: string[]; guessed: 
     if (entry.language === 'js') return { words: ['node', rel], guessed: false };
     const rootDir = (app.tsconfig?.rootDir ?? 'src').replace(/^\.\//, '').replace(/\/$/, '');
     const inRoot = rel.startsWith(`${rootDir}/`) ? rel.slice(rootDir.length + 1) : rel;
-    return { words: ['node', posix.join(outDir, inRoot.replace(/\.(c|m)?tsx?$/, (_m, k: string | undefined) => `.${k ?? ''}js`))], guessed: false };
+    return {
+      words: [
+        'node',
+        posix.join(
+          outDir,
+          inRoot.replace(/\.(c|m)?tsx?$/, (_m, k: string | undefined) => `.${k ?? ''}js`),
+        ),
+      ],
+      guessed: false,
+    };
   }
   return { words: ['node', 'index.js'], guessed: true };
 }
@@ -276,14 +340,22 @@ function satisfies(clause: string, minor: number): boolean {
   if (!m) return true;
   const v = m[2] === undefined ? 0 : Number(m[2]);
   switch (m[1]) {
-    case '>=': return minor >= v;
-    case '>': return m[3] !== undefined ? minor >= v : minor > v;
-    case '<=': return minor <= v;
-    case '<': return minor < v;
-    case '==': return minor === v;
-    case '~=': return minor >= v;
-    case '!=': return m[3] !== undefined || minor !== v;
-    default: return true;
+    case '>=':
+      return minor >= v;
+    case '>':
+      return m[3] !== undefined ? minor >= v : minor > v;
+    case '<=':
+      return minor <= v;
+    case '<':
+      return minor < v;
+    case '==':
+      return minor === v;
+    case '~=':
+      return minor >= v;
+    case '!=':
+      return m[3] !== undefined || minor !== v;
+    default:
+      return true;
   }
 }
 
@@ -299,8 +371,12 @@ export function pythonTemplateData(app: PythonApp, answers: Answers, read: (path
   const launcher = (app.startCommand ?? '').split(/\s+/);
   const portFlag = launcher.findIndex((w) => w === '--port' || w === '-p');
   const bindFlag = launcher.findIndex((w) => w === '--bind' || w === '-b');
-  const launcherPort = portFlag >= 0 && /^\d+$/.test(launcher[portFlag + 1] ?? '') ? launcher[portFlag + 1]!
-    : bindFlag >= 0 ? /:(\d+)$/.exec(launcher[bindFlag + 1] ?? '')?.[1] ?? '8000' : '8000';
+  const launcherPort =
+    portFlag >= 0 && /^\d+$/.test(launcher[portFlag + 1] ?? '')
+      ? launcher[portFlag + 1]!
+      : bindFlag >= 0
+        ? (/:(\d+)$/.exec(launcher[bindFlag + 1] ?? '')?.[1] ?? '8000')
+        : '8000';
   if ((app.server === 'uvicorn' || app.server === 'fastapi-cli') && target) {
     server = 'uvicorn';
     words = ['uvicorn', target, '--host', '0.0.0.0', '--port', launcherPort, '--timeout-graceful-shutdown', budget];
@@ -313,8 +389,8 @@ export function pythonTemplateData(app: PythonApp, answers: Answers, read: (path
       : ['gunicorn', '--bind', `0.0.0.0:${launcherPort}`, '--graceful-timeout', budget, target];
     if (app.workerClass) words.splice(1, 0, '-k', app.workerClass);
     // With a config file, the port is its `bind`.
-    const conf = app.gunicornConfig ? read(app.gunicornConfig) ?? '' : null;
-    const bound = conf === null ? launcherPort : /^\s*bind\s*=\s*\[?\s*["'][^"']*:(\d+)["']/m.exec(conf)?.[1] ?? null;
+    const conf = app.gunicornConfig ? (read(app.gunicornConfig) ?? '') : null;
+    const bound = conf === null ? launcherPort : (/^\s*bind\s*=\s*\[?\s*["'][^"']*:(\d+)["']/m.exec(conf)?.[1] ?? null);
     port = bound === null ? null : Number(bound);
   } else if (app.startCommand) {
     // The program the repo's own launcher runs (Procfile, scripts, pyproject), word for word.
@@ -323,10 +399,13 @@ export function pythonTemplateData(app: PythonApp, answers: Answers, read: (path
     const flag = words.findIndex((w) => w === '--port' || w === '-p');
     port = flag >= 0 && /^\d+$/.test(words[flag + 1] ?? '') ? Number(words[flag + 1]) : null;
   } else {
-    return { ok: false, need: `the command that starts ${app.dir === '' ? 'the app' : app.dir}: a Procfile line, a [project.scripts] entry or a uvicorn/gunicorn target (the tool does not guess a module to run)` };
+    return {
+      ok: false,
+      need: `the command that starts ${app.dir === '' ? 'the app' : app.dir}: a Procfile line, a [project.scripts] entry or a uvicorn/gunicorn target (the tool does not guess a module to run)`,
+    };
   }
   const pyproject = read(at('pyproject.toml'));
-  const requires = pyproject === null ? null : /^\s*requires-python\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1] ?? null;
+  const requires = pyproject === null ? null : (/^\s*requires-python\s*=\s*["']([^"']+)["']/m.exec(pyproject)?.[1] ?? null);
   return {
     ok: true,
     data: {
@@ -377,10 +456,16 @@ export function devServerCommand(app: NodeApp): { words: string[]; warning: stri
   }
   if (words === null) {
     const rel = dev.file === null ? null : app.dir === '' ? dev.file : posix.relative(app.dir, dev.file);
-    words = dev.tool === 'vite' ? ['node_modules/.bin/vite']
-      : dev.tool === 'webpack-dev-server' ? ['node_modules/.bin/webpack-dev-server']
-        : rel !== null ? (/\.[cm]?ts$/.test(rel) ? ['node_modules/.bin/tsx', rel] : ['node', rel])
-          : ['node', 'index.js'];
+    words =
+      dev.tool === 'vite'
+        ? ['node_modules/.bin/vite']
+        : dev.tool === 'webpack-dev-server'
+          ? ['node_modules/.bin/webpack-dev-server']
+          : rel !== null
+            ? /\.[cm]?ts$/.test(rel)
+              ? ['node_modules/.bin/tsx', rel]
+              : ['node', rel]
+            : ['node', 'index.js'];
     warning = `${warning ?? 'no script starts the dev server'}; CMD runs ${words.join(' ')}: check it`;
   }
   const bin = /^node_modules\/\.bin\/(.+)$/.exec(words[0]!)?.[1];
@@ -404,7 +489,7 @@ function createDevServerDockerfile(app: NodeApp, ctx: GeneratorContext): PlanAct
   const portFlag = words.findIndex((w) => w === '--port' || w === '-p');
   const port = portFlag >= 0 && /^\d+$/.test(words[portFlag + 1] ?? '') ? Number(words[portFlag + 1]) : DEV_PORTS[dev.tool];
   const data: NodeDevServerTemplateData = {
-    tool: dev.tool === 'vite' ? 'Vite' : dev.tool === 'custom' ? dev.file ?? 'custom' : dev.tool,
+    tool: dev.tool === 'vite' ? 'Vite' : dev.tool === 'custom' ? (dev.file ?? 'custom') : dev.tool,
     nodeVersion: base.nodeVersion,
     copyManifests: base.copyManifests,
     installAll: base.installAll,
@@ -412,10 +497,19 @@ function createDevServerDockerfile(app: NodeApp, ctx: GeneratorContext): PlanAct
     cmd: toExecForm(words),
   };
   const actions: PlanAction[] = [
-    { type: 'plan-render', path, template: NODE_DEVSERVER_DOCKERFILE_TEMPLATE, data, reason: `dev-server Dockerfile: tini, exec-form ${dev.tool} command, STOPSIGNAL SIGTERM` },
     {
-      type: 'plan-note', level: 'info', file: path,
-      message: `the image runs the dev server in exec form (${words.join(' ')}), not \`npm run ${dev.script ?? 'dev'}\`: ` +
+      type: 'plan-render',
+      path,
+      template: NODE_DEVSERVER_DOCKERFILE_TEMPLATE,
+      data,
+      reason: `dev-server Dockerfile: tini, exec-form ${dev.tool} command, STOPSIGNAL SIGTERM`,
+    },
+    {
+      type: 'plan-note',
+      level: 'info',
+      file: path,
+      message:
+        `the image runs the dev server in exec form (${words.join(' ')}), not \`npm run ${dev.script ?? 'dev'}\`: ` +
         'npm as the container command exits on SIGTERM without waiting for the dev server, which is then killed mid-shutdown',
     },
   ];
@@ -423,7 +517,9 @@ function createDevServerDockerfile(app: NodeApp, ctx: GeneratorContext): PlanAct
   const source = dev.file === null ? null : ctx.current(dev.file);
   if (dev.tool === 'custom' && source !== null && /\.listen\([^)]*['"](?:127\.0\.0\.1|localhost)['"]/.test(source)) {
     actions.push({
-      type: 'plan-note', level: 'warn', file: dev.file!,
+      type: 'plan-note',
+      level: 'warn',
+      file: dev.file!,
       message: `listens on localhost only: in a container, listen on 0.0.0.0 (e.g. process.env.HOST ?? '127.0.0.1') so the published port reaches it`,
     });
   }

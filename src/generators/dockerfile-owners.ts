@@ -39,7 +39,7 @@ const owners = new WeakMap<readonly App[], Map<string, { text: string | null | u
 /** The app dir a Dockerfile belongs to; `text` undefined: by its place alone. */
 function dockerfileOwner(facts: Facts, path: string, text: string | null | undefined): string | null {
   let known = owners.get(facts.apps);
-  if (known === undefined) owners.set(facts.apps, known = new Map());
+  if (known === undefined) owners.set(facts.apps, (known = new Map()));
   const hit = known.get(path);
   if (hit !== undefined && hit.text === text) return hit.owner;
   const dirs = facts.apps.map((a) => a.dir);
@@ -56,7 +56,10 @@ function appRunBy(text: string | null, dockerDir: string, appDirs: readonly stri
   if (text === null) return null;
   const command = finalStageCommand(text);
   if (command === null) return null;
-  const words = command.words[0] === 'sh' && command.words[1] === '-c' ? command.words[2] ?? '' : command.words.map((w) => (/\s/.test(w) ? JSON.stringify(w) : w)).join(' ');
+  const words =
+    command.words[0] === 'sh' && command.words[1] === '-c'
+      ? (command.words[2] ?? '')
+      : command.words.map((w) => (/\s/.test(w) ? JSON.stringify(w) : w)).join(' ');
   let target = scriptTargetFile(words.replace(/^(\S*\/)?(tini|dumb-init)\s+(-\S+\s+)*(--\s+)?/, ''));
   if (target === null) return null;
   if (target.startsWith('/')) {
@@ -65,7 +68,9 @@ function appRunBy(text: string | null, dockerDir: string, appDirs: readonly stri
     if (target.startsWith('..')) return null;
   }
   const file = posix.normalize(posix.join(dockerDir, target));
-  const deeper = appDirs.filter((d) => d.length > dockerDir.length && (dockerDir === '' || d.startsWith(`${dockerDir}/`)) && file.startsWith(`${d}/`));
+  const deeper = appDirs.filter(
+    (d) => d.length > dockerDir.length && (dockerDir === '' || d.startsWith(`${dockerDir}/`)) && file.startsWith(`${d}/`),
+  );
   return deeper.sort((a, b) => b.length - a.length)[0] ?? null;
 }
 

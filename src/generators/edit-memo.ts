@@ -20,7 +20,7 @@ function deepFreeze<T>(value: T): T {
 
 export function memoizedEdit<A extends unknown[], R>(edit: (...args: A) => R): (...args: A) => R {
   let cache = caches.get(edit) as Map<string, R> | undefined;
-  if (cache === undefined) caches.set(edit, cache = new Map());
+  if (cache === undefined) caches.set(edit, (cache = new Map()));
   const mine = cache;
   return (...args: A): R => {
     const key = editInputKey(args);

@@ -7,7 +7,13 @@
  */
 import { posix } from 'node:path';
 import type { App } from '../detect/facts.js';
-import { describeK8sChange, isTemplated, K8S_DEFAULT_GRACE_SECONDS, patchK8s as patchK8sFresh, type K8sPatchOptions } from '../edits/k8s.js';
+import {
+  describeK8sChange,
+  isTemplated,
+  K8S_DEFAULT_GRACE_SECONDS,
+  patchK8s as patchK8sFresh,
+  type K8sPatchOptions,
+} from '../edits/k8s.js';
 import { k8sWorkloads } from '../detect/container-files.js';
 import { patchDockerfile as patchDockerfileFresh } from '../edits/dockerfile/patch.js';
 import { targetChain } from '../core/timeout-chain.js';
@@ -24,9 +30,12 @@ const patchDockerfile = memoizedEdit(patchDockerfileFresh);
 export const k8sGenerator: ArtifactGenerator = {
   name: 'k8s',
   part: 'k8s',
-  description: 'Kubernetes: preStop sleep and a grace period that covers it, on the app\'s own workloads',
-  appliesTo: (ctx) => ctx.answers.parts.includes('k8s') &&
-    (ctx.facts.container.k8sManifests.length > 0 || (ctx.facts.container.helmCharts ?? []).length > 0 || (ctx.facts.container.kustomizePatches ?? []).length > 0),
+  description: "Kubernetes: preStop sleep and a grace period that covers it, on the app's own workloads",
+  appliesTo: (ctx) =>
+    ctx.answers.parts.includes('k8s') &&
+    (ctx.facts.container.k8sManifests.length > 0 ||
+      (ctx.facts.container.helmCharts ?? []).length > 0 ||
+      (ctx.facts.container.kustomizePatches ?? []).length > 0),
   actions(ctx) {
     // A Python program left as it is (python-wiring.ts): how it stops is not changed here either.
     const alone = leftAloneNote(ctx);
@@ -72,8 +81,15 @@ function untouchedNotes(file: string, source: string, owners: ImageOwners, treat
     const images = w.containers.map((c) => c.image ?? '(no image)');
     const why = w.containers.map((c) => owners.of(c.image)).some((d) => d.length > 1)
       ? 'its image name matches more than one app'
-      : w.containers.some((c) => owners.of(c.image).length === 1) ? 'it runs an app that is not treated in this run' : 'no app of this repo builds its image';
-    out.push({ type: 'plan-note', level: 'info', file, message: `left as it is: ${w.kind} "${w.name}" (image ${images.join(', ')}): ${why}` });
+      : w.containers.some((c) => owners.of(c.image).length === 1)
+        ? 'it runs an app that is not treated in this run'
+        : 'no app of this repo builds its image';
+    out.push({
+      type: 'plan-note',
+      level: 'info',
+      file,
+      message: `left as it is: ${w.kind} "${w.name}" (image ${images.join(', ')}): ${why}`,
+    });
   }
   return out;
 }
@@ -114,11 +130,26 @@ function kustomizeNotes(ctx: GeneratorContext, owned: ReadonlySet<string>, neede
       if (!owned.has(`${w.kind}/${w.name}`)) continue;
       const grace = w.graceSeconds;
       if (w.graceTemplate !== null) {
-        out.push({ type: 'plan-note', level: 'info', file, message: `kustomize patch for ${w.kind} "${w.name}" sets terminationGracePeriodSeconds to ${w.graceTemplate}: left as written; it must be at least ${needed}` });
+        out.push({
+          type: 'plan-note',
+          level: 'info',
+          file,
+          message: `kustomize patch for ${w.kind} "${w.name}" sets terminationGracePeriodSeconds to ${w.graceTemplate}: left as written; it must be at least ${needed}`,
+        });
       } else if (grace !== null && grace < needed) {
-        out.push({ type: 'plan-note', level: 'warn', file, message: `kustomize patch for ${w.kind} "${w.name}" sets terminationGracePeriodSeconds: ${grace}: left as written; it must be at least ${needed} (preStop + the app's stop grace)` });
+        out.push({
+          type: 'plan-note',
+          level: 'warn',
+          file,
+          message: `kustomize patch for ${w.kind} "${w.name}" sets terminationGracePeriodSeconds: ${grace}: left as written; it must be at least ${needed} (preStop + the app's stop grace)`,
+        });
       } else if (grace !== null) {
-        out.push({ type: 'plan-note', level: 'info', file, message: `kustomize patch for ${w.kind} "${w.name}" sets terminationGracePeriodSeconds: ${grace} (at least ${needed}): left as written` });
+        out.push({
+          type: 'plan-note',
+          level: 'info',
+          file,
+          message: `kustomize patch for ${w.kind} "${w.name}" sets terminationGracePeriodSeconds: ${grace} (at least ${needed}): left as written`,
+        });
       }
     }
   }
@@ -136,11 +167,15 @@ function helmNotes(ctx: GeneratorContext, owners: ImageOwners, preStop: number, 
     const dirs = [...owners.of(repository), ...owners.of(chartName)];
     if (!dirs.includes(ctx.app.dir)) continue;
     const grace = /^\s*terminationGracePeriodSeconds:\s*(\S+)/m.exec(values)?.[1];
-    const now = grace === undefined ? `not set in values.yaml (the templates decide; Kubernetes' default is ${K8S_DEFAULT_GRACE_SECONDS})` : grace;
+    const now =
+      grace === undefined ? `not set in values.yaml (the templates decide; Kubernetes' default is ${K8S_DEFAULT_GRACE_SECONDS})` : grace;
     const low = grace !== undefined && !isTemplated(grace) && Number(grace) < needed;
     out.push({
-      type: 'plan-note', level: low ? 'warn' : 'info', file: valuesPath,
-      message: `Helm chart ${dir || '.'}: templates are not edited; terminationGracePeriodSeconds is ${now}: it must be at least ${needed}` +
+      type: 'plan-note',
+      level: low ? 'warn' : 'info',
+      file: valuesPath,
+      message:
+        `Helm chart ${dir || '.'}: templates are not edited; terminationGracePeriodSeconds is ${now}: it must be at least ${needed}` +
         (preStop > 0 ? `, with a preStop sleep of ${preStop} s on the app's container` : ''),
     });
   }

@@ -61,7 +61,11 @@ function parse(text: string, fileName = 'module.ts'): TypeScript.SourceFile {
 
 function specifierOf(statement: TypeScript.Statement): string | null {
   const ts = typescript();
-  if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+  if (
+    (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) &&
+    statement.moduleSpecifier &&
+    ts.isStringLiteral(statement.moduleSpecifier)
+  ) {
     return statement.moduleSpecifier.text;
   }
   return null;
@@ -83,7 +87,13 @@ export function bundleRuntime(entry: string, replacements: Record<string, string
   const bundle: Bundle = { imports: new Map(), body: [], inlined: new Set() };
   addFile(bundle, entry, replacements, null);
   const imports = [...bundle.imports].map(([spec, names]) => `import type { ${[...names].join(', ')} } from '${spec}';`).join('\n');
-  return { imports, body: bundle.body.join('').replace(/^\n+/, '').replace(/\n{3,}/g, '\n\n') };
+  return {
+    imports,
+    body: bundle.body
+      .join('')
+      .replace(/^\n+/, '')
+      .replace(/\n{3,}/g, '\n\n'),
+  };
 }
 
 function addFile(bundle: Bundle, file: string, replacements: Record<string, string>, keepExported: Set<string> | null): void {
@@ -176,16 +186,25 @@ function toJavaScript(text: string): string {
     fileName: 'module.ts',
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, removeComments: false, verbatimModuleSyntax: false },
   });
-  return outputText
-    .split('\n')
-    .filter((line, i, lines) => !(line.trim() === BLANK && i > 0 && lines[i - 1]!.trim() === BLANK))
-    .map((line) => (line.trim() === BLANK ? '' : line.replace(` ${BLANK}`, '').replace(BLANK, '')))
-    .map((line) => line.replace(/^( {4})+/, (indent) => ' '.repeat(indent.length / 2))) // the emitter indents by 4
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .replace(/^export \{\};\n?/m, '') // added by the emitter to a module that exports nothing
-    .replace(/^export \{ (.*), \};$/m, (_all, names: string) => `export {\n${names.split(', ').map((n) => `  ${n},`).join('\n')}\n};`)
-    .trimEnd() + '\n';
+  return (
+    outputText
+      .split('\n')
+      .filter((line, i, lines) => !(line.trim() === BLANK && i > 0 && lines[i - 1]!.trim() === BLANK))
+      .map((line) => (line.trim() === BLANK ? '' : line.replace(` ${BLANK}`, '').replace(BLANK, '')))
+      .map((line) => line.replace(/^( {4})+/, (indent) => ' '.repeat(indent.length / 2))) // the emitter indents by 4
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .replace(/^export \{\};\n?/m, '') // added by the emitter to a module that exports nothing
+      .replace(
+        /^export \{ (.*), \};$/m,
+        (_all, names: string) =>
+          `export {\n${names
+            .split(', ')
+            .map((n) => `  ${n},`)
+            .join('\n')}\n};`,
+      )
+      .trimEnd() + '\n'
+  );
 }
 
 export interface RenderedParts {

@@ -35,12 +35,26 @@ function entrypointActions(ctx: GeneratorContext, app: NodeApp): PlanAction[] {
     case 'runner':
       return [{ type: 'plan-note', level: 'warn', message: w.message, file: app.process?.file }];
     case 'unreadable':
-      return [{ type: 'plan-note', level: 'warn', message: `entrypoint ${w.path} could not be read; wire the shutdown module by hand`, file: w.path }];
+      return [
+        {
+          type: 'plan-note',
+          level: 'warn',
+          message: `entrypoint ${w.path} could not be read; wire the shutdown module by hand`,
+          file: w.path,
+        },
+      ];
     case 'refused': {
       const moduleLeftOut = ctx.answers.parts.includes('module')
-        ? [`The shutdown module was not written (it would be unused); to write it anyway, run again with --only module, then add the lines above.`]
+        ? [
+            `The shutdown module was not written (it would be unused); to write it anyway, run again with --only module, then add the lines above.`,
+          ]
         : [];
-      const message = [`${w.path}:${w.line}: ${w.reason}.`, ...(w.manual.length ? ['Add by hand:', ...w.manual.map((m) => `  ${m}`)] : []), ...moduleLeftOut, ...processLines(app)].join('\n');
+      const message = [
+        `${w.path}:${w.line}: ${w.reason}.`,
+        ...(w.manual.length ? ['Add by hand:', ...w.manual.map((m) => `  ${m}`)] : []),
+        ...moduleLeftOut,
+        ...processLines(app),
+      ].join('\n');
       return [{ type: 'plan-note', level: 'warn', message, file: w.path }];
     }
     case 'edit': {
@@ -97,8 +111,14 @@ export function processLines(app: NodeApp): string[] {
   const chain = entry.chain ?? [entry.path];
   if (lost.length === 0 && chain.length <= 1 && p.source !== 'dockerfile' && p.source !== 'compose') return [];
   lines.push(`process: \`${p.command}\` (${p.file}, ${SOURCE_NAMES[p.source]}) starts ${p.starts ?? 'no file'}: ${WHY[p.source]}.`);
-  for (const o of lost) lines.push(`  not \`${o.command}\` (${o.file}, ${SOURCE_NAMES[o.source]})${o.starts ? `, which starts ${o.starts}` : ''}: the ${SOURCE_NAMES[p.source]} takes precedence.`);
-  if (chain.length > 1) lines.push(`  ${chain[0]} creates no server; ${chain.slice(1).join(' → ')} (loaded from it) does, so ${entry.path} is the file to wire.`);
+  for (const o of lost)
+    lines.push(
+      `  not \`${o.command}\` (${o.file}, ${SOURCE_NAMES[o.source]})${o.starts ? `, which starts ${o.starts}` : ''}: the ${SOURCE_NAMES[p.source]} takes precedence.`,
+    );
+  if (chain.length > 1)
+    lines.push(
+      `  ${chain[0]} creates no server; ${chain.slice(1).join(' → ')} (loaded from it) does, so ${entry.path} is the file to wire.`,
+    );
   return lines;
 }
 
@@ -126,7 +146,11 @@ export function processManagerNotes(app: NodeApp): PlanAction[] {
     });
   }
   if (seen.has('forever')) {
-    notes.push({ type: 'plan-note', level: 'warn', message: `forever is used in ${where}: it sends SIGKILL on stop unless --killSignal=SIGTERM is given` });
+    notes.push({
+      type: 'plan-note',
+      level: 'warn',
+      message: `forever is used in ${where}: it sends SIGKILL on stop unless --killSignal=SIGTERM is given`,
+    });
   }
   return notes;
 }

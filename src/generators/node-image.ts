@@ -17,7 +17,19 @@ type Read = (path: string) => string | null;
 /** Scripts a production start can be, in the order they are preferred. */
 const PROD_SCRIPTS = ['start:prod', 'prod', 'start:production', 'start', 'serve'];
 /** CLIs that compile or watch at start: not what a production image runs. */
-const DEV_CLIS = new Set(['nest', 'ts-node', 'ts-node-dev', 'tsx', 'nodemon', 'vite', 'webpack', 'webpack-dev-server', 'babel-node', 'tsc-watch', 'concurrently']);
+const DEV_CLIS = new Set([
+  'nest',
+  'ts-node',
+  'ts-node-dev',
+  'tsx',
+  'nodemon',
+  'vite',
+  'webpack',
+  'webpack-dev-server',
+  'babel-node',
+  'tsc-watch',
+  'concurrently',
+]);
 
 export interface NodeImageData {
   /** `docker build` as the header tells it. */
@@ -48,14 +60,25 @@ export interface NodeImageData {
 
 export type NodeImageResult = { ok: true; data: NodeImageData } | { ok: false; need: string };
 
-interface Manifest { name: string | null; dependencies: Record<string, string>; devDependencies: Record<string, string>; scripts: Record<string, string>; packageManager: string | null; workspaces: boolean; engines: string | null }
+interface Manifest {
+  name: string | null;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  scripts: Record<string, string>;
+  packageManager: string | null;
+  workspaces: boolean;
+  engines: string | null;
+}
 
 function manifest(read: Read, dir: string): Manifest | null {
   const text = read(posix.join(dir, 'package.json'));
   if (text === null) return null;
   try {
     const pkg = JSON.parse(text) as Record<string, unknown>;
-    const rec = (v: unknown): Record<string, string> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as Record<string, string> : {});
+    const rec = (v: unknown): Record<string, string> =>
+      typeof v === 'object' && v !== null && !Array.isArray(v)
+        ? (Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as Record<string, string>)
+        : {};
     return {
       name: typeof pkg['name'] === 'string' ? pkg['name'] : null,
       dependencies: rec(pkg['dependencies']),
@@ -78,11 +101,7 @@ function nodeMajor(engines: string | null): string {
 
 /** The port the app listens on, read from its source: `PORT ?? 4000`, `.listen(4000)`, `port: 4000`. */
 export function listenPort(sources: readonly string[]): number | null {
-  const patterns = [
-    /PORT\s*(?:\?\?|\|\|)\s*['"]?(\d{2,5})\b/,
-    /\.listen\(\s*['"]?(\d{2,5})\b/,
-    /\bport\s*[:=]\s*['"]?(\d{2,5})\b/i,
-  ];
+  const patterns = [/PORT\s*(?:\?\?|\|\|)\s*['"]?(\d{2,5})\b/, /\.listen\(\s*['"]?(\d{2,5})\b/, /\bport\s*[:=]\s*['"]?(\d{2,5})\b/i];
   for (const re of patterns) {
     for (const text of sources) {
       const m = re.exec(text);
@@ -98,14 +117,23 @@ export function nodeImage(app: NodeApp, facts: Facts, read: Read): NodeImageResu
   const workspace = app.dir !== '' && facts.workspaces.includes(app.dir);
   const contextDir = workspace ? '' : app.dir;
   const root = manifest(read, contextDir) ?? own;
-  const pm = facts.packageManager === 'pnpm' || facts.packageManager === 'yarn' ? facts.packageManager : facts.packageManager === 'bun' ? 'bun' : 'npm';
+  const pm =
+    facts.packageManager === 'pnpm' || facts.packageManager === 'yarn'
+      ? facts.packageManager
+      : facts.packageManager === 'bun'
+        ? 'bun'
+        : 'npm';
   if (pm === 'bun') return { ok: false, need: 'a Bun base image (oven/bun) and its install command: the tool writes Node images only' };
   const lockfile = { npm: 'package-lock.json', pnpm: 'pnpm-lock.yaml', yarn: 'yarn.lock' }[pm];
   const at = (p: string): string => (contextDir === '' ? p : posix.join(contextDir, p));
   const hasLock = read(at(lockfile)) !== null;
-  if (pm !== 'npm' && !hasLock) return { ok: false, need: `${at(lockfile)}: ${pm} needs its lockfile for a reproducible install in the image` };
+  if (pm !== 'npm' && !hasLock)
+    return { ok: false, need: `${at(lockfile)}: ${pm} needs its lockfile for a reproducible install in the image` };
   if (pm === 'yarn' && (read(at('.yarnrc.yml')) !== null || /^yarn@[2-9]/.test(root.packageManager ?? ''))) {
-    return { ok: false, need: 'the Yarn Berry install setup (.yarnrc.yml, the yarn release, Plug\'n\'Play or node_modules linker) copied into the image: only Yarn 1 is written' };
+    return {
+      ok: false,
+      need: "the Yarn Berry install setup (.yarnrc.yml, the yarn release, Plug'n'Play or node_modules linker) copied into the image: only Yarn 1 is written",
+    };
   }
   const appRel = workspace ? app.dir : '';
   const notes: string[] = [];
@@ -115,8 +143,12 @@ export function nodeImage(app: NodeApp, facts: Facts, read: Read): NodeImageResu
   if (ignoredFile !== null) return { ok: false, need: ignoredFile };
 
   // Manifests: the root ones, and for workspaces every workspace's package.json (the lockfile names them all).
-  const rootFiles = ['package.json', ...(hasLock ? [lockfile] : []), ...(pm === 'pnpm' && read(at('pnpm-workspace.yaml')) !== null ? ['pnpm-workspace.yaml'] : []),
-    ...['.npmrc', '.yarnrc'].filter((f) => read(at(f)) !== null)];
+  const rootFiles = [
+    'package.json',
+    ...(hasLock ? [lockfile] : []),
+    ...(pm === 'pnpm' && read(at('pnpm-workspace.yaml')) !== null ? ['pnpm-workspace.yaml'] : []),
+    ...['.npmrc', '.yarnrc'].filter((f) => read(at(f)) !== null),
+  ];
   const manifestCopies = [`COPY ${rootFiles.join(' ')} ./`];
   const workspaceDirs = workspace || (contextDir === '' && facts.workspaces.length > 0) ? [...facts.workspaces].sort() : [];
   for (const dir of workspaceDirs) manifestCopies.push(`COPY ${dir}/package.json ${dir}/`);
@@ -151,7 +183,8 @@ export function nodeImage(app: NodeApp, facts: Facts, read: Read): NodeImageResu
     pnpm: `corepack enable && pnpm install --frozen-lockfile --prod${workspace ? ` --filter "${appName}..."` : ''}`,
     yarn: 'corepack enable && yarn install --frozen-lockfile --production',
   }[pm];
-  if (workspace && pm === 'yarn') notes.push('Yarn 1 cannot install one workspace alone: the image gets the production dependencies of every workspace');
+  if (workspace && pm === 'yarn')
+    notes.push('Yarn 1 cannot install one workspace alone: the image gets the production dependencies of every workspace');
 
   // The command: the production start script, else node on the (built) entrypoint.
   const outDir = (app.tsconfig?.outDir ?? 'dist').replace(/^\.\//, '').replace(/\/$/, '');
@@ -160,7 +193,10 @@ export function nodeImage(app: NodeApp, facts: Facts, read: Read): NodeImageResu
   if (!command.ok) return { ok: false, need: command.need };
   const build = hasBuild && (command.built || app.entrypoint?.language === 'ts');
   if (app.entrypoint?.language === 'ts' && !hasBuild) {
-    return { ok: false, need: `a "build" script in ${posix.join(app.dir, 'package.json')} that compiles ${app.entrypoint.path}: the image runs the built JavaScript, not a TypeScript runner` };
+    return {
+      ok: false,
+      need: `a "build" script in ${posix.join(app.dir, 'package.json')} that compiles ${app.entrypoint.path}: the image runs the built JavaScript, not a TypeScript runner`,
+    };
   }
   const runBuild: string[] = [];
   const builtCopies: string[] = [];
@@ -170,8 +206,15 @@ export function nodeImage(app: NodeApp, facts: Facts, read: Read): NodeImageResu
     else {
       for (const d of [...ordered, ...(workspace ? [app.dir] : [''])]) {
         const m = manifest(read, d);
-        runBuild.push(pm === 'npm' ? (d === '' ? 'npm run build' : `npm run build --workspace ${d}`)
-          : d === '' ? 'yarn run build' : `yarn workspace ${m?.name ?? d} run build`);
+        runBuild.push(
+          pm === 'npm'
+            ? d === ''
+              ? 'npm run build'
+              : `npm run build --workspace ${d}`
+            : d === ''
+              ? 'yarn run build'
+              : `yarn workspace ${m?.name ?? d} run build`,
+        );
       }
     }
     for (const d of [...ordered, appRel]) {
@@ -193,7 +236,8 @@ export function nodeImage(app: NodeApp, facts: Facts, read: Read): NodeImageResu
   return {
     ok: true,
     data: {
-      buildCommand: contextDir === '' ? (app.dir === '' ? 'docker build .' : `docker build -f ${dockerfile} .`) : `docker build ${contextDir}`,
+      buildCommand:
+        contextDir === '' ? (app.dir === '' ? 'docker build .' : `docker build -f ${dockerfile} .`) : `docker build ${contextDir}`,
       contextDir,
       nodeVersion: nodeMajor(own.engines ?? root.engines),
       packageManager: pm,
@@ -280,7 +324,9 @@ function productionCommand(app: NodeApp, own: Manifest, outDir: string, hasBuild
     if (bin !== undefined && !DEV_CLIS.has(bin) && own.dependencies[binPackage(bin)] !== undefined) {
       return { ok: true, words, built: hasBuild, file: null, source: `the "${name}" script` };
     }
-    rejected.push(`"${name}" (${words.join(' ')}: ${bin !== undefined && DEV_CLIS.has(bin) ? 'a development CLI' : 'not installed with production dependencies'})`);
+    rejected.push(
+      `"${name}" (${words.join(' ')}: ${bin !== undefined && DEV_CLIS.has(bin) ? 'a development CLI' : 'not installed with production dependencies'})`,
+    );
   }
   const entry = app.entrypoint;
   if (entry !== null) {
@@ -289,7 +335,10 @@ function productionCommand(app: NodeApp, own: Manifest, outDir: string, hasBuild
     if (hasBuild) {
       const rootDir = (app.tsconfig?.rootDir ?? 'src').replace(/^\.\//, '').replace(/\/$/, '');
       const inRoot = rel.startsWith(`${rootDir}/`) ? rel.slice(rootDir.length + 1) : rel;
-      const file = posix.join(outDir, inRoot.replace(/\.(c|m)?tsx?$/, (_m, k: string | undefined) => `.${k ?? ''}js`));
+      const file = posix.join(
+        outDir,
+        inRoot.replace(/\.(c|m)?tsx?$/, (_m, k: string | undefined) => `.${k ?? ''}js`),
+      );
       return { ok: true, words: ['node', file], built: true, file, source: `the build output of ${entry.path}` };
     }
   }

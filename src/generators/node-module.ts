@@ -79,7 +79,9 @@ export const nodeModuleGenerator: ArtifactGenerator = {
   // Written only where it will be used: when the entrypoint part is asked for and cannot wire it in,
   // the module would be an unused file (its note says so); `--only module` writes it regardless.
   // Below the Node floor it always applies: it writes nothing then, only the note naming the app's Node version.
-  appliesTo: (ctx) => ctx.app.kind === 'node' && ctx.app.entrypoint !== null &&
+  appliesTo: (ctx) =>
+    ctx.app.kind === 'node' &&
+    ctx.app.entrypoint !== null &&
     (nodeFloorProblem(ctx.app) !== null || !ctx.answers.parts.includes('entrypoint') || !moduleWouldBeUnused(ctx)),
   actions: ({ app, answers }): PlanAction[] => {
     if (app.kind !== 'node') return [];

@@ -29,7 +29,13 @@ export function planWiring(ctx: GeneratorContext, app: NodeApp): Wiring {
   const opts: WireOptions = {
     fileName: entry.path,
     moduleSystem: entry.moduleSystem,
-    specifier: importSpecifier({ entrypoint: entry.path, moduleFile: nodeModuleFile(app), moduleSystem: entry.moduleSystem, tsconfig: app.tsconfig, source }),
+    specifier: importSpecifier({
+      entrypoint: entry.path,
+      moduleFile: nodeModuleFile(app),
+      moduleSystem: entry.moduleSystem,
+      tsconfig: app.tsconfig,
+      source,
+    }),
     frameworks: app.frameworks,
     importForm: nodeModuleImportForm(app),
   };

@@ -13,19 +13,28 @@ import { requiresAtMost } from './python-versions.js';
 const UVICORN_DRAIN_OPTION = [0, 18] as const;
 
 /** The note for a container command that runs this app's ASGI server without a drain bound; null when none is due. */
-export function asgiDrainAdvice(app: PythonApp, command: string, budgetSeconds: number, specifiers: ReadonlyMap<string, string>): string | null {
+export function asgiDrainAdvice(
+  app: PythonApp,
+  command: string,
+  budgetSeconds: number,
+  specifiers: ReadonlyMap<string, string>,
+): string | null {
   if (command.includes('--timeout-graceful-shutdown')) return null;
   const runsFastapiCli = /(^|[\s"'[,/])fastapi["']?\s*,?\s*["']?(run|dev)\b/.test(command);
   if (runsFastapiCli || (app.server === 'fastapi-cli' && !/\buvicorn\b/.test(command))) {
     const target = app.entrypoint?.appVariable ? `${app.entrypoint.module}:${app.entrypoint.appVariable}` : 'main:app';
-    return `\`fastapi run\` waits for open connections without limit and has no option to bound it; to stop inside the ${budgetSeconds} s budget, ` +
-      `run \`uvicorn ${target} --host 0.0.0.0 --port 8000 --timeout-graceful-shutdown ${budgetSeconds}\` instead (uvicorn 0.18+)`;
+    return (
+      `\`fastapi run\` waits for open connections without limit and has no option to bound it; to stop inside the ${budgetSeconds} s budget, ` +
+      `run \`uvicorn ${target} --host 0.0.0.0 --port 8000 --timeout-graceful-shutdown ${budgetSeconds}\` instead (uvicorn 0.18+)`
+    );
   }
   if (!/\buvicorn\b/.test(command)) return null;
   const pinned = specifiers.get('uvicorn');
   if (requiresAtMost(pinned, UVICORN_DRAIN_OPTION)) {
-    return `uvicorn waits for open connections without limit; the pinned uvicorn (${pinned}) has no --timeout-graceful-shutdown: ` +
-      `upgrade to uvicorn 0.18+ and add --timeout-graceful-shutdown ${budgetSeconds} to its command so it stops inside the budget`;
+    return (
+      `uvicorn waits for open connections without limit; the pinned uvicorn (${pinned}) has no --timeout-graceful-shutdown: ` +
+      `upgrade to uvicorn 0.18+ and add --timeout-graceful-shutdown ${budgetSeconds} to its command so it stops inside the budget`
+    );
   }
   return `uvicorn waits for open connections without limit; add --timeout-graceful-shutdown ${budgetSeconds} to its command (uvicorn 0.18+) so it stops inside the budget`;
 }
@@ -43,8 +52,10 @@ export function asgiDrainAdvice(app: PythonApp, command: string, budgetSeconds: 
 export function gunicornBacklogAdvice(workerClass: string, gracefulTimeout: number): string | null {
   if (!/^(sync|gunicorn\.workers\.sync\.SyncWorker)$/.test(workerClass)) return null;
   const half = gracefulTimeout / 2;
-  return 'gunicorn sync workers stop taking connections at SIGTERM, and the requests still waiting in the listen backlog were reset ' +
+  return (
+    'gunicorn sync workers stop taking connections at SIGTERM, and the requests still waiting in the listen backlog were reset ' +
     '(measured: 2 of 10 answered with 2 workers); the generated hooks make each worker answer what is queued, then stop the socket listening, ' +
     'so new connections are refused instead (measured: 10 of 10 answered). Under load that keeps coming, what is still queued ' +
-    `${half} s after SIGTERM (half of graceful_timeout) is answered by one worker: it must fit in the other ${half} s`;
+    `${half} s after SIGTERM (half of graceful_timeout) is answered by one worker: it must fit in the other ${half} s`
+  );
 }

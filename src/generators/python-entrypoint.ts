@@ -23,7 +23,12 @@ function pythonApp(ctx: GeneratorContext): PythonApp | null {
 function manualNote(path: string, e: PythonWiringRefused): PlanAction {
   const at = e.line === null ? path : `${path}:${e.line}`;
   const lines = e.manual.map((l) => `    ${l}`).join('\n');
-  return { type: 'plan-note', level: 'warn', file: path, message: `${at}: not wired automatically (${e.reason}). Add by hand ${e.where}:\n${lines}` };
+  return {
+    type: 'plan-note',
+    level: 'warn',
+    file: path,
+    message: `${at}: not wired automatically (${e.reason}). Add by hand ${e.where}:\n${lines}`,
+  };
 }
 
 export const pythonEntrypointGenerator: ArtifactGenerator = {
@@ -60,7 +65,15 @@ export const pythonEntrypointGenerator: ArtifactGenerator = {
       throw error;
     }
     const reason = options.mode === 'asgi' ? 'run shutdown handlers from the app lifespan' : 'call setup_signal_handlers()';
-    const actions: PlanAction[] = [{ type: 'plan-edit', path, edit: (text) => wirePythonEntrypoint(text, options), reason, needs: app.entrypoint ? [pythonModuleLocation(app.entrypoint).path] : [] }];
+    const actions: PlanAction[] = [
+      {
+        type: 'plan-edit',
+        path,
+        edit: (text) => wirePythonEntrypoint(text, options),
+        reason,
+        needs: app.entrypoint ? [pythonModuleLocation(app.entrypoint).path] : [],
+      },
+    ];
     // Said once, when the module gets wired: a job loop the edit could not make stop between jobs.
     const loop = wired === false ? null : jobLoopNote(wired, options);
     if (loop) actions.push({ type: 'plan-note', level: 'warn', file: path, message: loop.message });

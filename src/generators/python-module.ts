@@ -9,7 +9,14 @@ import { checkGunicornConfOptions, GUNICORN_CONF_TEMPLATE, patchGunicornConf as 
 import { gunicornBacklogAdvice } from './python-advice.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
-import { hasNoShutdownHook, leftAloneNote, pythonModuleLocation, pythonModuleMode, PYTHON_MODULE_FILE, type PythonModuleMode } from './python-wiring.js';
+import {
+  hasNoShutdownHook,
+  leftAloneNote,
+  pythonModuleLocation,
+  pythonModuleMode,
+  PYTHON_MODULE_FILE,
+  type PythonModuleMode,
+} from './python-wiring.js';
 import { memoizedEdit } from './edit-memo.js';
 
 const patchGunicornConf = memoizedEdit(patchGunicornConfFresh);
@@ -35,7 +42,6 @@ export function pythonModuleData(mode: PythonModuleMode, timeoutMs: number): Pyt
   // Rendered as a Python float literal: keep it short and exact to the millisecond.
   return { mode, timeoutSeconds: Math.round(timeoutMs) / 1000 };
 }
-
 
 /** A file the seed templates produced: same API, so replacing it keeps the app's imports working. */
 function looksLikeSeedModule(source: string): boolean {
@@ -73,15 +79,20 @@ function noShutdownHookNote(app: PythonApp): PlanAction {
   const entry = app.entrypoint?.path ?? 'the ASGI module';
   const server = app.server === 'daphne' ? 'daphne' : 'uvicorn';
   const name = app.framework === 'django' ? 'Django' : app.framework;
-  const drain = server === 'uvicorn'
-    ? 'uvicorn already stops accepting on SIGTERM and finishes the requests in flight (bounded by --timeout-graceful-shutdown), then exits normally'
-    : 'daphne stops on SIGTERM and exits normally';
-  const gunicorn = app.framework === 'django' ? '; or, if the project does not need ASGI, run it under gunicorn (`gunicorn <project>.wsgi`), whose worker_exit hook this tool wires' : '';
+  const drain =
+    server === 'uvicorn'
+      ? 'uvicorn already stops accepting on SIGTERM and finishes the requests in flight (bounded by --timeout-graceful-shutdown), then exits normally'
+      : 'daphne stops on SIGTERM and exits normally';
+  const gunicorn =
+    app.framework === 'django'
+      ? '; or, if the project does not need ASGI, run it under gunicorn (`gunicorn <project>.wsgi`), whose worker_exit hook this tool wires'
+      : '';
   return {
     type: 'plan-note',
     level: 'warn',
     file: entry,
-    message: `nothing written: ${name}'s ASGI application has no lifespan shutdown hook under ${server} (${server === 'uvicorn' ? 'uvicorn logs "ASGI \'lifespan\' protocol appears unsupported"' : 'there is no lifespan to hook'}), so no handler registry would ever run. ` +
+    message:
+      `nothing written: ${name}'s ASGI application has no lifespan shutdown hook under ${server} (${server === 'uvicorn' ? 'uvicorn logs "ASGI \'lifespan\' protocol appears unsupported"' : 'there is no lifespan to hook'}), so no handler registry would ever run. ` +
       `${drain}. For cleanup of your own (clients, pools, flushing), add \`atexit.register(your_cleanup)\` at the end of ${entry}: it runs in each server process after the drain${gunicorn}.`,
   };
 }
@@ -106,7 +117,8 @@ function gunicornActions(ctx: GeneratorContext, app: PythonApp, handlersModule: 
       },
     ];
   }
-  const reason = `run shutdown handlers in gunicorn workers; graceful_timeout = ${options.gracefulTimeout}` +
+  const reason =
+    `run shutdown handlers in gunicorn workers; graceful_timeout = ${options.gracefulTimeout}` +
     (delayMs > 0 ? `; serve ${delayMs / 1000} s after SIGTERM first` : '');
   const notes = [...commandLineNotes(app, path, options.gracefulTimeout), ...backlogNote(app, path, options.gracefulTimeout)];
   const existing = ctx.current(path);

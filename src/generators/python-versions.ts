@@ -4,7 +4,15 @@ import { UserError } from '../core/errors.js';
 import { readPythonManifest } from '../detect/python-manifests.js';
 
 /** Manifests read for pins, in the app's directory. */
-const PIN_FILES = ['pyproject.toml', 'requirements.txt', 'requirements/base.txt', 'requirements/prod.txt', 'requirements/production.txt', 'Pipfile', 'setup.cfg'];
+const PIN_FILES = [
+  'pyproject.toml',
+  'requirements.txt',
+  'requirements/base.txt',
+  'requirements/prod.txt',
+  'requirements/production.txt',
+  'Pipfile',
+  'setup.cfg',
+];
 
 /** Version specifiers by normalised name (`fastapi` -> '>=0.110'), read through `read` (the planned files). */
 export function projectSpecifiers(read: (path: string) => string | null, appDir: string): ReadonlyMap<string, string> {

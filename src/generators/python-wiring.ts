@@ -59,10 +59,19 @@ export function pythonShutdownMode(app: PythonApp): ModeDecision {
     // Their development servers (app.run(), manage.py runserver) own SIGTERM; a flag-setting
     // handler would keep them running until a second signal.
     const name = app.framework === 'flask' ? 'Flask' : 'Django';
-    return { mode: null, silent: false, reason: `${name} runs without gunicorn here (no gunicorn start command found); run it under gunicorn so the registered handlers run from gunicorn's hooks` };
+    return {
+      mode: null,
+      silent: false,
+      reason: `${name} runs without gunicorn here (no gunicorn start command found); run it under gunicorn so the registered handlers run from gunicorn's hooks`,
+    };
   }
   if (app.framework === 'aiohttp') {
-    return { mode: null, silent: false, reason: "aiohttp's web.run_app() installs its own SIGTERM handler; run the handlers from the app's cleanup: `app.on_cleanup.append(lambda _app: run_shutdown_handlers_async())`" };
+    return {
+      mode: null,
+      silent: false,
+      reason:
+        "aiohttp's web.run_app() installs its own SIGTERM handler; run the handlers from the app's cleanup: `app.on_cleanup.append(lambda _app: run_shutdown_handlers_async())`",
+    };
   }
   return { mode: moduleMode };
 }
@@ -71,7 +80,11 @@ export function pythonShutdownMode(app: PythonApp): ModeDecision {
 const FASTAPI_LIFESPAN = [0, 93] as const;
 
 /** The options the edit gets for this app, or the reason it is not wired. */
-export function wireOptionsFor(app: PythonApp, budgetMs?: number, specifiers: ReadonlyMap<string, string> = new Map()): WireOptions | { reason: string; silent: boolean } {
+export function wireOptionsFor(
+  app: PythonApp,
+  budgetMs?: number,
+  specifiers: ReadonlyMap<string, string> = new Map(),
+): WireOptions | { reason: string; silent: boolean } {
   const entry = app.entrypoint;
   if (!entry) return { reason: 'no entry module was found', silent: false };
   const decision = pythonShutdownMode(app);

@@ -16,7 +16,10 @@ const IMPORTS = [
 export function wiredByText(source: string, specifier: string): boolean {
   for (const pattern of IMPORTS) {
     for (const m of source.matchAll(pattern)) {
-      const names = (m[1] ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+      const names = (m[1] ?? '')
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean);
       if (names.length === 0 || stem(m[3] ?? '') !== stem(specifier)) continue;
       if (outsideCommentsAndTemplates(source.slice(0, m.index))) return true;
     }

@@ -33,7 +33,9 @@ type Read = (path: string) => string | null;
 function docs(text: string | null): unknown[] {
   if (text === null) return [];
   try {
-    return parseAllDocuments(text).filter((d) => d.errors.length === 0).map((d) => d.toJS() as unknown);
+    return parseAllDocuments(text)
+      .filter((d) => d.errors.length === 0)
+      .map((d) => d.toJS() as unknown);
   } catch {
     return [];
   }
@@ -51,7 +53,10 @@ function list(v: unknown): unknown[] {
  * Owners by facts object, with every text they were read from: each app's generators ask, and the
  * answer only changes with those texts (a 200-app run rebuilt it 200 times per part).
  */
-const ownersCache = new WeakMap<Facts, { apps: readonly unknown[]; size: number; container: unknown; reads: [string, string | null][]; owners: ImageOwners }>();
+const ownersCache = new WeakMap<
+  Facts,
+  { apps: readonly unknown[]; size: number; container: unknown; reads: [string, string | null][]; owners: ImageOwners }
+>();
 
 export function imageOwners(facts: Facts, read: Read): ImageOwners {
   const hit = ownersCache.get(facts);
@@ -97,7 +102,12 @@ function ownersFrom(facts: Facts, read: Read): ImageOwners {
       if (dir === null) continue;
       // A root build context with a Dockerfile inside an app's dir builds that app.
       const byDockerfile = svc.dockerfile === null ? null : posix.dirname(posix.join(dir, svc.dockerfile));
-      const owner = byDockerfile !== null && appDirs.has(byDockerfile === '.' ? '' : byDockerfile) ? (byDockerfile === '.' ? '' : byDockerfile) : appFor(dir);
+      const owner =
+        byDockerfile !== null && appDirs.has(byDockerfile === '.' ? '' : byDockerfile)
+          ? byDockerfile === '.'
+            ? ''
+            : byDockerfile
+          : appFor(dir);
       add(imageKey(svc.name), owner);
       add(imageKey(svc.image), owner);
     }
@@ -145,10 +155,16 @@ function ownersFrom(facts: Facts, read: Read): ImageOwners {
 }
 
 /** The app's containers of a workload (by name), or null when none of them runs the app. */
-export function appContainersOf(owners: ImageOwners, app: App, containers: readonly { name: string; image: string | null }[]): string[] | null {
-  const mine = containers.filter((c) => {
-    const dirs = owners.of(c.image);
-    return dirs.length === 1 && dirs[0] === app.dir;
-  }).map((c) => c.name);
+export function appContainersOf(
+  owners: ImageOwners,
+  app: App,
+  containers: readonly { name: string; image: string | null }[],
+): string[] | null {
+  const mine = containers
+    .filter((c) => {
+      const dirs = owners.of(c.image);
+      return dirs.length === 1 && dirs[0] === app.dir;
+    })
+    .map((c) => c.name);
   return mine.length === 0 ? null : mine;
 }

@@ -22,18 +22,24 @@ const UNPARSED = /\b(does not parse|syntax error|unterminated string|is not vali
  * markers mid-merge, a syntax error) cannot have its edits verified, so it fails
  * @param read the current text of a file, for conflict markers in files the tool edits
  */
-export function checkFindings(r: Reconciled, notes: readonly PlanNote[] = [], read: (path: string) => string | null = () => null): Finding[] {
+export function checkFindings(
+  r: Reconciled,
+  notes: readonly PlanNote[] = [],
+  read: (path: string) => string | null = () => null,
+): Finding[] {
   const out = r.files.flatMap(findingsFor);
   const edited = new Set([...Object.keys(r.manifest.edited), ...r.files.filter((f) => f.kind === 'edited').map((f) => f.path)]);
   const unusable = (path: string, detail: string): void => {
     if (!out.some((f) => f.path === path && f.problem === 'unusable')) out.push({ path, problem: 'unusable', detail });
   };
   for (const n of notes) {
-    if (n.level === 'warn' && n.file !== undefined && edited.has(n.file) && UNPARSED.test(n.message)) unusable(n.file, `its edits cannot be checked: ${firstLine(n.message)}`);
+    if (n.level === 'warn' && n.file !== undefined && edited.has(n.file) && UNPARSED.test(n.message))
+      unusable(n.file, `its edits cannot be checked: ${firstLine(n.message)}`);
   }
   for (const path of edited) {
     const text = read(path);
-    if (text !== null && hasConflictMarkers(text)) unusable(path, 'has conflict markers (<<<<<<< ... >>>>>>>): finish the merge, then check again');
+    if (text !== null && hasConflictMarkers(text))
+      unusable(path, 'has conflict markers (<<<<<<< ... >>>>>>>): finish the merge, then check again');
   }
   return out;
 }
@@ -50,7 +56,8 @@ function findingsFor(f: FileOutcome): Finding[] {
   if (f.kind === 'edited') {
     if (f.missing) add('missing', `does not exist; the tool edits it (${f.reason})`);
     else if (f.status === 'edit') add('outdated', `its edit is missing or out of date (${f.reason})`);
-    for (const m of f.missingNeeds) add('broken-import', `imports ${m}, which does not exist: the app fails at start; remove the import, or restore ${m}`);
+    for (const m of f.missingNeeds)
+      add('broken-import', `imports ${m}, which does not exist: the app fails at start; remove the import, or restore ${m}`);
     return out;
   }
   switch (f.status) {
@@ -72,7 +79,8 @@ function findingsFor(f: FileOutcome): Finding[] {
     case 'current':
       break;
   }
-  if (f.status !== 'deleted' && f.handEdited) add('hand-edited', 'changed since the tool wrote it; run the tool to merge and record your edits');
+  if (f.status !== 'deleted' && f.handEdited)
+    add('hand-edited', 'changed since the tool wrote it; run the tool to merge and record your edits');
   if (f.unresolved && f.status !== 'conflict') add('conflict', 'has unresolved conflict markers (<<<<<<< ... >>>>>>>)');
   return out;
 }

@@ -8,7 +8,7 @@ import { realpathSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 export type GitState =
-  | { kind: 'repo'; /** Repo-relative (to the tool's root) POSIX paths with uncommitted changes, untracked included. */ dirty: string[] }
+  | { kind: 'repo' /** Repo-relative (to the tool's root) POSIX paths with uncommitted changes, untracked included. */; dirty: string[] }
   | { kind: 'not-a-repo' }
   | { kind: 'no-git' };
 
@@ -36,7 +36,11 @@ export function uncommitted(root: string, paths: readonly string[]): GitState {
     if (field.length < 4) continue;
     const status = field.slice(0, 2);
     // Porcelain paths are relative to the top of the work tree, whatever the cwd.
-    dirty.add(relative(realRoot, join(top, field.slice(3))).split(sep).join('/'));
+    dirty.add(
+      relative(realRoot, join(top, field.slice(3)))
+        .split(sep)
+        .join('/'),
+    );
     if (status.includes('R') || status.includes('C')) i++; // the next field is the rename's source
   }
   return { kind: 'repo', dirty: paths.filter((p) => dirty.has(p)) };

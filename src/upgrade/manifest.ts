@@ -74,7 +74,12 @@ export function linesOf(text: string): string[] {
 
 /** Serialised with sorted paths and no timestamps: the same run twice gives the same bytes. */
 export function serializeManifest(m: Manifest): string {
-  const sorted = <T>(r: Record<string, T>): Record<string, T> => Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k] as T]));
+  const sorted = <T>(r: Record<string, T>): Record<string, T> =>
+    Object.fromEntries(
+      Object.keys(r)
+        .sort()
+        .map((k) => [k, r[k] as T]),
+    );
   const bases: Record<string, string[]> = {};
   const generated: Record<string, unknown> = {};
   for (const [path, e] of Object.entries(m.generated)) {
@@ -106,9 +111,12 @@ export function readManifest(read: ReadFile): Manifest | null {
 }
 
 function invalid(detail: string): UserError {
-  return new UserError(`not a valid ${TOOL} manifest: ${detail}; fix it, or delete it to start over (re-running then cannot tell your edits from generated code)`, {
-    file: MANIFEST_PATH,
-  });
+  return new UserError(
+    `not a valid ${TOOL} manifest: ${detail}; fix it, or delete it to start over (re-running then cannot tell your edits from generated code)`,
+    {
+      file: MANIFEST_PATH,
+    },
+  );
 }
 
 type Json = Record<string, unknown>;
@@ -141,9 +149,12 @@ export function parseManifest(text: string): Manifest {
   if (typeof format !== 'number' || !Number.isInteger(format) || format < 1) throw invalid('"format" must be a positive whole number');
   const version = str(raw, 'version', '');
   if (format > MANIFEST_FORMAT) {
-    throw new UserError(`written by ${TOOL} ${version} (manifest format ${format}); this is an older version that reads format ${MANIFEST_FORMAT}: upgrade the tool`, {
-      file: MANIFEST_PATH,
-    });
+    throw new UserError(
+      `written by ${TOOL} ${version} (manifest format ${format}); this is an older version that reads format ${MANIFEST_FORMAT}: upgrade the tool`,
+      {
+        file: MANIFEST_PATH,
+      },
+    );
   }
   const bases = format >= 2 ? parseBases(raw['bases']) : null;
   return {
@@ -171,7 +182,8 @@ function parseRecord<T>(v: unknown, name: string, entry: (e: unknown, where: str
   if (!isObject(v)) throw invalid(`"${name}" must be an object keyed by file path`);
   const out: Record<string, T> = {};
   for (const [path, e] of Object.entries(v)) {
-    if (path === '' || path.startsWith('/') || path.split('/').includes('..')) throw invalid(`${name}: '${path}' is not a path inside the repository`);
+    if (path === '' || path.startsWith('/') || path.split('/').includes('..'))
+      throw invalid(`${name}: '${path}' is not a path inside the repository`);
     out[path] = entry(e, `${name}["${path}"].`);
   }
   return out;

@@ -11,7 +11,17 @@ import { SymlinkRefused } from '../core/paths.js';
 import { UserError } from '../core/errors.js';
 import { sha256 } from './hash.js';
 import { lf, withEndingsOf } from './eol.js';
-import { MANIFEST_FORMAT, MANIFEST_PATH, entryText, isDeleted, linesOf, type DeletedEntry, type EditedEntry, type GeneratedEntry, type Manifest } from './manifest.js';
+import {
+  MANIFEST_FORMAT,
+  MANIFEST_PATH,
+  entryText,
+  isDeleted,
+  linesOf,
+  type DeletedEntry,
+  type EditedEntry,
+  type GeneratedEntry,
+  type Manifest,
+} from './manifest.js';
 import { hasConflictMarkers, mergeThreeWay } from './merge.js';
 
 export type GeneratedStatus =
@@ -83,7 +93,14 @@ const EMPTY: Manifest = { format: MANIFEST_FORMAT, tool: 'create-graceful-shutdo
 
 export function reconcile(plan: Plan, previous: Manifest | null, opts: ReconcileOptions): Reconciled {
   const prev = previous ?? EMPTY;
-  const next: Manifest = { format: MANIFEST_FORMAT, tool: 'create-graceful-shutdown', version: opts.version, answers: { ...opts.answers }, generated: {}, edited: {} };
+  const next: Manifest = {
+    format: MANIFEST_FORMAT,
+    tool: 'create-graceful-shutdown',
+    version: opts.version,
+    answers: { ...opts.answers },
+    generated: {},
+    edited: {},
+  };
   const files: FileOutcome[] = [];
   const planned = new Set(plan.planned().map((c) => c.path));
   const consumed = new Set<string>();
@@ -114,7 +131,16 @@ export function reconcile(plan: Plan, previous: Manifest | null, opts: Reconcile
         consumed.add(moved);
       }
     }
-    const out: GeneratedOutcome = { path, kind: 'generated', status: 'current', handEdited: false, unresolved: false, deletedBefore: false, movedFrom, reason: change.reason };
+    const out: GeneratedOutcome = {
+      path,
+      kind: 'generated',
+      status: 'current',
+      handEdited: false,
+      unresolved: false,
+      deletedBefore: false,
+      movedFrom,
+      reason: change.reason,
+    };
     files.push(out);
     const disk = change.before;
     const theirs = change.after;
@@ -155,7 +181,12 @@ export function reconcile(plan: Plan, previous: Manifest | null, opts: Reconcile
     } else plan.replace(path, disk);
     const final = plan.current(path) ?? theirs;
     out.unresolved = hasConflictMarkers(final);
-    next.generated[path] = { generator: origin.generator, app: origin.app, sha256: sha256(lf(final)), lines: linesOf(lf(theirs)) } satisfies GeneratedEntry;
+    next.generated[path] = {
+      generator: origin.generator,
+      app: origin.app,
+      sha256: sha256(lf(final)),
+      lines: linesOf(lf(theirs)),
+    } satisfies GeneratedEntry;
   }
 
   // A generated file the user deleted stays deleted, and so does its import: an edit that would
@@ -206,7 +237,14 @@ export function reconcile(plan: Plan, previous: Manifest | null, opts: Reconcile
  * The earlier path of a file whose app dir was renamed: an entry from the same generator at the same
  * place inside its app, whose app is no longer treated and whose file is gone from the old place.
  */
-function findMoved(plan: Plan, prev: Manifest, origin: PlanOrigin, path: string, planned: Set<string>, consumed: Set<string>): string | null {
+function findMoved(
+  plan: Plan,
+  prev: Manifest,
+  origin: PlanOrigin,
+  path: string,
+  planned: Set<string>,
+  consumed: Set<string>,
+): string | null {
   const inApp = posix.relative(origin.app, path);
   const candidates = Object.entries(prev.generated).filter(
     ([p, e]) =>
@@ -229,7 +267,10 @@ function recordedCurrent(plan: Plan, path: string): string | null {
     return plan.current(path);
   } catch (error) {
     if (error instanceof SymlinkRefused) {
-      throw new UserError(`records ${path}, but '${error.link}' is a symlink, which the tool never follows: replace it with the real ${error.link === path ? 'file' : 'directory'}, or remove the record of ${path} from ${MANIFEST_PATH}`, { file: MANIFEST_PATH, cause: error });
+      throw new UserError(
+        `records ${path}, but '${error.link}' is a symlink, which the tool never follows: replace it with the real ${error.link === path ? 'file' : 'directory'}, or remove the record of ${path} from ${MANIFEST_PATH}`,
+        { file: MANIFEST_PATH, cause: error },
+      );
     }
     throw error;
   }

@@ -44,7 +44,10 @@ export function reportMarkdown(input: ReportInput): string {
   const out: string[] = [];
   out.push(`## Graceful shutdown (create-graceful-shutdown ${input.version})`, '');
   const from = upgrade.previousVersion;
-  const what = from === null ? 'Adds graceful shutdown' : `Re-runs create-graceful-shutdown${from && from !== input.version ? ` (upgrade from ${from})` : ''}`;
+  const what =
+    from === null
+      ? 'Adds graceful shutdown'
+      : `Re-runs create-graceful-shutdown${from && from !== input.version ? ` (upgrade from ${from})` : ''}`;
   out.push(`${what}${input.dryRun ? '; dry run, nothing was written' : ''}.`, '');
 
   if (input.changes.length === 0) out.push('No file changes: everything is already in place.', '');
@@ -60,7 +63,10 @@ export function reportMarkdown(input: ReportInput): string {
   const conflicts = conflictPaths(upgrade);
   if (conflicts.length) {
     out.push('### Conflicts to resolve before merging', '');
-    out.push('Your edits and this version changed the same lines. Each file holds `<<<<<<< ours` / `||||||| base` / `=======` / `>>>>>>> theirs` markers:', '');
+    out.push(
+      'Your edits and this version changed the same lines. Each file holds `<<<<<<< ours` / `||||||| base` / `=======` / `>>>>>>> theirs` markers:',
+      '',
+    );
     for (const p of conflicts) out.push(`- ${code(p)}`);
     out.push('');
   }
@@ -82,7 +88,8 @@ export function reportMarkdown(input: ReportInput): string {
 
   if (input.notes.length) {
     out.push('### Notes and warnings', '');
-    for (const n of input.notes) out.push(`- ${n.level === 'warn' ? '**warning**' : 'note'}: ${n.file ? `${code(n.file)}: ` : ''}${n.message}`);
+    for (const n of input.notes)
+      out.push(`- ${n.level === 'warn' ? '**warning**' : 'note'}: ${n.file ? `${code(n.file)}: ` : ''}${n.message}`);
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;

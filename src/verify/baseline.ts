@@ -28,14 +28,23 @@ function git(cwd: string, args: string[]): { ok: boolean; out: string; err: stri
 
 export function checkoutBaseline(appDir: string, ref: string): BaselineTree {
   const top = git(appDir, ['rev-parse', '--show-toplevel']);
-  if (!top.ok) throw new UserError(`--baseline needs a git repository, and ${appDir} is not in one; drop --baseline or run git init`, { exitCode: 2 });
+  if (!top.ok)
+    throw new UserError(`--baseline needs a git repository, and ${appDir} is not in one; drop --baseline or run git init`, { exitCode: 2 });
   const commit = git(appDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
-  if (!commit.ok) throw new UserError(`--baseline ${ref}: no such commit in this repository; give a branch, tag or commit (e.g. HEAD~1, main)`, { exitCode: 2 });
+  if (!commit.ok)
+    throw new UserError(`--baseline ${ref}: no such commit in this repository; give a branch, tag or commit (e.g. HEAD~1, main)`, {
+      exitCode: 2,
+    });
   const tmp = mkdtempSync(join(tmpdir(), 'cgs-verify-baseline-'));
   const remove = (): void => rmSync(tmp, { recursive: true, force: true });
   try {
-    const clone = spawnSync('git', ['clone', '--quiet', '--shared', '--no-checkout', top.out, tmp], { encoding: 'utf8', stdio: 'pipe', timeout: 120_000 });
-    if (clone.status !== 0) throw new UserError(`--baseline ${ref}: could not make a temporary worktree (${(clone.stderr ?? '').trim().split('\n')[0]})`);
+    const clone = spawnSync('git', ['clone', '--quiet', '--shared', '--no-checkout', top.out, tmp], {
+      encoding: 'utf8',
+      stdio: 'pipe',
+      timeout: 120_000,
+    });
+    if (clone.status !== 0)
+      throw new UserError(`--baseline ${ref}: could not make a temporary worktree (${(clone.stderr ?? '').trim().split('\n')[0]})`);
     const co = git(tmp, ['-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--detach', commit.out]);
     if (!co.ok) throw new UserError(`--baseline ${ref}: could not check out ${commit.out.slice(0, 12)} (${co.err})`);
     const rel = relative(top.out, appDir);
@@ -62,7 +71,12 @@ export async function buildBaseline(dir: string, ports: Ports): Promise<void> {
   if (!pkg.scripts?.['build']) return;
   const runner = existsSync(join(dir, 'pnpm-lock.yaml')) ? 'pnpm' : existsSync(join(dir, 'yarn.lock')) ? 'yarn' : 'npm';
   ports.progress({ phase: 'baseline', message: `baseline: ${runner} run build` });
-  const child = spawn(runner, ['run', 'build'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, CI: '1' } });
+  const child = spawn(runner, ['run', 'build'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    env: { ...process.env, CI: '1' },
+  });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -82,7 +96,9 @@ export async function buildBaseline(dir: string, ports: Ports): Promise<void> {
     const code = await unlessAborted(ports.abort, done);
     if (code !== 0) {
       const last = output.trim().split('\n').pop() ?? '';
-      throw new UserError(`--baseline --build: ${runner} run build failed (exit ${code})${last ? `: ${last}` : ''}; fix the build at that ref or measure without --build`);
+      throw new UserError(
+        `--baseline --build: ${runner} run build failed (exit ${code})${last ? `: ${last}` : ''}; fix the build at that ref or measure without --build`,
+      );
     }
   } finally {
     ports.abort.removeEventListener('abort', killGroup);

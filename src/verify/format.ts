@@ -24,7 +24,11 @@ function statuses(r: RunReport): string {
 
 function lostWhy(r: RunReport): string {
   const q = r.requests;
-  const parts = [q.lostReset ? `${q.lostReset} reset` : '', q.lostHangup ? `${q.lostHangup} hung up` : '', q.lostTimeout ? `${q.lostTimeout} never answered` : ''].filter(Boolean);
+  const parts = [
+    q.lostReset ? `${q.lostReset} reset` : '',
+    q.lostHangup ? `${q.lostHangup} hung up` : '',
+    q.lostTimeout ? `${q.lostTimeout} never answered` : '',
+  ].filter(Boolean);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
@@ -52,8 +56,22 @@ export function formatText(outcome: VerifyOutcome): string {
   const width = Math.max(...ROWS.map(([name]) => name.length)) + 2;
   const cells = ROWS.map(([name, f]) => [name, ...runs.map(f)]);
   const colWidths = runs.map((r, i) => Math.max(r.label.length, ...cells.map((c) => c[i + 1]!.length)) + 2);
-  out.push(''.padEnd(width) + runs.map((r, i) => r.label.padEnd(colWidths[i]!)).join('').trimEnd());
-  for (const c of cells) out.push(c[0]!.padEnd(width) + c.slice(1).map((v, i) => v.padEnd(colWidths[i]!)).join('').trimEnd());
+  out.push(
+    ''.padEnd(width) +
+      runs
+        .map((r, i) => r.label.padEnd(colWidths[i]!))
+        .join('')
+        .trimEnd(),
+  );
+  for (const c of cells)
+    out.push(
+      c[0]!.padEnd(width) +
+        c
+          .slice(1)
+          .map((v, i) => v.padEnd(colWidths[i]!))
+          .join('')
+          .trimEnd(),
+    );
   for (const r of runs) {
     out.push('', `last log lines (${r.label}):`);
     out.push(...(r.logTail.length ? r.logTail.map((l) => `  ${l}`) : ['  (none)']));
@@ -107,7 +125,10 @@ function md(text: string): string {
 export function formatMarkdown(outcome: VerifyOutcome): string {
   const runs = outcome.baseline ? [outcome.baseline, outcome.current] : [outcome.current];
   const out = ['## Graceful shutdown, measured (`create-graceful-shutdown verify`)', ''];
-  for (const r of runs) out.push(`- **${md(r.label)}**: \`${r.command.join(' ')}\` (${md(r.commandSource)}); ${r.stopSignal}, SIGKILL at ${r.graceMs / 1000} s`);
+  for (const r of runs)
+    out.push(
+      `- **${md(r.label)}**: \`${r.command.join(' ')}\` (${md(r.commandSource)}); ${r.stopSignal}, SIGKILL at ${r.graceMs / 1000} s`,
+    );
   out.push('', `| | ${runs.map((r) => md(r.label)).join(' | ')} |`, `| --- | ${runs.map(() => '---').join(' | ')} |`);
   for (const [name, f] of ROWS) out.push(`| ${name} | ${runs.map((r) => md(f(r))).join(' | ')} |`);
   out.push('', 'Lost: requests the app accepted and never answered (reset, hung up, or still open when it was gone).');

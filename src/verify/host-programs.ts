@@ -13,7 +13,12 @@ const INITS = new Set(['tini', 'dumb-init']);
 const PYTHON = /^python(\d(\.\d+)?)?$/;
 /** Launchers that are Python modules: runnable as `python3 -m name` when no script is installed. */
 const PY_LAUNCHERS: Record<string, string> = {
-  uvicorn: 'uvicorn', gunicorn: 'gunicorn', flask: 'flask', hypercorn: 'hypercorn', daphne: 'daphne', fastapi: 'fastapi',
+  uvicorn: 'uvicorn',
+  gunicorn: 'gunicorn',
+  flask: 'flask',
+  hypercorn: 'hypercorn',
+  daphne: 'daphne',
+  fastapi: 'fastapi',
 };
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 
@@ -49,8 +54,9 @@ export const canImport: CanImport = (python, module) =>
 
 /** The first interpreter (PATH's python3, python, then the system one) that can import `module`. */
 function pythonWith(module: string | null, pathEnv: string, probe: CanImport): string | null {
-  const candidates = [...new Set([which('python3', pathEnv), which('python', pathEnv), existsSync(SYSTEM_PYTHON) ? SYSTEM_PYTHON : null])]
-    .filter((p): p is string => p !== null);
+  const candidates = [
+    ...new Set([which('python3', pathEnv), which('python', pathEnv), existsSync(SYSTEM_PYTHON) ? SYSTEM_PYTHON : null]),
+  ].filter((p): p is string => p !== null);
   if (module === null) return candidates[0] ?? null;
   return candidates.find((p) => probe(p, module)) ?? null;
 }
@@ -95,14 +101,22 @@ export function mapToHost(argv: readonly string[], pathEnv: string, needs: strin
 }
 
 /** The same mapping for the commands of a `sh -c` script (at its start, after `exec`, `&&`, `||`, `;`). */
-export function mapShellScript(script: string, pathEnv: string, needs: string | null = null, probe: CanImport = canImport): { script: string; notes: string[] } {
+export function mapShellScript(
+  script: string,
+  pathEnv: string,
+  needs: string | null = null,
+  probe: CanImport = canImport,
+): { script: string; notes: string[] } {
   const notes: string[] = [];
-  const out = script.replace(/(^|&&|\|\||;)(\s*(?:exec\s+)?)([A-Za-z0-9_./-]+)(?=\s|$)/g, (whole, lead: string, space: string, word: string) => {
-    const mapped = mapToHost([word], pathEnv, needs, probe);
-    if (mapped.argv.length === 1 && mapped.argv[0] === word) return whole;
-    notes.push(...mapped.notes);
-    return `${lead}${space}${mapped.argv.join(' ')}`;
-  });
+  const out = script.replace(
+    /(^|&&|\|\||;)(\s*(?:exec\s+)?)([A-Za-z0-9_./-]+)(?=\s|$)/g,
+    (whole, lead: string, space: string, word: string) => {
+      const mapped = mapToHost([word], pathEnv, needs, probe);
+      if (mapped.argv.length === 1 && mapped.argv[0] === word) return whole;
+      notes.push(...mapped.notes);
+      return `${lead}${space}${mapped.argv.join(' ')}`;
+    },
+  );
   return { script: out, notes };
 }
 

@@ -12,14 +12,20 @@ import { UserError } from '../core/errors.js';
 
 export async function verify(options: VerifyOptions, ports: Ports, env: NodeJS.ProcessEnv = process.env): Promise<VerifyOutcome> {
   const plan = planLaunch(options, options.port ?? (await ports.freePort()), env);
-  ports.progress({ phase: 'plan', message: `command: ${plan.argv.join(' ')} (${plan.source}); stop: ${plan.stopSignal}, kill at ${plan.graceMs / 1000} s (${plan.graceSource})` });
+  ports.progress({
+    phase: 'plan',
+    message: `command: ${plan.argv.join(' ')} (${plan.source}); stop: ${plan.stopSignal}, kill at ${plan.graceMs / 1000} s (${plan.graceSource})`,
+  });
   let baseline = null;
   if (options.baseline !== null) {
     const tree = checkoutBaseline(resolve(options.dir), options.baseline);
     const onAbort = (): void => tree.remove();
     ports.abort.addEventListener('abort', onAbort, { once: true });
     try {
-      ports.progress({ phase: 'baseline', message: `baseline: ${options.baseline} (${tree.commit.slice(0, 12)}) in a temporary worktree, ${tree.root}` });
+      ports.progress({
+        phase: 'baseline',
+        message: `baseline: ${options.baseline} (${tree.commit.slice(0, 12)}) in a temporary worktree, ${tree.root}`,
+      });
       if (options.build) await buildBaseline(tree.dir, ports);
       const basePlan = planBaseline(options, tree.dir, options.port ?? (await ports.freePort()), env);
       baseline = await measure(basePlan, options, ports, `${options.baseline} (${tree.commit.slice(0, 7)})`);
@@ -38,7 +44,9 @@ function planBaseline(options: VerifyOptions, dir: string, port: number, env: No
     return planLaunch({ ...options, dir }, port, env);
   } catch (error) {
     if (error instanceof UserError && !options.build && /does not exist: build the app first/.test(error.message)) {
-      throw new UserError(`--baseline ${options.baseline}: ${error.message.replace(/: build the app first.*$/, '')} at that ref: add --build to build it in the temporary worktree`);
+      throw new UserError(
+        `--baseline ${options.baseline}: ${error.message.replace(/: build the app first.*$/, '')} at that ref: add --build to build it in the temporary worktree`,
+      );
     }
     throw error;
   }

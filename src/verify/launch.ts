@@ -78,9 +78,7 @@ export function planLaunch(options: VerifyOptions, port: number, baseEnv: NodeJS
   }
   const signal = options.stopSignal ?? normaliseSignal(found.stopSignal, found.stopSignalSource);
   const grace = options.graceMs !== null ? { ms: options.graceMs, source: '--grace' } : stopGrace(root, facts);
-  const expected = options.expectExit !== null
-    ? { code: options.expectExit, source: '--expect-exit' }
-    : expectedExit(root, signal);
+  const expected = options.expectExit !== null ? { code: options.expectExit, source: '--expect-exit' } : expectedExit(root, signal);
   return {
     argv,
     source: found.source,
@@ -126,8 +124,14 @@ function fromApp(facts: Facts, dir: string, app: App | null): Found {
     const c = containerCommand(source);
     if (c) {
       return {
-        argv: c.argv, source: `${dockerfile} ${c.from}`, cwd: dirname(join(facts.root, dockerfile)), env: c.env,
-        stopSignal: c.stopSignal, stopSignalSource: `${dockerfile} STOPSIGNAL`, workdir: c.workdir, localBins: false,
+        argv: c.argv,
+        source: `${dockerfile} ${c.from}`,
+        cwd: dirname(join(facts.root, dockerfile)),
+        env: c.env,
+        stopSignal: c.stopSignal,
+        stopSignalSource: `${dockerfile} STOPSIGNAL`,
+        workdir: c.workdir,
+        localBins: false,
       };
     }
   }
@@ -137,17 +141,47 @@ function fromApp(facts: Facts, dir: string, app: App | null): Found {
     const script = app.scripts['start:prod'] !== undefined ? 'start:prod' : 'start';
     const start = resolveStartScript(app.scripts, script);
     if (start?.resolved) {
-      return { ...splitCommand(start.resolved), source: `${pkg} "${start.chain.join('" → "')}"`, cwd: appDir, stopSignal: null, stopSignalSource: '', workdir: null, localBins: true };
+      return {
+        ...splitCommand(start.resolved),
+        source: `${pkg} "${start.chain.join('" → "')}"`,
+        cwd: appDir,
+        stopSignal: null,
+        stopSignalSource: '',
+        workdir: null,
+        localBins: true,
+      };
     }
     if (app.entrypoint && /\.(c|m)?js$/.test(app.entrypoint.path)) {
-      return { argv: ['node', app.entrypoint.path], env: {}, source: `${pkg} ${app.entrypoint.via}`, cwd: appDir, stopSignal: null, stopSignalSource: '', workdir: null, localBins: true };
+      return {
+        argv: ['node', app.entrypoint.path],
+        env: {},
+        source: `${pkg} ${app.entrypoint.via}`,
+        cwd: appDir,
+        stopSignal: null,
+        stopSignalSource: '',
+        workdir: null,
+        localBins: true,
+      };
     }
   }
   if (app?.kind === 'python' && app.startCommand) {
-    return { ...splitCommand(app.startCommand), source: app.startSource ?? 'detected start command', cwd: appDir, stopSignal: null, stopSignalSource: '', workdir: null, localBins: false };
+    return {
+      ...splitCommand(app.startCommand),
+      source: app.startSource ?? 'detected start command',
+      cwd: appDir,
+      stopSignal: null,
+      stopSignalSource: '',
+      workdir: null,
+      localBins: false,
+    };
   }
-  if (!app) throw new UserError(`${dir}: found no Node or Python app (no package.json, pyproject.toml or requirements.txt with an entrypoint); run verify in the app's directory or pass --command "<how production starts it>"`);
-  throw new UserError(`${dir}: found no start command (no Dockerfile CMD, no package.json "start"); pass --command "<how production starts it>"`);
+  if (!app)
+    throw new UserError(
+      `${dir}: found no Node or Python app (no package.json, pyproject.toml or requirements.txt with an entrypoint); run verify in the app's directory or pass --command "<how production starts it>"`,
+    );
+  throw new UserError(
+    `${dir}: found no start command (no Dockerfile CMD, no package.json "start"); pass --command "<how production starts it>"`,
+  );
 }
 
 function splitCommand(text: string): { argv: string[]; env: Record<string, string> } {
@@ -162,12 +196,16 @@ function splitCommand(text: string): { argv: string[]; env: Record<string, strin
 }
 
 function pickApp(facts: Facts, dir: string): App | null {
-  const served = facts.apps.filter((a) => (a.kind === 'python' ? a.entrypoint !== null || a.startCommand !== null : a.entrypoint !== null || a.start !== null));
+  const served = facts.apps.filter((a) =>
+    a.kind === 'python' ? a.entrypoint !== null || a.startCommand !== null : a.entrypoint !== null || a.start !== null,
+  );
   if (served.length === 0) return null;
   const atRoot = served.filter((a) => a.dir === '');
   if (atRoot.length > 0) return atRoot[0]!;
   if (served.length === 1) return served[0]!;
-  throw new UserError(`${dir}: holds several apps (${served.map((a) => a.dir).join(', ')}); run verify in one app's directory`, { exitCode: 2 });
+  throw new UserError(`${dir}: holds several apps (${served.map((a) => a.dir).join(', ')}); run verify in one app's directory`, {
+    exitCode: 2,
+  });
 }
 
 function pickDockerfile(facts: Facts, app: App | null): string | null {
@@ -222,7 +260,9 @@ function checkRunnable(argv: readonly string[], found: Found, pathEnv: string): 
   if (base === 'node' || base === 'nodejs') {
     const target = scriptTargetFile(argv.slice(programIndex(argv)).join(' '));
     if (target && !nodeTargetExists(resolve(found.cwd, target))) {
-      throw new UserError(`${target} (run by ${found.source}) does not exist: build the app first (e.g. npm run build), then run verify again`);
+      throw new UserError(
+        `${target} (run by ${found.source}) does not exist: build the app first (e.g. npm run build), then run verify again`,
+      );
     }
   }
 }
@@ -236,8 +276,11 @@ function normaliseSignal(text: string | null, source: string): NodeJS.Signals {
   const upper = text.toUpperCase();
   const name = /^\d+$/.test(upper)
     ? Object.entries(constants.signals).find(([, n]) => n === Number(upper))?.[0]
-    : upper.startsWith('SIG') ? upper : `SIG${upper}`;
-  if (!name || !(name in constants.signals)) throw new UserError(`${source} ${text} is not a signal this machine knows; fix it or pass --stop-signal`);
+    : upper.startsWith('SIG')
+      ? upper
+      : `SIG${upper}`;
+  if (!name || !(name in constants.signals))
+    throw new UserError(`${source} ${text} is not a signal this machine knows; fix it or pass --stop-signal`);
   return name as NodeJS.Signals;
 }
 
@@ -275,11 +318,11 @@ function stopGrace(root: string, facts: Facts | null): { ms: number; source: str
 function expectedExit(root: string, signal: NodeJS.Signals): { code: number; source: string } {
   try {
     const manifest = JSON.parse(readFileSync(join(root, '.graceful-shutdown.json'), 'utf8')) as { answers?: { exitMode?: string } };
-    if (manifest.answers?.exitMode === 'signal') return { code: 128 + (constants.signals[signal] ?? 15), source: '.graceful-shutdown.json exitMode "signal"' };
+    if (manifest.answers?.exitMode === 'signal')
+      return { code: 128 + (constants.signals[signal] ?? 15), source: '.graceful-shutdown.json exitMode "signal"' };
     if (manifest.answers?.exitMode === 'zero') return { code: 0, source: '.graceful-shutdown.json exitMode "zero"' };
   } catch {
     // no manifest (or an unreadable one): the plain expectation
   }
   return { code: 0, source: 'default' };
 }
-

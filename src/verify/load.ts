@@ -42,8 +42,17 @@ type Fate =
 
 export class Load {
   private readonly counts: RequestCounts = {
-    answered: 0, answeredBefore: 0, lost: 0, lostReset: 0, lostHangup: 0, lostTimeout: 0, refused: 0, retried: 0,
-    statuses: {}, idleHeld: 0, idleClosed: 0,
+    answered: 0,
+    answeredBefore: 0,
+    lost: 0,
+    lostReset: 0,
+    lostHangup: 0,
+    lostTimeout: 0,
+    refused: 0,
+    retried: 0,
+    statuses: {},
+    idleHeld: 0,
+    idleClosed: 0,
   };
   private signalAt = Number.POSITIVE_INFINITY;
   private stopped = false;
@@ -56,7 +65,10 @@ export class Load {
   private workers: Promise<void>[] = [];
   private refusedAfterSignal = false;
 
-  constructor(private readonly target: LoadTarget, private readonly clock: Clock) {}
+  constructor(
+    private readonly target: LoadTarget,
+    private readonly clock: Clock,
+  ) {}
 
   /** Opens the idle connections, then starts the clients. */
   async start(connections: number, concurrency: number): Promise<void> {
@@ -182,7 +194,11 @@ export class Load {
         resolveFate(this.abandoned.has(req) ? { kind: 'abandoned', at: fate.at } : fate);
       };
       const req = http.request({
-        host: this.target.host, port: this.target.port, path: this.target.path, method: 'GET', agent,
+        host: this.target.host,
+        port: this.target.port,
+        path: this.target.path,
+        method: 'GET',
+        agent,
         headers: { 'user-agent': 'create-graceful-shutdown-verify' },
       });
       if (track) this.open.add(req);

@@ -24,17 +24,27 @@ export async function measure(plan: LaunchPlan, options: VerifyOptions, ports: P
   try {
     if (app.pid1Note) progress({ phase: 'start', message: `${label}: ${app.pid1Note}` });
     progress({ phase: 'wait', message: `${label}: waiting for an answer on :${plan.port}${options.path}` });
-    const host = await unlessAborted(abort, waitUntilUp(app, plan.port, options.path, options.startupTimeoutMs, clock, () => lastLines(app.output(), 1)[0] ?? ''));
-    progress({ phase: 'up', message: `${label}: up; holding ${options.connections} idle keep-alive connections, ${options.concurrency} clients${options.ws.length ? `, ${options.ws.length * options.wsClients} WebSocket clients` : ''}` });
+    const host = await unlessAborted(
+      abort,
+      waitUntilUp(app, plan.port, options.path, options.startupTimeoutMs, clock, () => lastLines(app.output(), 1)[0] ?? ''),
+    );
+    progress({
+      phase: 'up',
+      message: `${label}: up; holding ${options.connections} idle keep-alive connections, ${options.concurrency} clients${options.ws.length ? `, ${options.ws.length * options.wsClients} WebSocket clients` : ''}`,
+    });
 
     for (const path of options.ws) {
-      for (let i = 0; i < options.wsClients; i++) sockets.push(await unlessAborted(abort, connectWebSocket({ host, port: plan.port, path }, 5000)));
+      for (let i = 0; i < options.wsClients; i++)
+        sockets.push(await unlessAborted(abort, connectWebSocket({ host, port: plan.port, path }, 5000)));
     }
     load = new Load({ host, port: plan.port, path: options.path }, clock);
     await unlessAborted(abort, load.start(options.connections, options.concurrency));
     await unlessAborted(abort, clock.sleep(options.warmupMs));
 
-    progress({ phase: 'signal', message: `${label}: ${plan.stopSignal} to ${app.pid1 ? 'PID 1' : 'the app'}; load continues; kill at ${plan.graceMs / 1000} s` });
+    progress({
+      phase: 'signal',
+      message: `${label}: ${plan.stopSignal} to ${app.pid1 ? 'PID 1' : 'the app'}; load continues; kill at ${plan.graceMs / 1000} s`,
+    });
     const signalAt = clock.now();
     load.markSignal(signalAt);
     try {
@@ -88,17 +98,21 @@ export async function measure(plan: LaunchPlan, options: VerifyOptions, ports: P
     for (const s of sockets) s.destroy();
     app.kill();
     if (load) await load.stop(0).catch(() => undefined);
-    await within(clock, 2000, app.exited.catch(() => undefined));
+    await within(
+      clock,
+      2000,
+      app.exited.catch(() => undefined),
+    );
   }
 }
-
 
 /** Why a run does not pass: something lost, killed, or another exit than the one configured. */
 export function failuresOf(r: RunReport): string[] {
   const out: string[] = [];
   if (r.requests.lost > 0) out.push(`${r.requests.lost} request${r.requests.lost === 1 ? '' : 's'} lost`);
   if (r.killed) out.push(`killed at the ${r.graceMs / 1000} s stop grace`);
-  else if (!exitedAsExpected(r)) out.push(`exited ${r.signal ? `by ${r.signal}` : `with code ${r.exitCode}`}, not ${r.expectedExit} (${r.expectedExitSource})`);
+  else if (!exitedAsExpected(r))
+    out.push(`exited ${r.signal ? `by ${r.signal}` : `with code ${r.exitCode}`}, not ${r.expectedExit} (${r.expectedExitSource})`);
   return out;
 }
 
@@ -109,7 +123,9 @@ function exitedAsExpected(r: RunReport): boolean {
 }
 
 export function lastLines(output: string, n: number): string[] {
-  const lines = output.split(/\r?\n/).map((l) => l.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ''))
+  const lines = output
+    .split(/\r?\n/)
+    .map((l) => l.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ''))
     // unshare's own complaint when its child is SIGKILLed is about the harness, not the app.
     .filter((l) => l.trim() !== '' && !l.startsWith('unshare: sigprocmask'));
   return n <= 0 ? [] : lines.slice(-n);

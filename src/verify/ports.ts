@@ -19,13 +19,18 @@ export function realPorts(progress: (e: ProgressEvent) => void, abort: AbortSign
     spawn: spawnApp,
     clock: {
       now: () => performance.now(),
-      sleep: (ms, cancel) => new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        cancel?.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
-      }),
+      sleep: (ms, cancel) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, ms);
+          cancel?.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer);
+              resolve();
+            },
+            { once: true },
+          );
+        }),
     },
     progress,
     freePort,

@@ -16,7 +16,8 @@ let pidNamespace: { ok: boolean; why: string | null } | null = null;
 /** Whether `unshare --pid --fork` works here (root or user namespaces, Linux). Asked once. */
 export function canUsePidNamespace(): { ok: boolean; why: string | null } {
   if (pidNamespace) return pidNamespace;
-  if (process.platform !== 'linux') return (pidNamespace = { ok: false, why: `PID namespaces are Linux-only (this is ${process.platform})` });
+  if (process.platform !== 'linux')
+    return (pidNamespace = { ok: false, why: `PID namespaces are Linux-only (this is ${process.platform})` });
   const unshare = which('unshare', process.env['PATH'] ?? '');
   if (!unshare) return (pidNamespace = { ok: false, why: 'unshare (util-linux) is not installed' });
   const r = spawnSync(unshare, ['--pid', '--fork', '--kill-child', 'true'], { stdio: 'pipe', timeout: 5000 });
@@ -51,7 +52,10 @@ export async function spawnApp(request: SpawnRequest): Promise<RunningApp> {
   await Promise.race([new Promise((r) => child.once('spawn', r)), exited]);
   const group = child.pid!;
   let done = false;
-  void exited.then(() => (done = true), () => (done = true));
+  void exited.then(
+    () => (done = true),
+    () => (done = true),
+  );
   const kill = (): void => {
     try {
       process.kill(-group, 'SIGKILL');
@@ -83,7 +87,10 @@ export async function spawnApp(request: SpawnRequest): Promise<RunningApp> {
 /** The host pid of unshare's child, which is PID 1 inside the namespace. */
 async function namespacePid1(unsharePid: number, exited: Promise<ExitStatus>): Promise<number> {
   let gone = false;
-  void exited.then(() => (gone = true), () => (gone = true));
+  void exited.then(
+    () => (gone = true),
+    () => (gone = true),
+  );
   for (let i = 0; i < 400 && !gone; i++) {
     try {
       const pid = Number(readFileSync(`/proc/${unsharePid}/task/${unsharePid}/children`, 'utf8').trim().split(/\s+/)[0]);

@@ -6,9 +6,19 @@ import type { Clock, RunningApp } from './types.js';
 const HOSTS = ['127.0.0.1', '::1'];
 
 /** Resolves with the host that answered. */
-export async function waitUntilUp(app: RunningApp, port: number, path: string, timeoutMs: number, clock: Clock, lastLine: () => string): Promise<string> {
+export async function waitUntilUp(
+  app: RunningApp,
+  port: number,
+  path: string,
+  timeoutMs: number,
+  clock: Clock,
+  lastLine: () => string,
+): Promise<string> {
   let gone: { code: number | null; signal: string | null } | null = null;
-  void app.exited.then((e) => (gone = e), () => (gone = { code: null, signal: null }));
+  void app.exited.then(
+    (e) => (gone = e),
+    () => (gone = { code: null, signal: null }),
+  );
   const until = clock.now() + timeoutMs;
   let tries = 0;
   let lastError = '';
@@ -23,10 +33,14 @@ export async function waitUntilUp(app: RunningApp, port: number, path: string, t
       const g = gone as { code: number | null; signal: string | null };
       const how = g.signal ? `by ${g.signal}` : `with code ${g.code}`;
       const line = lastLine();
-      throw new UserError(`the app exited ${how} before answering on port ${port}${line ? `; its last line: ${line}` : ''}; check that it starts (or pass --command)`);
+      throw new UserError(
+        `the app exited ${how} before answering on port ${port}${line ? `; its last line: ${line}` : ''}; check that it starts (or pass --command)`,
+      );
     }
     if (clock.now() >= until) {
-      throw new UserError(`no answer on http://127.0.0.1:${port}${path} (or [::1]) after ${Math.round(timeoutMs / 1000)} s (${tries} tries, last: ${lastError}); does the app listen on $PORT=${port}? pass --port <n> when it uses another port or variable, --path for another route, --startup-timeout <s> when it starts slowly`);
+      throw new UserError(
+        `no answer on http://127.0.0.1:${port}${path} (or [::1]) after ${Math.round(timeoutMs / 1000)} s (${tries} tries, last: ${lastError}); does the app listen on $PORT=${port}? pass --port <n> when it uses another port or variable, --path for another route, --startup-timeout <s> when it starts slowly`,
+      );
     }
     await clock.sleep(100);
   }

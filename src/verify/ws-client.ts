@@ -27,7 +27,10 @@ export function connectWebSocket(target: WsTarget, timeoutMs: number): Promise<W
   return new Promise((resolveConn, reject) => {
     const key = randomBytes(16).toString('base64');
     const req = http.request({
-      host: target.host, port: target.port, path: target.path, agent: false,
+      host: target.host,
+      port: target.port,
+      path: target.path,
+      agent: false,
       headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': key },
     });
     const timer = setTimeout(() => {
@@ -45,7 +48,9 @@ export function connectWebSocket(target: WsTarget, timeoutMs: number): Promise<W
     });
     req.on('upgrade', (res, socket: Socket, head: Buffer) => {
       clearTimeout(timer);
-      const accept = createHash('sha1').update(key + GUID).digest('base64');
+      const accept = createHash('sha1')
+        .update(key + GUID)
+        .digest('base64');
       if (res.headers['sec-websocket-accept'] !== accept) {
         socket.destroy();
         reject(new Error(`${target.path}: the server's WebSocket handshake is invalid (Sec-WebSocket-Accept)`));
@@ -117,7 +122,10 @@ function hold(socket: Socket, head: Buffer): WsConnection {
 /** A final, masked client frame (clients must mask, RFC 6455 §5.3). */
 function frame(opcode: number, payload: Buffer): Buffer {
   const mask = randomBytes(4);
-  const header = payload.length < 126 ? Buffer.from([0x80 | opcode, 0x80 | payload.length]) : Buffer.from([0x80 | opcode, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+  const header =
+    payload.length < 126
+      ? Buffer.from([0x80 | opcode, 0x80 | payload.length])
+      : Buffer.from([0x80 | opcode, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
   const body = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!));
   return Buffer.concat([header, mask, body]);
 }

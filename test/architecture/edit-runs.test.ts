@@ -16,7 +16,9 @@ import { cleanupCopies, copyRepo, REPOS } from '../helpers/tree.js';
 
 afterAll(cleanupCopies);
 
-async function repeatedEdits(dir: string): Promise<{ repeated: string[]; total: number; changes: ReturnType<Awaited<ReturnType<typeof buildPlan>>['changes']> }> {
+async function repeatedEdits(
+  dir: string,
+): Promise<{ repeated: string[]; total: number; changes: ReturnType<Awaited<ReturnType<typeof buildPlan>>['changes']> }> {
   const facts = detect(dir);
   const answers = await resolveAnswers(facts, {}, null, null);
   const { result: plan, runs } = await countEditRuns(() => buildPlan(facts, answers, planReader(facts.root)));

@@ -21,9 +21,15 @@ describe("README's layout section", () => {
   const named = new Set([...section.matchAll(/`(src\/[^`]+)`/g)].map((m) => m[1]!.replace(/\/$/, '')));
 
   it('names every folder of src/', () => {
-    const folders = (readdirSync(join(ROOT, 'src'), { recursive: true, withFileTypes: true }))
+    const folders = readdirSync(join(ROOT, 'src'), { recursive: true, withFileTypes: true })
       .filter((e) => e.isDirectory())
-      .map((e) => `${join(e.parentPath, e.name).slice(ROOT.length + 1).split('\\').join('/')}`)
+      .map(
+        (e) =>
+          `${join(e.parentPath, e.name)
+            .slice(ROOT.length + 1)
+            .split('\\')
+            .join('/')}`,
+      )
       .sort();
     expect(folders.length).toBeGreaterThan(5);
     expect(folders.filter((f) => !named.has(f))).toEqual([]);

@@ -20,11 +20,17 @@ const REPEATS_KEPT: ReadonlyMap<string, string> = new Map([
 ]);
 
 function files(): { path: string; text: string }[] {
-  return (readdirSync(SNAPSHOTS, { recursive: true, withFileTypes: true }))
+  return readdirSync(SNAPSHOTS, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name))
     .sort()
-    .map((abs) => ({ path: abs.slice(SNAPSHOTS.length + 1).split('\\').join('/'), text: readFileSync(abs, 'utf8') }));
+    .map((abs) => ({
+      path: abs
+        .slice(SNAPSHOTS.length + 1)
+        .split('\\')
+        .join('/'),
+      text: readFileSync(abs, 'utf8'),
+    }));
 }
 
 const lineCount = (text: string): number => (text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0));

@@ -20,10 +20,16 @@ afterAll(() => {
 
 // Lists, at exit, whether the bundle was loaded (it is CommonJS: it lands in require.cache).
 const TRACE = join(work, 'trace.cjs');
-writeFileSync(TRACE, "process.on('exit', () => require('fs').writeFileSync(process.env.CGS_TRACE_OUT, String(Object.keys(require.cache).some((f) => f.endsWith('cli.cjs')))));\n");
+writeFileSync(
+  TRACE,
+  "process.on('exit', () => require('fs').writeFileSync(process.env.CGS_TRACE_OUT, String(Object.keys(require.cache).some((f) => f.endsWith('cli.cjs')))));\n",
+);
 // Lists every ES module resolved (the info bundle and tsc's modules are ES modules).
 const HOOKS = join(work, 'hooks.mjs');
-writeFileSync(HOOKS, "import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) {\n  const r = await next(s, c);\n  appendFileSync(process.env.CGS_TRACE_OUT + '.esm', r.url + '\\n');\n  return r;\n}\n");
+writeFileSync(
+  HOOKS,
+  "import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) {\n  const r = await next(s, c);\n  appendFileSync(process.env.CGS_TRACE_OUT + '.esm', r.url + '\\n');\n  return r;\n}\n",
+);
 const REGISTER = join(work, 'register.mjs');
 writeFileSync(REGISTER, `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${HOOKS}`)});\n`);
 
@@ -34,14 +40,18 @@ function run(pkg: string, args: string[]): { code: number | null; stdout: string
     encoding: 'utf8',
     env: { ...process.env, CI: 'true', NODE_OPTIONS: `--require ${TRACE} --import ${REGISTER}`, CGS_TRACE_OUT: out, TMPDIR: work },
   });
-  const esm = readFileSync(`${out}.esm`, 'utf8').split('\n').filter((u) => u.includes('/dist/')).map((u) => u.replace(/.*\/dist\//, 'dist/'));
+  const esm = readFileSync(`${out}.esm`, 'utf8')
+    .split('\n')
+    .filter((u) => u.includes('/dist/'))
+    .map((u) => u.replace(/.*\/dist\//, 'dist/'));
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, bundled: readFileSync(out, 'utf8') === 'true', esm };
 }
 
 /** A copy of the built package (bin, dist, templates, package.json) with this checkout's node_modules. */
 function packageCopy(): string {
   const pkg = mkdtempSync(join(work, 'pkg-'));
-  for (const part of ['bin', 'dist', 'templates', 'package.json']) cpSync(join(ROOT, part), join(pkg, part), { recursive: true, preserveTimestamps: true });
+  for (const part of ['bin', 'dist', 'templates', 'package.json'])
+    cpSync(join(ROOT, part), join(pkg, part), { recursive: true, preserveTimestamps: true });
   symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'), 'dir');
   return pkg;
 }
@@ -74,6 +84,7 @@ describe('bin/ and the bundle', () => {
     const fromMissing = run(missing, [repo, '--yes', '--dry-run']);
     expect(fromMissing.bundled).toBe(false);
 
-    for (const r of [fromStale, fromMissing]) expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: bundled.stdout, stderr: bundled.stderr });
+    for (const r of [fromStale, fromMissing])
+      expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: bundled.stdout, stderr: bundled.stderr });
   });
 });

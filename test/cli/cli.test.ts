@@ -6,14 +6,27 @@ import { cleanupCopies, copyRepo, hashTree, runCli, ROOT } from '../helpers/tree
 afterAll(cleanupCopies);
 
 /** Fixture repos the CLI treats; each must end up with a shutdown module and nothing to do on a re-run. */
-const REPOS = ['express-ts-esm', 'koa-ts-cjs', 'koa-ws-esm', 'fastify-cjs', 'node-http-cjs', 'tsx-start', 'workspace-npm', 'chained-start', 'mts-entry', 'cjs-in-esm', 'pnpm-workspace'];
+const REPOS = [
+  'express-ts-esm',
+  'koa-ts-cjs',
+  'koa-ws-esm',
+  'fastify-cjs',
+  'node-http-cjs',
+  'tsx-start',
+  'workspace-npm',
+  'chained-start',
+  'mts-entry',
+  'cjs-in-esm',
+  'pnpm-workspace',
+];
 
 describe('the CLI as a subprocess', () => {
   it('prints help and version, exit 0', () => {
     const help = runCli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: create-graceful-shutdown');
-    for (const flag of ['--timeout', '--shutdown-delay', '--exit-code', '--apps', '--only', '--dry-run', '--yes']) expect(help.stdout).toContain(flag);
+    for (const flag of ['--timeout', '--shutdown-delay', '--exit-code', '--apps', '--only', '--dry-run', '--yes'])
+      expect(help.stdout).toContain(flag);
     const version = runCli(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);

@@ -23,7 +23,9 @@ const toolCaches = typeof (module as { enableCompileCache?: unknown }).enableCom
 const root = (tmp: string) => join(tmp, `create-graceful-shutdown-code-cache-${process.getuid?.() ?? 'user'}`);
 const cached = (tmp: string): string[] => {
   try {
-    return readdirSync(root(tmp), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+    return readdirSync(root(tmp), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name));
   } catch {
     return [];
   }
@@ -53,12 +55,17 @@ describe('code cache where Node has no compile cache of its own (and none where 
     const corrupt = dry();
     // V8 rejected the garbage; the run compiled as usual and wrote a real cache in its place.
     for (const f of files) expect(statSync(f).size).toBeGreaterThan(100_000);
-    for (const r of [cold, warm, corrupt]) expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: off.stdout, stderr: off.stderr });
+    for (const r of [cold, warm, corrupt])
+      expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: off.stdout, stderr: off.stderr });
     expect(off.stdout).toContain('setupSignalHandlers');
     // The bundle runs the same code as tsc's modules: an in-process run prints the same.
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main([dir, '--yes', '--dry-run'], { stdout: (s) => out.push(`${s}\n`), stderr: (s) => err.push(`${s}\n`), interactive: false });
+    const code = await main([dir, '--yes', '--dry-run'], {
+      stdout: (s) => out.push(`${s}\n`),
+      stderr: (s) => err.push(`${s}\n`),
+      interactive: false,
+    });
     expect({ code, stdout: out.join(''), stderr: err.join('') }).toEqual({ code: 0, stdout: off.stdout, stderr: off.stderr });
     expect(hashTree(dir)).toEqual(before);
   });

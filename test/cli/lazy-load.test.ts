@@ -79,27 +79,34 @@ describe('ts-morph and node-plop stay unloaded where nothing needs them', () => 
 
   it('the trace sees ES modules: importing the plop pack loads node-plop', () => {
     const r = traced((env) => {
-      const p = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(join(ROOT, 'dist', 'plop-pack.js'))})`], { env: { ...process.env, ...env }, encoding: 'utf8' });
+      const p = spawnSync(
+        process.execPath,
+        ['--input-type=module', '-e', `await import(${JSON.stringify(join(ROOT, 'dist', 'plop-pack.js'))})`],
+        { env: { ...process.env, ...env }, encoding: 'utf8' },
+      );
       return { code: p.status, stdout: p.stdout, stderr: p.stderr };
     });
     expect(r.code, r.stderr).toBe(0);
     expect(r.loaded).toContain('node-plop');
   });
 
-  it.each(['express-ts-esm', 'node-http-cjs'])('a run and a re-run on the wired entrypoint of %s: no node-plop; ts-morph only to wire', (name) => {
-    const dir = copyRepo(name);
-    const first = tracedCli([dir, '--yes']);
-    expect(first.code, first.stderr).toBe(0);
-    // The control: wiring the entrypoint needs ts-morph, and the trace sees it.
-    expect(first.loaded).toContain('ts-morph');
-    expect(first.loaded.filter((p) => PLOP.includes(p))).toEqual([]);
-    const again = tracedCli([dir, '--yes', '--dry-run']);
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toContain('Nothing to do');
-    expect(again.loaded).not.toContain('ts-morph');
-    expect(again.loaded).not.toContain('@ts-morph/common');
-    expect(again.loaded.filter((p) => PLOP.includes(p))).toEqual([]);
-  });
+  it.each(['express-ts-esm', 'node-http-cjs'])(
+    'a run and a re-run on the wired entrypoint of %s: no node-plop; ts-morph only to wire',
+    (name) => {
+      const dir = copyRepo(name);
+      const first = tracedCli([dir, '--yes']);
+      expect(first.code, first.stderr).toBe(0);
+      // The control: wiring the entrypoint needs ts-morph, and the trace sees it.
+      expect(first.loaded).toContain('ts-morph');
+      expect(first.loaded.filter((p) => PLOP.includes(p))).toEqual([]);
+      const again = tracedCli([dir, '--yes', '--dry-run']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toContain('Nothing to do');
+      expect(again.loaded).not.toContain('ts-morph');
+      expect(again.loaded).not.toContain('@ts-morph/common');
+      expect(again.loaded.filter((p) => PLOP.includes(p))).toEqual([]);
+    },
+  );
 });
 
 describe('wiredByText: sure answers only', () => {

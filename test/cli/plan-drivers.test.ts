@@ -20,7 +20,9 @@ import { cleanupCopies, copyRepo, REPOS } from '../helpers/tree.js';
 afterAll(cleanupCopies);
 
 function serialize(plan: Plan): string {
-  const files = plan.planned().map((c) => ({ ...c, kind: plan.kindOf(c.path), needs: plan.needsOf(c.path), origins: plan.originsOf(c.path) }));
+  const files = plan
+    .planned()
+    .map((c) => ({ ...c, kind: plan.kindOf(c.path), needs: plan.needsOf(c.path), origins: plan.originsOf(c.path) }));
   return JSON.stringify({ files, changed: plan.changes().map((c) => c.path), notes: plan.notes }, null, 1);
 }
 

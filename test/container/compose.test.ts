@@ -16,7 +16,11 @@ function load(name: string): { file: string; source: string; services: Record<st
   return { file, source: readFileSync(join(dir, file), 'utf8'), services: options.services };
 }
 
-const comments = (text: string): string[] => text.split('\n').map((l) => /#.*$/.exec(l)?.[0]).filter((c): c is string => !!c);
+const comments = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((l) => /#.*$/.exec(l)?.[0])
+    .filter((c): c is string => !!c);
 
 describe('patchCompose fixtures', () => {
   it.each(cases)('%s', async (name) => {
@@ -46,7 +50,9 @@ describe('patchCompose behaviour', () => {
     expect(api).not.toHaveProperty('stop_signal');
     const longer = patchCompose(source, { api: { ...services['api']!, stopGraceSeconds: 12 } });
     expect(longer.changes).toEqual(['api: init: true, stop_grace_period 10s (default) -> 12s']);
-    expect((parse(longer.text as string) as { services: { api: Record<string, unknown> } }).services.api).toMatchObject({ stop_grace_period: '12s' });
+    expect((parse(longer.text as string) as { services: { api: Record<string, unknown> } }).services.api).toMatchObject({
+      stop_grace_period: '12s',
+    });
     expect(out).toContain('  api:   # the Node API\n');
     expect(out).toContain('    - "3000:3000"   # host:container\n');
   });
@@ -74,8 +80,10 @@ describe('patchCompose behaviour', () => {
   });
 
   it('reads build contexts, images and budgets', () => {
-    const services = readCompose('services:\n  a:\n    build:\n      context: ./api\n      dockerfile: Dockerfile.prod\n' +
-      '    environment:\n      - GRACEFUL_SHUTDOWN_TIMEOUT_MS=15000\n  b:\n    image: redis:7\n');
+    const services = readCompose(
+      'services:\n  a:\n    build:\n      context: ./api\n      dockerfile: Dockerfile.prod\n' +
+        '    environment:\n      - GRACEFUL_SHUTDOWN_TIMEOUT_MS=15000\n  b:\n    image: redis:7\n',
+    );
     expect(services).toEqual([
       expect.objectContaining({ name: 'a', buildContext: './api', dockerfile: 'Dockerfile.prod', budgetMs: 15000 }),
       expect.objectContaining({ name: 'b', buildContext: null, image: 'redis:7' }),
@@ -90,15 +98,22 @@ describe('compose: templated values, several documents, alias-only services (iss
     const source = 'services:\n  api:\n    build: .\n    stop_grace_period: ${STOP_GRACE:-5s}\n';
     const result = patchCompose(source, { api: patch });
     expect(result.text).toBe('services:\n  api:\n    build: .\n    stop_grace_period: ${STOP_GRACE:-5s}\n    init: true\n');
-    expect(result.infos.join('\n')).toContain('stop_grace_period is templated (${STOP_GRACE:-5s}), left as written: it must be at least 15s');
+    expect(result.infos.join('\n')).toContain(
+      'stop_grace_period is templated (${STOP_GRACE:-5s}), left as written: it must be at least 15s',
+    );
     expect(readCompose(source)[0]).toMatchObject({ stopGraceSeconds: null, stopGraceTemplate: '${STOP_GRACE:-5s}' });
   });
 
   it('patches a service in the second document of a two-document file', () => {
     const source = 'services:\n  db:\n    image: postgres:16\n---\nservices:\n  api:\n    build: .\n';
-    expect(readCompose(source).map((s) => [s.name, s.document])).toEqual([['db', 0], ['api', 1]]);
+    expect(readCompose(source).map((s) => [s.name, s.document])).toEqual([
+      ['db', 0],
+      ['api', 1],
+    ]);
     const result = patchCompose(source, { api: patch });
-    expect(result.text).toBe('services:\n  db:\n    image: postgres:16\n---\nservices:\n  api:\n    build: .\n    init: true\n    stop_grace_period: 15s\n');
+    expect(result.text).toBe(
+      'services:\n  db:\n    image: postgres:16\n---\nservices:\n  api:\n    build: .\n    init: true\n    stop_grace_period: 15s\n',
+    );
   });
 
   it('covers an alias-only service through the service it aliases, and reports it', () => {
@@ -117,16 +132,27 @@ describe('compose: templated values, several documents, alias-only services (iss
 
   it('keeps a deliberate stop_signal SIGINT for an app that stops gracefully on it', () => {
     const source = 'services:\n  api:\n    build: .\n    init: true\n    stop_signal: SIGINT\n';
-    expect(patchCompose(source, { api: patch }).text).toBe('services:\n  api:\n    build: .\n    init: true\n    stop_signal: SIGINT\n    stop_grace_period: 15s\n');
+    expect(patchCompose(source, { api: patch }).text).toBe(
+      'services:\n  api:\n    build: .\n    init: true\n    stop_signal: SIGINT\n    stop_grace_period: 15s\n',
+    );
   });
 });
 
 describe('the compose generator on a two-document file with an alias-only service (issue 15, item 10)', () => {
-  it('patches the app\'s services in both documents and reports the alias; nothing is skipped silently', async () => {
+  it("patches the app's services in both documents and reports the alias; nothing is skipped silently", async () => {
     const { composeGenerator } = await import('../../src/generators/compose.js');
-    const compose = 'services:\n  api: &app\n    build: .\n    stop_grace_period: 3s\n  api2: *app\n---\nservices:\n  worker:\n    build: .\n    stop_grace_period: 2s\n  cache:\n    image: redis:7\n';
+    const compose =
+      'services:\n  api: &app\n    build: .\n    stop_grace_period: 3s\n  api2: *app\n---\nservices:\n  worker:\n    build: .\n    stop_grace_period: 2s\n  cache:\n    image: redis:7\n';
     const app = { kind: 'node', dir: '', name: 'svc', servesTraffic: true, scripts: {}, devServer: null, entrypoint: null } as never;
-    const facts = { root: '/x', isGitRepo: false, packageManager: 'npm', workspaces: [], apps: [app], container: { dockerfiles: [], composeFiles: ['compose.yaml'], k8sManifests: [] }, warnings: [] } as never;
+    const facts = {
+      root: '/x',
+      isGitRepo: false,
+      packageManager: 'npm',
+      workspaces: [],
+      apps: [app],
+      container: { dockerfiles: [], composeFiles: ['compose.yaml'], k8sManifests: [] },
+      warnings: [],
+    } as never;
     const answers = { apps: [''], parts: ['compose'], timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 } as never;
     const actions = composeGenerator.actions({ facts, answers, app, current: (p: string) => (p === 'compose.yaml' ? compose : null) });
     const edit = actions.find((a) => a.type === 'plan-edit');

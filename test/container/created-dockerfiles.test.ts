@@ -34,11 +34,13 @@ async function dockerPlan(repo: string, appDir: string): Promise<{ plan: Plan; f
 }
 
 describe('created Dockerfiles for workspaces build from the repo root', () => {
-  it('npm workspaces: root lockfile, every workspace manifest, only the app\'s production deps', async () => {
+  it("npm workspaces: root lockfile, every workspace manifest, only the app's production deps", async () => {
     const { files } = await dockerPlan('npm-workspaces', 'apps/api');
     const dockerfile = files.get('apps/api/Dockerfile')!;
     expect(dockerfile).toContain('# Build: docker build -f apps/api/Dockerfile .\n');
-    expect(dockerfile).toContain('COPY package.json package-lock.json ./\nCOPY apps/api/package.json apps/api/\nCOPY packages/shared/package.json packages/shared/\n');
+    expect(dockerfile).toContain(
+      'COPY package.json package-lock.json ./\nCOPY apps/api/package.json apps/api/\nCOPY packages/shared/package.json packages/shared/\n',
+    );
     expect(dockerfile).toContain('RUN npm ci --omit=dev --workspace apps/api\n');
     expect(dockerfile).toContain('WORKDIR /app/apps/api\n');
     expect(dockerfile).toContain('EXPOSE 5050\n');
@@ -78,28 +80,60 @@ describe('created Dockerfiles run the production command', () => {
 
   it('a TypeScript app whose only start is a dev CLI gets no Dockerfile, and the plan says what is missing', async () => {
     const app: NodeApp = {
-      kind: 'node', dir: '', name: 'svc', packageType: null, scripts: { start: 'ts-node src/main.ts' }, dependencies: ['express'],
-      frameworks: ['express'], tsconfig: null, entrypoint: { path: 'src/main.ts', language: 'ts', moduleSystem: 'cjs', via: 'script', script: 'start' },
-      start: null, devServer: null, processManagers: [], servesTraffic: true,
+      kind: 'node',
+      dir: '',
+      name: 'svc',
+      packageType: null,
+      scripts: { start: 'ts-node src/main.ts' },
+      dependencies: ['express'],
+      frameworks: ['express'],
+      tsconfig: null,
+      entrypoint: { path: 'src/main.ts', language: 'ts', moduleSystem: 'cjs', via: 'script', script: 'start' },
+      start: null,
+      devServer: null,
+      processManagers: [],
+      servesTraffic: true,
     };
-    const facts: Facts = { root: '/x', isGitRepo: false, packageManager: 'npm', workspaces: [], apps: [app], container: { dockerfiles: [], composeFiles: [], k8sManifests: [] }, warnings: [] };
-    const read = (p: string): string | null => (p === 'package.json' ? JSON.stringify({ name: 'svc', scripts: app.scripts, dependencies: { express: '^4' } }) : null);
+    const facts: Facts = {
+      root: '/x',
+      isGitRepo: false,
+      packageManager: 'npm',
+      workspaces: [],
+      apps: [app],
+      container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
+      warnings: [],
+    };
+    const read = (p: string): string | null =>
+      p === 'package.json' ? JSON.stringify({ name: 'svc', scripts: app.scripts, dependencies: { express: '^4' } }) : null;
     const actions = dockerGenerator.actions({ facts, answers: { ...answers, apps: [''] }, app, current: read });
     expect(actions.filter((a) => a.type === 'plan-render')).toEqual([]);
     const note = actions.find((a) => a.type === 'plan-note');
-    expect(note?.type === 'plan-note' && note.message).toMatch(/^no Dockerfile created: it would need a production start command.*ts-node src\/main.ts: a development CLI/);
+    expect(note?.type === 'plan-note' && note.message).toMatch(
+      /^no Dockerfile created: it would need a production start command.*ts-node src\/main.ts: a development CLI/,
+    );
   });
 
   it('the Vite dev image does not keep --open', () => {
-    const app = { devServer: { tool: 'vite', file: 'vite.config.ts', script: 'dev', command: 'vite --open' }, scripts: { dev: 'vite --open --port 5174' }, dir: '' } as unknown as NodeApp;
+    const app = {
+      devServer: { tool: 'vite', file: 'vite.config.ts', script: 'dev', command: 'vite --open' },
+      scripts: { dev: 'vite --open --port 5174' },
+      dir: '',
+    } as unknown as NodeApp;
     expect(devServerCommand(app).words).toEqual(['node', 'node_modules/vite/bin/vite.js', '--port', '5174', '--host', '0.0.0.0']);
   });
 });
 
-describe('created Python Dockerfiles run the launcher\'s program, never a guess', () => {
+describe("created Python Dockerfiles run the launcher's program, never a guess", () => {
   const base: PythonApp = {
-    kind: 'python', dir: '', name: 'svc', framework: 'plain', server: 'none',
-    entrypoint: { path: 'init_db.py', module: 'init_db', appVariable: null, inPackage: false }, startCommand: null, workers: null, gunicornConfig: null,
+    kind: 'python',
+    dir: '',
+    name: 'svc',
+    framework: 'plain',
+    server: 'none',
+    entrypoint: { path: 'init_db.py', module: 'init_db', appVariable: null, inPackage: false },
+    startCommand: null,
+    workers: null,
+    gunicornConfig: null,
   };
 
   it('no start command known: no Dockerfile (not `python -m init_db`), the plan says what it needs', () => {
@@ -108,7 +142,7 @@ describe('created Python Dockerfiles run the launcher\'s program, never a guess'
     expect(!result.ok && result.need).toMatch(/the command that starts the app/);
   });
 
-  it('the launcher\'s command word for word; requires-python picks the base image tag', () => {
+  it("the launcher's command word for word; requires-python picks the base image tag", () => {
     const app = { ...base, startCommand: 'python worker.py --queue default' };
     const read = (p: string): string | null => (p === 'pyproject.toml' ? '[project]\nname = "svc"\nrequires-python = ">=3.13"\n' : null);
     const result = pythonTemplateData(app, answers, read);
@@ -119,15 +153,29 @@ describe('created Python Dockerfiles run the launcher\'s program, never a guess'
   });
 
   it('uvicorn listens on the port the launcher gives it, and EXPOSE says so', () => {
-    const app: PythonApp = { ...base, framework: 'fastapi', server: 'uvicorn', entrypoint: { path: 'app/main.py', module: 'app.main', appVariable: 'app', inPackage: true },
-      startCommand: 'uvicorn app.main:app --host 0.0.0.0 --port 5000' };
+    const app: PythonApp = {
+      ...base,
+      framework: 'fastapi',
+      server: 'uvicorn',
+      entrypoint: { path: 'app/main.py', module: 'app.main', appVariable: 'app', inPackage: true },
+      startCommand: 'uvicorn app.main:app --host 0.0.0.0 --port 5000',
+    };
     const result = pythonTemplateData(app, answers, () => null);
-    expect(result.ok && result.data).toMatchObject({ port: 5000, cmd: '["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "5000", "--timeout-graceful-shutdown", "8"]' });
+    expect(result.ok && result.data).toMatchObject({
+      port: 5000,
+      cmd: '["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "5000", "--timeout-graceful-shutdown", "8"]',
+    });
   });
 
   it('gunicorn with a config file: EXPOSE the port of its bind', () => {
-    const app: PythonApp = { ...base, framework: 'flask', server: 'gunicorn', entrypoint: { path: 'shop/app.py', module: 'shop.app', appVariable: 'app', inPackage: true },
-      gunicornConfig: 'gunicorn.conf.py', startCommand: 'gunicorn --config gunicorn.conf.py shop.app:app' };
+    const app: PythonApp = {
+      ...base,
+      framework: 'flask',
+      server: 'gunicorn',
+      entrypoint: { path: 'shop/app.py', module: 'shop.app', appVariable: 'app', inPackage: true },
+      gunicornConfig: 'gunicorn.conf.py',
+      startCommand: 'gunicorn --config gunicorn.conf.py shop.app:app',
+    };
     const result = pythonTemplateData(app, answers, (p) => (p === 'gunicorn.conf.py' ? 'bind = "0.0.0.0:8123"\n' : null));
     expect(result.ok && result.data).toMatchObject({ port: 8123, cmd: '["gunicorn", "--config", "gunicorn.conf.py", "shop.app:app"]' });
   });
@@ -136,15 +184,41 @@ describe('created Python Dockerfiles run the launcher\'s program, never a guess'
 describe('patched Dockerfiles with a dev CLI as their command', () => {
   it('`CMD npm start` with start = nest start: the plan says to run start:prod instead', () => {
     const app: NodeApp = {
-      kind: 'node', dir: '', name: 'svc', packageType: null, scripts: { start: 'nest start', 'start:prod': 'node dist/main' }, dependencies: ['@nestjs/core'],
-      frameworks: ['nestjs'], tsconfig: null, entrypoint: { path: 'src/main.ts', language: 'ts', moduleSystem: 'cjs', via: 'script', script: 'start' },
-      start: null, devServer: null, processManagers: [], servesTraffic: true,
+      kind: 'node',
+      dir: '',
+      name: 'svc',
+      packageType: null,
+      scripts: { start: 'nest start', 'start:prod': 'node dist/main' },
+      dependencies: ['@nestjs/core'],
+      frameworks: ['nestjs'],
+      tsconfig: null,
+      entrypoint: { path: 'src/main.ts', language: 'ts', moduleSystem: 'cjs', via: 'script', script: 'start' },
+      start: null,
+      devServer: null,
+      processManagers: [],
+      servesTraffic: true,
     };
-    const facts: Facts = { root: '/x', isGitRepo: false, packageManager: 'npm', workspaces: [], apps: [app], container: { dockerfiles: ['Dockerfile'], composeFiles: [], k8sManifests: [] }, warnings: [] };
-    const read = (p: string): string | null => (p === 'Dockerfile' ? 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCMD ["npm", "start"]\n' : null);
-    const notes = dockerGenerator.actions({ facts, answers: { ...answers, apps: [''] }, app, current: read })
-      .filter((a) => a.type === 'plan-note').map((a) => (a.type === 'plan-note' ? a.message : ''));
-    expect(notes.some((n) => n.startsWith('CMD runs nest, a development CLI') && n.endsWith('run what the "start:prod" script runs (node dist/main) instead'))).toBe(true);
+    const facts: Facts = {
+      root: '/x',
+      isGitRepo: false,
+      packageManager: 'npm',
+      workspaces: [],
+      apps: [app],
+      container: { dockerfiles: ['Dockerfile'], composeFiles: [], k8sManifests: [] },
+      warnings: [],
+    };
+    const read = (p: string): string | null =>
+      p === 'Dockerfile' ? 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCMD ["npm", "start"]\n' : null;
+    const notes = dockerGenerator
+      .actions({ facts, answers: { ...answers, apps: [''] }, app, current: read })
+      .filter((a) => a.type === 'plan-note')
+      .map((a) => (a.type === 'plan-note' ? a.message : ''));
+    expect(
+      notes.some(
+        (n) =>
+          n.startsWith('CMD runs nest, a development CLI') && n.endsWith('run what the "start:prod" script runs (node dist/main) instead'),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -158,7 +232,11 @@ describe('patched Dockerfiles keep what was deliberate', () => {
 
   it('the entrypoint-script check reads the script: no warning for one that ends `exec gunicorn ...`', () => {
     const dockerfile = 'FROM python:3.12-slim\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n';
-    const ends = (last: string): string[] => patchDockerfile(dockerfile, { runtime: 'python-gunicorn', readScript: () => `#!/bin/sh\nset -e\npython manage.py migrate\n${last}\n` }).warnings;
+    const ends = (last: string): string[] =>
+      patchDockerfile(dockerfile, {
+        runtime: 'python-gunicorn',
+        readScript: () => `#!/bin/sh\nset -e\npython manage.py migrate\n${last}\n`,
+      }).warnings;
     expect(ends('exec gunicorn app.wsgi:application --bind 0.0.0.0:8000').join('\n')).not.toMatch(/ENTRYPOINT runs a script/);
     expect(ends('gunicorn app.wsgi:application').join('\n')).toMatch(/whose last command is not `exec \.\.\.`/);
   });

@@ -18,15 +18,26 @@ describe('detectContainer', () => {
   });
 
   it.each([
-    ['Dockerfile', true], ['Dockerfile.dev', true], ['api.Dockerfile', true], ['Containerfile', true],
-    ['dockerfile', true], ['Dockerfile.dockerignore', true], ['Dockerfiles.md', false], ['mydockerfile.txt', false],
+    ['Dockerfile', true],
+    ['Dockerfile.dev', true],
+    ['api.Dockerfile', true],
+    ['Containerfile', true],
+    ['dockerfile', true],
+    ['Dockerfile.dockerignore', true],
+    ['Dockerfiles.md', false],
+    ['mydockerfile.txt', false],
   ])('Dockerfile name %s → %s', (name, expected) => {
     expect(isDockerfileName(name)).toBe(expected);
   });
 
   it.each([
-    ['docker-compose.yml', true], ['docker-compose.prod.yaml', true], ['compose.yaml', true], ['compose.override.yml', true],
-    ['docker-compose.json', false], ['composer.yml', false], ['my-compose.yml', false],
+    ['docker-compose.yml', true],
+    ['docker-compose.prod.yaml', true],
+    ['compose.yaml', true],
+    ['compose.override.yml', true],
+    ['docker-compose.json', false],
+    ['composer.yml', false],
+    ['my-compose.yml', false],
   ])('compose name %s → %s', (name, expected) => {
     expect(isComposeName(name)).toBe(expected);
   });

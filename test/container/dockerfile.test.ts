@@ -88,7 +88,7 @@ describe('patchDockerfile behaviour', () => {
     expect(patchDockerfile(load('scratch').source, { runtime: 'node' }).text).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "/server"]');
   });
 
-  it('gives the tini stage the final stage\'s --platform', () => {
+  it("gives the tini stage the final stage's --platform", () => {
     const out = patchDockerfile(load('platform').source).text as string;
     expect(out).toContain('FROM --platform=$TARGETPLATFORM debian:bookworm-slim AS tini');
     expect(out).toContain('FROM --platform=$BUILDPLATFORM node:20-bookworm AS build');

@@ -23,7 +23,12 @@ const repos = join(here, '..', 'fixtures', 'repos');
 const GENERATORS = [dockerGenerator, composeGenerator, k8sGenerator];
 
 const answers: Answers = {
-  apps: [''], parts: ['docker', 'compose', 'k8s'], timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5,
+  apps: [''],
+  parts: ['docker', 'compose', 'k8s'],
+  timeoutMs: 8000,
+  shutdownDelayMs: 0,
+  exitMode: 'zero',
+  preStopSeconds: 5,
 };
 
 function factsOf(dir: string): { facts: Facts; read: (p: string) => string | null } {
@@ -55,8 +60,9 @@ describe('container generators on a Node stack (Dockerfile + compose + k8s)', ()
     // compose needs nothing: the image starts tini now, and the 10 s default covers the 8 s budget + margin.
     expect(changes.map((c) => c.path).sort()).toEqual(['Dockerfile', 'deploy/api.yaml']);
     for (const c of changes) await expect(c.after).toMatchFileSnapshot(`../../snapshots/repos/container-node-stack/${c.path}`);
-    await expect(plan.notes.map((n) => `${n.level}${n.file ? ` ${n.file}` : ''}: ${n.message}\n`).join(''))
-      .toMatchFileSnapshot('../../snapshots/repos/container-node-stack/plan-notes.txt');
+    await expect(plan.notes.map((n) => `${n.level}${n.file ? ` ${n.file}` : ''}: ${n.message}\n`).join('')).toMatchFileSnapshot(
+      '../../snapshots/repos/container-node-stack/plan-notes.txt',
+    );
 
     const dockerfile = changes.find((c) => c.path === 'Dockerfile')!.after;
     expect(dockerfile).toContain('CMD ["node", "server.js"]');
@@ -76,7 +82,12 @@ describe('container generators on a Node stack (Dockerfile + compose + k8s)', ()
   it('asks compose for init: true when the docker part is left out', async () => {
     const { facts, read } = factsOf(dir);
     const plan = new Plan(read);
-    const ctx = { facts, answers: { ...answers, parts: ['compose' as const] }, app: facts.apps[0]!, current: (p: string) => plan.current(p) };
+    const ctx = {
+      facts,
+      answers: { ...answers, parts: ['compose' as const] },
+      app: facts.apps[0]!,
+      current: (p: string) => plan.current(p),
+    };
     const actions = composeGenerator.actions(ctx);
     const edit = actions.find((a) => a.type === 'plan-edit');
     expect(edit?.type === 'plan-edit' && edit.edit(read('docker-compose.yml')!)).toContain('    init: true\n');
@@ -93,7 +104,9 @@ describe('Dockerfile created when there is none', () => {
     expect(created.map((c) => c.path).sort()).toEqual(['.dockerignore', 'Dockerfile']);
     const dockerfile = created.find((c) => c.path === 'Dockerfile')!.after;
     await expect(dockerfile).toMatchFileSnapshot('../../snapshots/repos/container-node-ts-nodocker/Dockerfile');
-    await expect(created.find((c) => c.path === '.dockerignore')!.after).toMatchFileSnapshot('../../snapshots/repos/container-node-ts-nodocker/.dockerignore');
+    await expect(created.find((c) => c.path === '.dockerignore')!.after).toMatchFileSnapshot(
+      '../../snapshots/repos/container-node-ts-nodocker/.dockerignore',
+    );
     expect(dockerfile).toContain('FROM deps AS build');
     expect(dockerfile).toContain('CMD ["node", "dist/server.js"]');
     // What we create is already what the patch wants.
@@ -101,9 +114,15 @@ describe('Dockerfile created when there is none', () => {
   });
 
   const pythonApp = (server: PythonApp['server'], gunicornConfig: string | null = null): PythonApp => ({
-    kind: 'python', dir: '', name: 'svc', framework: server === 'gunicorn' ? 'flask' : 'fastapi', server,
+    kind: 'python',
+    dir: '',
+    name: 'svc',
+    framework: server === 'gunicorn' ? 'flask' : 'fastapi',
+    server,
     entrypoint: { path: 'app/main.py', module: 'app.main', appVariable: 'app', inPackage: true },
-    startCommand: null, workers: null, gunicornConfig,
+    startCommand: null,
+    workers: null,
+    gunicornConfig,
   });
 
   it.each([

@@ -19,7 +19,11 @@ function load(name: string): { file: string; source: string; options: K8sPatchOp
   };
 }
 
-const comments = (text: string): string[] => text.split('\n').map((l) => /(^|\s)#.*$/.exec(l)?.[0]?.trim()).filter((c): c is string => !!c);
+const comments = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((l) => /(^|\s)#.*$/.exec(l)?.[0]?.trim())
+    .filter((c): c is string => !!c);
 
 describe('patchK8s fixtures', () => {
   it.each(cases)('%s', async (name) => {
@@ -34,7 +38,10 @@ describe('patchK8s fixtures', () => {
     // Every workload's grace in force covers preStop + stop grace, and none is lower than before.
     const before = readK8s(source);
     for (const [i, w] of readK8s(output).entries()) {
-      const preStop = Math.max(0, ...w.containers.map((c) => (c.preStopSeconds !== null && !Number.isNaN(c.preStopSeconds) ? c.preStopSeconds : 0)));
+      const preStop = Math.max(
+        0,
+        ...w.containers.map((c) => (c.preStopSeconds !== null && !Number.isNaN(c.preStopSeconds) ? c.preStopSeconds : 0)),
+      );
       expect(w.graceSeconds ?? 30).toBeGreaterThanOrEqual(preStop + options.stopGraceSeconds);
       expect(w.graceSeconds ?? 30).toBeGreaterThanOrEqual(before[i]!.graceSeconds ?? 30);
     }
@@ -72,7 +79,9 @@ describe('patchK8s behaviour', () => {
 
   it('uses the sleep action when asked (no sleep binary in the image)', () => {
     const { source, options } = load('distroless-sleep-action');
-    expect(patchK8s(source, options).text).toContain('        lifecycle:\n          preStop:\n            sleep:\n              seconds: 3\n');
+    expect(patchK8s(source, options).text).toContain(
+      '        lifecycle:\n          preStop:\n            sleep:\n              seconds: 3\n',
+    );
   });
 
   it('only touches the named app container', () => {
@@ -110,7 +119,10 @@ ${lifecycle}`;
   });
 
   it('keeps a preStop httpGet, adds no sleep, and computes nothing from a guess', () => {
-    const source = deployment('', '          lifecycle:\n            preStop:\n              httpGet:\n                path: /drain\n                port: 8080\n');
+    const source = deployment(
+      '',
+      '          lifecycle:\n            preStop:\n              httpGet:\n                path: /drain\n                port: 8080\n',
+    );
     const result = patchK8s(source, options);
     expect(result.text).toBe(false);
     expect(result.changes).toEqual([]);
@@ -132,7 +144,9 @@ ${lifecycle}`;
   });
 
   it('leaves workloads the selector does not give it byte-identical', () => {
-    const source = `${deployment('')}---\n${deployment('').replace(/name: api/g, 'name: redis').replace('ghcr.io/acme/api:1', 'redis:7')}`;
+    const source = `${deployment('')}---\n${deployment('')
+      .replace(/name: api/g, 'name: redis')
+      .replace('ghcr.io/acme/api:1', 'redis:7')}`;
     const result = patchK8s(source, { ...options, select: (w) => (w.name === 'api' ? ['api'] : null) });
     const out = result.text as string;
     expect(out.slice(out.indexOf('---'))).toBe(source.slice(source.indexOf('---')));

@@ -16,14 +16,29 @@ import { runCli } from '../helpers/tree.js';
 
 const MODULE: GeneratedFile = { path: 'shutdown.js', at: 'entry' };
 const copy = (source: string, entry: string, files: GeneratedFile[], more: { compiled?: boolean; dockerignore?: string } = {}) =>
-  copyGeneratedFiles(source, { entry, files, ...(more.compiled ? { compiled: true } : {}), ...(more.dockerignore !== undefined ? { ignored: dockerignoreMatcher(more.dockerignore) } : {}) });
+  copyGeneratedFiles(source, {
+    entry,
+    files,
+    ...(more.compiled ? { compiled: true } : {}),
+    ...(more.dockerignore !== undefined ? { ignored: dockerignoreMatcher(more.dockerignore) } : {}),
+  });
 
 describe('copyGeneratedFiles for Node entries', () => {
   it('extends `COPY package*.json server.js ./` and leaves the --from copy of the build output alone', () => {
     const source = [
-      'FROM node:22-slim AS build', 'WORKDIR /usr/src/app', 'COPY . .', 'RUN npm run build', '',
-      'FROM node:22-slim', 'WORKDIR /usr/src/app', 'COPY package*.json server.js ./', 'COPY lib ./lib',
-      'COPY --from=build /usr/src/app/dist ./dist', 'USER node', 'CMD ["node", "server.js"]', '',
+      'FROM node:22-slim AS build',
+      'WORKDIR /usr/src/app',
+      'COPY . .',
+      'RUN npm run build',
+      '',
+      'FROM node:22-slim',
+      'WORKDIR /usr/src/app',
+      'COPY package*.json server.js ./',
+      'COPY lib ./lib',
+      'COPY --from=build /usr/src/app/dist ./dist',
+      'USER node',
+      'CMD ["node", "server.js"]',
+      '',
     ].join('\n');
     const result = copy(source, 'server.js', [MODULE]);
     expect(result.text).toBe(source.replace('COPY package*.json server.js ./', 'COPY package*.json server.js shutdown.js ./'));
@@ -34,26 +49,51 @@ describe('copyGeneratedFiles for Node entries', () => {
 
   it('copies beside the entry, not in the WORKDIR, when the entry sits in a subdirectory (`COPY src/index.js .`)', () => {
     const source = 'FROM node\nWORKDIR /app\nCOPY package*.json ./\nRUN npm install\nCOPY src/index.js .\nCMD [ "node", "index.js" ]\n';
-    expect(copy(source, 'src/index.js', [{ path: 'src/shutdown.js', at: 'entry' }]).text)
-      .toBe('FROM node\nWORKDIR /app\nCOPY package*.json ./\nRUN npm install\nCOPY src/index.js src/shutdown.js .\nCMD [ "node", "index.js" ]\n');
+    expect(copy(source, 'src/index.js', [{ path: 'src/shutdown.js', at: 'entry' }]).text).toBe(
+      'FROM node\nWORKDIR /app\nCOPY package*.json ./\nRUN npm install\nCOPY src/index.js src/shutdown.js .\nCMD [ "node", "index.js" ]\n',
+    );
   });
 
   it('single-file copies one per line (`COPY index.js .`): a line after the entry, with its --chown', () => {
     const source = 'FROM node\nCOPY package.json .\nCOPY --chown=node:node index.js /home/node/index.js\nUSER node\nCMD node index.js\n';
-    expect(copy(source, 'index.js', [MODULE]).text)
-      .toBe('FROM node\nCOPY package.json .\nCOPY --chown=node:node index.js /home/node/index.js\nCOPY --chown=node:node shutdown.js /home/node/\nUSER node\nCMD node index.js\n');
+    expect(copy(source, 'index.js', [MODULE]).text).toBe(
+      'FROM node\nCOPY package.json .\nCOPY --chown=node:node index.js /home/node/index.js\nCOPY --chown=node:node shutdown.js /home/node/\nUSER node\nCMD node index.js\n',
+    );
   });
 
   it('leaves a Dockerfile that copies the whole context or the directory holding the module', () => {
-    expect(copy('FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]\n', 'server.js', [MODULE]).text).toBe(false);
-    expect(copy('FROM node:22-slim\nWORKDIR /app\nCOPY --chown=node:node ./app .\nCMD ["node", "index.js"]\n', 'app/index.js', [{ path: 'app/shutdown.js', at: 'entry' }]).text).toBe(false);
-    expect(copy('FROM node:lts\nWORKDIR /app\nCOPY --chown=node:node *.js ./\nCMD ["node", "server.js"]\n', 'server.js', [MODULE]).text).toBe(false);
+    expect(
+      copy('FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]\n', 'server.js', [
+        MODULE,
+      ]).text,
+    ).toBe(false);
+    expect(
+      copy('FROM node:22-slim\nWORKDIR /app\nCOPY --chown=node:node ./app .\nCMD ["node", "index.js"]\n', 'app/index.js', [
+        { path: 'app/shutdown.js', at: 'entry' },
+      ]).text,
+    ).toBe(false);
+    expect(
+      copy('FROM node:lts\nWORKDIR /app\nCOPY --chown=node:node *.js ./\nCMD ["node", "server.js"]\n', 'server.js', [MODULE]).text,
+    ).toBe(false);
   });
 
   it('TypeScript built in the image: the build stage copying src/ covers the module, the final stage is not touched', () => {
     const source = [
-      'FROM node:20-slim AS build', 'WORKDIR /app', 'COPY package.json package-lock.json ./', 'RUN npm ci', 'COPY tsconfig.json ./', 'COPY src ./src', 'RUN npm run build', '',
-      'FROM node:20-slim', 'WORKDIR /app', 'COPY package.json package-lock.json ./', 'RUN npm ci --omit=dev', 'COPY --from=build /app/dist ./dist', 'CMD ["node", "dist/main.js"]', '',
+      'FROM node:20-slim AS build',
+      'WORKDIR /app',
+      'COPY package.json package-lock.json ./',
+      'RUN npm ci',
+      'COPY tsconfig.json ./',
+      'COPY src ./src',
+      'RUN npm run build',
+      '',
+      'FROM node:20-slim',
+      'WORKDIR /app',
+      'COPY package.json package-lock.json ./',
+      'RUN npm ci --omit=dev',
+      'COPY --from=build /app/dist ./dist',
+      'CMD ["node", "dist/main.js"]',
+      '',
     ].join('\n');
     const result = copy(source, 'src/main.ts', [{ path: 'src/shutdown.ts', at: 'entry' }], { compiled: true });
     expect(result).toEqual({ text: false, added: [], manual: [], entryNotCopied: false });
@@ -61,8 +101,18 @@ describe('copyGeneratedFiles for Node entries', () => {
 
   it('TypeScript whose build stage lists its sources: the module joins the list there', () => {
     const source = [
-      'FROM node:22-slim AS build', 'WORKDIR /app', 'COPY package*.json tsconfig.json ./', 'RUN npm ci', 'COPY src/main.ts src/app.ts ./src/', 'RUN npx tsc', '',
-      'FROM node:22-slim', 'WORKDIR /app', 'COPY --from=build /app/dist ./dist', 'CMD ["node", "dist/main.js"]', '',
+      'FROM node:22-slim AS build',
+      'WORKDIR /app',
+      'COPY package*.json tsconfig.json ./',
+      'RUN npm ci',
+      'COPY src/main.ts src/app.ts ./src/',
+      'RUN npx tsc',
+      '',
+      'FROM node:22-slim',
+      'WORKDIR /app',
+      'COPY --from=build /app/dist ./dist',
+      'CMD ["node", "dist/main.js"]',
+      '',
     ].join('\n');
     const result = copy(source, 'src/main.ts', [{ path: 'src/shutdown.ts', at: 'entry' }], { compiled: true });
     expect(result.text).toBe(source.replace('COPY src/main.ts src/app.ts ./src/', 'COPY src/main.ts src/app.ts src/shutdown.ts ./src/'));
@@ -72,8 +122,17 @@ describe('copyGeneratedFiles for Node entries', () => {
 
   it('an entry the final stage inherits (`FROM base AS production`): the list in the stage that copies it grows', () => {
     const source = [
-      'FROM node:20-slim AS base', 'WORKDIR /app', 'COPY package*.json ./', 'RUN npm ci --omit=dev', 'COPY server.js db.js ./', '',
-      'FROM base AS production', 'ENV NODE_ENV=production', 'USER node', 'CMD ["node", "server.js"]', '',
+      'FROM node:20-slim AS base',
+      'WORKDIR /app',
+      'COPY package*.json ./',
+      'RUN npm ci --omit=dev',
+      'COPY server.js db.js ./',
+      '',
+      'FROM base AS production',
+      'ENV NODE_ENV=production',
+      'USER node',
+      'CMD ["node", "server.js"]',
+      '',
     ].join('\n');
     const result = copy(source, 'server.js', [MODULE]);
     expect(result.text).toBe(source.replace('COPY server.js db.js ./', 'COPY server.js db.js shutdown.js ./'));
@@ -82,10 +141,12 @@ describe('copyGeneratedFiles for Node entries', () => {
     expect(copy(`${source}COPY shutdown.js ./\n`, 'server.js', [MODULE]).text).toBe(false);
   });
 
-  it('a WORKDIR set after the COPY of the entry does not move the new line\'s destination', () => {
+  it("a WORKDIR set after the COPY of the entry does not move the new line's destination", () => {
     const source = 'FROM node:22-slim\nCOPY --chown=node:node index.js /srv/app/index.js\nWORKDIR /srv/app\nCMD ["node", "index.js"]\n';
     const result = copy(source, 'index.js', [MODULE]);
-    expect(result.text).toBe('FROM node:22-slim\nCOPY --chown=node:node index.js /srv/app/index.js\nCOPY --chown=node:node shutdown.js /srv/app/\nWORKDIR /srv/app\nCMD ["node", "index.js"]\n');
+    expect(result.text).toBe(
+      'FROM node:22-slim\nCOPY --chown=node:node index.js /srv/app/index.js\nCOPY --chown=node:node shutdown.js /srv/app/\nWORKDIR /srv/app\nCMD ["node", "index.js"]\n',
+    );
     expect(imagePaths(result.text as string, ['index.js', 'shutdown.js']).get('/srv/app/shutdown.js')).toBe('shutdown.js');
   });
 
@@ -152,13 +213,52 @@ describe('the tool on a Node repo whose Dockerfile copies a list of files', () =
 
   it('TypeScript ESM whose build stage lists its sources: src/shutdown.ts is added there, the final stage keeps copying dist/', () => {
     const dir = repo({
-      'package.json': JSON.stringify({ name: 'api', version: '1.0.0', type: 'module', scripts: { build: 'tsc', start: 'node dist/main.js' }, dependencies: { express: '^4.21.2' }, devDependencies: { typescript: '^5.6.0', '@types/express': '^4.17.21' } }, null, 2),
-      'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', outDir: 'dist', rootDir: 'src', strict: true } }, null, 2),
-      'src/main.ts': "import express from 'express';\nimport { routes } from './routes.js';\n\nconst app = express();\napp.use(routes);\napp.listen(Number(process.env.PORT ?? 3000));\n",
-      'src/routes.ts': "import { Router } from 'express';\n\nexport const routes = Router();\nroutes.get('/', (_req, res) => { res.send('ok'); });\n",
+      'package.json': JSON.stringify(
+        {
+          name: 'api',
+          version: '1.0.0',
+          type: 'module',
+          scripts: { build: 'tsc', start: 'node dist/main.js' },
+          dependencies: { express: '^4.21.2' },
+          devDependencies: { typescript: '^5.6.0', '@types/express': '^4.17.21' },
+        },
+        null,
+        2,
+      ),
+      'tsconfig.json': JSON.stringify(
+        {
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            outDir: 'dist',
+            rootDir: 'src',
+            strict: true,
+          },
+        },
+        null,
+        2,
+      ),
+      'src/main.ts':
+        "import express from 'express';\nimport { routes } from './routes.js';\n\nconst app = express();\napp.use(routes);\napp.listen(Number(process.env.PORT ?? 3000));\n",
+      'src/routes.ts':
+        "import { Router } from 'express';\n\nexport const routes = Router();\nroutes.get('/', (_req, res) => { res.send('ok'); });\n",
       Dockerfile: [
-        'FROM node:22-slim AS build', 'WORKDIR /app', 'COPY package.json tsconfig.json ./', 'RUN npm install', 'COPY src/main.ts src/routes.ts ./src/', 'RUN npm run build', '',
-        'FROM node:22-slim', 'WORKDIR /app', 'COPY package.json ./', 'RUN npm install --omit=dev', 'COPY --from=build /app/dist ./dist', 'USER node', 'CMD ["node", "dist/main.js"]', '',
+        'FROM node:22-slim AS build',
+        'WORKDIR /app',
+        'COPY package.json tsconfig.json ./',
+        'RUN npm install',
+        'COPY src/main.ts src/routes.ts ./src/',
+        'RUN npm run build',
+        '',
+        'FROM node:22-slim',
+        'WORKDIR /app',
+        'COPY package.json ./',
+        'RUN npm install --omit=dev',
+        'COPY --from=build /app/dist ./dist',
+        'USER node',
+        'CMD ["node", "dist/main.js"]',
+        '',
       ].join('\n'),
     });
     const cli = runCli(['--yes', dir], { timeoutMs: 60_000 });
@@ -172,11 +272,16 @@ describe('the tool on a Node repo whose Dockerfile copies a list of files', () =
 
   it('a Vite dev image whose Dockerfile lists vite.config.js: the dev-server module the config now imports joins that list', () => {
     const dir = repo({
-      'package.json': JSON.stringify({ name: 'web', private: true, type: 'module', scripts: { dev: 'vite', build: 'vite build' }, devDependencies: { vite: '^7.0.0' } }, null, 2),
+      'package.json': JSON.stringify(
+        { name: 'web', private: true, type: 'module', scripts: { dev: 'vite', build: 'vite build' }, devDependencies: { vite: '^7.0.0' } },
+        null,
+        2,
+      ),
       'vite.config.js': "import { defineConfig } from 'vite';\n\nexport default defineConfig({\n  server: { port: 5173 },\n});\n",
       'index.html': '<script type="module" src="/src/main.js"></script>\n',
       'src/main.js': "document.body.append('hi');\n",
-      Dockerfile: 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json vite.config.js index.html ./\nRUN npm install\nCOPY src ./src\nEXPOSE 5173\nCMD ["npm", "run", "dev", "--", "--host"]\n',
+      Dockerfile:
+        'FROM node:22-slim\nWORKDIR /app\nCOPY package.json vite.config.js index.html ./\nRUN npm install\nCOPY src ./src\nEXPOSE 5173\nCMD ["npm", "run", "dev", "--", "--host"]\n',
     });
     const cli = runCli(['--yes', dir], { timeoutMs: 60_000 });
     expect(cli.code, cli.stderr).toBe(0);
@@ -188,19 +293,28 @@ describe('the tool on a Node repo whose Dockerfile copies a list of files', () =
 
   it('no Dockerfile is created where the .dockerignore leaves the module out of the context (the image would copy the whole context and not start)', () => {
     const files = {
-      'package.json': JSON.stringify({ name: 'svc', version: '1.0.0', main: 'server.js', scripts: { start: 'node server.js' }, dependencies: {} }, null, 2),
-      'server.js': "const http = require('node:http');\nhttp.createServer((_req, res) => res.end('ok')).listen(Number(process.env.PORT || 3000));\n",
+      'package.json': JSON.stringify(
+        { name: 'svc', version: '1.0.0', main: 'server.js', scripts: { start: 'node server.js' }, dependencies: {} },
+        null,
+        2,
+      ),
+      'server.js':
+        "const http = require('node:http');\nhttp.createServer((_req, res) => res.end('ok')).listen(Number(process.env.PORT || 3000));\n",
     };
     const allowList = repo({ ...files, '.dockerignore': '*\n!package.json\n!server.js\n' });
     const cli = runCli(['--yes', allowList], { timeoutMs: 60_000 });
     expect(cli.code, cli.stderr).toBe(0);
     expect(existsSync(join(allowList, 'Dockerfile'))).toBe(false);
-    expect(`${cli.stdout}${cli.stderr}`).toContain('no Dockerfile created: it would need .dockerignore to let shutdown.js into the build context (add `!shutdown.js`)');
+    expect(`${cli.stdout}${cli.stderr}`).toContain(
+      'no Dockerfile created: it would need .dockerignore to let shutdown.js into the build context (add `!shutdown.js`)',
+    );
     // An ordinary .dockerignore (node_modules, .git): the Dockerfile is created and copies the module with the rest.
     const plain = repo({ ...files, '.dockerignore': 'node_modules\n.git\n' });
     expect(runCli(['--yes', plain], { timeoutMs: 60_000 }).code).toBe(0);
     const created = readFileSync(join(plain, 'Dockerfile'), 'utf8');
     expect(created).toContain('COPY . .\n');
-    expect(imagePaths(created, ['server.js', 'shutdown.js'], dockerignoreMatcher('node_modules\n.git\n')).get('/app/shutdown.js')).toBe('shutdown.js');
+    expect(imagePaths(created, ['server.js', 'shutdown.js'], dockerignoreMatcher('node_modules\n.git\n')).get('/app/shutdown.js')).toBe(
+      'shutdown.js',
+    );
   });
 });

@@ -19,7 +19,6 @@ const repos = join(here, '..', 'fixtures', 'repos');
 const BUDGET_MS = 8000;
 const CONTROL_WAIT_MS = 3000;
 
-
 /** The command Docker would run for the final stage: ENTRYPOINT + CMD, shell form through /bin/sh. */
 function containerCommand(dockerfile: string): { argv: string[]; stopSignal: NodeJS.Signals; env: Record<string, string> } {
   const { stages } = parseStages(dockerfile);
@@ -65,7 +64,11 @@ function pythonBin(): string {
   return dir;
 }
 
-async function startAsPid1(fixture: string, dockerfile: string, ready: RegExp): Promise<Running & { pid1: number; stopSignal: NodeJS.Signals }> {
+async function startAsPid1(
+  fixture: string,
+  dockerfile: string,
+  ready: RegExp,
+): Promise<Running & { pid1: number; stopSignal: NodeJS.Signals }> {
   const { argv, stopSignal, env } = containerCommand(dockerfile);
   const cwd = join(repos, fixture);
   const unshare = spawn('unshare', ['--pid', '--fork', '--kill-child', ...mapToHost(argv)], {
@@ -77,7 +80,8 @@ async function startAsPid1(fixture: string, dockerfile: string, ready: RegExp): 
   unshare.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   unshare.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-    unshare.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+    unshare.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
   const entry: Running = { unshare, exited, output: () => out };
   running.push(entry);
 
@@ -89,7 +93,10 @@ async function startAsPid1(fixture: string, dockerfile: string, ready: RegExp): 
   // PID 1 of the namespace is unshare's only child; check the kernel agrees it is PID 1 in there.
   const children = readFileSync(`/proc/${unshare.pid}/task/${unshare.pid}/children`, 'utf8').trim().split(/\s+/);
   const pid1 = Number(children[0]);
-  const nspid = /NSpid:\s+(.*)/.exec(readFileSync(`/proc/${pid1}/status`, 'utf8'))?.[1]?.trim().split(/\s+/);
+  const nspid = /NSpid:\s+(.*)/
+    .exec(readFileSync(`/proc/${pid1}/status`, 'utf8'))?.[1]
+    ?.trim()
+    .split(/\s+/);
   expect(nspid?.[nspid.length - 1]).toBe('1');
   return { ...entry, pid1, stopSignal };
 }
@@ -123,7 +130,7 @@ const cases = [
 ];
 
 describe('PID 1 imitation with unshare --pid --fork', () => {
-  it('has what it needs: unshare with PID namespaces (root) and Debian\'s tini', () => {
+  it("has what it needs: unshare with PID namespaces (root) and Debian's tini", () => {
     expect(spawnSync('unshare', ['--pid', '--fork', '--kill-child', 'true']).status).toBe(0);
     expect(spawnSync('/usr/bin/tini', ['--version']).status).toBe(0);
   });

@@ -16,10 +16,22 @@ describe('splitSimpleCommand', () => {
     expect(splitSimpleCommand(text)).toEqual(words);
   });
 
-  it.each(['node $APP', 'a && b', 'a | b', 'a; b', 'a > log', 'node "$X"', 'node `x`', 'a &', 'node *.js', 'x # comment', "node 'open", ''])(
-    'not simple: %s', (text) => {
-      expect(splitSimpleCommand(text)).toBeNull();
-    });
+  it.each([
+    'node $APP',
+    'a && b',
+    'a | b',
+    'a; b',
+    'a > log',
+    'node "$X"',
+    'node `x`',
+    'a &',
+    'node *.js',
+    'x # comment',
+    "node 'open",
+    '',
+  ])('not simple: %s', (text) => {
+    expect(splitSimpleCommand(text)).toBeNull();
+  });
 });
 
 describe('execLastCommand', () => {
@@ -41,18 +53,33 @@ describe('execLastCommand', () => {
 });
 
 describe('npm scripts', () => {
-  const scripts = { start: 'npm run serve', serve: 'yarn web', web: 'next start -p 3000', dev: 'FOO=1 node s.js', a: 'npm run b', b: 'npm run a' };
+  const scripts = {
+    start: 'npm run serve',
+    serve: 'yarn web',
+    web: 'next start -p 3000',
+    dev: 'FOO=1 node s.js',
+    a: 'npm run b',
+    b: 'npm run a',
+  };
 
   it('recognises the ways to run a script', () => {
     expect(scriptInvocation(['npm', 'start'], scripts)).toEqual({ manager: 'npm', script: 'start', extraArgs: [] });
-    expect(scriptInvocation(['npm', 'run', 'web', '--', '--port', '4000'], scripts)).toEqual({ manager: 'npm', script: 'web', extraArgs: ['--port', '4000'] });
+    expect(scriptInvocation(['npm', 'run', 'web', '--', '--port', '4000'], scripts)).toEqual({
+      manager: 'npm',
+      script: 'web',
+      extraArgs: ['--port', '4000'],
+    });
     expect(scriptInvocation(['pnpm', 'serve'], scripts)?.script).toBe('serve');
     expect(scriptInvocation(['yarn', 'install'], scripts)).toBeNull();
     expect(scriptInvocation(['node', 'start'], scripts)).toBeNull();
   });
 
   it('follows links to one command, with node_modules/.bin for local programs', () => {
-    expect(resolveScript(scripts, 'start')).toEqual({ ok: true, words: ['node_modules/.bin/next', 'start', '-p', '3000'], chain: ['start', 'serve', 'web'] });
+    expect(resolveScript(scripts, 'start')).toEqual({
+      ok: true,
+      words: ['node_modules/.bin/next', 'start', '-p', '3000'],
+      chain: ['start', 'serve', 'web'],
+    });
   });
 
   it('refuses inline env, loops and missing scripts', () => {
@@ -77,11 +104,20 @@ describe('what runs', () => {
 
 describe('base image families', () => {
   it.each([
-    ['node:20-alpine', 'alpine'], ['alpine:3.20', 'alpine'], ['python:3.12-slim-bookworm', 'debian'], ['node:20', 'debian'],
-    ['docker.io/library/nginx:1.27', 'debian'], ['ubuntu:24.04', 'ubuntu'], ['eclipse-temurin:21-jammy', 'ubuntu'],
-    ['registry.access.redhat.com/ubi9/ubi-minimal:9.4', 'ubi'], ['registry.access.redhat.com/ubi9/nodejs-20', 'ubi'],
-    ['gcr.io/distroless/nodejs22-debian12', 'distroless'], ['cgr.dev/chainguard/node:latest', 'distroless'],
-    ['cgr.dev/chainguard/node:latest-dev', 'distroless'], ['scratch', 'scratch'], ['localhost:5000/team/app:1', 'unknown'],
+    ['node:20-alpine', 'alpine'],
+    ['alpine:3.20', 'alpine'],
+    ['python:3.12-slim-bookworm', 'debian'],
+    ['node:20', 'debian'],
+    ['docker.io/library/nginx:1.27', 'debian'],
+    ['ubuntu:24.04', 'ubuntu'],
+    ['eclipse-temurin:21-jammy', 'ubuntu'],
+    ['registry.access.redhat.com/ubi9/ubi-minimal:9.4', 'ubi'],
+    ['registry.access.redhat.com/ubi9/nodejs-20', 'ubi'],
+    ['gcr.io/distroless/nodejs22-debian12', 'distroless'],
+    ['cgr.dev/chainguard/node:latest', 'distroless'],
+    ['cgr.dev/chainguard/node:latest-dev', 'distroless'],
+    ['scratch', 'scratch'],
+    ['localhost:5000/team/app:1', 'unknown'],
     ['mcr.microsoft.com/windows/nanoserver:ltsc2022', 'windows'],
   ])('%s → %s', (image, family) => {
     expect(classifyImage(image).family).toBe(family);

@@ -26,7 +26,7 @@ describe('patchDockerfile: the stage compose builds, a stop the app keeps', () =
     expect(dev).toBe('\nENTRYPOINT [ "npm", "run", "dev" ]\n');
   });
 
-  it('an exec-form ENTRYPOINT that runs an npm script (no CMD) becomes the script\'s command', () => {
+  it("an exec-form ENTRYPOINT that runs an npm script (no CMD) becomes the script's command", () => {
     const r = patchDockerfile(TWO_STAGES, { runtime: 'node', scripts });
     expect(r.text).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "node", "--watch", "./src/index.js"]');
     expect(r.text).toContain('ENTRYPOINT [ "npm", "run", "start" ]');

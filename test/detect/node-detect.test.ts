@@ -24,7 +24,15 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { repo: 'express-ts-esm', entry: 'src/server.ts', language: 'ts', moduleSystem: 'esm', via: 'script', frameworks: ['express'], servesTraffic: true },
+  {
+    repo: 'express-ts-esm',
+    entry: 'src/server.ts',
+    language: 'ts',
+    moduleSystem: 'esm',
+    via: 'script',
+    frameworks: ['express'],
+    servesTraffic: true,
+  },
   { repo: 'koa-ts-cjs', entry: 'src/index.ts', language: 'ts', moduleSystem: 'cjs', via: 'script', frameworks: ['koa'] },
   { repo: 'koa-ws-esm', entry: 'server.js', language: 'js', moduleSystem: 'esm', frameworks: ['koa', 'ws'] },
   { repo: 'fastify-cjs', entry: 'index.js', language: 'js', moduleSystem: 'cjs', frameworks: ['fastify'] },
@@ -35,7 +43,14 @@ const cases: Case[] = [
   { repo: 'chained-start', entry: 'src/server.ts', language: 'ts', moduleSystem: 'esm', via: 'script' },
   { repo: 'mts-entry', entry: 'src/server.mts', language: 'ts', moduleSystem: 'esm' },
   { repo: 'cjs-in-esm', entry: 'server.cjs', language: 'js', moduleSystem: 'cjs', via: 'main' },
-  { repo: 'pnpm-workspace', dir: 'apps/server', entry: 'apps/server/src/main.ts', language: 'ts', moduleSystem: 'cjs', frameworks: ['fastify'] },
+  {
+    repo: 'pnpm-workspace',
+    dir: 'apps/server',
+    entry: 'apps/server/src/main.ts',
+    language: 'ts',
+    moduleSystem: 'cjs',
+    frameworks: ['fastify'],
+  },
   { repo: 'pnpm-workspace', dir: 'apps/web', entry: null },
   { repo: 'gitignored', entry: 'src/app.js', frameworks: ['express'] },
   { repo: 'nest-app', entry: 'src/main.ts', language: 'ts', moduleSystem: 'cjs', via: 'script', frameworks: ['nestjs'] },

@@ -41,7 +41,13 @@ interface Case {
 
 const CASES: Case[] = [
   { name: 'Vite app, Dockerfile created', fixture: 'devserver-vite', dockerfile: null, tool: 'vite', appSocket: null },
-  { name: 'express + Vite middleware + ws, Dockerfile created', fixture: 'devserver-express-vite-ws', dockerfile: null, tool: 'custom', appSocket: '/live' },
+  {
+    name: 'express + Vite middleware + ws, Dockerfile created',
+    fixture: 'devserver-express-vite-ws',
+    dockerfile: null,
+    tool: 'custom',
+    appSocket: '/live',
+  },
   {
     name: 'Vite app, existing Dockerfile with `CMD npm run dev` patched',
     fixture: 'devserver-vite',
@@ -69,9 +75,12 @@ function runnable(dockerfile: string, c: Case, port: number): { argv: string[]; 
   const extra = c.tool === 'vite' ? ['--port', String(port), '--strictPort'] : [];
   const shell = argv.indexOf('-c');
   // Shell form (`/bin/sh -c "npm run dev"`): arguments after the script would not reach it; npm passes them on after `--`.
-  const withExtra = extra.length === 0 ? argv
-    : shell >= 0 && shell === argv.length - 2 ? [...argv.slice(0, -1), `${argv[argv.length - 1]} -- ${extra.join(' ')}`]
-      : [...argv, ...extra];
+  const withExtra =
+    extra.length === 0
+      ? argv
+      : shell >= 0 && shell === argv.length - 2
+        ? [...argv.slice(0, -1), `${argv[argv.length - 1]} -- ${extra.join(' ')}`]
+        : [...argv, ...extra];
   return { argv: withExtra, env: { ...env, PORT: String(port) }, stopSignal };
 }
 
@@ -93,13 +102,15 @@ async function runContainer(dir: string, dockerfile: string, c: Case, graceMs: n
   const stop = await stopLikeDocker(container, graceMs);
   const [hmrClosed, appClosed] = await Promise.all([hmr.closed, app?.closed ?? Promise.resolve(null)]);
   const outcome = { ...stop, hmr: hmrClosed.code, app: appClosed?.code ?? null };
-  console.log(`[measure] ${c.name} | ${argv.join(' ')} | ${Math.round(outcome.ms)} ms | ` +
-    `${outcome.killed ? 'SIGKILL at the grace' : `exit ${outcome.exit.code ?? outcome.exit.signal}`} | HMR ${outcome.hmr}${c.appSocket ? ` | app ${outcome.app}` : ''}`);
+  console.log(
+    `[measure] ${c.name} | ${argv.join(' ')} | ${Math.round(outcome.ms)} ms | ` +
+      `${outcome.killed ? 'SIGKILL at the grace' : `exit ${outcome.exit.code ?? outcome.exit.signal}`} | HMR ${outcome.hmr}${c.appSocket ? ` | app ${outcome.app}` : ''}`,
+  );
   return outcome;
 }
 
 describe.each(CASES)('e2e: $name', (c) => {
-  it('with the CLI\'s changes (--yes, no hand edits): HMR and app sockets get 1001, PID 1 exits well inside 10 s', async () => {
+  it("with the CLI's changes (--yes, no hand edits): HMR and app sockets get 1001, PID 1 exits well inside 10 s", async () => {
     const dir = copyOf(c, `${c.fixture}-wired`);
     execFileSync('node', [CLI, dir, '--yes'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
@@ -121,7 +132,7 @@ describe.each(CASES)('e2e: $name', (c) => {
     expect(result.output).toContain('[shutdown] SIGTERM');
   });
 
-  it('control, the same container command without the CLI\'s changes: 1006 or the 10 s kill', async () => {
+  it("control, the same container command without the CLI's changes: 1006 or the 10 s kill", async () => {
     const dir = copyOf(c, `${c.fixture}-control`);
     // The command to compare with: the one the CLI writes (from a throwaway copy), run on the untouched repo;
     // for the patch case, the user's own Dockerfile as it was.

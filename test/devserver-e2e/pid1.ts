@@ -62,7 +62,10 @@ export async function startAsPid1(argv: readonly string[], cwd: string, env: Rec
   });
   const pid1 = await hostPidOfChild(running.child.pid as number);
   // The kernel agrees: in its own namespace, it is PID 1.
-  const nspid = /NSpid:\s+(.*)/.exec(readFileSync(`/proc/${pid1}/status`, 'utf8'))?.[1]?.trim().split(/\s+/);
+  const nspid = /NSpid:\s+(.*)/
+    .exec(readFileSync(`/proc/${pid1}/status`, 'utf8'))?.[1]
+    ?.trim()
+    .split(/\s+/);
   expect(nspid?.[nspid.length - 1]).toBe('1');
   let gone = false;
   void running.exited.then(() => (gone = true));

@@ -29,7 +29,11 @@ function applyTo(fixture: string, extra: Record<string, string> = {}, args: stri
   dirs.push(dir);
   cpSync(join(FIXTURES, fixture), dir, { recursive: true });
   for (const [path, text] of Object.entries(extra)) writeFileSync(join(dir, path), text);
-  const out = execFileSync('node', [CLI, dir, '--yes', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync('node', [CLI, dir, '--yes', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return { out, dir };
 }
 
@@ -41,12 +45,21 @@ describe('dev-server repos through the CLI', () => {
     expect(out).not.toContain('no start command found');
     const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
     await expect(dockerfile).toMatchFileSnapshot('../../snapshots/devserver-e2e/devserver-vite/Dockerfile');
-    expect(containerCommand(dockerfile).argv).toEqual(['/usr/bin/tini', '--', 'node', 'node_modules/vite/bin/vite.js', '--host', '0.0.0.0']);
+    expect(containerCommand(dockerfile).argv).toEqual([
+      '/usr/bin/tini',
+      '--',
+      'node',
+      'node_modules/vite/bin/vite.js',
+      '--host',
+      '0.0.0.0',
+    ]);
     // The dev server is a dev dependency: the image installs them, and is not a production image.
     expect(dockerfile).toContain('RUN npm install\n');
     expect(dockerfile).not.toContain('--omit=dev');
     expect(dockerfile).not.toContain('NODE_ENV=production');
-    expect(chainLines(out)).toEqual(['note: Timeout chain set: app budget 8 s < stop grace at least 10 s; longer grace periods in force are kept']);
+    expect(chainLines(out)).toEqual([
+      'note: Timeout chain set: app budget 8 s < stop grace at least 10 s; longer grace periods in force are kept',
+    ]);
     expect(out).not.toContain('Kubernetes');
   });
 
@@ -55,7 +68,13 @@ describe('dev-server repos through the CLI', () => {
     expect(out).not.toContain('no start command found');
     const server = readFileSync(join(dir, 'server.dev.js'), 'utf8');
     await expect(server).toMatchFileSnapshot('../../snapshots/devserver-e2e/devserver-express-vite-ws/server.dev.js');
-    for (const call of ['setupSignalHandlers();', 'registerHttpServer(server);', 'registerWebSocketServer(vite.ws);', "registerShutdownHandler('vite', () => vite.close());", 'registerWebSocketServer(live);']) {
+    for (const call of [
+      'setupSignalHandlers();',
+      'registerHttpServer(server);',
+      'registerWebSocketServer(vite.ws);',
+      "registerShutdownHandler('vite', () => vite.close());",
+      'registerWebSocketServer(live);',
+    ]) {
       expect(server).toContain(call);
     }
     const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
@@ -72,8 +91,14 @@ describe('dev-server repos through the CLI', () => {
   it('pnpm workspace: the Vite app gets a dev-server Dockerfile; the chain is said once, without Kubernetes', () => {
     const { out, dir } = applyTo('pnpm-workspace');
     expect(out).not.toContain('no start command found');
-    expect(containerCommand(readFileSync(join(dir, 'apps/web/Dockerfile'), 'utf8')).argv)
-      .toEqual(['/usr/bin/tini', '--', 'node', 'node_modules/vite/bin/vite.js', '--host', '0.0.0.0']);
+    expect(containerCommand(readFileSync(join(dir, 'apps/web/Dockerfile'), 'utf8')).argv).toEqual([
+      '/usr/bin/tini',
+      '--',
+      'node',
+      'node_modules/vite/bin/vite.js',
+      '--host',
+      '0.0.0.0',
+    ]);
     // The server app keeps its production Dockerfile.
     expect(readFileSync(join(dir, 'apps/server/Dockerfile'), 'utf8')).toContain('--prod');
     expect(chainLines(out)).toHaveLength(1);
@@ -82,17 +107,28 @@ describe('dev-server repos through the CLI', () => {
 
   it('with Kubernetes manifests, the chain names the Kubernetes grace', () => {
     const manifest = [
-      'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  template:', '    spec:',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: web',
+      'spec:',
+      '  template:',
+      '    spec:',
       // The image is named after the app's package: the Deployment runs this app.
-      '      containers:', '        - name: web', '          image: devserver-vite-fixture', '',
+      '      containers:',
+      '        - name: web',
+      '          image: devserver-vite-fixture',
+      '',
     ].join('\n');
     const { out } = applyTo('devserver-vite', { 'deployment.yaml': manifest });
     expect(chainLines(out).length).toBeGreaterThanOrEqual(1);
     for (const line of chainLines(out)) expect(line).toContain('Kubernetes grace');
   });
 
-  it('existing Dockerfile with `CMD npm run dev`: patched to the dev script\'s command, run by node', () => {
-    const { dir } = applyTo('devserver-vite', { Dockerfile: 'FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD ["npm", "run", "dev", "--", "--host"]\n' });
+  it("existing Dockerfile with `CMD npm run dev`: patched to the dev script's command, run by node", () => {
+    const { dir } = applyTo('devserver-vite', {
+      Dockerfile: 'FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD ["npm", "run", "dev", "--", "--host"]\n',
+    });
     const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
     expect(containerCommand(dockerfile).argv).toEqual(['/sbin/tini', '--', 'node', 'node_modules/vite/bin/vite.js', '--host']);
     expect(dockerfile).toContain('STOPSIGNAL SIGTERM');

@@ -25,7 +25,7 @@ const SERVER = [
   '',
   'const app = express();',
   'const server = http.createServer(app);',
-  'const vite = await createServer({ server: { middlewareMode: true, hmr: { server } }, appType: \'spa\' });',
+  "const vite = await createServer({ server: { middlewareMode: true, hmr: { server } }, appType: 'spa' });",
   'app.use(vite.middlewares);',
   'const live = new WebSocketServer({ noServer: true });',
   "live.on('connection', (ws) => ws.send('hi'));",
@@ -35,7 +35,12 @@ const SERVER = [
 
 describe('wiring a file that creates a Vite server', () => {
   it('app module: vite.close() as a handler, its ws left alone', () => {
-    const result = wireNodeEntrypoint(SERVER, { fileName: 'server.ts', moduleSystem: 'esm', specifier: './shutdown.js', frameworks: ['express', 'ws'] });
+    const result = wireNodeEntrypoint(SERVER, {
+      fileName: 'server.ts',
+      moduleSystem: 'esm',
+      specifier: './shutdown.js',
+      frameworks: ['express', 'ws'],
+    });
     expect('text' in result && typeof result.text).toBe('string');
     const text = (result as { text: string }).text;
     expect(text).toContain("registerShutdownHandler('vite', () => vite.close());");
@@ -45,27 +50,55 @@ describe('wiring a file that creates a Vite server', () => {
   });
 
   it('dev-server module: vite.ws registered before the handler', () => {
-    const result = wireNodeEntrypoint(SERVER, { fileName: 'server.ts', moduleSystem: 'esm', specifier: './devserver-shutdown.js', frameworks: ['express', 'ws'], viteWebSocket: true });
+    const result = wireNodeEntrypoint(SERVER, {
+      fileName: 'server.ts',
+      moduleSystem: 'esm',
+      specifier: './devserver-shutdown.js',
+      frameworks: ['express', 'ws'],
+      viteWebSocket: true,
+    });
     const text = (result as { text: string }).text;
-    expect(text).toContain("const vite = await createServer({ server: { middlewareMode: true, hmr: { server } }, appType: 'spa' });\nregisterWebSocketServer(vite.ws);\nregisterShutdownHandler('vite', () => vite.close());\n");
+    expect(text).toContain(
+      "const vite = await createServer({ server: { middlewareMode: true, hmr: { server } }, appType: 'spa' });\nregisterWebSocketServer(vite.ws);\nregisterShutdownHandler('vite', () => vite.close());\n",
+    );
   });
 
   it('a TypeScript custom dev server wired by the generator passes tsc --strict', () => {
     const dir = tempDir('wire-tsc');
     linkNodeModules(dir);
     const app: NodeApp = {
-      kind: 'node', dir: '', name: 'app', packageType: 'module', scripts: { dev: 'tsx server.dev.ts' }, dependencies: ['express', 'ws', 'vite'],
-      frameworks: ['express', 'ws'], tsconfig: null, entrypoint: null, start: null,
-      devServer: { tool: 'custom', file: 'server.dev.ts', script: 'dev', command: 'tsx server.dev.ts' }, processManagers: [], servesTraffic: true,
+      kind: 'node',
+      dir: '',
+      name: 'app',
+      packageType: 'module',
+      scripts: { dev: 'tsx server.dev.ts' },
+      dependencies: ['express', 'ws', 'vite'],
+      frameworks: ['express', 'ws'],
+      tsconfig: null,
+      entrypoint: null,
+      start: null,
+      devServer: { tool: 'custom', file: 'server.dev.ts', script: 'dev', command: 'tsx server.dev.ts' },
+      processManagers: [],
+      servesTraffic: true,
     };
     const ctx: GeneratorContext = {
-      facts: { root: dir, isGitRepo: false, packageManager: 'npm', workspaces: [], apps: [app], container: { dockerfiles: [], composeFiles: [], k8sManifests: [] }, warnings: [] },
+      facts: {
+        root: dir,
+        isGitRepo: false,
+        packageManager: 'npm',
+        workspaces: [],
+        apps: [app],
+        container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
+        warnings: [],
+      },
       answers: { apps: [''], parts: ['devserver'], timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 },
       app,
       current: (p) => (p === 'server.dev.ts' ? SERVER : null),
     };
     const actions = devServerGenerator.actions(ctx);
-    const render = actions.find((a): a is Extract<PlanAction, { type: 'plan-write' }> => a.type === 'plan-write' && a.path.includes('devserver-shutdown'));
+    const render = actions.find(
+      (a): a is Extract<PlanAction, { type: 'plan-write' }> => a.type === 'plan-write' && a.path.includes('devserver-shutdown'),
+    );
     const edit = actions.find((a): a is Extract<PlanAction, { type: 'plan-edit' }> => a.type === 'plan-edit');
     expect(render?.path).toBe('devserver-shutdown.ts');
     expect(edit?.path).toBe('server.dev.ts');
@@ -74,10 +107,21 @@ describe('wiring a file that creates a Vite server', () => {
     writeFileSync(join(dir, 'devserver-shutdown.ts'), render!.content);
     writeFileSync(join(dir, 'server.dev.ts'), wired as string);
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], skipLibCheck: true },
-      files: ['server.dev.ts'],
-    }));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          types: ['node'],
+          skipLibCheck: true,
+        },
+        files: ['server.dev.ts'],
+      }),
+    );
     let output = '';
     try {
       execFileSync('node', [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });

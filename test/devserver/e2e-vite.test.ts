@@ -37,12 +37,31 @@ function applyGenerator(dir: string): void {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   const devServer = detectDevServer(files, '', pkg.scripts);
   const app: NodeApp = {
-    kind: 'node', dir: '', name: 'fixture', packageType: 'module', scripts: pkg.scripts, dependencies: ['vite'], frameworks: [],
-    tsconfig: null, entrypoint: null, start: null, devServer, processManagers: [], servesTraffic: false,
+    kind: 'node',
+    dir: '',
+    name: 'fixture',
+    packageType: 'module',
+    scripts: pkg.scripts,
+    dependencies: ['vite'],
+    frameworks: [],
+    tsconfig: null,
+    entrypoint: null,
+    start: null,
+    devServer,
+    processManagers: [],
+    servesTraffic: false,
   };
   const plan = new Plan((p) => (existsSync(join(dir, p)) ? readFileSync(join(dir, p), 'utf8') : null));
   const ctx: GeneratorContext = {
-    facts: { root: dir, isGitRepo: false, packageManager: 'npm', workspaces: [], apps: [app], container: { dockerfiles: [], composeFiles: [], k8sManifests: [] }, warnings: [] },
+    facts: {
+      root: dir,
+      isGitRepo: false,
+      packageManager: 'npm',
+      workspaces: [],
+      apps: [app],
+      container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
+      warnings: [],
+    },
     answers: { apps: [''], parts: ['devserver'], timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 },
     app,
     current: (p) => plan.current(p),
@@ -89,7 +108,21 @@ async function hostPidOfChild(parent: number): Promise<number> {
 async function stopViteAsPid1(dir: string) {
   const port = await freePort();
   const vite = run(
-    ['unshare', '--pid', '--fork', '--kill-child', '/usr/bin/tini', '--', 'node', 'node_modules/vite/bin/vite.js', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+    [
+      'unshare',
+      '--pid',
+      '--fork',
+      '--kill-child',
+      '/usr/bin/tini',
+      '--',
+      'node',
+      'node_modules/vite/bin/vite.js',
+      '--port',
+      String(port),
+      '--strictPort',
+      '--host',
+      '127.0.0.1',
+    ],
     { cwd: dir, env: { CI: '' } },
   );
   await vite.waitFor(/Local:/, 60_000);

@@ -4,13 +4,36 @@ import type { DevServerFacts, NodeApp } from '../../src/detect/facts.js';
 import { devServerGenerator, importSpecifier, moduleVariantFor } from '../../src/generators/devserver.js';
 import type { GeneratorContext, PlanAction } from '../../src/generators/types.js';
 
-function ctxFor(devServer: DevServerFacts | null, files: Record<string, string>, packageType: NodeApp['packageType'] = 'module'): GeneratorContext {
+function ctxFor(
+  devServer: DevServerFacts | null,
+  files: Record<string, string>,
+  packageType: NodeApp['packageType'] = 'module',
+): GeneratorContext {
   const app: NodeApp = {
-    kind: 'node', dir: '', name: 'app', packageType, scripts: {}, dependencies: [], frameworks: [], tsconfig: null,
-    entrypoint: null, start: null, devServer, processManagers: [], servesTraffic: false,
+    kind: 'node',
+    dir: '',
+    name: 'app',
+    packageType,
+    scripts: {},
+    dependencies: [],
+    frameworks: [],
+    tsconfig: null,
+    entrypoint: null,
+    start: null,
+    devServer,
+    processManagers: [],
+    servesTraffic: false,
   };
   return {
-    facts: { root: '/repo', isGitRepo: false, packageManager: 'npm', workspaces: [], apps: [app], container: { dockerfiles: [], composeFiles: [], k8sManifests: [] }, warnings: [] },
+    facts: {
+      root: '/repo',
+      isGitRepo: false,
+      packageManager: 'npm',
+      workspaces: [],
+      apps: [app],
+      container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
+      warnings: [],
+    },
     answers: { apps: [''], parts: ['devserver'], timeoutMs: 6000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 },
     app,
     current: (p) => files[p] ?? null,
@@ -25,9 +48,12 @@ describe('devserver generator', () => {
   });
 
   it('Vite: renders the module beside the config and edits the config', () => {
-    const ctx = ctxFor({ tool: 'vite', file: 'web/vite.config.ts', script: 'dev', command: 'vite' }, {
-      'web/vite.config.ts': "import { defineConfig } from 'vite'\nexport default defineConfig({})\n",
-    });
+    const ctx = ctxFor(
+      { tool: 'vite', file: 'web/vite.config.ts', script: 'dev', command: 'vite' },
+      {
+        'web/vite.config.ts': "import { defineConfig } from 'vite'\nexport default defineConfig({})\n",
+      },
+    );
     const actions = devServerGenerator.actions(ctx);
     expect(types(actions)).toEqual(['plan-write', 'plan-edit', 'plan-note']);
     expect(actions[0]).toMatchObject({ path: 'web/devserver-shutdown.ts' });
@@ -48,9 +74,12 @@ describe('devserver generator', () => {
   });
 
   it('Vite config it cannot follow: the module and a warning naming the manual step, no edit', () => {
-    const ctx = ctxFor({ tool: 'vite', file: 'vite.config.js', script: 'dev', command: 'vite' }, {
-      'vite.config.js': "export default mergeConfig(a, b)\n",
-    });
+    const ctx = ctxFor(
+      { tool: 'vite', file: 'vite.config.js', script: 'dev', command: 'vite' },
+      {
+        'vite.config.js': 'export default mergeConfig(a, b)\n',
+      },
+    );
     const actions = devServerGenerator.actions(ctx);
     expect(types(actions)).toEqual(['plan-write', 'plan-note']);
     expect(actions[1]).toMatchObject({ level: 'warn', file: 'vite.config.js' });
@@ -59,7 +88,10 @@ describe('devserver generator', () => {
 
   it('webpack-dev-server: nothing generated, a note saying why', () => {
     const actions = devServerGenerator.actions(
-      ctxFor({ tool: 'webpack-dev-server', file: 'webpack.config.js', script: 'dev', command: 'webpack serve' }, { 'webpack.config.js': 'module.exports = {}' }),
+      ctxFor(
+        { tool: 'webpack-dev-server', file: 'webpack.config.js', script: 'dev', command: 'webpack serve' },
+        { 'webpack.config.js': 'module.exports = {}' },
+      ),
     );
     expect(types(actions)).toEqual(['plan-note']);
     expect(actions[0]).toMatchObject({ level: 'info' });
@@ -67,18 +99,25 @@ describe('devserver generator', () => {
 
   it('webpack-dev-server with setupExitSignals: false: a warning', () => {
     const actions = devServerGenerator.actions(
-      ctxFor({ tool: 'webpack-dev-server', file: 'webpack.config.js', script: 'dev', command: 'webpack serve' }, {
-        'webpack.config.js': 'module.exports = { devServer: { setupExitSignals: false } }',
-      }),
+      ctxFor(
+        { tool: 'webpack-dev-server', file: 'webpack.config.js', script: 'dev', command: 'webpack serve' },
+        {
+          'webpack.config.js': 'module.exports = { devServer: { setupExitSignals: false } }',
+        },
+      ),
     );
     expect(actions).toEqual([expect.objectContaining({ type: 'plan-note', level: 'warn', file: 'webpack.config.js' })]);
   });
 
   it('custom dev server without servers in the file: the module in its module system, setupSignalHandlers() wired', () => {
     const actions = devServerGenerator.actions(
-      ctxFor({ tool: 'custom', file: 'scripts/dev-server.js', script: 'dev', command: 'node scripts/dev-server.js' }, {
-        'scripts/dev-server.js': "const express = require('express');\nmodule.exports = {};\n",
-      }, null),
+      ctxFor(
+        { tool: 'custom', file: 'scripts/dev-server.js', script: 'dev', command: 'node scripts/dev-server.js' },
+        {
+          'scripts/dev-server.js': "const express = require('express');\nmodule.exports = {};\n",
+        },
+        null,
+      ),
     );
     expect(types(actions).slice(0, 2)).toEqual(['plan-write', 'plan-edit']);
     expect(actions[0]).toMatchObject({ path: 'scripts/devserver-shutdown.js' });
@@ -103,13 +142,18 @@ describe('devserver generator', () => {
       'server.listen(3000);',
       '',
     ].join('\n');
-    const ctx = ctxFor({ tool: 'custom', file: 'server.dev.js', script: 'dev', command: 'node server.dev.js' }, { 'server.dev.js': source });
+    const ctx = ctxFor(
+      { tool: 'custom', file: 'server.dev.js', script: 'dev', command: 'node server.dev.js' },
+      { 'server.dev.js': source },
+    );
     const actions = devServerGenerator.actions(ctx);
     const edit = actions.find((a): a is Extract<PlanAction, { type: 'plan-edit' }> => a.type === 'plan-edit');
     const text = edit?.edit(source);
     expect(typeof text).toBe('string');
     const wired = text as string;
-    expect(wired).toContain("import { setupSignalHandlers, registerHttpServer, registerWebSocketServer, registerShutdownHandler } from './devserver-shutdown.js';");
+    expect(wired).toContain(
+      "import { setupSignalHandlers, registerHttpServer, registerWebSocketServer, registerShutdownHandler } from './devserver-shutdown.js';",
+    );
     expect(wired).toContain('const server = http.createServer(app);\nregisterHttpServer(server);');
     expect(wired).toContain("registerWebSocketServer(vite.ws);\nregisterShutdownHandler('vite', () => vite.close());");
     expect(wired).toContain('registerWebSocketServer(live);');

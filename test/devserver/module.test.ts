@@ -32,7 +32,11 @@ describe('dev-server module', () => {
     const port = await ready(app);
     const ws = await openWebSocket(`ws://127.0.0.1:${port}/`);
     const idle = await openKeepAlive(port);
-    const slow = fetch(`http://127.0.0.1:${port}/slow`).then(async (r) => ({ status: r.status, body: await r.text(), connection: r.headers.get('connection') }));
+    const slow = fetch(`http://127.0.0.1:${port}/slow`).then(async (r) => ({
+      status: r.status,
+      body: await r.text(),
+      connection: r.headers.get('connection'),
+    }));
     await new Promise((r) => setTimeout(r, 200));
 
     const t0 = performance.now();
@@ -91,7 +95,9 @@ describe('dev-server module', () => {
   it.each(['30s', 'abc', '-5', '1.5', '0'])('warns on GRACEFUL_SHUTDOWN_TIMEOUT_MS=%s and keeps the default', async (value) => {
     const app = startApp({ GRACEFUL_SHUTDOWN_TIMEOUT_MS: value }, 7000);
     await ready(app);
-    expect(app.output()).toContain(`GRACEFUL_SHUTDOWN_TIMEOUT_MS=${JSON.stringify(value)} is not a whole number of milliseconds; using 7000`);
+    expect(app.output()).toContain(
+      `GRACEFUL_SHUTDOWN_TIMEOUT_MS=${JSON.stringify(value)} is not a whole number of milliseconds; using 7000`,
+    );
     app.child.kill('SIGTERM');
     await app.waitFor(/budget 7000 ms/);
     expect((await app.exited).code).toBe(0);
@@ -121,7 +127,11 @@ describe('module variants', () => {
     // The CommonJS flavours are reviewed as diffs against the ES module flavour of their language.
     const base = flavour === 'ts-export-assign' || flavour === 'ts-require' ? 'ts' : flavour === 'js-cjs' ? 'js-esm' : null;
     const baseFile = base === 'ts' ? 'devserver-shutdown.ts' : 'devserver-shutdown.mjs';
-    await expectFlavourSnapshot(`../../snapshots/devserver/module/${file}`, source, base === null ? null : { name: baseFile, text: renderDevServerModule(base, 8000) });
+    await expectFlavourSnapshot(
+      `../../snapshots/devserver/module/${file}`,
+      source,
+      base === null ? null : { name: baseFile, text: renderDevServerModule(base, 8000) },
+    );
   });
 
   it('CommonJS variant exports the API and shuts down on SIGTERM', async () => {
@@ -136,7 +146,9 @@ describe('module variants', () => {
     const app = run(['node', 'main.cjs'], { cwd: dir });
     const m = await app.waitFor(/ready (\S+)/);
     // setupSignalHandlers and registerShutdownHandler: the app module's names, so the entrypoint edit wires either module.
-    expect(m[1]).toBe('gracefulShutdown,registerCleanup,registerHttpServer,registerShutdownHandler,registerWebSocketServer,setupSignalHandlers,trackInterval,trackTimeout');
+    expect(m[1]).toBe(
+      'gracefulShutdown,registerCleanup,registerHttpServer,registerShutdownHandler,registerWebSocketServer,setupSignalHandlers,trackInterval,trackTimeout',
+    );
     app.child.kill('SIGTERM');
     expect((await app.exited).code).toBe(0);
   });
@@ -166,7 +178,15 @@ describe('module variants', () => {
     writeFileSync(
       join(dir, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], skipLibCheck: true },
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          types: ['node'],
+          skipLibCheck: true,
+        },
         files: ['devserver-shutdown.ts', 'shutdown-cjs.cts', 'vite.config.ts'],
       }),
     );

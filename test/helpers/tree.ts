@@ -46,7 +46,10 @@ export interface CliResult {
 }
 
 /** Run the built CLI as a subprocess, stdin not a TTY, CI unset unless given. */
-export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {}): CliResult {
+export function runCli(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): CliResult {
   const env: Record<string, string | undefined> = { ...process.env, CI: undefined, ...opts.env };
   const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT,

@@ -16,9 +16,22 @@ import { dirname, join } from 'node:path';
 import { CACHE_DIR, podmanSync } from './podman.js';
 
 export const NODE_TAGS = [
-  'node:20-slim', 'node:22-slim', 'node:24-slim', 'node:18-slim', 'node:20', 'node:22', 'node:24', 'node:lts', 'node:lts-slim',
-  'node:20-bookworm-slim', 'node:22-bookworm-slim', 'node:24-bookworm-slim', 'node:20-bookworm', 'node:22-bookworm',
-  'debian:bookworm-slim', 'debian:bookworm',
+  'node:20-slim',
+  'node:22-slim',
+  'node:24-slim',
+  'node:18-slim',
+  'node:20',
+  'node:22',
+  'node:24',
+  'node:lts',
+  'node:lts-slim',
+  'node:20-bookworm-slim',
+  'node:22-bookworm-slim',
+  'node:24-bookworm-slim',
+  'node:20-bookworm',
+  'node:22-bookworm',
+  'debian:bookworm-slim',
+  'debian:bookworm',
 ];
 
 /** The Debian mirror apt uses on this machine (deb822 sources). */
@@ -57,7 +70,8 @@ function nodeRecipe(): Recipe {
       'ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx',
       existsSync(corepackDir) ? 'ln -s ../lib/node_modules/corepack/dist/corepack.js /usr/local/bin/corepack' : 'true',
       'printf "cafile=/etc/ssl/certs/ca-certificates.crt\\nfund=false\\naudit=false\\nupdate-notifier=false\\n" > /usr/local/etc/npmrc',
-      'apt-get clean', 'rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin',
+      'apt-get clean',
+      'rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin',
     ].join(' && '),
     copies: [
       { from: node, to: '/usr/local/bin/node' },
@@ -78,8 +92,17 @@ function nodeRecipe(): Recipe {
 }
 
 export const PYTHON_TAGS = [
-  'python:3.12-slim', 'python:3.11-slim', 'python:3.13-slim', 'python:3.10-slim', 'python:3.9-slim', 'python:3-slim',
-  'python:3.12', 'python:3.11', 'python:3.13', 'python:3.12-slim-bookworm', 'python:3.11-slim-bookworm',
+  'python:3.12-slim',
+  'python:3.11-slim',
+  'python:3.13-slim',
+  'python:3.10-slim',
+  'python:3.9-slim',
+  'python:3-slim',
+  'python:3.12',
+  'python:3.11',
+  'python:3.13',
+  'python:3.12-slim-bookworm',
+  'python:3.11-slim-bookworm',
 ];
 
 /**
@@ -91,11 +114,22 @@ function pythonRecipe(): Recipe {
     name: 'python-base',
     suite: 'bookworm',
     mirror: debianMirror(),
-    include: ['ca-certificates', 'python3', 'python3-pip', 'python-is-python3', 'python3-uvicorn', 'python3-fastapi', 'python3-flask', 'gunicorn', 'python3-httpx'],
+    include: [
+      'ca-certificates',
+      'python3',
+      'python3-pip',
+      'python-is-python3',
+      'python3-uvicorn',
+      'python3-fastapi',
+      'python3-flask',
+      'gunicorn',
+      'python3-httpx',
+    ],
     setup: [
       'rm -f /usr/lib/python3*/EXTERNALLY-MANAGED',
       'printf "[global]\\nno-index = true\\nbreak-system-packages = true\\ndisable-pip-version-check = true\\n" > /etc/pip.conf',
-      'apt-get clean', 'rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin',
+      'apt-get clean',
+      'rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin',
     ].join(' && '),
     copies: [{ from: '/etc/ssl/certs/ca-certificates.crt', to: '/etc/ssl/certs/ca-certificates.crt' }],
     env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'LANG=C.UTF-8'],
@@ -138,7 +172,8 @@ function rootfsTarball(recipe: Recipe, hash: string): string {
   rmSync(root, { recursive: true, force: true });
   // Tarballs of older recipes are never used again.
   for (const old of readdirSync(CACHE_DIR)) {
-    if (old.startsWith(`${recipe.name}-`) && old.endsWith('.tar') && join(CACHE_DIR, old) !== tar) rmSync(join(CACHE_DIR, old), { force: true });
+    if (old.startsWith(`${recipe.name}-`) && old.endsWith('.tar') && join(CACHE_DIR, old) !== tar)
+      rmSync(join(CACHE_DIR, old), { force: true });
   }
   return tar;
 }
@@ -157,8 +192,7 @@ function ensure(recipe: Recipe): void {
   const primary = `docker.io/library/${recipe.tags[0]!}`;
   if (labelOf(primary) !== hash) {
     const tar = rootfsTarball(recipe, recipeHash(recipe, false));
-    const changes = [...recipe.env.map((e) => `ENV ${e}`), `LABEL cgs.recipe=${hash}`, 'CMD ["bash"]']
-      .flatMap((c) => ['--change', c]);
+    const changes = [...recipe.env.map((e) => `ENV ${e}`), `LABEL cgs.recipe=${hash}`, 'CMD ["bash"]'].flatMap((c) => ['--change', c]);
     podmanSync(['import', ...changes, tar, primary]);
   }
   for (const tag of recipe.tags.slice(1)) {

@@ -20,7 +20,11 @@ import { imageConfig, mountImage, runImage, type ImageConfig } from './run-image
 
 const JOBS = Math.max(1, Number(process.env['CGS_IMAGE_JOBS'] ?? 2));
 /** CGS_IMAGE_REPOS=a,b: only these corpus repos (a rerun of one repo without rebuilding the others). */
-const ONLY = process.env['CGS_IMAGE_REPOS']?.split(',').map((s) => s.trim()).filter(Boolean) ?? null;
+const ONLY =
+  process.env['CGS_IMAGE_REPOS']
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) ?? null;
 const unknown = (ONLY ?? []).filter((n) => !CORPUS.some((r) => r.name === n));
 if (unknown.length > 0) throw new Error(`CGS_IMAGE_REPOS names no corpus repo: ${unknown.join(', ')} (see test/images/corpus.ts)`);
 const REPOS = ONLY === null ? CORPUS : CORPUS.filter((r) => ONLY.includes(r.name));
@@ -66,7 +70,9 @@ async function stopUnderLoad(tag: string): Promise<ImageOutcome['run']> {
   const port = await freePort();
   const running = runImage(mounted.root, config, { PORT: String(port) }, (p) => readFileSync(p, 'utf8'));
   let alive = true;
-  void running.exited.then(() => { alive = false; });
+  void running.exited.then(() => {
+    alive = false;
+  });
   try {
     // Why it did not answer (a crash at start: "Cannot find module") is in its own output.
     await waitForHttp(port, '/', 30_000, () => alive).catch((e: unknown) => {
@@ -82,7 +88,13 @@ async function stopUnderLoad(tag: string): Promise<ImageOutcome['run']> {
     const statuses = await Promise.race([busy.results, new Promise<string[]>((r) => setTimeout(() => r(['no answer']), 2000))]);
     idle.destroy();
     busy.agent.destroy();
-    return { statuses, exitMs: exit === null ? null : exit.at - stoppedAt, code: exit?.code ?? null, signal: exit?.signal ?? null, output: running.output() };
+    return {
+      statuses,
+      exitMs: exit === null ? null : exit.at - stoppedAt,
+      code: exit?.code ?? null,
+      signal: exit?.signal ?? null,
+      output: running.output(),
+    };
   } finally {
     if (alive) running.child.kill('SIGKILL');
     await running.exited;
@@ -97,7 +109,20 @@ async function buildAndRun(repo: CorpusRepo, dir: string, dockerfile: string): P
   tags.push(tag);
   return slot(async () => {
     const t = Date.now();
-    const built = await podman(['build', '--isolation', 'chroot', '--pull=never', '--network', 'host', '--layers', '-f', join(dir, dockerfile), '-t', tag, context]);
+    const built = await podman([
+      'build',
+      '--isolation',
+      'chroot',
+      '--pull=never',
+      '--network',
+      'host',
+      '--layers',
+      '-f',
+      join(dir, dockerfile),
+      '-t',
+      tag,
+      context,
+    ]);
     const build = { code: built.code, log: `${built.stdout}\n${built.stderr}`.slice(-4000), ms: Date.now() - t };
     if (built.code !== 0) return { repo: repo.name, dockerfile, dockerfileText: text, build, config: null, run: null };
     const config = imageConfig(tag);
@@ -128,28 +153,43 @@ beforeAll(() => {
   for (const p of outcomes.values()) p.catch(() => undefined);
 }, 600_000);
 
-afterAll(async () => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  // Every image this file built, with the removal's own budget.
-  await removeImages(tags);
-  console.log(`test/images/build-run.test.ts: ${REPOS.length} repos, whole file ${((Date.now() - startedAt) / 1000).toFixed(0)} s with ${JOBS} build jobs`);
-}, REMOVE_MS_PER_IMAGE * Math.max(1, REPOS.reduce((n, r) => n + r.dockerfiles.length, 0)));
+afterAll(
+  async () => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+    // Every image this file built, with the removal's own budget.
+    await removeImages(tags);
+    console.log(
+      `test/images/build-run.test.ts: ${REPOS.length} repos, whole file ${((Date.now() - startedAt) / 1000).toFixed(0)} s with ${JOBS} build jobs`,
+    );
+  },
+  REMOVE_MS_PER_IMAGE *
+    Math.max(
+      1,
+      REPOS.reduce((n, r) => n + r.dockerfiles.length, 0),
+    ),
+);
 
 describe('images the tool creates or patches build, run as PID 1, and stop gracefully under load', () => {
-  it.each(REPOS.map((r) => [r.name, r] as const))('%s', async (_name, repo) => {
-    const images = await outcomes.get(repo.name)!;
-    expect(images.map((i) => i.dockerfile).sort()).toEqual([...repo.dockerfiles].sort());
-    for (const image of images) {
-      const what = `${repo.name}/${image.dockerfile}`;
-      expect(image.build.code, `${what} does not build:\n${image.dockerfileText}\n${image.build.log}`).toBe(0);
-      const run = image.run!;
-      console.log(`${what}: built in ${(image.build.ms / 1000).toFixed(0)} s; SIGTERM → exit ${run.exitMs} ms, exit ${run.code ?? run.signal}`);
-      expect(image.config!.User, `${what} runs as root`).toBe('node');
-      expect(image.config!.Entrypoint?.[0]).toMatch(/tini$/);
-      expect(run.statuses, `${what}: in-flight requests\n${run.output}`).toEqual(Array(IN_FLIGHT).fill(200));
-      expect(run.exitMs, `${what}: still running 10 s after ${image.config!.StopSignal}\n${run.output}`).not.toBeNull();
-      expect(run.exitMs!).toBeLessThan(WORK_MS + MARGIN_MS);
-      expect(run.code).toBe(0);
-    }
-  }, 900_000);
+  it.each(REPOS.map((r) => [r.name, r] as const))(
+    '%s',
+    async (_name, repo) => {
+      const images = await outcomes.get(repo.name)!;
+      expect(images.map((i) => i.dockerfile).sort()).toEqual([...repo.dockerfiles].sort());
+      for (const image of images) {
+        const what = `${repo.name}/${image.dockerfile}`;
+        expect(image.build.code, `${what} does not build:\n${image.dockerfileText}\n${image.build.log}`).toBe(0);
+        const run = image.run!;
+        console.log(
+          `${what}: built in ${(image.build.ms / 1000).toFixed(0)} s; SIGTERM → exit ${run.exitMs} ms, exit ${run.code ?? run.signal}`,
+        );
+        expect(image.config!.User, `${what} runs as root`).toBe('node');
+        expect(image.config!.Entrypoint?.[0]).toMatch(/tini$/);
+        expect(run.statuses, `${what}: in-flight requests\n${run.output}`).toEqual(Array(IN_FLIGHT).fill(200));
+        expect(run.exitMs, `${what}: still running 10 s after ${image.config!.StopSignal}\n${run.output}`).not.toBeNull();
+        expect(run.exitMs!).toBeLessThan(WORK_MS + MARGIN_MS);
+        expect(run.code).toBe(0);
+      }
+    },
+    900_000,
+  );
 });

@@ -21,7 +21,11 @@ export interface CorpusRepo {
 export const CORPUS: CorpusRepo[] = [
   { name: 'npm-plain', shape: 'express, package-lock.json, no Dockerfile', dockerfiles: ['Dockerfile'] },
   { name: 'ts-build-user', shape: 'TypeScript express with a two-stage Dockerfile, USER node, CMD npm start', dockerfiles: ['Dockerfile'] },
-  { name: 'npm-workspaces', shape: 'npm workspaces: apps/api uses packages/shared, root lockfile only', dockerfiles: ['apps/api/Dockerfile'] },
+  {
+    name: 'npm-workspaces',
+    shape: 'npm workspaces: apps/api uses packages/shared, root lockfile only',
+    dockerfiles: ['apps/api/Dockerfile'],
+  },
   { name: 'pnpm-catalogs', shape: 'pnpm workspace with catalog: versions and workspace:* deps', dockerfiles: ['apps/api/Dockerfile'] },
   { name: 'yarn-workspaces', shape: 'Yarn 1 workspaces, root yarn.lock, koa API on 4000', dockerfiles: ['packages/api/Dockerfile'] },
   { name: 'nestjs', shape: 'NestJS starter: start = nest start, start:prod = node dist/main', dockerfiles: ['Dockerfile'] },
@@ -30,7 +34,11 @@ export const CORPUS: CorpusRepo[] = [
   // tej4360/catalogue (`COPY server.js .`, `COPY package.json ./`), realSchoki/twitch-pomo-timer-chat-bot
   // (`COPY index.js .` beside the manifests): the final stage copies an explicit list of files, so a new
   // module beside the entry is not in the image unless the list names it.
-  { name: 'npm-copy-list', shape: 'express; final stage copies `package*.json server.js ./` and `lib`, plus a built dist/ from a build stage; USER node', dockerfiles: ['Dockerfile'] },
+  {
+    name: 'npm-copy-list',
+    shape: 'express; final stage copies `package*.json server.js ./` and `lib`, plus a built dist/ from a build stage; USER node',
+    dockerfiles: ['Dockerfile'],
+  },
 ];
 
 /** A fresh copy of a corpus repo in a temp dir. */

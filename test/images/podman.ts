@@ -9,19 +9,41 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** Outside the repo: base rootfs tarballs and podman storage survive between runs. */
-export const CACHE_DIR = process.env['CGS_IMAGE_CACHE'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'create-graceful-shutdown', 'images');
+export const CACHE_DIR =
+  process.env['CGS_IMAGE_CACHE'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'create-graceful-shutdown', 'images');
 
 export function podmanArgs(args: readonly string[]): string[] {
   mkdirSync(join(CACHE_DIR, 'storage'), { recursive: true });
   mkdirSync(join(CACHE_DIR, 'run'), { recursive: true });
-  return ['--storage-driver', 'vfs', '--root', join(CACHE_DIR, 'storage'), '--runroot', join(CACHE_DIR, 'run'), '--cgroup-manager', 'cgroupfs', '--events-backend', 'none', ...args];
+  return [
+    '--storage-driver',
+    'vfs',
+    '--root',
+    join(CACHE_DIR, 'storage'),
+    '--runroot',
+    join(CACHE_DIR, 'run'),
+    '--cgroup-manager',
+    'cgroupfs',
+    '--events-backend',
+    'none',
+    ...args,
+  ];
 }
 
 export function podmanSync(args: readonly string[], input?: string | Buffer): string {
-  return execFileSync('podman', podmanArgs(args), { encoding: 'utf8', input, maxBuffer: 64 * 1024 * 1024, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  return execFileSync('podman', podmanArgs(args), {
+    encoding: 'utf8',
+    input,
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
 }
 
-export interface PodmanResult { code: number; stdout: string; stderr: string }
+export interface PodmanResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 export function podman(args: readonly string[], options: { cwd?: string } = {}): Promise<PodmanResult> {
   return new Promise((resolve) => {

@@ -47,17 +47,37 @@ describe('Python images the tool creates build, run as PID 1, and stop gracefull
     try {
       let pid1 = 0;
       for (let i = 0; i < 50 && pid1 === 0; i++) {
-        try { pid1 = running.pid1(); } catch { await new Promise((r) => setTimeout(r, 100)); }
+        try {
+          pid1 = running.pid1();
+        } catch {
+          await new Promise((r) => setTimeout(r, 100));
+        }
       }
       execFileSync('nsenter', ['-t', String(pid1), '-n', 'ip', 'link', 'set', 'lo', 'up']);
-      const client = spawn('nsenter', ['-t', String(pid1), '-n', process.execPath, join(import.meta.dirname, 'load-client.mjs'), String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const client = spawn(
+        'nsenter',
+        ['-t', String(pid1), '-n', process.execPath, join(import.meta.dirname, 'load-client.mjs'), String(port)],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       const clientDone = new Promise<void>((resolve) => client.on('exit', () => resolve()));
       let out = '';
-      client.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-      client.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+      client.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
+      client.stderr.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
       await new Promise<void>((resolve, reject) => {
-        const timer = setInterval(() => { if (out.includes('READY')) { clearInterval(timer); resolve(); } }, 20);
-        void clientDone.then(() => { clearInterval(timer); if (!out.includes('READY')) reject(new Error(`load client: ${out}\n${running.output()}`)); });
+        const timer = setInterval(() => {
+          if (out.includes('READY')) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 20);
+        void clientDone.then(() => {
+          clearInterval(timer);
+          if (!out.includes('READY')) reject(new Error(`load client: ${out}\n${running.output()}`));
+        });
       });
       const stoppedAt = running.stop();
       const exit = await Promise.race([running.exited, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);

@@ -23,7 +23,10 @@ export function imageConfig(tag: string): ImageConfig {
   return JSON.parse(podmanSync(['image', 'inspect', tag, '--format', '{{json .Config}}'])) as ImageConfig;
 }
 
-export interface Mounted { root: string; release: () => void }
+export interface Mounted {
+  root: string;
+  release: () => void;
+}
 
 /** The image's filesystem, mounted read-write from a fresh container of it. */
 export function mountImage(tag: string): Mounted {
@@ -32,8 +35,16 @@ export function mountImage(tag: string): Mounted {
   return {
     root,
     release: () => {
-      try { podmanSync(['umount', id]); } catch { /* already */ }
-      try { podmanSync(['rm', '-f', id]); } catch { /* already */ }
+      try {
+        podmanSync(['umount', id]);
+      } catch {
+        /* already */
+      }
+      try {
+        podmanSync(['rm', '-f', id]);
+      } catch {
+        /* already */
+      }
     },
   };
 }
@@ -42,12 +53,17 @@ export function mountImage(tag: string): Mounted {
 export function resolveUser(root: string, user: string | undefined, read: (p: string) => string): { uid: number; gid: number } | null {
   if (user === undefined || user === '' || user === 'root' || user === '0') return null;
   const [u, g] = user.split(':') as [string, string | undefined];
-  const passwd = read(join(root, 'etc/passwd')).split('\n').map((l) => l.split(':'));
+  const passwd = read(join(root, 'etc/passwd'))
+    .split('\n')
+    .map((l) => l.split(':'));
   const entry = passwd.find((p) => p[0] === u || p[2] === u);
   if (!entry) throw new Error(`USER ${user}: no such user in the image's /etc/passwd`);
   let gid = Number(entry[3]);
   if (g !== undefined) {
-    const group = read(join(root, 'etc/group')).split('\n').map((l) => l.split(':')).find((x) => x[0] === g || x[2] === g);
+    const group = read(join(root, 'etc/group'))
+      .split('\n')
+      .map((l) => l.split(':'))
+      .find((x) => x[0] === g || x[2] === g);
     gid = group ? Number(group[2]) : Number(g);
   }
   return { uid: Number(entry[2]), gid };
@@ -77,7 +93,13 @@ export interface RunOptions {
   ownNetwork?: boolean;
 }
 
-export function runImage(root: string, config: ImageConfig, env: Record<string, string>, read: (p: string) => string, options: RunOptions = {}): RunningImage {
+export function runImage(
+  root: string,
+  config: ImageConfig,
+  env: Record<string, string>,
+  read: (p: string) => string,
+  options: RunOptions = {},
+): RunningImage {
   const argv = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
   if (argv.length === 0) throw new Error('the image has no ENTRYPOINT or CMD');
   const user = resolveUser(root, config.User, read);
@@ -86,18 +108,40 @@ export function runImage(root: string, config: ImageConfig, env: Record<string, 
   const imageEnv = [...(config.Env ?? []), ...Object.entries(env).map(([k, v]) => `${k}=${v}`)];
   const asUser = user === null ? [] : ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups'];
   // setpriv runs inside the new root, so it must be the image's; util-linux is in every Debian base.
-  const args = ['--pid', '--fork', '--kill-child', '--mount', '--mount-proc', ...(options.ownNetwork ? ['--net'] : []), `--root=${root}`, `--wd=${workdir}`,
-    '/usr/bin/env', '-i', ...imageEnv, ...asUser, ...argv];
+  const args = [
+    '--pid',
+    '--fork',
+    '--kill-child',
+    '--mount',
+    '--mount-proc',
+    ...(options.ownNetwork ? ['--net'] : []),
+    `--root=${root}`,
+    `--wd=${workdir}`,
+    '/usr/bin/env',
+    '-i',
+    ...imageEnv,
+    ...asUser,
+    ...argv,
+  ];
   const child = spawn('unshare', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
   });
   const stopSignal = normaliseSignal(config.StopSignal);
   return {
-    child, argv, stopSignal, exited, output: () => out, pid1: () => pidOneOf(child.pid!),
+    child,
+    argv,
+    stopSignal,
+    exited,
+    output: () => out,
+    pid1: () => pidOneOf(child.pid!),
     stop: () => {
       const pid1 = pidOneOf(child.pid!);
       process.kill(pid1, stopSignal);
@@ -115,5 +159,9 @@ function pidOneOf(unsharePid: number): number {
 }
 
 function podmanSafeRead(path: string): string {
-  try { return readFileSync(path, 'utf8'); } catch { return ''; }
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }

@@ -11,7 +11,17 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
-import { copyFixture, describeRun, dockerCommand, EXIT_BOUND_MS, measureDrain, removeCopies, ROOT, runCli, type DrainResult } from './drain-harness.js';
+import {
+  copyFixture,
+  describeRun,
+  dockerCommand,
+  EXIT_BOUND_MS,
+  measureDrain,
+  removeCopies,
+  ROOT,
+  runCli,
+  type DrainResult,
+} from './drain-harness.js';
 
 afterAll(removeCopies);
 
@@ -23,7 +33,10 @@ function files(dir: string, sub = ''): string[] {
 
 /** tsc of the repo's own build, the generated shutdown module included: it compiles clean under the fixture's tsconfig. */
 function tscBuild(dir: string): void {
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   const errors = r.stdout.split('\n').filter((l) => /error TS/.test(l));
   expect(errors, r.stdout).toEqual([]);
   expect(r.status, r.stdout + r.stderr).toBe(0);
@@ -34,7 +47,9 @@ function expectNoHarm(before: DrainResult, after: DrainResult): void {
   console.log(`${expect.getState().currentTestName}\n  ${describeRun('before', before)}\n  ${describeRun('after', after)}`);
   expect(after.answered, `${describeRun('before', before)}; ${describeRun('after', after)}`).toBeGreaterThanOrEqual(before.answered);
   expect(after.code, `${describeRun('after', after)}\n${after.stderr}`).toBe(0);
-  expect(after.exitMs, `${describeRun('before', before)}; ${describeRun('after', after)}`).toBeLessThanOrEqual(Math.max(before.exitMs, EXIT_BOUND_MS));
+  expect(after.exitMs, `${describeRun('before', before)}; ${describeRun('after', after)}`).toBeLessThanOrEqual(
+    Math.max(before.exitMs, EXIT_BOUND_MS),
+  );
 }
 
 describe('find the process that runs; never cut an existing drain', () => {
@@ -50,7 +65,9 @@ describe('find the process that runs; never cut an existing drain', () => {
     expect(cli.stdout).toMatch(/bin\/www:\d+: not edited: it already handles SIGTERM/);
     expect(cli.stdout).toMatch(/process: `node \.\/bin\/www` \(Dockerfile, final-stage ENTRYPOINT\/CMD\) starts bin\/www/);
     expect(cli.stdout).toMatch(/not `main: app\.js`/);
-    expect(readFileSync(join(dir, 'app.js'), 'utf8')).toBe(readFileSync(join(ROOT, 'test/fixtures/repos/express-generator-bin-www-drain/app.js'), 'utf8'));
+    expect(readFileSync(join(dir, 'app.js'), 'utf8')).toBe(
+      readFileSync(join(ROOT, 'test/fixtures/repos/express-generator-bin-www-drain/app.js'), 'utf8'),
+    );
     // No unused file: the refused entry gets no module.
     expect(files(dir).filter((f) => /(^|\/)shutdown\.[cm]?[jt]s$/.test(f))).toEqual([]);
     expect(cli.stdout).toMatch(/The shutdown module was not written \(it would be unused\)/);
@@ -150,7 +167,9 @@ describe('every common server drains at the floor with keep-alive clients', () =
     const dir = copyFixture('socketio-chat');
     const reasons: string[] = [];
     const clients = async (port: number): Promise<() => void> => {
-      const list: ClientSocket[] = Array.from({ length: 10 }, () => connectClient(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false }));
+      const list: ClientSocket[] = Array.from({ length: 10 }, () =>
+        connectClient(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false }),
+      );
       await Promise.all(list.map((c) => new Promise<void>((resolve) => c.once('connect', () => resolve()))));
       for (const c of list) c.on('disconnect', (reason) => reasons.push(reason));
       return () => list.forEach((c) => c.close());

@@ -37,7 +37,11 @@ export function removeCopies(): void {
 }
 
 export function runCli(dir: string, args: string[] = []): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, dir, '--yes', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: undefined } });
+  const r = spawnSync(process.execPath, [BIN, dir, '--yes', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, CI: undefined },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -94,7 +98,14 @@ function keepAliveGet(port: number, path: string, sockets: Socket[]): Promise<Re
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headers)?.[1] ?? 0);
       const body = data.slice(head + 4);
       const length = /\r\ncontent-length: *(\d+)/i.exec(headers)?.[1];
-      if (length !== undefined ? body.length >= Number(length) : /\r\ntransfer-encoding: *chunked/i.test(headers) ? /(^|\r\n)0\r\n\r\n$/.test(body) : false) finish(status);
+      if (
+        length !== undefined
+          ? body.length >= Number(length)
+          : /\r\ntransfer-encoding: *chunked/i.test(headers)
+            ? /(^|\r\n)0\r\n\r\n$/.test(body)
+            : false
+      )
+        finish(status);
     });
   });
 }
@@ -139,7 +150,9 @@ export async function measureDrain(o: DrainOptions): Promise<DrainResult> {
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+  const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
   const sockets: Socket[] = [];
   let closeClients = (): void => undefined;
   const killer = setTimeout(() => child.kill('SIGKILL'), o.killAfterMs ?? 30_000 + (o.startMs ?? 15_000));

@@ -28,7 +28,14 @@ import { hashTree, runCli } from '../helpers/tree.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const REPOS = join(ROOT, 'test/fixtures/repos');
-const ANSWERS: Answers = { apps: [''], parts: ['module', 'entrypoint'], timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 };
+const ANSWERS: Answers = {
+  apps: [''],
+  parts: ['module', 'entrypoint'],
+  timeoutMs: 8000,
+  shutdownDelayMs: 0,
+  exitMode: 'zero',
+  preStopSeconds: 5,
+};
 /** Far below the 5 s keep-alive default (and the fixtures' 65 s); the floor is the ~1.5 s of work left. */
 const EXIT_BOUND_MS = 4000;
 const SLOW_MS = 1500;
@@ -121,7 +128,12 @@ describe('wired fixture repos shut down gracefully under load', () => {
       const first = plan(dir);
       expect(first.app.entrypoint?.path).toBe(c.entry);
       const moduleFile = join(dirname(c.entry), `shutdown${c.entry.slice(c.entry.lastIndexOf('.'))}`);
-      expect(first.plan.changes().map((ch) => ch.path).sort()).toEqual([c.entry, moduleFile].sort());
+      expect(
+        first.plan
+          .changes()
+          .map((ch) => ch.path)
+          .sort(),
+      ).toEqual([c.entry, moduleFile].sort());
       expect(first.plan.notes.filter((n) => n.level === 'warn')).toEqual([]);
       if (c.note) expect(first.plan.notes.map((n) => n.message).join('\n')).toMatch(c.note);
 
@@ -179,10 +191,15 @@ describe('wired fixture repos shut down gracefully under load', () => {
 
       expect(responses.map((r) => `${r.status} ${r.body}`)).toEqual(Array(IN_FLIGHT).fill('200 slow done'));
       expect(codes).toEqual(Array(c.webSockets ?? 0).fill(1001));
-      expect(idle.filter((s) => s.closedAt === null || s.closedAt > lastResponse), 'idle sockets closed by the drain').toHaveLength(0);
+      expect(
+        idle.filter((s) => s.closedAt === null || s.closedAt > lastResponse),
+        'idle sockets closed by the drain',
+      ).toHaveLength(0);
       expect(exit, app.stderr).toMatchObject({ code: 0, signal: null });
       expect(exit.at - sentAt).toBeLessThan(EXIT_BOUND_MS);
-      console.log(`[measure] ${c.repo}: exit ${exit.at - sentAt} ms after SIGTERM (slow requests ${SLOW_MS} ms, ${IDLE} idle keep-alive sockets)`);
+      console.log(
+        `[measure] ${c.repo}: exit ${exit.at - sentAt} ms after SIGTERM (slow requests ${SLOW_MS} ms, ${IDLE} idle keep-alive sockets)`,
+      );
     });
   }
 });

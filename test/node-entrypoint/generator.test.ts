@@ -13,16 +13,33 @@ const answers: Answers = { apps: [''], parts: ['entrypoint'], timeoutMs: 8000, s
 
 function nodeApp(over: Partial<NodeApp> = {}): NodeApp {
   return {
-    kind: 'node', dir: '', name: 'api', packageType: 'commonjs', scripts: { start: 'node server.js' }, dependencies: ['express'],
-    frameworks: ['express'], tsconfig: null,
+    kind: 'node',
+    dir: '',
+    name: 'api',
+    packageType: 'commonjs',
+    scripts: { start: 'node server.js' },
+    dependencies: ['express'],
+    frameworks: ['express'],
+    tsconfig: null,
     entrypoint: { path: 'server.js', language: 'js', moduleSystem: 'cjs', via: 'script', script: 'start' },
     start: { script: 'start', raw: 'node server.js', resolved: 'node server.js', chain: ['start'] },
-    devServer: null, processManagers: [], servesTraffic: true, ...over,
+    devServer: null,
+    processManagers: [],
+    servesTraffic: true,
+    ...over,
   };
 }
 
 function context(app: NodeApp, files: Record<string, string>): GeneratorContext {
-  const facts: Facts = { root: '/repo', isGitRepo: true, packageManager: 'npm', workspaces: [], apps: [app], container: { dockerfiles: [], composeFiles: [], k8sManifests: [] }, warnings: [] };
+  const facts: Facts = {
+    root: '/repo',
+    isGitRepo: true,
+    packageManager: 'npm',
+    workspaces: [],
+    apps: [app],
+    container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
+    warnings: [],
+  };
   return { facts, answers, app, current: (p) => files[p] ?? null };
 }
 
@@ -68,7 +85,14 @@ describe('node-entrypoint generator', () => {
     const app = nodeApp({
       packageType: 'module',
       entrypoint: { path: 'src/server.ts', language: 'ts', moduleSystem: 'esm', via: 'script', script: 'start' },
-      tsconfig: { path: 'tsconfig.json', module: 'NodeNext', moduleResolution: 'NodeNext', outDir: 'dist', rootDir: 'src', allowImportingTsExtensions: false },
+      tsconfig: {
+        path: 'tsconfig.json',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        outDir: 'dist',
+        rootDir: 'src',
+        allowImportingTsExtensions: false,
+      },
     });
     const plan = run(nodeEntrypointGenerator.actions(context(app, files)), files);
     expect(plan.changes()[0]?.after).toContain(`import { setupSignalHandlers, registerHttpServer } from './shutdown.js';`);
@@ -86,7 +110,9 @@ describe('node-entrypoint generator', () => {
     expect(note?.level).toBe('warn');
     expect(note?.file).toBe('server.js');
     expect(note?.message).toMatch(/^server\.js:2: not edited: it already uses stoppable/);
-    expect(note?.message).toContain(`Add by hand:\n  after line 2: const { setupSignalHandlers, registerHttpServer } = require('./shutdown');`);
+    expect(note?.message).toContain(
+      `Add by hand:\n  after line 2: const { setupSignalHandlers, registerHttpServer } = require('./shutdown');`,
+    );
     expect(note?.message).toContain('after line 4: registerHttpServer(httpServer);');
   });
 
@@ -133,17 +159,34 @@ describe('node-entrypoint generator', () => {
 
 describe('node-entrypoint generator: never a listener that exits before something else drains', () => {
   it('a file the process loads with its own SIGTERM code: refused, naming that file and line', () => {
-    const files = { 'index.js': "require('./db');\nconst express = require('express');\nexpress().listen(3000);\n", 'db.js': "process.on('SIGTERM', () => pool.end());\n" };
-    const app = nodeApp({ entrypoint: { path: 'index.js', language: 'js', moduleSystem: 'cjs', via: 'script', script: 'start', chain: ['index.js'], loads: ['db.js'] } });
+    const files = {
+      'index.js': "require('./db');\nconst express = require('express');\nexpress().listen(3000);\n",
+      'db.js': "process.on('SIGTERM', () => pool.end());\n",
+    };
+    const app = nodeApp({
+      entrypoint: {
+        path: 'index.js',
+        language: 'js',
+        moduleSystem: 'cjs',
+        via: 'script',
+        script: 'start',
+        chain: ['index.js'],
+        loads: ['db.js'],
+      },
+    });
     const actions = nodeEntrypointGenerator.actions(context(app, files));
     expect(actions.filter((a) => a.type === 'plan-edit')).toHaveLength(0);
     const note = actions.find((a) => a.type === 'plan-note' && a.level === 'warn');
-    expect(note && 'message' in note ? note.message : '').toMatch(/db\.js:1: not edited: db\.js, which the process loads, already handles shutdown \(line 1: `process\.on\('SIGTERM', \(\) => pool\.end\(\)\);`\)/);
+    expect(note && 'message' in note ? note.message : '').toMatch(
+      /db\.js:1: not edited: db\.js, which the process loads, already handles shutdown \(line 1: `process\.on\('SIGTERM', \(\) => pool\.end\(\)\);`\)/,
+    );
   });
 
   it('a package that serves traffic whose wired file creates no server: refused instead of a listener that would exit at once', () => {
     const files = { 'app.js': "const express = require('express');\nmodule.exports = express();\n" };
-    const app = nodeApp({ entrypoint: { path: 'app.js', language: 'js', moduleSystem: 'cjs', via: 'main', script: null, chain: ['app.js'], loads: [] } });
+    const app = nodeApp({
+      entrypoint: { path: 'app.js', language: 'js', moduleSystem: 'cjs', via: 'main', script: null, chain: ['app.js'], loads: [] },
+    });
     const actions = nodeEntrypointGenerator.actions(context(app, files));
     expect(actions.filter((a) => a.type === 'plan-edit')).toHaveLength(0);
     const note = actions.find((a) => a.type === 'plan-note');
@@ -151,11 +194,17 @@ describe('node-entrypoint generator: never a listener that exits before somethin
   });
 
   it('`next start`: one plan note that says what Next.js does and what would drain at the floor', () => {
-    const app = nodeApp({ entrypoint: null, frameworks: ['next'], process: { source: 'script', file: 'package.json', command: 'start: next start', starts: null, runner: 'next-start', overruled: [] } });
+    const app = nodeApp({
+      entrypoint: null,
+      frameworks: ['next'],
+      process: { source: 'script', file: 'package.json', command: 'start: next start', starts: null, runner: 'next-start', overruled: [] },
+    });
     const ctx = context(app, {});
     expect(nodeEntrypointGenerator.appliesTo(ctx)).toBe(true);
     const actions = nodeEntrypointGenerator.actions(ctx);
     expect(actions).toHaveLength(1);
-    expect(actions[0]?.type === 'plan-note' ? actions[0].message : '').toMatch(/runs Next\.js's own server[\s\S]*exits 143, not 0[\s\S]*custom server[\s\S]*container part/);
+    expect(actions[0]?.type === 'plan-note' ? actions[0].message : '').toMatch(
+      /runs Next\.js's own server[\s\S]*exits 143, not 0[\s\S]*custom server[\s\S]*container part/,
+    );
   });
 });

@@ -14,7 +14,11 @@ describe('ts-morph loading', () => {
     const { wireNodeEntrypoint } = await import('../../src/edits/node-entrypoint/wire.js');
     expect(typeof nodeEntrypointGenerator.actions).toBe('function');
     expect(loaded()).toBe(false);
-    const result = wireNodeEntrypoint(`const app = require('express')();\napp.listen(1);\n`, { fileName: 'a.js', moduleSystem: 'cjs', specifier: './shutdown' });
+    const result = wireNodeEntrypoint(`const app = require('express')();\napp.listen(1);\n`, {
+      fileName: 'a.js',
+      moduleSystem: 'cjs',
+      specifier: './shutdown',
+    });
     expect('text' in result && typeof result.text).toBe('string');
     expect(loaded()).toBe(true);
   });

@@ -15,7 +15,12 @@ let built = '';
 
 beforeAll(() => {
   built = copyFixture('nextjs-next-start');
-  const r = spawnSync(process.execPath, [NEXT[1] as string, 'build', '--webpack'], { cwd: built, encoding: 'utf8', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, timeout: 280_000 });
+  const r = spawnSync(process.execPath, [NEXT[1] as string, 'build', '--webpack'], {
+    cwd: built,
+    encoding: 'utf8',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    timeout: 280_000,
+  });
   if (r.status !== 0) throw new Error(`next build failed: ${r.stdout}\n${r.stderr}`);
 }, 300_000);
 afterAll(removeCopies);
@@ -49,7 +54,9 @@ describe('Next.js', () => {
 
     const cli = runCli(dir);
     expect(cli.code, cli.stderr + cli.stdout).toBe(0);
-    expect(cli.stdout).toMatch(/`npm start` \(Dockerfile\) runs Next\.js's own server: no file of the app creates it, so there is nothing to wire and the shutdown module is not written/);
+    expect(cli.stdout).toMatch(
+      /`npm start` \(Dockerfile\) runs Next\.js's own server: no file of the app creates it, so there is nothing to wire and the shutdown module is not written/,
+    );
     expect(cli.stdout).toMatch(/exits 143, not 0/);
     expect(cli.stdout).toMatch(/custom server/);
     expect(sourceFiles(dir).filter((f) => /(^|\/)shutdown\.[cm]?[jt]s$/.test(f))).toEqual([]);

@@ -53,15 +53,28 @@ describe('the process that runs', () => {
       'tsconfig.json': JSON.stringify({ compilerOptions: { outDir: 'dist', rootDir: 'src' } }),
       'src/server.ts': SERVER,
     };
-    expect(app({ ...files, Dockerfile: 'FROM node:22\nENTRYPOINT ["/usr/bin/tini", "--"]\nCMD ["npm", "start"]\n' }).process).toMatchObject({ source: 'dockerfile', starts: 'src/server.ts' });
-    expect(app({ ...files, Dockerfile: 'FROM node:22\nCMD exec node dist/server.js\n' }).process).toMatchObject({ source: 'dockerfile', starts: 'src/server.ts' });
-    expect(app({ ...files, Dockerfile: 'FROM node:22\nWORKDIR /srv/app\nCMD ["node", "/srv/app/dist/server.js"]\n' }).process).toMatchObject({ source: 'dockerfile', starts: 'src/server.ts' });
+    expect(app({ ...files, Dockerfile: 'FROM node:22\nENTRYPOINT ["/usr/bin/tini", "--"]\nCMD ["npm", "start"]\n' }).process).toMatchObject(
+      { source: 'dockerfile', starts: 'src/server.ts' },
+    );
+    expect(app({ ...files, Dockerfile: 'FROM node:22\nCMD exec node dist/server.js\n' }).process).toMatchObject({
+      source: 'dockerfile',
+      starts: 'src/server.ts',
+    });
+    expect(
+      app({ ...files, Dockerfile: 'FROM node:22\nWORKDIR /srv/app\nCMD ["node", "/srv/app/dist/server.js"]\n' }).process,
+    ).toMatchObject({ source: 'dockerfile', starts: 'src/server.ts' });
   });
 
   it('Procfile web: and a pm2 ecosystem file, before package.json', () => {
     const base = { 'package.json': pkg({ main: 'index.js', scripts: { start: 'node index.js' } }), 'index.js': SERVER, 'web.js': SERVER };
-    expect(app({ ...base, Procfile: 'release: node migrate.js\nweb: node web.js\n' }).process).toMatchObject({ source: 'procfile', starts: 'web.js' });
-    expect(app({ ...base, 'ecosystem.config.js': "module.exports = { apps: [{ name: 'api', script: './web.js', kill_timeout: 10000 }] };\n" }).process).toMatchObject({ source: 'pm2', starts: 'web.js' });
+    expect(app({ ...base, Procfile: 'release: node migrate.js\nweb: node web.js\n' }).process).toMatchObject({
+      source: 'procfile',
+      starts: 'web.js',
+    });
+    expect(
+      app({ ...base, 'ecosystem.config.js': "module.exports = { apps: [{ name: 'api', script: './web.js', kill_timeout: 10000 }] };\n" })
+        .process,
+    ).toMatchObject({ source: 'pm2', starts: 'web.js' });
   });
 
   it('a claim whose file does not exist in the repo (a build artefact of another tool) falls through to the next', () => {
@@ -105,13 +118,16 @@ describe('the process that runs', () => {
 
 describe('the process that runs, in a workspace package', () => {
   it('a root compose file whose service builds the package dir names the package process', () => {
-    const a = app({
-      'package.json': pkg({ private: true, workspaces: ['apps/*'] }),
-      'apps/api/package.json': pkg({ scripts: { start: 'node src/index.js' } }),
-      'apps/api/src/index.js': SERVER,
-      'apps/api/src/worker.js': SERVER,
-      'docker-compose.yml': 'services:\n  api:\n    build:\n      context: ./apps/api\n    command: node src/worker.js\n',
-    }, 'apps/api');
+    const a = app(
+      {
+        'package.json': pkg({ private: true, workspaces: ['apps/*'] }),
+        'apps/api/package.json': pkg({ scripts: { start: 'node src/index.js' } }),
+        'apps/api/src/index.js': SERVER,
+        'apps/api/src/worker.js': SERVER,
+        'docker-compose.yml': 'services:\n  api:\n    build:\n      context: ./apps/api\n    command: node src/worker.js\n',
+      },
+      'apps/api',
+    );
     expect(a.process).toMatchObject({ source: 'compose', file: 'docker-compose.yml', starts: 'apps/api/src/worker.js' });
   });
 });

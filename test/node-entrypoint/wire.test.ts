@@ -48,14 +48,30 @@ function loadCase(name: string): Case {
   const source = readFileSync(join(dir, file), 'utf8');
   const options: CaseOptions = existsSync(join(dir, 'options.json')) ? JSON.parse(readFileSync(join(dir, 'options.json'), 'utf8')) : {};
   const ext = extname(file);
-  const moduleSystem = ext === '.mjs' || ext === '.mts' ? 'esm' : ext === '.cjs' || ext === '.cts' ? 'cjs' : options.packageType === 'module' ? 'esm' : 'cjs';
+  const moduleSystem =
+    ext === '.mjs' || ext === '.mts' ? 'esm' : ext === '.cjs' || ext === '.cts' ? 'cjs' : options.packageType === 'module' ? 'esm' : 'cjs';
   const tsconfig: TsconfigFacts | null = options.tsconfig
-    ? { path: 'tsconfig.json', module: null, moduleResolution: null, outDir: null, rootDir: null, allowImportingTsExtensions: false, ...options.tsconfig }
+    ? {
+        path: 'tsconfig.json',
+        module: null,
+        moduleResolution: null,
+        outDir: null,
+        rootDir: null,
+        allowImportingTsExtensions: false,
+        ...options.tsconfig,
+      }
     : null;
   const entrypoint = `src/${file}`;
-  const app = { entrypoint: { path: entrypoint, language: /\.[cm]?ts$/.test(file) ? 'ts' : 'js', moduleSystem, via: 'main', script: null } } as NodeApp;
+  const app = {
+    entrypoint: { path: entrypoint, language: /\.[cm]?ts$/.test(file) ? 'ts' : 'js', moduleSystem, via: 'main', script: null },
+  } as NodeApp;
   const specifier = importSpecifier({ entrypoint, moduleFile: nodeModuleFile(app), moduleSystem, tsconfig, source });
-  const wire: WireOptions = { fileName: entrypoint, moduleSystem, specifier, ...(options.frameworks ? { frameworks: options.frameworks } : {}) };
+  const wire: WireOptions = {
+    fileName: entrypoint,
+    moduleSystem,
+    specifier,
+    ...(options.frameworks ? { frameworks: options.frameworks } : {}),
+  };
   return { name, file, source, options, wire };
 }
 
@@ -108,7 +124,9 @@ describe('wireNodeEntrypoint fixtures', () => {
       expect(result.refused).toContain(c.options.refused);
       expect(result.line).toBeGreaterThan(0);
       expect(result.manual.some((m) => m.includes('setupSignalHandlers'))).toBe(true);
-      await expect([`line ${result.line}: ${result.refused}`, '', ...result.manual, ''].join('\n')).toMatchFileSnapshot(`${snapshot}refusal.txt`);
+      await expect([`line ${result.line}: ${result.refused}`, '', ...result.manual, ''].join('\n')).toMatchFileSnapshot(
+        `${snapshot}refusal.txt`,
+      );
       return;
     }
 
@@ -127,7 +145,9 @@ describe('wireNodeEntrypoint fixtures', () => {
     // Line endings follow the file; lines not edited are kept byte for byte.
     const crlf = c.source.includes('\r\n');
     expect(/(^|[^\r])\n/.test(text)).toBe(!crlf && text.includes('\n'));
-    const removed = diffLines(c.source, text).filter((p) => p.removed).reduce((n, p) => n + (p.count ?? 0), 0);
+    const removed = diffLines(c.source, text)
+      .filter((p) => p.removed)
+      .reduce((n, p) => n + (p.count ?? 0), 0);
     expect(removed, 'input lines rewritten or deleted').toBeLessThanOrEqual(c.options.changedLines ?? 0);
 
     // A second run is a no-op.

@@ -45,8 +45,13 @@ describe('detectNodeTarget', () => {
   });
 
   it('reads lts names in .nvmrc and distroless images', () => {
-    expect(detectNodeTarget(listRepoFiles(repo({ '.nvmrc': 'lts/gallium\n' })), '', undefined)).toMatchObject({ major: 16, file: '.nvmrc' });
-    expect(detectNodeTarget(listRepoFiles(repo({ Dockerfile: 'FROM gcr.io/distroless/nodejs22-debian12\n' })), '', undefined)).toMatchObject({ major: 22 });
+    expect(detectNodeTarget(listRepoFiles(repo({ '.nvmrc': 'lts/gallium\n' })), '', undefined)).toMatchObject({
+      major: 16,
+      file: '.nvmrc',
+    });
+    expect(
+      detectNodeTarget(listRepoFiles(repo({ Dockerfile: 'FROM gcr.io/distroless/nodejs22-debian12\n' })), '', undefined),
+    ).toMatchObject({ major: 22 });
   });
 
   it('a workspace package sees its own files and the root, not its siblings', () => {
@@ -63,7 +68,8 @@ describe('detectTsconfig: the settings that pick a flavour', () => {
   it('follows relative extends and knows @tsconfig/node-ts', () => {
     const dir = repo({
       'tsconfig.base.json': '{ "compilerOptions": { "verbatimModuleSyntax": true } }',
-      'tsconfig.json': '{ "extends": ["./tsconfig.base.json", "@tsconfig/node-ts/tsconfig.json", "@acme/tsconfig"], // comment\n "compilerOptions": {} }',
+      'tsconfig.json':
+        '{ "extends": ["./tsconfig.base.json", "@tsconfig/node-ts/tsconfig.json", "@acme/tsconfig"], // comment\n "compilerOptions": {} }',
     });
     expect(detectTsconfig(listRepoFiles(dir), '')).toMatchObject({
       verbatimModuleSyntax: true,

@@ -87,15 +87,17 @@ describe('SIGTERM under load', () => {
   it('connections that never sent a request (preconnects) close at once; in-flight requests still get 200; exit 0', async () => {
     const { app, port } = await startServer('apps/http.mjs', built['ts-esm']);
     const silent = await Promise.all(
-      Array.from({ length: 100 }, () =>
-        new Promise<{ socket: import('node:net').Socket; closedAt: number | null }>((resolve, reject) => {
-          const socket = connect({ port, host: '127.0.0.1' });
-          const conn = { socket, closedAt: null as number | null };
-          socket.on('error', () => undefined);
-          socket.once('close', () => (conn.closedAt = Date.now()));
-          socket.once('connect', () => resolve(conn));
-          socket.once('error', reject);
-        }),
+      Array.from(
+        { length: 100 },
+        () =>
+          new Promise<{ socket: import('node:net').Socket; closedAt: number | null }>((resolve, reject) => {
+            const socket = connect({ port, host: '127.0.0.1' });
+            const conn = { socket, closedAt: null as number | null };
+            socket.on('error', () => undefined);
+            socket.once('close', () => (conn.closedAt = Date.now()));
+            socket.once('connect', () => resolve(conn));
+            socket.once('error', reject);
+          }),
       ),
     );
     opened.push(silent);
@@ -154,8 +156,21 @@ describe.concurrent('WebSockets, HTTPS, HTTP/2 and readiness', () => {
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
     await promisify(execFile)('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
     ]);
     const { app, port } = await startServer('apps/https.mjs', built['js-cjs'], { TLS_KEY: key, TLS_CERT: cert });
     const idle = await openIdle(port, 100, '/fast', true);

@@ -117,7 +117,8 @@ export async function buildVariant(name: VariantName, data: Partial<NodeModuleVa
         ? { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } // what NodeNext emits in a type: module package
         : { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true },
     });
-    if (diagnostics?.length) throw new Error(`transpiling ${name} failed: ${ts.flattenDiagnosticMessageText(diagnostics[0]!.messageText, '\n')}`);
+    if (diagnostics?.length)
+      throw new Error(`transpiling ${name} failed: ${ts.flattenDiagnosticMessageText(diagnostics[0]!.messageText, '\n')}`);
     writeFileSync(join(dir, 'shutdown.js'), outputText);
   } else {
     writeFileSync(join(dir, 'shutdown.js'), source);
@@ -229,7 +230,13 @@ export class App {
 const running = new Set<App>();
 
 /** Starts a fixture app (path under test/fixtures/node-module/) using the built variant. */
-export function startApp(script: string, built: BuiltVariant, env: Record<string, string> = {}, asPid1 = false, node = process.execPath): App {
+export function startApp(
+  script: string,
+  built: BuiltVariant,
+  env: Record<string, string> = {},
+  asPid1 = false,
+  node = process.execPath,
+): App {
   // As PID 1, the way a container without an init runs node (needs root: `unshare` makes a PID namespace).
   const command = asPid1 ? ['unshare', '--pid', '--fork', '--kill-child', node] : [node];
   const child = spawn(command[0]!, [...command.slice(1), join(FIXTURES, script)], {
@@ -245,7 +252,12 @@ export function startApp(script: string, built: BuiltVariant, env: Record<string
 }
 
 /** Starts an app and waits for its `listening <port>` line. */
-export async function startServer(script: string, built: BuiltVariant, env: Record<string, string> = {}, node = process.execPath): Promise<{ app: App; port: number }> {
+export async function startServer(
+  script: string,
+  built: BuiltVariant,
+  env: Record<string, string> = {},
+  node = process.execPath,
+): Promise<{ app: App; port: number }> {
   const app = startApp(script, built, env, false, node);
   const line = await app.waitFor(/^listening \d+$/);
   return { app, port: Number(line.split(' ')[1]) };
@@ -388,7 +400,10 @@ export async function cachedInstall(name: string, packages: string[]): Promise<s
   if (existsSync(join(dir, '.done'))) return dir;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
-  await execFileAsync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefix', dir, ...packages], { cwd: dir, timeout: 600_000 });
+  await execFileAsync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefix', dir, ...packages], {
+    cwd: dir,
+    timeout: 600_000,
+  });
   writeFileSync(join(dir, '.done'), '');
   return dir;
 }

@@ -10,7 +10,21 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODE_FLOOR, renderNodeModule } from '../../src/generators/node-module.js';
-import { buildAll, closeAll, tempDir, variantOf, killAll, nodeBinary, openIdle, removeTempDirs, request, startServer, type BuiltVariant, type IdleConnection, type VariantName } from './helpers.js';
+import {
+  buildAll,
+  closeAll,
+  tempDir,
+  variantOf,
+  killAll,
+  nodeBinary,
+  openIdle,
+  removeTempDirs,
+  request,
+  startServer,
+  type BuiltVariant,
+  type IdleConnection,
+  type VariantName,
+} from './helpers.js';
 
 /** Node version → the variant it runs (every variant is covered by some version). */
 const VERSIONS: [string, VariantName][] = [
@@ -72,9 +86,15 @@ describe('every claimed Node version drains', () => {
       const exit = await app.exited;
 
       const context = `node ${version}\nstdout:\n${app.stdout}\nstderr:\n${app.stderr}`;
-      expect(responses.map((r) => `${r.status} ${r.body}`), context).toEqual(Array(20).fill('200 done'));
+      expect(
+        responses.map((r) => `${r.status} ${r.body}`),
+        context,
+      ).toEqual(Array(20).fill('200 done'));
       const firstResponse = Math.min(...responses.map((r) => r.at));
-      expect([...idle, ...silent].filter((c) => c.closedAt === null || c.closedAt > firstResponse), context).toHaveLength(0);
+      expect(
+        [...idle, ...silent].filter((c) => c.closedAt === null || c.closedAt > firstResponse),
+        context,
+      ).toHaveLength(0);
       expect(exit, context).toMatchObject({ code: 0, signal: null });
       expect(exit.at - sentAt, context).toBeLessThan(EXIT_BOUND_MS);
       expect(app.marks(), context).toEqual(['final']);
@@ -106,7 +126,10 @@ describe("Node's type stripping runs the TypeScript flavours as written", () => 
       const responses = await Promise.all(flights);
       const exit = await app.exited;
       const context = `stdout:\n${app.stdout}\nstderr:\n${app.stderr}`;
-      expect(responses.map((r) => r.status), context).toEqual(Array(5).fill(200));
+      expect(
+        responses.map((r) => r.status),
+        context,
+      ).toEqual(Array(5).fill(200));
       expect(exit, context).toMatchObject({ code: 0, signal: null });
       expect(exit.at - sentAt, context).toBeLessThan(EXIT_BOUND_MS);
     }, 60_000);

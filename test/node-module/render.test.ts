@@ -124,18 +124,45 @@ describe('nodeModuleGenerator', () => {
 
 describe('nodeModuleFlavour: the variant that compiles where the app is', () => {
   const tsconfig = (over: Partial<TsconfigFacts>): TsconfigFacts => ({
-    path: 'tsconfig.json', module: null, moduleResolution: null, outDir: null, rootDir: null, allowImportingTsExtensions: false,
-    verbatimModuleSyntax: false, erasableSyntaxOnly: false, unreadExtends: [], ...over,
+    path: 'tsconfig.json',
+    module: null,
+    moduleResolution: null,
+    outDir: null,
+    rootDir: null,
+    allowImportingTsExtensions: false,
+    verbatimModuleSyntax: false,
+    erasableSyntaxOnly: false,
+    unreadExtends: [],
+    ...over,
   });
   it.each([
     ['JavaScript ESM', nodeApp('server.mjs', 'js', 'esm'), 'js-esm'],
     ['JavaScript CommonJS', nodeApp('server.js', 'js', 'cjs'), 'js-cjs'],
     ['TypeScript ESM', nodeApp('src/index.ts', 'ts', 'esm'), 'ts'],
     ['TypeScript CommonJS (tsc emits require)', nodeApp('src/index.ts', 'ts', 'cjs'), 'ts'],
-    ['TypeScript CommonJS + verbatimModuleSyntax', { ...nodeApp('src/index.ts', 'ts', 'cjs'), tsconfig: tsconfig({ verbatimModuleSyntax: true }) }, 'ts-export-assign'],
-    ['TypeScript CommonJS + erasableSyntaxOnly', { ...nodeApp('src/index.cts', 'ts', 'cjs'), tsconfig: tsconfig({ verbatimModuleSyntax: true, erasableSyntaxOnly: true }) }, 'ts-require'],
-    ['TypeScript CommonJS run by node itself', { ...nodeApp('src/index.cts', 'ts', 'cjs'), start: { script: 'start', raw: 'node src/index.cts', resolved: 'node src/index.cts', chain: ['start'] } }, 'ts-require'],
-    ['TypeScript ESM + verbatimModuleSyntax', { ...nodeApp('src/index.ts', 'ts', 'esm'), tsconfig: tsconfig({ verbatimModuleSyntax: true }) }, 'ts'],
+    [
+      'TypeScript CommonJS + verbatimModuleSyntax',
+      { ...nodeApp('src/index.ts', 'ts', 'cjs'), tsconfig: tsconfig({ verbatimModuleSyntax: true }) },
+      'ts-export-assign',
+    ],
+    [
+      'TypeScript CommonJS + erasableSyntaxOnly',
+      { ...nodeApp('src/index.cts', 'ts', 'cjs'), tsconfig: tsconfig({ verbatimModuleSyntax: true, erasableSyntaxOnly: true }) },
+      'ts-require',
+    ],
+    [
+      'TypeScript CommonJS run by node itself',
+      {
+        ...nodeApp('src/index.cts', 'ts', 'cjs'),
+        start: { script: 'start', raw: 'node src/index.cts', resolved: 'node src/index.cts', chain: ['start'] },
+      },
+      'ts-require',
+    ],
+    [
+      'TypeScript ESM + verbatimModuleSyntax',
+      { ...nodeApp('src/index.ts', 'ts', 'esm'), tsconfig: tsconfig({ verbatimModuleSyntax: true }) },
+      'ts',
+    ],
   ] as const)('%s → %s', (_title, app, flavour) => {
     expect(nodeModuleFlavour(app as NodeApp)).toBe(flavour);
   });
@@ -146,12 +173,22 @@ describe('rendered flavours', () => {
   const variant = (flavour: ModuleFlavour) => ({ ...DEFAULT_DATA, flavour });
 
   // The CommonJS flavours are reviewed as diffs against the ES module flavour of their language.
-  const baseOf: Record<ModuleFlavour, ModuleFlavour | null> = { ts: null, 'ts-export-assign': 'ts', 'ts-require': 'ts', 'js-esm': null, 'js-cjs': 'js-esm' };
+  const baseOf: Record<ModuleFlavour, ModuleFlavour | null> = {
+    ts: null,
+    'ts-export-assign': 'ts',
+    'ts-require': 'ts',
+    'js-esm': null,
+    'js-cjs': 'js-esm',
+  };
   const file = (flavour: ModuleFlavour): string => `shutdown.${flavour}.${ext[flavour]}`;
 
   it.each(MODULE_FLAVOURS)('%s matches its snapshot', async (flavour) => {
     const base = baseOf[flavour];
-    await expectFlavourSnapshot(`../../snapshots/node-module/${file(flavour)}`, renderNodeModule(variant(flavour)), base === null ? null : { name: file(base), text: renderNodeModule(variant(base)) });
+    await expectFlavourSnapshot(
+      `../../snapshots/node-module/${file(flavour)}`,
+      renderNodeModule(variant(flavour)),
+      base === null ? null : { name: file(base), text: renderNodeModule(variant(base)) },
+    );
   });
 
   it.each(MODULE_FLAVOURS)('%s imports nothing at run time, references the node types and documents its exit codes', (flavour) => {
@@ -168,20 +205,38 @@ describe('rendered flavours', () => {
   });
 
   it('every flavour exports the same names', () => {
-    const names = (text: string) => /(?:export|module\.exports) =? ?\{\n([^}]*)\}/.exec(text)![1]!.split(/[\s,]+/).filter(Boolean).sort();
+    const names = (text: string) =>
+      /(?:export|module\.exports) =? ?\{\n([^}]*)\}/
+        .exec(text)![1]!
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .sort();
     const expected = names(renderNodeModule(variant('ts')));
-    expect(expected).toEqual(['isReady', 'isShuttingDown', 'readinessCheck', 'registerHttpServer', 'registerShutdownHandler', 'registerWebSocketServer', 'removeShutdownHandler', 'setupSignalHandlers', 'shutdown', 'shutdownSignal']);
+    expect(expected).toEqual([
+      'isReady',
+      'isShuttingDown',
+      'readinessCheck',
+      'registerHttpServer',
+      'registerShutdownHandler',
+      'registerWebSocketServer',
+      'removeShutdownHandler',
+      'setupSignalHandlers',
+      'shutdown',
+      'shutdownSignal',
+    ]);
     for (const f of MODULE_FLAVOURS) expect(names(renderNodeModule(variant(f))), f).toEqual(expected);
   });
 
-  it('the JavaScript flavours are TypeScript\'s transpile of the source: their own module syntax, blank lines kept, and they parse', async () => {
+  it("the JavaScript flavours are TypeScript's transpile of the source: their own module syntax, blank lines kept, and they parse", async () => {
     const esm = renderNodeModule(variant('js-esm'));
     const cjs = renderNodeModule(variant('js-cjs'));
     expect(esm).toMatch(/^export \{$/m);
     expect(esm).not.toMatch(/module\.exports|: (string|number|boolean)\b|^interface /m);
     expect(cjs).toMatch(/^module\.exports = \{$/m);
     expect(cjs).not.toMatch(/^(import|export) /m);
-    expect(cjs).toMatch(/\}\n\n\/\*\*\n \* Installs the signal listeners[\s\S]*?\*\/\nfunction setupSignalHandlers\(opts = \{\}\) \{\n {2}Object\.assign/);
+    expect(cjs).toMatch(
+      /\}\n\n\/\*\*\n \* Installs the signal listeners[\s\S]*?\*\/\nfunction setupSignalHandlers\(opts = \{\}\) \{\n {2}Object\.assign/,
+    );
     const dir = tempDir('gs-node-check-');
     writeFileSync(join(dir, 'shutdown.mjs'), esm);
     writeFileSync(join(dir, 'shutdown.cjs'), cjs);
@@ -203,7 +258,9 @@ describe('rendered flavours', () => {
     const text = renderNodeModule(variant('ts'));
     const source = readFileSync(join(ROOT, 'src/runtime/shutdown.ts'), 'utf8');
     // The re-export of the drain's types is dropped: the inlined declarations keep their `export`.
-    const body = source.slice(source.indexOf('export type ExitMode')).replace("export type { WebSocketLike, WebSocketServerLike } from './drain.js';\n\n", '');
+    const body = source
+      .slice(source.indexOf('export type ExitMode'))
+      .replace("export type { WebSocketLike, WebSocketServerLike } from './drain.js';\n\n", '');
     expect(text).toContain(body);
     expect(text).toMatch(/^export interface WebSocketLike \{$/m);
     expect(text).toContain('function drainServer(tracked: TrackedServer): Promise<void> {');
@@ -234,7 +291,15 @@ describe.concurrent('tsc --strict', () => {
         'shutdown.ts': renderNodeModule(variantOf('ts-esm')),
         'esm/shutdown.mts': renderNodeModule(variantOf('ts-esm')),
       });
-      await tsc(dir, [...STRICT_FLAGS, ...MODULE_SETTINGS.nodenext, '--verbatimModuleSyntax', '--noEmit', 'shutdown.ts', 'usage.ts', 'esm/shutdown.mts']);
+      await tsc(dir, [
+        ...STRICT_FLAGS,
+        ...MODULE_SETTINGS.nodenext,
+        '--verbatimModuleSyntax',
+        '--noEmit',
+        'shutdown.ts',
+        'usage.ts',
+        'esm/shutdown.mts',
+      ]);
     },
     TSC_TIMEOUT_MS,
   );

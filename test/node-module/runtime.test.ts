@@ -6,7 +6,14 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { destroyServer, drainServer, trackServer, type DrainableServer } from '../../src/runtime/drain.js';
-import { isReady, isShuttingDown, readinessCheck, registerShutdownHandler, removeShutdownHandler, shutdownSignal } from '../../src/runtime/shutdown.js';
+import {
+  isReady,
+  isShuttingDown,
+  readinessCheck,
+  registerShutdownHandler,
+  removeShutdownHandler,
+  shutdownSignal,
+} from '../../src/runtime/shutdown.js';
 
 const servers: Server[] = [];
 afterEach(() => {
@@ -117,7 +124,11 @@ describe('registry (src/runtime/shutdown.ts), before any shutdown', () => {
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/ready`);
-    expect({ status: res.status, body: await res.text(), cache: res.headers.get('cache-control') }).toEqual({ status: 200, body: 'ok', cache: 'no-store' });
+    expect({ status: res.status, body: await res.text(), cache: res.headers.get('cache-control') }).toEqual({
+      status: 200,
+      body: 'ok',
+      cache: 'no-store',
+    });
     server.close();
   });
 });

@@ -69,81 +69,245 @@ const STRICTEST = {
 const CASES: Case[] = [
   {
     title: 'TypeScript-Node-Starter shape (CommonJS, target es6, noImplicitAny, no strict)',
-    toolchain: 'ts-5.9-node-20', type: 'commonjs', entry: 'src/server.ts', flavour: 'ts', extensions: false,
-    configs: { 'tsconfig.json': { compilerOptions: { module: 'commonjs', esModuleInterop: true, allowSyntheticDefaultImports: true, target: 'es6', noImplicitAny: true, moduleResolution: 'node', inlineSourceMap: true, outDir: 'dist', baseUrl: '.', paths: { '*': ['node_modules/*', 'src/types/*'] } }, include: ['src/**/*'] } },
+    toolchain: 'ts-5.9-node-20',
+    type: 'commonjs',
+    entry: 'src/server.ts',
+    flavour: 'ts',
+    extensions: false,
+    configs: {
+      'tsconfig.json': {
+        compilerOptions: {
+          module: 'commonjs',
+          esModuleInterop: true,
+          allowSyntheticDefaultImports: true,
+          target: 'es6',
+          noImplicitAny: true,
+          moduleResolution: 'node',
+          inlineSourceMap: true,
+          outDir: 'dist',
+          baseUrl: '.',
+          paths: { '*': ['node_modules/*', 'src/types/*'] },
+        },
+        include: ['src/**/*'],
+      },
+    },
   },
   {
     title: 'NestJS starter shape (CommonJS, strictNullChecks, strictBindCallApply false, decorators)',
-    toolchain: 'ts-5.9-node-20', type: 'commonjs', entry: 'src/main.ts', flavour: 'ts', extensions: false,
-    configs: { 'tsconfig.json': { compilerOptions: { module: 'commonjs', declaration: true, removeComments: true, emitDecoratorMetadata: true, experimentalDecorators: true, allowSyntheticDefaultImports: true, target: 'ES2023', sourceMap: true, outDir: './dist', baseUrl: './', incremental: true, skipLibCheck: true, strictNullChecks: true, forceConsistentCasingInFileNames: true, noImplicitAny: false, strictBindCallApply: false, noFallthroughCasesInSwitch: false } } },
+    toolchain: 'ts-5.9-node-20',
+    type: 'commonjs',
+    entry: 'src/main.ts',
+    flavour: 'ts',
+    extensions: false,
+    configs: {
+      'tsconfig.json': {
+        compilerOptions: {
+          module: 'commonjs',
+          declaration: true,
+          removeComments: true,
+          emitDecoratorMetadata: true,
+          experimentalDecorators: true,
+          allowSyntheticDefaultImports: true,
+          target: 'ES2023',
+          sourceMap: true,
+          outDir: './dist',
+          baseUrl: './',
+          incremental: true,
+          skipLibCheck: true,
+          strictNullChecks: true,
+          forceConsistentCasingInFileNames: true,
+          noImplicitAny: false,
+          strictBindCallApply: false,
+          noFallthroughCasesInSwitch: false,
+        },
+      },
+    },
   },
   {
     title: 'strict NodeNext ESM service (every strict flag, noPropertyAccessFromIndexSignature, verbatimModuleSyntax)',
-    toolchain: 'ts-5.9-node-20', type: 'module', entry: 'src/index.ts', flavour: 'ts', extensions: true,
-    configs: { 'tsconfig.json': { compilerOptions: { ...STRICTEST, module: 'nodenext', target: 'es2022', verbatimModuleSyntax: true, outDir: 'dist', rootDir: 'src' }, include: ['src'] } },
+    toolchain: 'ts-5.9-node-20',
+    type: 'module',
+    entry: 'src/index.ts',
+    flavour: 'ts',
+    extensions: true,
+    configs: {
+      'tsconfig.json': {
+        compilerOptions: { ...STRICTEST, module: 'nodenext', target: 'es2022', verbatimModuleSyntax: true, outDir: 'dist', rootDir: 'src' },
+        include: ['src'],
+      },
+    },
   },
   {
     title: 'CommonJS package with verbatimModuleSyntax (through an extends chain)',
-    toolchain: 'ts-5.9-node-18', type: 'commonjs', entry: 'src/index.ts', flavour: 'ts-export-assign', extensions: true,
+    toolchain: 'ts-5.9-node-18',
+    type: 'commonjs',
+    entry: 'src/index.ts',
+    flavour: 'ts-export-assign',
+    extensions: true,
     configs: {
       'tsconfig.base.json': { compilerOptions: { strict: true, verbatimModuleSyntax: true, module: 'nodenext', target: 'es2022' } },
-      'tsconfig.json': { extends: './tsconfig.base.json', compilerOptions: { outDir: 'dist', noPropertyAccessFromIndexSignature: true }, include: ['src'] },
+      'tsconfig.json': {
+        extends: './tsconfig.base.json',
+        compilerOptions: { outDir: 'dist', noPropertyAccessFromIndexSignature: true },
+        include: ['src'],
+      },
     },
   },
   {
     title: 'ESM package with verbatimModuleSyntax and isolatedModules',
-    toolchain: 'ts-5.9-node-18', type: 'module', entry: 'src/index.ts', flavour: 'ts', extensions: true,
-    configs: { 'tsconfig.json': { compilerOptions: { strict: true, verbatimModuleSyntax: true, isolatedModules: true, module: 'node16', target: 'es2022' }, include: ['src'] } },
+    toolchain: 'ts-5.9-node-18',
+    type: 'module',
+    entry: 'src/index.ts',
+    flavour: 'ts',
+    extensions: true,
+    configs: {
+      'tsconfig.json': {
+        compilerOptions: { strict: true, verbatimModuleSyntax: true, isolatedModules: true, module: 'node16', target: 'es2022' },
+        include: ['src'],
+      },
+    },
   },
   {
     title: '@tsconfig/node-ts shape, ESM (erasableSyntaxOnly, isolatedModules, allowImportingTsExtensions, noEmit)',
-    toolchain: 'ts-5.9-node-20', type: 'module', entry: 'src/index.ts', flavour: 'ts', extensions: true,
-    configs: { 'tsconfig.json': { compilerOptions: { ...STRICTEST, module: 'nodenext', target: 'esnext', erasableSyntaxOnly: true, verbatimModuleSyntax: true, isolatedModules: true, allowImportingTsExtensions: true, rewriteRelativeImportExtensions: true, noEmit: true }, include: ['src'] } },
+    toolchain: 'ts-5.9-node-20',
+    type: 'module',
+    entry: 'src/index.ts',
+    flavour: 'ts',
+    extensions: true,
+    configs: {
+      'tsconfig.json': {
+        compilerOptions: {
+          ...STRICTEST,
+          module: 'nodenext',
+          target: 'esnext',
+          erasableSyntaxOnly: true,
+          verbatimModuleSyntax: true,
+          isolatedModules: true,
+          allowImportingTsExtensions: true,
+          rewriteRelativeImportExtensions: true,
+          noEmit: true,
+        },
+        include: ['src'],
+      },
+    },
   },
   {
     title: 'CommonJS .cts under erasableSyntaxOnly + verbatimModuleSyntax (what Node type stripping runs)',
-    toolchain: 'ts-5.9-node-20', type: 'commonjs', entry: 'src/index.cts', flavour: 'ts-require', extensions: true,
-    configs: { 'tsconfig.json': { compilerOptions: { strict: true, module: 'nodenext', target: 'esnext', erasableSyntaxOnly: true, verbatimModuleSyntax: true, isolatedModules: true, noEmit: true }, include: ['src'] } },
+    toolchain: 'ts-5.9-node-20',
+    type: 'commonjs',
+    entry: 'src/index.cts',
+    flavour: 'ts-require',
+    extensions: true,
+    configs: {
+      'tsconfig.json': {
+        compilerOptions: {
+          strict: true,
+          module: 'nodenext',
+          target: 'esnext',
+          erasableSyntaxOnly: true,
+          verbatimModuleSyntax: true,
+          isolatedModules: true,
+          noEmit: true,
+        },
+        include: ['src'],
+      },
+    },
   },
   {
     title: 'JavaScript ESM with checkJs + strict',
-    toolchain: 'ts-5.9-node-20', type: 'module', entry: 'src/index.js', flavour: 'js-esm', extensions: true,
-    configs: { 'tsconfig.json': { compilerOptions: { allowJs: true, checkJs: true, strict: true, noEmit: true, module: 'nodenext', target: 'es2022' }, include: ['src'] } },
+    toolchain: 'ts-5.9-node-20',
+    type: 'module',
+    entry: 'src/index.js',
+    flavour: 'js-esm',
+    extensions: true,
+    configs: {
+      'tsconfig.json': {
+        compilerOptions: { allowJs: true, checkJs: true, strict: true, noEmit: true, module: 'nodenext', target: 'es2022' },
+        include: ['src'],
+      },
+    },
   },
   {
     title: 'JavaScript CommonJS with checkJs + strict',
-    toolchain: 'ts-5.9-node-20', type: 'commonjs', entry: 'src/index.js', flavour: 'js-cjs', extensions: true,
-    configs: { 'tsconfig.json': { compilerOptions: { allowJs: true, checkJs: true, strict: true, noEmit: true, module: 'nodenext', target: 'es2022' }, include: ['src'] } },
+    toolchain: 'ts-5.9-node-20',
+    type: 'commonjs',
+    entry: 'src/index.js',
+    flavour: 'js-cjs',
+    extensions: true,
+    configs: {
+      'tsconfig.json': {
+        compilerOptions: { allowJs: true, checkJs: true, strict: true, noEmit: true, module: 'nodenext', target: 'es2022' },
+        include: ['src'],
+      },
+    },
   },
   {
     title: 'TypeScript 6 with its defaults (types: [], strict), ESM',
-    toolchain: 'ts-6.0-node-22', type: 'module', entry: 'src/index.ts', flavour: 'ts', extensions: true,
+    toolchain: 'ts-6.0-node-22',
+    type: 'module',
+    entry: 'src/index.ts',
+    flavour: 'ts',
+    extensions: true,
     configs: { 'tsconfig.json': { compilerOptions: { module: 'nodenext', outDir: 'dist', rootDir: 'src' }, include: ['src'] } },
   },
   {
     title: 'TypeScript 6, CommonJS with verbatimModuleSyntax',
-    toolchain: 'ts-6.0-node-22', type: 'commonjs', entry: 'src/index.ts', flavour: 'ts-export-assign', extensions: true,
-    configs: { 'tsconfig.json': { compilerOptions: { module: 'nodenext', verbatimModuleSyntax: true, outDir: 'dist', rootDir: 'src' }, include: ['src'] } },
+    toolchain: 'ts-6.0-node-22',
+    type: 'commonjs',
+    entry: 'src/index.ts',
+    flavour: 'ts-export-assign',
+    extensions: true,
+    configs: {
+      'tsconfig.json': {
+        compilerOptions: { module: 'nodenext', verbatimModuleSyntax: true, outDir: 'dist', rootDir: 'src' },
+        include: ['src'],
+      },
+    },
   },
   {
     title: 'TypeScript 7 (native compiler), strict NodeNext ESM',
-    toolchain: 'ts-7.0-node-24', type: 'module', entry: 'src/index.ts', flavour: 'ts', extensions: true,
-    configs: { 'tsconfig.json': { compilerOptions: { ...STRICTEST, module: 'nodenext', target: 'es2022', types: ['node'] }, include: ['src'] } },
+    toolchain: 'ts-7.0-node-24',
+    type: 'module',
+    entry: 'src/index.ts',
+    flavour: 'ts',
+    extensions: true,
+    configs: {
+      'tsconfig.json': { compilerOptions: { ...STRICTEST, module: 'nodenext', target: 'es2022', types: ['node'] }, include: ['src'] },
+    },
   },
   {
     title: 'TypeScript 7, CommonJS without strict',
-    toolchain: 'ts-7.0-node-24', type: 'commonjs', entry: 'src/index.ts', flavour: 'ts', extensions: true,
+    toolchain: 'ts-7.0-node-24',
+    type: 'commonjs',
+    entry: 'src/index.ts',
+    flavour: 'ts',
+    extensions: true,
     configs: { 'tsconfig.json': { compilerOptions: { module: 'nodenext', strict: false, types: ['node'] }, include: ['src'] } },
   },
   {
     title: '@types/node 14 (no node: modules, no AbortSignal global), TypeScript 5.0, CommonJS strict',
-    toolchain: 'ts-5.0-node-14', type: 'commonjs', entry: 'src/index.ts', flavour: 'ts', extensions: false,
-    configs: { 'tsconfig.json': { compilerOptions: { module: 'commonjs', target: 'es2019', strict: true, esModuleInterop: true }, include: ['src'] } },
+    toolchain: 'ts-5.0-node-14',
+    type: 'commonjs',
+    entry: 'src/index.ts',
+    flavour: 'ts',
+    extensions: false,
+    configs: {
+      'tsconfig.json': { compilerOptions: { module: 'commonjs', target: 'es2019', strict: true, esModuleInterop: true }, include: ['src'] },
+    },
   },
   {
     title: '@types/node 16, TypeScript 5.4, NodeNext ESM strict',
-    toolchain: 'ts-5.4-node-16', type: 'module', entry: 'src/index.ts', flavour: 'ts', extensions: true,
-    configs: { 'tsconfig.json': { compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, noPropertyAccessFromIndexSignature: true }, include: ['src'] } },
+    toolchain: 'ts-5.4-node-16',
+    type: 'module',
+    entry: 'src/index.ts',
+    flavour: 'ts',
+    extensions: true,
+    configs: {
+      'tsconfig.json': {
+        compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, noPropertyAccessFromIndexSignature: true },
+        include: ['src'],
+      },
+    },
   },
 ];
 
@@ -174,7 +338,7 @@ function usage(flavour: ModuleFlavour): string {
     'js-esm': '(_req, res)',
     'js-cjs': '(/** @type {any} */ _req, /** @type {any} */ res)',
   };
-  const handler = typed ? 'async ({ signal }) => {\n  signal.addEventListener(\'abort\', () => undefined);\n}' : 'async () => undefined';
+  const handler = typed ? "async ({ signal }) => {\n  signal.addEventListener('abort', () => undefined);\n}" : 'async () => undefined';
   return `
 setupSignalHandlers(options);
 const server = registerHttpServer(createServer(${params[flavour]} => {
@@ -190,7 +354,10 @@ server.listen(0);
 function moduleSpecifier(entry: string, moduleFile: string, extensions: boolean): string {
   const base = `./${moduleFile.slice(dirname(entry).length + 1)}`;
   if (!extensions) return base.replace(/\.[cm]?[jt]s$/, '');
-  return base.replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs').replace(/\.cts$/, '.cjs');
+  return base
+    .replace(/\.ts$/, '.js')
+    .replace(/\.mts$/, '.mjs')
+    .replace(/\.cts$/, '.cjs');
 }
 
 const toolchains = new Map<Toolchain, string>();
@@ -217,15 +384,28 @@ describe.concurrent('the generated modules compile under real tsconfig shapes', 
       const language = /\.[cm]?ts$/.test(c.entry) ? 'ts' : 'js';
       const moduleSystem = c.entry.endsWith('.cts') || (c.type === 'commonjs' && !c.entry.endsWith('.mts')) ? 'cjs' : 'esm';
       const app = {
-        kind: 'node', dir: '', name: 'app', packageType: c.type, scripts: {}, dependencies: [], frameworks: [],
-        tsconfig: detectTsconfig(listRepoFiles(dir), ''), nodeTarget: null,
+        kind: 'node',
+        dir: '',
+        name: 'app',
+        packageType: c.type,
+        scripts: {},
+        dependencies: [],
+        frameworks: [],
+        tsconfig: detectTsconfig(listRepoFiles(dir), ''),
+        nodeTarget: null,
         entrypoint: { path: c.entry, language, moduleSystem, via: 'main', script: null },
-        start: null, devServer: null, processManagers: [], servesTraffic: true,
+        start: null,
+        devServer: null,
+        processManagers: [],
+        servesTraffic: true,
       } as NodeApp;
       expect(nodeModuleFlavour(app)).toBe(c.flavour);
 
       const moduleFile = nodeModuleFile(app);
-      writeFileSync(join(dir, moduleFile), renderNodeModule(nodeModuleVariant(app, { timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero' })));
+      writeFileSync(
+        join(dir, moduleFile),
+        renderNodeModule(nodeModuleVariant(app, { timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero' })),
+      );
       writeFileSync(join(dir, c.entry), importLines(c.flavour, moduleSpecifier(c.entry, moduleFile, c.extensions)) + usage(c.flavour));
       // The dev-server module of the same setup (a .ts/.js file beside it), compiled in the same program.
       const ext = moduleFile.slice(moduleFile.lastIndexOf('.'));
@@ -245,27 +425,70 @@ describe.concurrent('the generated modules compile under real tsconfig shapes', 
 // The entry file as the CLI wires it (detection, then the module and entrypoint generators): the import form
 // follows the flavour, so the repo's own build still passes.
 describe.concurrent('the module and the wiring the CLI writes compile together', () => {
-  const ANSWERS: Answers = { apps: [''], parts: ['module', 'entrypoint'], timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 };
-  const WIRED: [title: string, entry: string, type: 'module' | 'commonjs', compilerOptions: object, source: string, flavour: ModuleFlavour][] = [
-    ['CommonJS + verbatimModuleSyntax', 'src/index.ts', 'commonjs', { module: 'nodenext', verbatimModuleSyntax: true, strict: true, outDir: 'dist', rootDir: 'src' },
-      "import http = require('node:http');\nconst server = http.createServer((_req, res) => { res.end('ok'); });\nserver.listen(3000);\n", 'ts-export-assign'],
-    ['CommonJS .cts + erasableSyntaxOnly', 'src/index.cts', 'commonjs', { module: 'nodenext', verbatimModuleSyntax: true, erasableSyntaxOnly: true, strict: true, noEmit: true },
-      "const http = require('node:http') as typeof import('node:http');\nconst server = http.createServer((_req, res) => { res.end('ok'); });\nserver.listen(3000);\n", 'ts-require'],
-    ['NestJS-like CommonJS, no strict', 'src/main.ts', 'commonjs', { module: 'commonjs', target: 'es2021', strictBindCallApply: false, outDir: 'dist' },
-      "import { createServer } from 'http';\nconst server = createServer((_req, res) => { res.end('ok'); });\nserver.listen(3000);\n", 'ts'],
+  const ANSWERS: Answers = {
+    apps: [''],
+    parts: ['module', 'entrypoint'],
+    timeoutMs: 8000,
+    shutdownDelayMs: 0,
+    exitMode: 'zero',
+    preStopSeconds: 5,
+  };
+  const WIRED: [
+    title: string,
+    entry: string,
+    type: 'module' | 'commonjs',
+    compilerOptions: object,
+    source: string,
+    flavour: ModuleFlavour,
+  ][] = [
+    [
+      'CommonJS + verbatimModuleSyntax',
+      'src/index.ts',
+      'commonjs',
+      { module: 'nodenext', verbatimModuleSyntax: true, strict: true, outDir: 'dist', rootDir: 'src' },
+      "import http = require('node:http');\nconst server = http.createServer((_req, res) => { res.end('ok'); });\nserver.listen(3000);\n",
+      'ts-export-assign',
+    ],
+    [
+      'CommonJS .cts + erasableSyntaxOnly',
+      'src/index.cts',
+      'commonjs',
+      { module: 'nodenext', verbatimModuleSyntax: true, erasableSyntaxOnly: true, strict: true, noEmit: true },
+      "const http = require('node:http') as typeof import('node:http');\nconst server = http.createServer((_req, res) => { res.end('ok'); });\nserver.listen(3000);\n",
+      'ts-require',
+    ],
+    [
+      'NestJS-like CommonJS, no strict',
+      'src/main.ts',
+      'commonjs',
+      { module: 'commonjs', target: 'es2021', strictBindCallApply: false, outDir: 'dist' },
+      "import { createServer } from 'http';\nconst server = createServer((_req, res) => { res.end('ok'); });\nserver.listen(3000);\n",
+      'ts',
+    ],
   ];
   for (const [title, entry, type, compilerOptions, source, flavour] of WIRED) {
     it(`${title}: ${flavour}`, async () => {
       const dir = tempDir('gs-tswired-');
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', type, main: entry, scripts: { build: 'tsc' } }));
-      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...compilerOptions, types: ['node'] }, include: ['src'] }));
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({ compilerOptions: { ...compilerOptions, types: ['node'] }, include: ['src'] }),
+      );
       mkdirSync(join(dir, 'src'));
       writeFileSync(join(dir, entry), source);
       const facts = detect(dir);
       const app = facts.apps[0] as NodeApp;
       expect(nodeModuleFlavour(app)).toBe(flavour);
       const files = new Map<string, string>();
-      const current = (p: string): string | null => files.get(p) ?? (() => { try { return readFileSync(join(dir, p), 'utf8'); } catch { return null; } })();
+      const current = (p: string): string | null =>
+        files.get(p) ??
+        (() => {
+          try {
+            return readFileSync(join(dir, p), 'utf8');
+          } catch {
+            return null;
+          }
+        })();
       for (const gen of [nodeModuleGenerator, nodeEntrypointGenerator]) {
         const ctx = { facts, answers: ANSWERS, app, current };
         for (const a of gen.actions(ctx)) {
@@ -279,7 +502,9 @@ describe.concurrent('the module and the wiring the CLI writes compile together',
       expect([...files.keys()].sort()).toEqual([entry, nodeModuleFile(app)].sort());
       for (const [p, text] of files) writeFileSync(join(dir, p), text);
       symlinkSync(join(toolchains.get('ts-5.9-node-20')!, 'node_modules'), join(dir, 'node_modules'), 'dir');
-      const result = await run(join(dir, 'node_modules/.bin/tsc'), ['-p', dir, '--noEmit', '--pretty', 'false', '--skipLibCheck'], { cwd: dir }).then(
+      const result = await run(join(dir, 'node_modules/.bin/tsc'), ['-p', dir, '--noEmit', '--pretty', 'false', '--skipLibCheck'], {
+        cwd: dir,
+      }).then(
         (r) => r.stdout,
         (e: { stdout?: string; stderr?: string }) => `${e.stdout ?? ''}${e.stderr ?? ''}`,
       );

@@ -41,7 +41,12 @@ describe('the packed tarball', () => {
     const dir = copyRepo('node-http-cjs');
     const local = join(dir, tarball.split('/').pop()!);
     copyFileSync(tarball, local);
-    const r = spawnSync('npx', ['--yes', '--prefer-offline', `./${local.split('/').pop()!}`, '--yes'], { cwd: dir, encoding: 'utf8', timeout: 240_000, env: { ...process.env, CI: 'true' } });
+    const r = spawnSync('npx', ['--yes', '--prefer-offline', `./${local.split('/').pop()!}`, '--yes'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 240_000,
+      env: { ...process.env, CI: 'true' },
+    });
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Done: \d+ files? written/);
@@ -60,7 +65,11 @@ describe('the plop pack', () => {
     const repo = copyRepo('node-http-cjs');
     const plop = join(ROOT, 'node_modules', 'plop', 'bin', 'plop.js');
     // Bypass answers in prompt order: timeout, shutdown delay, exit code, preStop.
-    const r = spawnSync(process.execPath, [plop, '--plopfile', join(team, 'plopfile.js'), '--dest', repo, 'graceful-shutdown', '5000', '0', 'signal', '5'], { encoding: 'utf8', timeout: 60_000, input: '' });
+    const r = spawnSync(
+      process.execPath,
+      [plop, '--plopfile', join(team, 'plopfile.js'), '--dest', repo, 'graceful-shutdown', '5000', '0', 'signal', '5'],
+      { encoding: 'utf8', timeout: 60_000, input: '' },
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('shutdown.js');
     const generated = readFileSync(join(repo, 'shutdown.js'), 'utf8');

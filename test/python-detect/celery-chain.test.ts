@@ -22,7 +22,8 @@ it('Celery services are not blamed for gunicorn graceful_timeout; the web servic
     'app.py': 'from flask import Flask\n\napp = Flask(__name__)\n',
     'tasks.py': 'from celery import Celery\n\ncelery_app = Celery("tasks")\n',
     'start-worker.sh': '#!/bin/sh\nexec celery -A tasks worker -l INFO\n',
-    'Dockerfile': 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nCOPY start-worker.sh /start-worker\nCMD ["gunicorn", "--bind", "0.0.0.0:8000", "--graceful-timeout", "20", "app:app"]\n',
+    Dockerfile:
+      'FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nCOPY start-worker.sh /start-worker\nCMD ["gunicorn", "--bind", "0.0.0.0:8000", "--graceful-timeout", "20", "app:app"]\n',
     'docker-compose.yml': [
       'services:',
       '  web:',
@@ -51,5 +52,7 @@ it('Celery services are not blamed for gunicorn graceful_timeout; the web servic
   // ...and neither is part of the web app's chain, found or blamed.
   expect(out).not.toMatch(/compose service "(worker|beat)"/);
   // The web service's own too-short grace is still a contradiction.
-  expect(out).toMatch(/timeout chain: compose service "web" stop_grace_period is 15 s, not more than gunicorn graceful_timeout[^\n]*\(20 s\)/);
+  expect(out).toMatch(
+    /timeout chain: compose service "web" stop_grace_period is 15 s, not more than gunicorn graceful_timeout[^\n]*\(20 s\)/,
+  );
 });

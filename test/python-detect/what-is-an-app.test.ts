@@ -28,7 +28,8 @@ function repo(files: Record<string, string>): string {
 }
 
 const detect = (root: string) => detectPythonApps(listRepoFiles(root));
-const summary = (root: string) => detect(root).map((a) => ({ dir: a.dir, entry: a.entrypoint?.path ?? null, framework: a.framework, server: a.server }));
+const summary = (root: string) =>
+  detect(root).map((a) => ({ dir: a.dir, entry: a.entrypoint?.path ?? null, framework: a.framework, server: a.server }));
 
 const WORKER = 'import time\n\n\ndef main():\n    while True:\n        time.sleep(1)\n\n\nif __name__ == "__main__":\n    main()\n';
 
@@ -52,7 +53,7 @@ describe('not apps', () => {
       'app/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n',
       'app/tools.py': 'if __name__ == "__main__":\n    print("helper")\n',
       'scripts/test.sh': '#!/bin/sh\npython -m app.tools\n',
-      'Dockerfile': 'FROM python:3.12\nCOPY . .\nCMD ["uvicorn", "app.main:app"]\n',
+      Dockerfile: 'FROM python:3.12\nCOPY . .\nCMD ["uvicorn", "app.main:app"]\n',
     });
     expect(summary(root)).toEqual([{ dir: '', entry: 'app/main.py', framework: 'fastapi', server: 'uvicorn' }]);
   });
@@ -69,12 +70,26 @@ describe('not apps', () => {
 
 describe('scripts without a manifest', () => {
   it.each<[string, Record<string, string>, string]>([
-    ['Dockerfile', { 'Dockerfile': 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY worker.py ./\nCMD ["python", "worker.py"]\n' }, 'Dockerfile'],
-    ['Procfile', { 'Procfile': 'worker: python worker.py\n' }, 'Procfile'],
-    ['compose command', { 'docker-compose.yml': 'services:\n  worker:\n    build: .\n    command: python -u worker.py\n', 'Dockerfile': 'FROM python:3.12\nCOPY . /app\n' }, 'docker-compose.yml'],
+    ['Dockerfile', { Dockerfile: 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY worker.py ./\nCMD ["python", "worker.py"]\n' }, 'Dockerfile'],
+    ['Procfile', { Procfile: 'worker: python worker.py\n' }, 'Procfile'],
+    [
+      'compose command',
+      {
+        'docker-compose.yml': 'services:\n  worker:\n    build: .\n    command: python -u worker.py\n',
+        Dockerfile: 'FROM python:3.12\nCOPY . /app\n',
+      },
+      'docker-compose.yml',
+    ],
   ])('worker.py with a __main__ guard, run by a %s', (_name, files, source) => {
     const [app] = detect(repo({ 'worker.py': WORKER, ...files }));
-    expect(app).toMatchObject({ dir: '', framework: 'plain', server: 'none', startSource: source, foundBy: 'launcher', entrypoint: { path: 'worker.py', module: 'worker' } });
+    expect(app).toMatchObject({
+      dir: '',
+      framework: 'plain',
+      server: 'none',
+      startSource: source,
+      foundBy: 'launcher',
+      entrypoint: { path: 'worker.py', module: 'worker' },
+    });
   });
 
   it("a launcher dir inside a project does not take the project's Dockerfile away", () => {
@@ -88,7 +103,16 @@ describe('scripts without a manifest', () => {
   });
 
   it('a script nothing runs, beside a Node app, is not an app', () => {
-    expect(detect(repo({ 'package.json': '{"scripts":{"start":"node server.js"}}', 'server.js': '', 'Dockerfile': 'FROM node:22\nCMD ["node", "server.js"]\n', 'gen.py': WORKER }))).toEqual([]);
+    expect(
+      detect(
+        repo({
+          'package.json': '{"scripts":{"start":"node server.js"}}',
+          'server.js': '',
+          Dockerfile: 'FROM node:22\nCMD ["node", "server.js"]\n',
+          'gen.py': WORKER,
+        }),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -97,15 +121,25 @@ describe('launchers', () => {
     const sup = repo({
       'requirements.txt': 'flask\ngunicorn\n',
       'microblog.py': 'from flask import Flask\n\napp = Flask(__name__)\n',
-      'deployment/supervisor/microblog.conf': '[program:microblog]\ncommand=/home/ubuntu/microblog/venv/bin/gunicorn -b localhost:8000 -w 4 microblog:app\ndirectory=/home/ubuntu/microblog\n',
+      'deployment/supervisor/microblog.conf':
+        '[program:microblog]\ncommand=/home/ubuntu/microblog/venv/bin/gunicorn -b localhost:8000 -w 4 microblog:app\ndirectory=/home/ubuntu/microblog\n',
     });
-    expect(detect(sup)[0]).toMatchObject({ server: 'gunicorn', workers: 4, startSource: 'deployment/supervisor/microblog.conf', entrypoint: { path: 'microblog.py' } });
+    expect(detect(sup)[0]).toMatchObject({
+      server: 'gunicorn',
+      workers: 4,
+      startSource: 'deployment/supervisor/microblog.conf',
+      entrypoint: { path: 'microblog.py' },
+    });
     const unit = repo({
       'requirements.txt': 'uvicorn\nstarlette\n',
       'api.py': 'from starlette.applications import Starlette\n\napp = Starlette()\n',
       'deploy/api.service': '[Service]\nExecStart=/opt/venv/bin/uvicorn api:app --port 9000\nKillSignal=SIGTERM\n',
     });
-    expect(detect(unit)[0]).toMatchObject({ server: 'uvicorn', startSource: 'deploy/api.service', entrypoint: { path: 'api.py', appVariable: 'app' } });
+    expect(detect(unit)[0]).toMatchObject({
+      server: 'uvicorn',
+      startSource: 'deploy/api.service',
+      entrypoint: { path: 'api.py', appVariable: 'app' },
+    });
   });
 
   it('a start script is followed to its exec, past one-shot manage.py steps', () => {
@@ -114,8 +148,9 @@ describe('launchers', () => {
       'manage.py': 'import sys\n\nif __name__ == "__main__":\n    print(sys.argv)\n',
       'mysite/__init__.py': '',
       'mysite/wsgi.py': 'from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n',
-      'docker-entrypoint.sh': '#!/bin/sh\nset -e\npython manage.py migrate --noinput\npython manage.py collectstatic --noinput\nexec gunicorn mysite.wsgi:application --bind 0.0.0.0:8000\n',
-      'Dockerfile': 'FROM python:3.12\nCOPY . /app\nWORKDIR /app\nCMD ["./docker-entrypoint.sh"]\n',
+      'docker-entrypoint.sh':
+        '#!/bin/sh\nset -e\npython manage.py migrate --noinput\npython manage.py collectstatic --noinput\nexec gunicorn mysite.wsgi:application --bind 0.0.0.0:8000\n',
+      Dockerfile: 'FROM python:3.12\nCOPY . /app\nWORKDIR /app\nCMD ["./docker-entrypoint.sh"]\n',
     });
     expect(summary(root)).toEqual([{ dir: '', entry: 'mysite/wsgi.py', framework: 'django', server: 'gunicorn' }]);
   });
@@ -124,15 +159,21 @@ describe('launchers', () => {
 describe('Django', () => {
   it('Procfile `web: gunicorn` with a root gunicorn.conf.py naming config.wsgi:application', () => {
     expect(detect(join(CORPUS, 'django-procfile'))[0]).toMatchObject({
-      framework: 'django', server: 'gunicorn', startSource: 'Procfile', gunicornConfig: 'gunicorn.conf.py',
+      framework: 'django',
+      server: 'gunicorn',
+      startSource: 'Procfile',
+      gunicornConfig: 'gunicorn.conf.py',
       entrypoint: { path: 'config/wsgi.py', module: 'config.wsgi', appVariable: 'application' },
     });
   });
 
   it('cookiecutter-django: compose `command: /start`, the script copied to /start by the Dockerfile, followed to `exec gunicorn config.wsgi`', () => {
     expect(detect(join(CORPUS, 'django-entrypoint'))[0]).toMatchObject({
-      framework: 'django', server: 'gunicorn', startSource: 'compose/production/django/start',
-      startCommand: 'gunicorn config.wsgi --bind 0.0.0.0:${PORT:-5000} --chdir=/app --workers 2', workers: 2,
+      framework: 'django',
+      server: 'gunicorn',
+      startSource: 'compose/production/django/start',
+      startCommand: 'gunicorn config.wsgi --bind 0.0.0.0:${PORT:-5000} --chdir=/app --workers 2',
+      workers: 2,
       entrypoint: { path: 'config/wsgi.py', module: 'config.wsgi', appVariable: 'application' },
     });
   });
@@ -147,9 +188,13 @@ describe('Django', () => {
       'manage.py': 'if __name__ == "__main__":\n    pass\n',
       'config/__init__.py': '',
       'config/asgi.py': 'from django.core.asgi import get_asgi_application\n\napplication = get_asgi_application()\n',
-      'Procfile': `web: ${command}\n`,
+      Procfile: `web: ${command}\n`,
     });
-    expect(detect(root)[0]).toMatchObject({ framework: 'django', server, entrypoint: { path: 'config/asgi.py', appVariable: 'application' } });
+    expect(detect(root)[0]).toMatchObject({
+      framework: 'django',
+      server,
+      entrypoint: { path: 'config/asgi.py', appVariable: 'application' },
+    });
   });
 });
 
@@ -157,7 +202,15 @@ describe('Celery', () => {
   it('a worker beside the web app, from the Procfile: reported, the web process stays the app', () => {
     const [app] = detect(join(CORPUS, 'celery-beside-web'));
     expect(app).toMatchObject({ server: 'gunicorn', entrypoint: { path: 'app.py' } });
-    expect(app!.celery).toEqual([{ app: 'tasks', command: 'worker', commandLine: 'celery -A tasks worker --loglevel=info --concurrency 1', source: 'Procfile', remapSigterm: null }]);
+    expect(app!.celery).toEqual([
+      {
+        app: 'tasks',
+        command: 'worker',
+        commandLine: 'celery -A tasks worker --loglevel=info --concurrency 1',
+        source: 'Procfile',
+        remapSigterm: null,
+      },
+    ]);
   });
 
   it('compose services and Dockerfiles that run celery, REMAP_SIGTERM read', () => {
@@ -166,15 +219,23 @@ describe('Celery', () => {
       'web.py': 'from flask import Flask\n\napp = Flask(__name__)\n',
       'proj/__init__.py': '',
       'proj/celery.py': 'from celery import Celery\n\napp = Celery("proj")\n',
-      'Dockerfile': 'FROM python:3.12\nCOPY . /app\nCMD ["gunicorn", "web:app"]\n',
+      Dockerfile: 'FROM python:3.12\nCOPY . /app\nCMD ["gunicorn", "web:app"]\n',
       'Dockerfile.worker': 'FROM python:3.12\nCOPY . /app\nCMD ["celery", "--app=proj", "worker", "-l", "info"]\n',
-      'docker-compose.yml': 'services:\n  web:\n    build: .\n  beat:\n    build: .\n    command: REMAP_SIGTERM=SIGQUIT celery -A proj beat\n',
+      'docker-compose.yml':
+        'services:\n  web:\n    build: .\n  beat:\n    build: .\n    command: REMAP_SIGTERM=SIGQUIT celery -A proj beat\n',
     });
     const [app] = detect(root);
     expect(app).toMatchObject({ server: 'gunicorn', entrypoint: { path: 'web.py' } });
     expect(app!.celery).toEqual([
       { app: 'proj', command: 'worker', commandLine: 'celery --app=proj worker -l info', source: 'Dockerfile.worker', remapSigterm: null },
-      { app: 'proj', command: 'beat', commandLine: 'celery -A proj beat', source: 'docker-compose.yml', remapSigterm: 'SIGQUIT', composeService: { file: 'docker-compose.yml', service: 'beat' } },
+      {
+        app: 'proj',
+        command: 'beat',
+        commandLine: 'celery -A proj beat',
+        source: 'docker-compose.yml',
+        remapSigterm: 'SIGQUIT',
+        composeService: { file: 'docker-compose.yml', service: 'beat' },
+      },
     ]);
   });
 });

@@ -27,28 +27,38 @@ it('Django ASGI on uvicorn: nothing that nothing imports; the advice (atexit aft
   expect(run.code, out).toBe(0);
   expect(out).toContain('.: Python django on uvicorn, config/asgi.py:application');
   const changed = changedPaths(before, hashTree(dir));
-  expect(changed.filter((p) => p.endsWith('signal_handlers.py')), out).toEqual([]);
+  expect(
+    changed.filter((p) => p.endsWith('signal_handlers.py')),
+    out,
+  ).toEqual([]);
   expect(readFileSync(join(dir, 'config/asgi.py'), 'utf8')).toBe(asgiBefore);
   expect(out).toMatch(/nothing written: Django's ASGI application has no lifespan shutdown hook under uvicorn/);
   expect(out).not.toMatch(/run_shutdown_handlers_async\(\) from the app's shutdown hook/);
-  const advice = /add `(atexit\.register\([^`]*\))` at the end of config\/asgi\.py: it runs in each server process after the drain/.exec(out);
+  const advice = /add `(atexit\.register\([^`]*\))` at the end of config\/asgi\.py: it runs in each server process after the drain/.exec(
+    out,
+  );
   expect(advice, out).not.toBeNull();
 
   // Follow the advice.
   const scratch = tempDir('django-asgi');
   const marker = join(scratch, 'atexit.log');
   const eventsFile = join(scratch, 'events.log');
-  appendFileSync(join(dir, 'config/asgi.py'), `\nimport atexit\n\natexit.register(lambda: open(${pyString(marker)}, "a").write("ran %d\\n" % os.getpid()))\n`);
+  appendFileSync(
+    join(dir, 'config/asgi.py'),
+    `\nimport atexit\n\natexit.register(lambda: open(${pyString(marker)}, "a").write("ran %d\\n" % os.getpid()))\n`,
+  );
   const port = await freePort();
   const { command, args } = localCommand(declaredCommand(dir, 'Procfile'), port);
   const proc = start(command, args, dir, { EVENTS_FILE: eventsFile, SLOW_SECONDS: String(WORK_MS / 1000) });
   await waitHealthy(port, proc);
   // Both workers up before the signal.
   const deadline = performance.now() + 30_000;
-  while ((proc.output().match(/Application startup complete/g) ?? []).length < 2 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while ((proc.output().match(/Application startup complete/g) ?? []).length < 2 && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
   const replies = [httpGet(port, '/slow'), httpGet(port, '/slow')];
   await waitForEvent(eventsFile, 'request:start');
-  while (events(eventsFile).filter((e) => e === 'request:start').length < 2 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  while (events(eventsFile).filter((e) => e === 'request:start').length < 2 && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 25));
   const since = performance.now();
   process.kill(proc.child.pid!, 'SIGTERM');
   // The work left (under 1 s), three times over, plus 1 s.

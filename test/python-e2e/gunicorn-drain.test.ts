@@ -18,7 +18,15 @@ import { copyRepo, handEdit, markerLines, registerLine, requireBuild, runCli } f
 
 afterAll(cleanUp);
 
-const USER_CONF = join(import.meta.dirname, '..', 'fixtures', 'python-module', 'gunicorn-conf', 'existing-server-hooks', 'gunicorn.conf.py');
+const USER_CONF = join(
+  import.meta.dirname,
+  '..',
+  'fixtures',
+  'python-module',
+  'gunicorn-conf',
+  'existing-server-hooks',
+  'gunicorn.conf.py',
+);
 const REQUESTS = 10;
 const WORK_MS = 1000;
 /** What --yes writes for the default 8 s budget. */
@@ -58,7 +66,10 @@ async function startPatched(extraArgs: string[] = []): Promise<Started> {
   const handlers = join(logs, 'handlers.log');
   handEdit(join(dir, 'app.py'), registerLine('marker', handlers, 'ran'));
   const port = await freePort();
-  const proc = start(GUNICORN, ['--bind', `127.0.0.1:${port}`, ...extraArgs, 'app:app'], dir, { PYTHONDONTWRITEBYTECODE: '1', HOOKS_FILE: hooks });
+  const proc = start(GUNICORN, ['--bind', `127.0.0.1:${port}`, ...extraArgs, 'app:app'], dir, {
+    PYTHONDONTWRITEBYTECODE: '1',
+    HOOKS_FILE: hooks,
+  });
   await waitHealthy(port, proc);
   const count = (line: string) => markerLines(hooks).filter((l) => l === line).length;
   return { proc, port, hooks, handlers, count };
@@ -115,7 +126,11 @@ describe.concurrent('gunicorn sync workers with the generated backlog drain and 
     await until('2 workers', () => s.count('user post_worker_init') === 2, s.proc);
     process.kill(s.proc.child.pid!, 'SIGHUP');
     // gunicorn starts 2 new workers, then stops the 2 old ones with SIGTERM.
-    await until('the old workers to exit after HUP', () => s.count('user worker_exit') === 2 && s.count('user post_worker_init') === 4, s.proc);
+    await until(
+      'the old workers to exit after HUP',
+      () => s.count('user worker_exit') === 2 && s.count('user post_worker_init') === 4,
+      s.proc,
+    );
     for (let i = 0; i < 4; i++) expect((await httpGet(s.port, '/health')).status).toBe(200);
     const { answered, exit } = await burstThenTerm(s);
     expect(answered, s.proc.output()).toBe(REQUESTS);

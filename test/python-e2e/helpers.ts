@@ -114,9 +114,15 @@ export function declaredCommand(dir: string, source: 'Procfile' | 'Dockerfile', 
   if (source === 'Procfile') {
     const line = text.split(/\r?\n/).find((l) => l.startsWith(`${process}:`));
     if (!line) throw new Error(`${dir}/Procfile: no "${process}:" line`);
-    return line.slice(process.length + 1).trim().split(/\s+/);
+    return line
+      .slice(process.length + 1)
+      .trim()
+      .split(/\s+/);
   }
-  const cmd = text.split(/\r?\n/).filter((l) => /^CMD\s+\[/.test(l)).pop();
+  const cmd = text
+    .split(/\r?\n/)
+    .filter((l) => /^CMD\s+\[/.test(l))
+    .pop();
   if (!cmd) throw new Error(`${dir}/Dockerfile: no exec-form CMD`);
   return JSON.parse(cmd.replace(/^CMD\s+/, '')) as string[];
 }
@@ -149,7 +155,11 @@ export function localCommand(argv: readonly string[], port: number): { command: 
 
 /** Lines of a marker file, [] when it does not exist. */
 export function markerLines(file: string): string[] {
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : [];
+  return existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+    : [];
 }
 
 export interface WorkerCase {

@@ -17,8 +17,8 @@ afterAll(cleanUp);
 
 const DRAIN_FLAG_ADVICE = /add --timeout-graceful-shutdown/;
 
-describe.concurrent('advice checked against the servers\' real CLIs', () => {
-  it('Debian\'s uvicorn 0.17.6 has no --timeout-graceful-shutdown (why the advice depends on the version)', () => {
+describe.concurrent("advice checked against the servers' real CLIs", () => {
+  it("Debian's uvicorn 0.17.6 has no --timeout-graceful-shutdown (why the advice depends on the version)", () => {
     expect(execFileSync(PYTHON, ['-m', 'uvicorn', '--version'], { encoding: 'utf8' })).toMatch(/^Running uvicorn 0\.17\./);
     const r = spawnSync(PYTHON, ['-m', 'uvicorn', 'main:app', '--timeout-graceful-shutdown', '8'], { encoding: 'utf8' });
     expect(r.status).toBe(2);

@@ -15,8 +15,14 @@ import { copyRepo, requireBuild, runCli } from './helpers.js';
 afterAll(cleanUp);
 
 const REPOS = [
-  'python-e2e-fastapi-main', 'python-e2e-fastapi-package', 'python-e2e-flask-gunicorn', 'python-e2e-plain-worker',
-  'python-e2e-asyncio-worker', 'python-e2e-gunicorn-chain', 'python-e2e-fastapi-run', 'python-e2e-uvicorn-old',
+  'python-e2e-fastapi-main',
+  'python-e2e-fastapi-package',
+  'python-e2e-flask-gunicorn',
+  'python-e2e-plain-worker',
+  'python-e2e-asyncio-worker',
+  'python-e2e-gunicorn-chain',
+  'python-e2e-fastapi-run',
+  'python-e2e-uvicorn-old',
   // The Python corpus's bare script: its loop's helper wait made interruptible (test/corpus/python/bare-script).
   'corpus:bare-script',
 ];
@@ -47,13 +53,17 @@ async function diagnostics(dir: string, version: string): Promise<string[]> {
 }
 
 describe.each(REPOS)('%s', (repo) => {
-  it.each(PYTHON_VERSIONS)('the edited entrypoint and generated module add no mypy/pyright --strict diagnostic (Python %s)', async (version) => {
-    requireBuild();
-    const before = await diagnostics(copy(repo), version);
-    const dir = copy(repo);
-    const cli = await runCli(dir);
-    expect(cli.code, cli.stdout + cli.stderr).toBe(0);
-    const after = await diagnostics(dir, version);
-    expect(after.filter((d) => !before.includes(d))).toEqual([]);
-  }, 240_000); // four type-checker runs (mypy, pyright, before and after) on a shared 2-core machine
+  it.each(PYTHON_VERSIONS)(
+    'the edited entrypoint and generated module add no mypy/pyright --strict diagnostic (Python %s)',
+    async (version) => {
+      requireBuild();
+      const before = await diagnostics(copy(repo), version);
+      const dir = copy(repo);
+      const cli = await runCli(dir);
+      expect(cli.code, cli.stdout + cli.stderr).toBe(0);
+      const after = await diagnostics(dir, version);
+      expect(after.filter((d) => !before.includes(d))).toEqual([]);
+    },
+    240_000,
+  ); // four type-checker runs (mypy, pyright, before and after) on a shared 2-core machine
 });

@@ -13,7 +13,15 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { hashTree } from '../helpers/tree.js';
 import { cleanUp, events, exitWithin, freePort, httpGet, start, waitForEvent, waitHealthy } from '../python-module/helpers.js';
 import {
-  addedLines, BUDGET_MS, changedPaths, declaredCommand, localCommand, markerLines, prepare, registerLine, rerun,
+  addedLines,
+  BUDGET_MS,
+  changedPaths,
+  declaredCommand,
+  localCommand,
+  markerLines,
+  prepare,
+  registerLine,
+  rerun,
   type PreparedRepo,
 } from './helpers.js';
 

@@ -29,7 +29,10 @@ async function sigtermDuringJob(c: WorkerCase, line: (marker: string) => string)
 
 describe.concurrent.each(WORKERS)('$repo after the CLI', (c) => {
   it('SIGTERM: the job in hand finishes, no new job starts, handlers run newest first, exit 0', async ({ expect }) => {
-    const { repo, proc, since } = await sigtermDuringJob(c, (m) => `${registerLine('first', m, 'first')}; ${registerLine('second', m, 'second')}`);
+    const { repo, proc, since } = await sigtermDuringJob(
+      c,
+      (m) => `${registerLine('first', m, 'first')}; ${registerLine('second', m, 'second')}`,
+    );
     const exit = await exitWithin(proc, since, BUDGET_MS + 5000);
     expect({ code: exit.code, signal: exit.signal }, proc.output()).toEqual({ code: 0, signal: null });
     expect(exit.ms).toBeLessThan(BUDGET_MS);
@@ -56,7 +59,9 @@ describe.concurrent.each(WORKERS)('$repo after the CLI', (c) => {
     const exit = await exitWithin(proc, since, 5000);
     // 143 = 128 + SIGTERM, from the module's second-signal exit; a process whose event loop has
     // already closed dies of the signal itself, which a shell also reports as 143.
-    expect(exit.code === 143 || (exit.code === null && exit.signal === 'SIGTERM'), `${exit.code}/${exit.signal}\n${proc.output()}`).toBe(true);
+    expect(exit.code === 143 || (exit.code === null && exit.signal === 'SIGTERM'), `${exit.code}/${exit.signal}\n${proc.output()}`).toBe(
+      true,
+    );
     expect(exit.ms).toBeLessThan(2000);
     expect(markerLines(repo.marker)).toEqual(['slow']);
   });

@@ -25,6 +25,9 @@ export function loadCases(filter: (name: string) => boolean): EntryCase[] {
 
 /** Python's own parser on a source text: null when it parses, else the error. */
 export function pythonSyntaxError(source: string): string | null {
-  const r = spawnSync('/usr/bin/python3', ['-c', 'import ast,sys; ast.parse(sys.stdin.buffer.read())'], { input: source, encoding: 'utf8' });
-  return r.status === 0 ? null : r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`;
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import ast,sys; ast.parse(sys.stdin.buffer.read())'], {
+    input: source,
+    encoding: 'utf8',
+  });
+  return r.status === 0 ? null : (r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`);
 }

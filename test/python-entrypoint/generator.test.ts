@@ -22,8 +22,13 @@ function setup(repo: string, override?: (path: string) => string | null) {
   const files = listRepoFiles(join(REPOS, repo));
   const app = detectPythonApps(files)[0]!;
   const facts: Facts = {
-    root: files.root, isGitRepo: false, packageManager: null, workspaces: [], apps: [app],
-    container: { dockerfiles: [], composeFiles: [], k8sManifests: [] }, warnings: [],
+    root: files.root,
+    isGitRepo: false,
+    packageManager: null,
+    workspaces: [],
+    apps: [app],
+    container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
+    warnings: [],
   };
   const read = override ?? ((p: string) => files.read(p));
   const plan = new Plan(read);
@@ -74,7 +79,7 @@ describe('python-entrypoint generator', () => {
     expect(plan.notes).toEqual(notes);
   });
 
-  it('makes the asyncio worker\'s `while True:` loop stop between jobs, with no warning', () => {
+  it("makes the asyncio worker's `while True:` loop stop between jobs, with no warning", () => {
     const { ctx, plan } = setup('asyncio-worker');
     const actions = pythonEntrypointGenerator.actions(ctx);
     expect(actions.map((a) => a.type)).toEqual(['plan-edit']);
@@ -94,16 +99,21 @@ describe('python-entrypoint generator', () => {
     run(plan, actions);
     // Signal handlers alone would stop it in the middle of the job in hand: nothing is edited.
     expect(plan.changes()).toEqual([]);
-    expect(plan.notes).toEqual([{
-      level: 'warn', file: 'worker.py',
-      message: 'worker.py:6: left as it is, and so is how it stops (no signal handlers, no tini): the tool rewrites only a `while True:` job loop, ' +
-        "and this one's condition is `running`. To have SIGTERM and Ctrl+C let the round in hand finish: write it as `while True:` with " +
-        '`if not (running): break` as its first statement; then run the tool again.',
-    }]);
+    expect(plan.notes).toEqual([
+      {
+        level: 'warn',
+        file: 'worker.py',
+        message:
+          'worker.py:6: left as it is, and so is how it stops (no signal handlers, no tini): the tool rewrites only a `while True:` job loop, ' +
+          "and this one's condition is `running`. To have SIGTERM and Ctrl+C let the round in hand finish: write it as `while True:` with " +
+          '`if not (running): break` as its first statement; then run the tool again.',
+      },
+    ]);
   });
 
-  it('makes the wait between rounds in the helper the loop calls last end on shutdown, and leaves the round\'s own work alone', () => {
-    const source = 'import time\n\n\ndef work() -> None:\n    time.sleep(0.5)\n\n\ndef nap(seconds: float) -> None:\n    time.sleep(seconds)\n\n\n' +
+  it("makes the wait between rounds in the helper the loop calls last end on shutdown, and leaves the round's own work alone", () => {
+    const source =
+      'import time\n\n\ndef work() -> None:\n    time.sleep(0.5)\n\n\ndef nap(seconds: float) -> None:\n    time.sleep(seconds)\n\n\n' +
       'if __name__ == "__main__":\n    while True:\n        work()\n        nap(60.0)\n';
     const { ctx, plan } = setup('asyncio-worker', (p) => (p === 'worker.py' ? source : null));
     const actions = pythonEntrypointGenerator.actions(ctx);
@@ -117,10 +127,15 @@ describe('python-entrypoint generator', () => {
 
   it('warns instead of editing when the server owns the signals and offers no hook (Django runserver)', () => {
     const { ctx } = setup('django-manage');
-    expect(pythonEntrypointGenerator.actions(ctx)).toEqual([{
-      type: 'plan-note', level: 'warn', file: 'manage.py',
-      message: "manage.py: not wired: Django runs without gunicorn here (no gunicorn start command found); run it under gunicorn so the registered handlers run from gunicorn's hooks.",
-    }]);
+    expect(pythonEntrypointGenerator.actions(ctx)).toEqual([
+      {
+        type: 'plan-note',
+        level: 'warn',
+        file: 'manage.py',
+        message:
+          "manage.py: not wired: Django runs without gunicorn here (no gunicorn start command found); run it under gunicorn so the registered handlers run from gunicorn's hooks.",
+      },
+    ]);
   });
 
   it('warns instead of editing a Flask app on its development server', () => {
@@ -135,14 +150,18 @@ describe('python-entrypoint generator', () => {
     const refused = readFileSync(join(import.meta.dirname, '../fixtures/python-entrypoint/refuse-imported-factory/input.py'), 'utf8');
     const { ctx, plan } = setup('monorepo-backend-frontend', (p) => (p === 'backend/app/main.py' ? refused : null));
     const actions = pythonEntrypointGenerator.actions(ctx);
-    expect(actions).toEqual([{
-      type: 'plan-note', level: 'warn', file: 'backend/app/main.py',
-      message:
-        'backend/app/main.py:3: not wired automatically (`app` is not created by a FastAPI(...) or Starlette(...) call this tool can follow). ' +
-        'Add by hand after the line that creates `app`:\n' +
-        '    from .signal_handlers import hook_lifespan\n' +
-        '    hook_lifespan(app)',
-    }]);
+    expect(actions).toEqual([
+      {
+        type: 'plan-note',
+        level: 'warn',
+        file: 'backend/app/main.py',
+        message:
+          'backend/app/main.py:3: not wired automatically (`app` is not created by a FastAPI(...) or Starlette(...) call this tool can follow). ' +
+          'Add by hand after the line that creates `app`:\n' +
+          '    from .signal_handlers import hook_lifespan\n' +
+          '    hook_lifespan(app)',
+      },
+    ]);
     run(plan, actions);
     expect(plan.changes()).toEqual([]);
   });

@@ -18,7 +18,8 @@ import { mypyStrict, PYTHON_VERSIONS, pyrightStrict } from '../python-module/typ
 
 afterAll(cleanUp);
 
-const APP = 'from fastapi import FastAPI\n\napp = FastAPI(title="orders")\n\n\n@app.get("/health")\ndef health() -> "dict[str, str]":\n    return {"status": "ok"}\n';
+const APP =
+  'from fastapi import FastAPI\n\napp = FastAPI(title="orders")\n\n\n@app.get("/health")\ndef health() -> "dict[str, str]":\n    return {"status": "ok"}\n';
 const EVENTS = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.on_event("shutdown")\nasync def close_pool() -> None:\n    pass\n';
 
 function options(specifier: string | undefined): WireOptions {
@@ -34,15 +35,24 @@ function options(specifier: string | undefined): WireOptions {
 
 describe('which FastAPI releases get `lifespan=`', () => {
   it.each([
-    ['>=0.110', true], ['==0.115.2', true], ['~=0.100', true], ['^0.95.1', true], ['0.100.0', true], ['>=0.93.0,<1', true],
-    ['==0.92.0', false], ['>=0.68', false], ['<1', false], ['*', false], [undefined, false],
+    ['>=0.110', true],
+    ['==0.115.2', true],
+    ['~=0.100', true],
+    ['^0.95.1', true],
+    ['0.100.0', true],
+    ['>=0.93.0,<1', true],
+    ['==0.92.0', false],
+    ['>=0.68', false],
+    ['<1', false],
+    ['*', false],
+    [undefined, false],
   ] as const)('%s -> %s', (spec, expected) => {
     expect(requiresAtLeast(spec, [0, 93])).toBe(expected);
   });
 });
 
 describe('the FastAPI lifespan edit', () => {
-  it('a pinned FastAPI 0.93+: the framework\'s own `lifespan=`', () => {
+  it("a pinned FastAPI 0.93+: the framework's own `lifespan=`", () => {
     const out = wirePythonEntrypoint(APP, options('>=0.110'));
     expect(out).toContain('from signal_handlers import lifespan\n');
     expect(out).toContain('app = FastAPI(title="orders", lifespan=lifespan)\n');
@@ -63,14 +73,29 @@ describe('the FastAPI lifespan edit', () => {
 describe('strict type checkers on the edited entrypoint (Debian FastAPI 0.92, Starlette 0.26)', () => {
   const module = renderTemplate(PYTHON_MODULE_TEMPLATE, pythonModuleData('asgi', 8000));
 
-  it.each(PYTHON_VERSIONS)('mypy --strict and pyright --strict pass for Python %s', async (version) => {
-    const dir = tempDir(`lifespan-types-${version}`);
-    writeFileSync(join(dir, 'signal_handlers.py'), module);
-    // The fallback on the real FastAPI, and `lifespan=` on Starlette's parameter (FastAPI 0.93+ forwards it there).
-    writeFileSync(join(dir, 'fastapi_app.py'), wirePythonEntrypoint(APP.replace('"dict[str, str]"', 'Dict[str, str]').replace('from fastapi', 'from typing import Dict\n\nfrom fastapi'), options(undefined)) as string);
-    writeFileSync(join(dir, 'starlette_app.py'), 'from starlette.applications import Starlette\n\nfrom signal_handlers import lifespan, wrap_lifespan\n\n' +
-      'app = Starlette(lifespan=lifespan)\nwrapped = Starlette(lifespan=wrap_lifespan(lifespan))\n');
-    expect(await mypyStrict(dir, ['fastapi_app.py', 'starlette_app.py', 'signal_handlers.py'], version)).toMatch(/^Success: no issues found/);
-    expect(await pyrightStrict(dir, version)).toEqual([]);
-  }, 240_000); // a mypy and a pyright run over FastAPI and Starlette on a shared 2-core machine (60 s was hit at load 16)
+  it.each(PYTHON_VERSIONS)(
+    'mypy --strict and pyright --strict pass for Python %s',
+    async (version) => {
+      const dir = tempDir(`lifespan-types-${version}`);
+      writeFileSync(join(dir, 'signal_handlers.py'), module);
+      // The fallback on the real FastAPI, and `lifespan=` on Starlette's parameter (FastAPI 0.93+ forwards it there).
+      writeFileSync(
+        join(dir, 'fastapi_app.py'),
+        wirePythonEntrypoint(
+          APP.replace('"dict[str, str]"', 'Dict[str, str]').replace('from fastapi', 'from typing import Dict\n\nfrom fastapi'),
+          options(undefined),
+        ) as string,
+      );
+      writeFileSync(
+        join(dir, 'starlette_app.py'),
+        'from starlette.applications import Starlette\n\nfrom signal_handlers import lifespan, wrap_lifespan\n\n' +
+          'app = Starlette(lifespan=lifespan)\nwrapped = Starlette(lifespan=wrap_lifespan(lifespan))\n',
+      );
+      expect(await mypyStrict(dir, ['fastapi_app.py', 'starlette_app.py', 'signal_handlers.py'], version)).toMatch(
+        /^Success: no issues found/,
+      );
+      expect(await pyrightStrict(dir, version)).toEqual([]);
+    },
+    240_000,
+  ); // a mypy and a pyright run over FastAPI and Starlette on a shared 2-core machine (60 s was hit at load 16)
 });

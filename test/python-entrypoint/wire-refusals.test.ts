@@ -35,7 +35,9 @@ describe('wirePythonEntrypoint refuses', () => {
 
   it('a string that is never closed (the grammar itself reports no error there)', () => {
     const e = refusal('refuse-unterminated-string');
-    expect(e.message).toMatch(/^refuse-unterminated-string\/input\.py: line 3: unterminated string at column 7, so the file was left alone; add by hand/);
+    expect(e.message).toMatch(
+      /^refuse-unterminated-string\/input\.py: line 3: unterminated string at column 7, so the file was left alone; add by hand/,
+    );
     expect(e.line).toBe(3);
   });
 
@@ -49,7 +51,9 @@ describe('wirePythonEntrypoint refuses', () => {
   });
 
   it('Python 2 source', () => {
-    expect(refusal('refuse-python2').message).toMatch(/^refuse-python2\/input\.py: line 3: Python 2 print statement at column 1, so the file was left alone;/);
+    expect(refusal('refuse-python2').message).toMatch(
+      /^refuse-python2\/input\.py: line 3: Python 2 print statement at column 1, so the file was left alone;/,
+    );
   });
 
   it('an app returned straight from `return FastAPI(...)`', () => {

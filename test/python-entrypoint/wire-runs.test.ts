@@ -109,18 +109,15 @@ describe('wired ASGI apps run their shutdown hook once, after their own hooks ke
 });
 
 describe('wired scripts call setup_signal_handlers() once, before their work', () => {
-  it.each([
-    ['docstring-future'],
-    ['main-block-plain'],
-    ['asyncio-main'],
-    ['no-imports-script'],
-    ['existing-import'],
-  ] as const)('%s', (name) => {
-    const dir = workspace(wired(name));
-    const { out } = python(['main.py'], dir);
-    expect(out.filter((l) => l === 'STUB setup_signal_handlers')).toHaveLength(1);
-    expect(out[0]?.startsWith('STUB setup_signal_handlers') || out[0]?.startsWith('STUB register')).toBe(true);
-  });
+  it.each([['docstring-future'], ['main-block-plain'], ['asyncio-main'], ['no-imports-script'], ['existing-import']] as const)(
+    '%s',
+    (name) => {
+      const dir = workspace(wired(name));
+      const { out } = python(['main.py'], dir);
+      expect(out.filter((l) => l === 'STUB setup_signal_handlers')).toHaveLength(1);
+      expect(out[0]?.startsWith('STUB setup_signal_handlers') || out[0]?.startsWith('STUB register')).toBe(true);
+    },
+  );
 
   it('flask-gunicorn: importing the module (as gunicorn does) calls it', () => {
     const dir = workspace(wired('flask-gunicorn'));

@@ -32,8 +32,23 @@ function generate(repo: string): { dir: string; entry: string; importFrom: strin
   const files = listRepoFiles(dir);
   const [app] = detectPythonApps(files);
   if (!app?.entrypoint || !app.startCommand) throw new Error(`${repo}: detection found no entrypoint/start command`);
-  const answers: Answers = { apps: [app.dir], parts: ['module', 'entrypoint'], timeoutMs: BUDGET_MS, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 };
-  const facts: Facts = { root: dir, isGitRepo: false, packageManager: null, workspaces: [], apps: [app], container: { dockerfiles: [], composeFiles: [], k8sManifests: [] }, warnings: [] };
+  const answers: Answers = {
+    apps: [app.dir],
+    parts: ['module', 'entrypoint'],
+    timeoutMs: BUDGET_MS,
+    shutdownDelayMs: 0,
+    exitMode: 'zero',
+    preStopSeconds: 5,
+  };
+  const facts: Facts = {
+    root: dir,
+    isGitRepo: false,
+    packageManager: null,
+    workspaces: [],
+    apps: [app],
+    container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
+    warnings: [],
+  };
   const plan = new Plan((p) => files.read(p));
   const ctx: GeneratorContext = { facts, answers, app, current: (p) => plan.current(p) };
   for (const gen of [pythonModuleGenerator, pythonEntrypointGenerator]) {
@@ -49,7 +64,12 @@ function generate(repo: string): { dir: string; entry: string; importFrom: strin
     mkdirSync(dirname(join(dir, c.path)), { recursive: true });
     writeFileSync(join(dir, c.path), c.after);
   }
-  return { dir, entry: app.entrypoint.path, importFrom: app.entryImport === 'relative' ? '.signal_handlers' : 'signal_handlers', command: app.startCommand };
+  return {
+    dir,
+    entry: app.entrypoint.path,
+    importFrom: app.entryImport === 'relative' ? '.signal_handlers' : 'signal_handlers',
+    command: app.startCommand,
+  };
 }
 
 describe.each([
@@ -61,7 +81,10 @@ describe.each([
     expect(command).toContain(target);
     await expect(readFileSync(join(dir, entry), 'utf8')).toMatchFileSnapshot(`../../snapshots/python-entrypoint/e2e-${repo}/${entry}`);
     // The one hand edit: register a handler.
-    appendFileSync(join(dir, entry), `\nfrom ${importFrom} import register_shutdown_handler\n\nregister_shutdown_handler("db", lambda: event("handler:db"))\n`);
+    appendFileSync(
+      join(dir, entry),
+      `\nfrom ${importFrom} import register_shutdown_handler\n\nregister_shutdown_handler("db", lambda: event("handler:db"))\n`,
+    );
     expect(readFileSync(join(dir, entry), 'utf8')).toMatch(/hook_lifespan|wrap_lifespan|lifespan=lifespan/);
 
     const port = await freePort();

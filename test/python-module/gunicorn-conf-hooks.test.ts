@@ -12,7 +12,15 @@ import { fileURLToPath } from 'node:url';
 import { patchGunicornConf } from '../../src/edits/gunicorn-conf.js';
 import { cleanUp, PYTHON, tempDir } from './helpers.js';
 
-const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'python-module', 'gunicorn-conf', 'existing-server-hooks', 'gunicorn.conf.py');
+const FIXTURE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'fixtures',
+  'python-module',
+  'gunicorn-conf',
+  'existing-server-hooks',
+  'gunicorn.conf.py',
+);
 
 afterEach(cleanUp);
 
@@ -59,22 +67,40 @@ describe('a user gunicorn.conf.py with when_ready, post_worker_init and worker_e
       if (!/graceful_timeout/.test(line)) expect(patched).toContain(line);
     }
     expect(run(patched, 'gunicorn.workers.sync.SyncWorker')).toEqual([
-      'user when_ready', 'user post_worker_init', 'user worker_exit', 'term wrapped', 'accept wrapped',
+      'user when_ready',
+      'user post_worker_init',
+      'user worker_exit',
+      'term wrapped',
+      'accept wrapped',
     ]);
   });
 
   it.each(['gunicorn.workers.gthread.ThreadWorker', 'gunicorn.workers.ggevent.GeventWorker', 'myapp.workers.SyncWorker'])(
     '%s: the user hooks run, nothing of gunicorn is wrapped',
     (workerClass) => {
-      expect(run(patched, workerClass)).toEqual(['user when_ready', 'user post_worker_init', 'user worker_exit', 'term untouched', 'accept untouched']);
+      expect(run(patched, workerClass)).toEqual([
+        'user when_ready',
+        'user post_worker_init',
+        'user worker_exit',
+        'term untouched',
+        'accept untouched',
+      ]);
     },
   );
 
   it('with --shutdown-delay the same hooks run once (one when_ready, not two)', () => {
-    const delayed = patchGunicornConf(readFileSync(FIXTURE, 'utf8'), { handlersModule: 'app.signal_handlers', gracefulTimeout: 6, shutdownDelaySeconds: 2 }) as string;
+    const delayed = patchGunicornConf(readFileSync(FIXTURE, 'utf8'), {
+      handlersModule: 'app.signal_handlers',
+      gracefulTimeout: 6,
+      shutdownDelaySeconds: 2,
+    }) as string;
     expect(delayed.match(/^def when_ready\(/gm)).toHaveLength(2); // the user's and the block's
     expect(run(delayed, 'gunicorn.workers.sync.SyncWorker')).toEqual([
-      'user when_ready', 'user post_worker_init', 'user worker_exit', 'term wrapped', 'accept wrapped',
+      'user when_ready',
+      'user post_worker_init',
+      'user worker_exit',
+      'term wrapped',
+      'accept wrapped',
     ]);
   });
 });

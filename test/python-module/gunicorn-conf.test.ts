@@ -43,7 +43,10 @@ describe('patchGunicornConf', () => {
     // is shown in full once, and each case shows only how the user's file around it was kept.
     const fresh = renderGunicornConf(OPTIONS);
     const base = patched.includes('\r\n') ? fresh.replace(/\n/g, '\r\n') : fresh;
-    await expectFlavourSnapshot(`../../snapshots/python-module/gunicorn-conf/${name}/gunicorn.conf.py`, patched, { name: 'new gunicorn.conf.py', text: base });
+    await expectFlavourSnapshot(`../../snapshots/python-module/gunicorn-conf/${name}/gunicorn.conf.py`, patched, {
+      name: 'new gunicorn.conf.py',
+      text: base,
+    });
     expect(patchGunicornConf(patched, OPTIONS)).toBe(false);
     expect(patched.match(/^graceful_timeout(: int)? = 8\b/gm)).toHaveLength(1);
     expect(patched.match(/# >>> create-graceful-shutdown/g)).toHaveLength(1);

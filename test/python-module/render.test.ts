@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { renderTemplate } from '../../src/core/render.js';
 import { renderGunicornConf } from '../../src/edits/gunicorn-conf.js';
-import { PYTHON_MODULE_HEADER, PYTHON_MODULE_TEMPLATE, pythonModuleData, type PythonModuleMode } from '../../src/generators/python-module.js';
+import {
+  PYTHON_MODULE_HEADER,
+  PYTHON_MODULE_TEMPLATE,
+  pythonModuleData,
+  type PythonModuleMode,
+} from '../../src/generators/python-module.js';
 import { cleanUp, MYPY, PYTHON, tempDir } from './helpers.js';
 import { mypyStrict as mypyStrictFiles, PYTHON_VERSIONS, pyrightStrict } from './type-check.js';
 import { expectFlavourSnapshot } from '../helpers/flavour-snapshot.js';
@@ -41,7 +46,11 @@ describe.each(MODES)('signal_handlers.py, mode %s', (mode) => {
   it('matches its snapshot', async () => {
     // Reviewed as diffs against the nearest mode: plain in full, gunicorn against asgi, the others against plain.
     const base = mode === 'plain' ? null : mode === 'gunicorn' ? 'asgi' : 'plain';
-    await expectFlavourSnapshot(`../../snapshots/python-module/modes/${mode}/signal_handlers.py`, source, base === null ? null : { name: `${base}/signal_handlers.py`, text: renderMode(base) });
+    await expectFlavourSnapshot(
+      `../../snapshots/python-module/modes/${mode}/signal_handlers.py`,
+      source,
+      base === null ? null : { name: `${base}/signal_handlers.py`, text: renderMode(base) },
+    );
   });
 
   it('starts with the header that lets a re-run recognise it, and names its mode', () => {
@@ -121,7 +130,10 @@ describe('pyright --strict on every generated file', () => {
     writeFileSync(join(dir, 'gunicorn', 'gunicorn.conf.py'), renderGunicornConf({ handlersModule: 'signal_handlers', gracefulTimeout: 8 }));
     // With --shutdown-delay: the master-side delay hook too.
     mkdirSync(join(dir, 'gunicorn-delay'));
-    writeFileSync(join(dir, 'gunicorn-delay', 'gunicorn.conf.py'), renderGunicornConf({ handlersModule: 'signal_handlers', gracefulTimeout: 3, shutdownDelaySeconds: 5 }));
+    writeFileSync(
+      join(dir, 'gunicorn-delay', 'gunicorn.conf.py'),
+      renderGunicornConf({ handlersModule: 'signal_handlers', gracefulTimeout: 3, shutdownDelaySeconds: 5 }),
+    );
     expect(await pyrightStrict(dir, version)).toEqual([]);
     expect(await mypyStrictFiles(dir, ['gunicorn-delay/gunicorn.conf.py'], version)).toMatch(/^Success: no issues found/);
   });

@@ -129,7 +129,15 @@ describe('asgi: FastAPI on uvicorn', () => {
     expect(reply.status).toBe(200);
     expect(exit.code).toBe(0);
     expect(exit.ms).toBeLessThan(BUDGET_S * 1000);
-    expect(seen).toEqual(['lifespan:startup', 'ready', 'request:start', 'request:done', 'lifespan:shutdown', 'handler:queue', 'handler:database']);
+    expect(seen).toEqual([
+      'lifespan:startup',
+      'ready',
+      'request:start',
+      'request:done',
+      'lifespan:shutdown',
+      'handler:queue',
+      'handler:database',
+    ]);
   });
 
   it('Starlette(lifespan=wrap_lifespan(existing)): the keyword form composes the same way', async () => {
@@ -159,14 +167,23 @@ describe('gunicorn: Flask', () => {
   it.each([
     ['patched gunicorn.conf.py (existing worker_exit kept)', flaskPatchedConf, ['hook:user-worker-exit']],
     ['new gunicorn.conf.py', flaskNewConf, []],
-  ] as const)('%s: the request gets 200, handlers run once in the worker after it, master exits 0 within the budget', async (_, spec, hooks) => {
-    const { reply, exit, seen } = await stopDuringRequest(spec);
-    expect(reply.status).toBe(200);
-    expect(reply.body).toBe('done');
-    expect(exit.code).toBe(0);
-    expect(exit.ms).toBeLessThan(BUDGET_S * 1000);
-    expect(seen.slice(seen.indexOf('request:start'))).toEqual(['request:start', 'request:done', ...hooks, 'handler:queue', 'handler:database']);
-  });
+  ] as const)(
+    '%s: the request gets 200, handlers run once in the worker after it, master exits 0 within the budget',
+    async (_, spec, hooks) => {
+      const { reply, exit, seen } = await stopDuringRequest(spec);
+      expect(reply.status).toBe(200);
+      expect(reply.body).toBe('done');
+      expect(exit.code).toBe(0);
+      expect(exit.ms).toBeLessThan(BUDGET_S * 1000);
+      expect(seen.slice(seen.indexOf('request:start'))).toEqual([
+        'request:start',
+        'request:done',
+        ...hooks,
+        'handler:queue',
+        'handler:database',
+      ]);
+    },
+  );
 
   it('graceful_timeout in the conf agrees with the budget', async () => {
     const { dir } = await launch(flaskNewConf, {}, false);
@@ -185,8 +202,18 @@ interface FaultCase {
 const faultCases: FaultCase[] = [
   { fault: 'throw', code: 0, handlers: ['handler:queue', 'handler:throws', 'handler:database'], output: /boom in a shutdown handler/ },
   { fault: 'hang', code: 0, handlers: ['handler:queue', 'handler:hangs', 'handler:database'], output: /'hang' did not finish/ },
-  { fault: 'hang-async', code: 0, handlers: ['handler:queue', 'handler:hangs-async', 'handler:database'], output: /'hang-async' did not finish/ },
-  { fault: 'sys-exit', code: 0, handlers: ['handler:queue', 'handler:sys-exit', 'handler:database'], output: /called sys\.exit\(3\); ignored/ },
+  {
+    fault: 'hang-async',
+    code: 0,
+    handlers: ['handler:queue', 'handler:hangs-async', 'handler:database'],
+    output: /'hang-async' did not finish/,
+  },
+  {
+    fault: 'sys-exit',
+    code: 0,
+    handlers: ['handler:queue', 'handler:sys-exit', 'handler:database'],
+    output: /called sys\.exit\(3\); ignored/,
+  },
 ];
 
 describe.each([

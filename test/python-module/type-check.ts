@@ -15,7 +15,15 @@ export const PYTHON_VERSIONS = ['3.9', '3.11'] as const;
 
 /** mypy --strict on `files` (relative to `dir`): its output, "Success: ..." when clean. */
 export async function mypyStrict(dir: string, files: string[], pythonVersion: string): Promise<string> {
-  const args = ['--strict', '--no-incremental', '--cache-dir', join(dir, `.mypy_cache_${pythonVersion}`), '--python-version', pythonVersion, ...files];
+  const args = [
+    '--strict',
+    '--no-incremental',
+    '--cache-dir',
+    join(dir, `.mypy_cache_${pythonVersion}`),
+    '--python-version',
+    pythonVersion,
+    ...files,
+  ];
   try {
     const { stdout } = await run(MYPY, args, { cwd: dir });
     return stdout.trim();
@@ -34,14 +42,19 @@ export async function pyrightStrict(dir: string, pythonVersion: string, extra: R
   writeFileSync(config, JSON.stringify({ typeCheckingMode: 'strict', pythonVersion, exclude: ['**/.mypy_cache*'], ...extra }));
   let stdout: string;
   try {
-    ({ stdout } = await run(process.execPath, [PYRIGHT, '--project', config, '--pythonpath', '/usr/bin/python3', '--outputjson'], { cwd: dir, maxBuffer: 16 * 1024 * 1024 }));
+    ({ stdout } = await run(process.execPath, [PYRIGHT, '--project', config, '--pythonpath', '/usr/bin/python3', '--outputjson'], {
+      cwd: dir,
+      maxBuffer: 16 * 1024 * 1024,
+    }));
   } catch (error) {
     // pyright exits 1 when it reports errors: the JSON is still on stdout.
     const e = error as { stdout?: string; stderr?: string };
     if (!e.stdout) throw new Error(`pyright did not run: ${e.stderr ?? String(error)}`);
     stdout = e.stdout;
   }
-  const report = JSON.parse(stdout) as { generalDiagnostics: { file: string; severity: string; rule?: string; message: string; range: { start: { line: number } } }[] };
+  const report = JSON.parse(stdout) as {
+    generalDiagnostics: { file: string; severity: string; rule?: string; message: string; range: { start: { line: number } } }[];
+  };
   return report.generalDiagnostics
     .filter((d) => d.severity !== 'information')
     .map((d) => `${d.file.slice(dir.length + 1)}:${d.range.start.line + 1}: ${d.rule ?? d.severity}: ${d.message.split('\n')[0]}`);

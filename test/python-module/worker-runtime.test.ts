@@ -6,18 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import {
-  answers,
-  cleanUp,
-  events,
-  exitWithin,
-  materialize,
-  PYTHON,
-  pythonApp,
-  start,
-  waitForEvent,
-  type Running,
-} from './helpers.js';
+import { answers, cleanUp, events, exitWithin, materialize, PYTHON, pythonApp, start, waitForEvent, type Running } from './helpers.js';
 
 const BUDGET_S = 5;
 
@@ -109,18 +98,21 @@ describe.each(variants)('$mode worker', ({ repo, framework }) => {
       expect(proc.output()).toContain('boom in a shutdown handler');
     });
 
-    it.each(['hang', 'hang-async'])('a handler that hangs with no timeout (%s): cut at its share, the others run, within the budget', async (fault) => {
-      const { exit, seen } = await stopDuringJob({ FAULT: fault });
-      expect(exit.code).toBe(0);
-      expect(handlersIn(seen)).toEqual(['handler:queue', `handler:${fault === 'hang' ? 'hangs' : 'hangs-async'}`, 'handler:database']);
-      expect(exit.ms).toBeLessThan(BUDGET_S * 1000);
-    });
+    it.each(['hang', 'hang-async'])(
+      'a handler that hangs with no timeout (%s): cut at its share, the others run, within the budget',
+      async (fault) => {
+        const { exit, seen } = await stopDuringJob({ FAULT: fault });
+        expect(exit.code).toBe(0);
+        expect(handlersIn(seen)).toEqual(['handler:queue', `handler:${fault === 'hang' ? 'hangs' : 'hangs-async'}`, 'handler:database']);
+        expect(exit.ms).toBeLessThan(BUDGET_S * 1000);
+      },
+    );
 
     it('a handler that calls sys.exit(): ignored, the others run, exit 0', async () => {
       const { exit, seen, proc } = await stopDuringJob({ FAULT: 'sys-exit' });
       expect(exit.code).toBe(0);
       expect(handlersIn(seen)).toEqual(['handler:queue', 'handler:sys-exit', 'handler:database']);
-      expect(proc.output()).toContain("called sys.exit(3); ignored");
+      expect(proc.output()).toContain('called sys.exit(3); ignored');
     });
 
     it('a handler that calls os._exit(7): the process ends with 7 at once, the handlers before it ran', async () => {

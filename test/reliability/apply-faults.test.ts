@@ -30,7 +30,12 @@ function makeRepo(): string {
 function plan(): FileChange[] {
   return [
     { path: 'src/shutdown.ts', before: null, after: 'export function setup(): void {}\n', reason: 'module' },
-    { path: 'src/server.ts', before: 'export const port = 3000;\n', after: "import './shutdown.js';\nexport const port = 3000;\n", reason: 'wire' },
+    {
+      path: 'src/server.ts',
+      before: 'export const port = 3000;\n',
+      after: "import './shutdown.js';\nexport const port = 3000;\n",
+      reason: 'wire',
+    },
     { path: 'deploy/k8s/new/patch.yaml', before: null, after: 'spec: {}\n', reason: 'k8s' },
     { path: 'src/lib/util.ts', before: 'export const x = 1;\r\n', after: 'export const x = 2;\r\n', reason: 'edit' },
     { path: 'run.sh', before: '#!/bin/sh\nnode .\n', after: '#!/bin/sh\nexec node .\n', reason: 'exec' },
@@ -167,7 +172,10 @@ describe('applyChanges is all or nothing', () => {
         throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
       }
     };
-    expectUserError(() => applyChanges(dir, plan(), hook), /package\.json: writing failed \(ENOSPC: no space left on device\); src\/server\.ts could not be restored \(restore them from version control\)/);
+    expectUserError(
+      () => applyChanges(dir, plan(), hook),
+      /package\.json: writing failed \(ENOSPC: no space left on device\); src\/server\.ts could not be restored \(restore them from version control\)/,
+    );
   });
 
   it('a stale temp file from an interrupted earlier run does not block the write', () => {

@@ -41,7 +41,9 @@ describe('permission cases from a checkout under a 0700 directory', () => {
     const r = run(pkg, [dir, '--yes']);
     expect(r.stderr).not.toContain('Cannot find module');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/server\.js: cannot be read as UTF-8 text: it cannot be read \(EACCES: check its permissions\), so what it runs cannot be told; make it readable and run again/);
+    expect(r.stderr).toMatch(
+      /server\.js: cannot be read as UTF-8 text: it cannot be read \(EACCES: check its permissions\), so what it runs cannot be told; make it readable and run again/,
+    );
   });
 
   it('a read-only repository: EACCES while writing, nothing changed', () => {
@@ -53,7 +55,9 @@ describe('permission cases from a checkout under a 0700 directory', () => {
     const r = run(pkg, [dir, '--yes']);
     expect(r.stderr).not.toContain('Cannot find module');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/\.graceful-shutdown\.journal: writing failed \(EACCES: permission denied\); nothing was changed: make the repository writable/);
+    expect(r.stderr).toMatch(
+      /\.graceful-shutdown\.journal: writing failed \(EACCES: permission denied\); nothing was changed: make the repository writable/,
+    );
     expect(changedPaths(before, fingerprint(dir))).toEqual([]);
   });
 });

@@ -66,7 +66,13 @@ function expectNoCrash(expect: ExpectStatic, r: CliResult): void {
 }
 
 /** A successful run: every file written parses, line endings and BOMs are kept, no temp files remain. */
-function expectGoodWrites(expect: ExpectStatic, dir: string, changed: string[], before: Map<string, string | null>, untouched: string[]): void {
+function expectGoodWrites(
+  expect: ExpectStatic,
+  dir: string,
+  changed: string[],
+  before: Map<string, string | null>,
+  untouched: string[],
+): void {
   for (const p of untouched) expect(changed, `${p} must not change`).not.toContain(p);
   for (const p of changed) {
     expect(p, 'a staging temp file was left behind').not.toMatch(/\.cgs-[\w-]+\.tmp$/);
@@ -118,21 +124,34 @@ async function runCase(expect: ExpectStatic, c: Case): Promise<void> {
     outcome = `exit ${r.code}: \`${redact(line, dir)}\``;
   } else {
     expect(r.code, output).toBe(0);
-    expect(stderrLines(r).filter((l) => !/^warning: /.test(l)), r.stderr).toEqual([]);
-    const untouched = e.kind === 'refuseOrSkip' ? [e.file] : e.untouched ?? [];
+    expect(
+      stderrLines(r).filter((l) => !/^warning: /.test(l)),
+      r.stderr,
+    ).toEqual([]);
+    const untouched = e.kind === 'refuseOrSkip' ? [e.file] : (e.untouched ?? []);
     expectGoodWrites(expect, dir, changed, beforeTexts, untouched);
-    const warning = e.kind === 'refuseOrSkip' ? output.split('\n').find((l) => /warning/i.test(l) && l.includes(e.file)) : e.warn ? output.split('\n').find((l) => e.warn?.test(l)) : undefined;
+    const warning =
+      e.kind === 'refuseOrSkip'
+        ? output.split('\n').find((l) => /warning/i.test(l) && l.includes(e.file))
+        : e.warn
+          ? output.split('\n').find((l) => e.warn?.test(l))
+          : undefined;
     if (e.kind === 'refuseOrSkip') expect(warning, `a warning naming ${e.file}`).toBeDefined();
     if (e.kind === 'ok' && e.warn) expect(output).toMatch(e.warn);
     outcome = `exit 0${warning ? `, \`${redact(warning.trim(), dir)}\`` : ''}`;
   }
   const files = changed.filter((p) => !p.endsWith('/'));
-  rows.push({ name: c.name, what: c.what, outcome, changed: e.kind === 'fail' || r.code !== 0 ? '0' : `dry run 0; run ${files.length}${untouchedNote(c)}` });
+  rows.push({
+    name: c.name,
+    what: c.what,
+    outcome,
+    changed: e.kind === 'fail' || r.code !== 0 ? '0' : `dry run 0; run ${files.length}${untouchedNote(c)}`,
+  });
 }
 
 function untouchedNote(c: Case): string {
   const e = c.expect;
-  const list = e.kind === 'refuseOrSkip' ? [e.file] : e.kind === 'ok' ? e.untouched ?? [] : [];
+  const list = e.kind === 'refuseOrSkip' ? [e.file] : e.kind === 'ok' ? (e.untouched ?? []) : [];
   return list.length ? ` (${list.join(', ')} untouched)` : '';
 }
 

@@ -34,7 +34,11 @@ describe('a deleted module stays deleted, and so does its import', () => {
     expect(r.stdout).toMatch(/deleted +shutdown\.js: you deleted it, so it stays deleted/);
     expect(r.stdout).toMatch(/not wired server\.js: the module it would import was deleted by you, so its import is not added back/);
     // The app still starts: nothing requires a missing file.
-    const node = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(join(dir, 'server.js'))}); setTimeout(() => process.exit(0), 50)`], { encoding: 'utf8', env: { ...process.env, PORT: '0' } });
+    const node = spawnSync(
+      process.execPath,
+      ['-e', `require(${JSON.stringify(join(dir, 'server.js'))}); setTimeout(() => process.exit(0), 50)`],
+      { encoding: 'utf8', env: { ...process.env, PORT: '0' } },
+    );
     expect(node.stderr).not.toContain('Cannot find module');
     expect(node.status).toBe(0);
     const before = fingerprint(dir);
@@ -53,7 +57,9 @@ describe('a deleted module stays deleted, and so does its import', () => {
     expect(check.stdout).toMatch(/broken-import +server\.js: imports shutdown\.js, which does not exist: the app fails at start/);
     const r = runCli([dir, '--yes']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/server\.js: imports shutdown\.js, which does not exist \(the app fails at start\): remove the import from server\.js, or remove the record of shutdown\.js from \.graceful-shutdown\.json/);
+    expect(r.stderr).toMatch(
+      /server\.js: imports shutdown\.js, which does not exist \(the app fails at start\): remove the import from server\.js, or remove the record of shutdown\.js from \.graceful-shutdown\.json/,
+    );
     const again = runCli([dir, '--check']);
     expect(again.code).toBe(1);
   });

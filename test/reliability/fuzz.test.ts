@@ -27,7 +27,39 @@ const FIXTURES: Record<string, string[]> = {
   'fuzz-python-app': ['requirements.txt', 'main.py', 'Dockerfile', 'docker-compose.yml'],
 };
 
-const TOKENS = ['{', '}', '[', ']', '"', "'", ',', ':', '\n', '\r\n', '\t', '\uFEFF', '\0', '\\', '/*', '//', '#', '&a ', '*a', '<<: ', '- ', '---\n', '`', '${', 'FROM ', 'CMD ', '\u00e9', '\ud83d\ude80', '\udc00', 'null', '1e999'];
+const TOKENS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  ',',
+  ':',
+  '\n',
+  '\r\n',
+  '\t',
+  '\uFEFF',
+  '\0',
+  '\\',
+  '/*',
+  '//',
+  '#',
+  '&a ',
+  '*a',
+  '<<: ',
+  '- ',
+  '---\n',
+  '`',
+  '${',
+  'FROM ',
+  'CMD ',
+  '\u00e9',
+  '\ud83d\ude80',
+  '\udc00',
+  'null',
+  '1e999',
+];
 
 type Op = 'truncate' | 'insert' | 'replace' | 'delete' | 'duplicate' | 'token';
 
@@ -49,7 +81,13 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.record({
   token: fc.constantFrom(...TOKENS),
 });
 
-const FLAGS: string[][] = [[], ['--only', 'module,entrypoint'], ['--only', 'docker,compose,k8s'], ['--timeout', '100', '--exit-code', 'signal'], ['--dry-run']];
+const FLAGS: string[][] = [
+  [],
+  ['--only', 'module,entrypoint'],
+  ['--only', 'docker,compose,k8s'],
+  ['--timeout', '100', '--exit-code', 'signal'],
+  ['--dry-run'],
+];
 
 const caseArb = fc.record({
   fixture: fc.constantFrom(...Object.keys(FIXTURES)),
@@ -100,46 +138,54 @@ function textOf(abs: string): string | null {
 }
 
 describe('fuzz: mutated repos never crash the CLI or leave it half-written', () => {
-  it(`${RUNS} runs, seed ${SEED}`, async () => {
-    const main = await loadMain();
-    await fc.assert(
-      fc.asyncProperty(caseArb, async ({ fixture, mutations, flags }) => {
-        const dir = fixtureCopy(fixture, 'fuzz');
-        try {
-          const files = FIXTURES[fixture] as string[];
-          for (const m of mutations) {
-            const rel = files[m.file % files.length] as string;
-            const abs = join(dir, rel);
-            writeFileSync(abs, mutate(readFileSync(abs), m));
+  it(
+    `${RUNS} runs, seed ${SEED}`,
+    async () => {
+      const main = await loadMain();
+      await fc.assert(
+        fc.asyncProperty(caseArb, async ({ fixture, mutations, flags }) => {
+          const dir = fixtureCopy(fixture, 'fuzz');
+          try {
+            const files = FIXTURES[fixture] as string[];
+            for (const m of mutations) {
+              const rel = files[m.file % files.length] as string;
+              const abs = join(dir, rel);
+              writeFileSync(abs, mutate(readFileSync(abs), m));
+            }
+            const before = fingerprint(dir);
+            const beforeText = new Map(Object.keys(before).map((p) => [p, textOf(join(dir, p))]));
+            const out: string[] = [];
+            const err: string[] = [];
+            const code = await main([dir, '--yes', ...flags], {
+              stdout: (s) => out.push(s),
+              stderr: (s) => err.push(s),
+              interactive: false,
+            });
+            const stderr = err.join('\n');
+            expect(stderr, stderr).not.toMatch(/internal error/);
+            const changed = changedPaths(before, fingerprint(dir)).filter((p) => !p.endsWith('/'));
+            if (code !== 0) {
+              expect(err, 'a failing run prints exactly one line').toHaveLength(1);
+              expect(stderr).toMatch(/^create-graceful-shutdown: /);
+              expect(changed, 'a failing run must write nothing').toEqual([]);
+              return;
+            }
+            for (const p of changed) {
+              expect(p).not.toMatch(/\.cgs-[\w-]+\.tmp$/);
+              const was = beforeText.get(p) ?? null;
+              const wasBroken = was !== null && outputProblem(p, was, was) !== null;
+              expect(wasBroken, `${p} did not parse before, yet it was edited`).toBe(false);
+              const now = textOf(join(dir, p));
+              expect(now, `${p} was written as non-UTF-8`).not.toBeNull();
+              expect(outputProblem(p, now as string, was), `${p} must parse after the run`).toBeNull();
+            }
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
           }
-          const before = fingerprint(dir);
-          const beforeText = new Map(Object.keys(before).map((p) => [p, textOf(join(dir, p))]));
-          const out: string[] = [];
-          const err: string[] = [];
-          const code = await main([dir, '--yes', ...flags], { stdout: (s) => out.push(s), stderr: (s) => err.push(s), interactive: false });
-          const stderr = err.join('\n');
-          expect(stderr, stderr).not.toMatch(/internal error/);
-          const changed = changedPaths(before, fingerprint(dir)).filter((p) => !p.endsWith('/'));
-          if (code !== 0) {
-            expect(err, 'a failing run prints exactly one line').toHaveLength(1);
-            expect(stderr).toMatch(/^create-graceful-shutdown: /);
-            expect(changed, 'a failing run must write nothing').toEqual([]);
-            return;
-          }
-          for (const p of changed) {
-            expect(p).not.toMatch(/\.cgs-[\w-]+\.tmp$/);
-            const was = beforeText.get(p) ?? null;
-            const wasBroken = was !== null && outputProblem(p, was, was) !== null;
-            expect(wasBroken, `${p} did not parse before, yet it was edited`).toBe(false);
-            const now = textOf(join(dir, p));
-            expect(now, `${p} was written as non-UTF-8`).not.toBeNull();
-            expect(outputProblem(p, now as string, was), `${p} must parse after the run`).toBeNull();
-          }
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      }),
-      { seed: SEED, numRuns: RUNS, endOnFailure: true },
-    );
-  }, Math.max(120_000, RUNS * 5_000));
+        }),
+        { seed: SEED, numRuns: RUNS, endOnFailure: true },
+      );
+    },
+    Math.max(120_000, RUNS * 5_000),
+  );
 });

@@ -29,7 +29,12 @@ function makeRepo(): string {
 function plan(): FileChange[] {
   return [
     { path: 'src/shutdown.ts', before: null, after: 'export function setup(): void {}\n', reason: 'module' },
-    { path: 'src/server.ts', before: 'export const port = 3000;\r\n', after: "import './shutdown.js';\r\nexport const port = 3000;\r\n", reason: 'wire' },
+    {
+      path: 'src/server.ts',
+      before: 'export const port = 3000;\r\n',
+      after: "import './shutdown.js';\r\nexport const port = 3000;\r\n",
+      reason: 'wire',
+    },
     { path: 'deploy/k8s/patch.yaml', before: null, after: 'spec: {}\n', reason: 'k8s' },
     { path: 'run.sh', before: '#!/bin/sh\nnode .\n', after: '#!/bin/sh\nexec node .\n', reason: 'exec' },
     { path: 'package.json', before: '{\n  "name": "app"\n}\n', after: '{\n  "name": "app",\n  "x": 1\n}\n', reason: 'json' },
@@ -89,7 +94,9 @@ describe('a run killed at any step is finished or undone by the next', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(UserError);
-    expect((error as Error).message).toMatch(/^\.graceful-shutdown\.journal: an interrupted run left this journal, and package\.json has changed since; restore the files from version control, delete \.graceful-shutdown\.journal and run again$/);
+    expect((error as Error).message).toMatch(
+      /^\.graceful-shutdown\.journal: an interrupted run left this journal, and package\.json has changed since; restore the files from version control, delete \.graceful-shutdown\.journal and run again$/,
+    );
     expect(changedPaths(before, fingerprint(copy))).toEqual([]);
   });
 

@@ -15,7 +15,11 @@ afterAll(cleanupTemps);
 const TEMPLATES_V1 = join(ROOT, 'test', 'fixtures', 'upgrade', 'templates-v1');
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** The base app, treated by the tool (templates v1 when asked), committed; then cloned with core.autocrlf=true. */

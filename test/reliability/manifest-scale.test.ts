@@ -34,7 +34,10 @@ function monorepo(dir: string, apps: number): void {
     const app = join(dir, 'apps', `app-${i}`);
     mkdirSync(app, { recursive: true });
     writeFileSync(join(app, 'package.json'), `${JSON.stringify({ name: `app-${i}`, scripts: { start: 'node server.js' } }, null, 2)}\n`);
-    writeFileSync(join(app, 'server.js'), 'const http = require("node:http");\n\nhttp.createServer((req, res) => res.end("ok\\n")).listen(Number(process.env.PORT ?? 3000));\n');
+    writeFileSync(
+      join(app, 'server.js'),
+      'const http = require("node:http");\n\nhttp.createServer((req, res) => res.end("ok\\n")).listen(Number(process.env.PORT ?? 3000));\n',
+    );
   }
 }
 
@@ -48,8 +51,11 @@ function cpuHook(): { env: Record<string, string>; read(): number } {
   const dir = tempDir('cpu');
   const hook = join(dir, 'hook.mjs');
   const file = join(dir, 'cpu.txt');
-  writeFileSync(hook, "import { writeFileSync } from 'node:fs';\n" +
-    "process.on('exit', () => { const u = process.cpuUsage(); writeFileSync(process.env.CGS_TEST_CPU_FILE, String((u.user + u.system) / 1000)); });\n");
+  writeFileSync(
+    hook,
+    "import { writeFileSync } from 'node:fs';\n" +
+      "process.on('exit', () => { const u = process.cpuUsage(); writeFileSync(process.env.CGS_TEST_CPU_FILE, String((u.user + u.system) / 1000)); });\n",
+  );
   const options = [process.env['NODE_OPTIONS'], `--import=${pathToFileURL(hook).href}`].filter(Boolean).join(' ');
   return { env: { NODE_OPTIONS: options, CGS_TEST_CPU_FILE: file }, read: () => Number(readFileSync(file, 'utf8')) };
 }
@@ -101,8 +107,10 @@ describe('the manifest scales', () => {
     expect(large.size).toBeLessThan(MANIFEST_MAX_BYTES / 16);
     for (const run of ['first', 'second', 'check'] as const) {
       const growth = large.cpuMs[run] / yardstick.cpuMs[run];
-      expect(growth, `${run} run, CPU time: ${YARDSTICK_APPS} apps ${yardstick.cpuMs[run].toFixed(0)} ms, ${APPS} apps ${large.cpuMs[run].toFixed(0)} ms`)
-        .toBeLessThan(MAX_GROWTH);
+      expect(
+        growth,
+        `${run} run, CPU time: ${YARDSTICK_APPS} apps ${yardstick.cpuMs[run].toFixed(0)} ms, ${APPS} apps ${large.cpuMs[run].toFixed(0)} ms`,
+      ).toBeLessThan(MAX_GROWTH);
     }
   }, 600_000);
 });

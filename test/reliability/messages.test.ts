@@ -44,7 +44,9 @@ describe('messages name the file or flag and the fix', () => {
     symlinkSync(real, join(dir, 'src'));
     const r = runCli([dir, '--yes']);
     expect(r.code).toBe(1);
-    expect(oneLine(r.stderr)).toMatch(/found no Node or Python app with an entrypoint .*'src' is a symlink, which the tool never follows: replace it with the real directory/);
+    expect(oneLine(r.stderr)).toMatch(
+      /found no Node or Python app with an entrypoint .*'src' is a symlink, which the tool never follows: replace it with the real directory/,
+    );
   });
 
   it('a manifest record through a symlink: the manifest is named, no --only advice', () => {
@@ -56,11 +58,16 @@ describe('messages name the file or flag and the fix', () => {
       gen['vendor/shutdown.js'] = gen['shutdown.js'];
     });
     const before = fingerprint(dir);
-    for (const args of [[dir, '--yes'], [dir, '--check']]) {
+    for (const args of [
+      [dir, '--yes'],
+      [dir, '--check'],
+    ]) {
       const r = runCli(args);
       expect(r.code).toBe(1);
       const line = oneLine(r.stderr);
-      expect(line).toMatch(/\.graceful-shutdown\.json: records vendor\/shutdown\.js, but 'vendor' is a symlink, which the tool never follows: replace it with the real directory, or remove the record of vendor\/shutdown\.js from \.graceful-shutdown\.json/);
+      expect(line).toMatch(
+        /\.graceful-shutdown\.json: records vendor\/shutdown\.js, but 'vendor' is a symlink, which the tool never follows: replace it with the real directory, or remove the record of vendor\/shutdown\.js from \.graceful-shutdown\.json/,
+      );
       expect(line).not.toContain('--only');
     }
     expect(changedPaths(before, fingerprint(dir))).toEqual([]);
@@ -72,10 +79,16 @@ describe('messages name the file or flag and the fix', () => {
       (m['answers'] as Record<string, unknown>)['timeoutMs'] = 2_000_000_000;
     });
     const before = fingerprint(dir);
-    for (const args of [[dir, '--yes'], [dir, '--check'], [dir, '--yes', '--dry-run']]) {
+    for (const args of [
+      [dir, '--yes'],
+      [dir, '--check'],
+      [dir, '--yes', '--dry-run'],
+    ]) {
       const r = runCli(args);
       expect(r.code, r.stdout).toBe(1);
-      expect(oneLine(r.stderr)).toMatch(/\.graceful-shutdown\.json: answers\.timeoutMs \(recorded by an earlier run\): must be between 100 and 600000, got 2000000000; fix it there, or pass --timeout \(or --reconfigure\) to answer again/);
+      expect(oneLine(r.stderr)).toMatch(
+        /\.graceful-shutdown\.json: answers\.timeoutMs \(recorded by an earlier run\): must be between 100 and 600000, got 2000000000; fix it there, or pass --timeout \(or --reconfigure\) to answer again/,
+      );
     }
     expect(changedPaths(before, fingerprint(dir))).toEqual([]);
     expect(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')).not.toContain('2000000');
@@ -89,7 +102,9 @@ describe('messages name the file or flag and the fix', () => {
     const before = fingerprint(dir);
     const r = runCli([dir, '--yes', '--shutdown-delay', '9000']);
     expect(r.code).toBe(2);
-    expect(oneLine(r.stderr)).toMatch(/--shutdown-delay \(9000 ms\) must be below the default --timeout \(8000 ms\).*lower --shutdown-delay or raise --timeout/);
+    expect(oneLine(r.stderr)).toMatch(
+      /--shutdown-delay \(9000 ms\) must be below the default --timeout \(8000 ms\).*lower --shutdown-delay or raise --timeout/,
+    );
     const both = runCli([dir, '--yes', '--shutdown-delay', '5000', '--timeout', '5000']);
     expect(both.code).toBe(2);
     expect(oneLine(both.stderr)).toMatch(/--shutdown-delay \(5000 ms\) must be below --timeout \(5000 ms\)/);
@@ -107,7 +122,10 @@ describe('messages name the file or flag and the fix', () => {
   it('a re-run with conflicts left unresolved: not "Nothing to do", exit 1 naming the file', () => {
     const dir = treated();
     const text = readFileSync(join(dir, 'shutdown.js'), 'utf8');
-    writeFileSync(join(dir, 'shutdown.js'), `<<<<<<< ours (your edits)\n// mine\n||||||| base\n=======\n// theirs\n>>>>>>> theirs\n${text}`);
+    writeFileSync(
+      join(dir, 'shutdown.js'),
+      `<<<<<<< ours (your edits)\n// mine\n||||||| base\n=======\n// theirs\n>>>>>>> theirs\n${text}`,
+    );
     // The first re-run records the hand edit in the manifest; the second has nothing to write.
     expect(runCli([dir, '--yes']).code).toBe(1);
     const r = runCli([dir, '--yes']);

@@ -76,7 +76,10 @@ describe('safeTarget', () => {
   });
 
   it('property: whatever the path, the result is inside the root and crosses no symlink', () => {
-    const segment = fc.oneof(fc.constantFrom('..', '.', '', 'src', 'out', 'alias', 'dangling', 'loop', 'secret.txt', 'server.ts', 'x', '~', '\\', 'C:', '%2e%2e'), fc.string({ maxLength: 6 }));
+    const segment = fc.oneof(
+      fc.constantFrom('..', '.', '', 'src', 'out', 'alias', 'dangling', 'loop', 'secret.txt', 'server.ts', 'x', '~', '\\', 'C:', '%2e%2e'),
+      fc.string({ maxLength: 6 }),
+    );
     fc.assert(
       fc.property(fc.array(segment, { minLength: 1, maxLength: 6 }), fc.boolean(), (parts, leadingSlash) => {
         const rel = (leadingSlash ? '/' : '') + parts.join('/');

@@ -46,7 +46,10 @@ describe('--report never writes where it must not', () => {
     refused((d) => [d, '--yes', '--report', join(d, 'NOTES.md')], /--report: .*NOTES\.md goes through a symlink/);
   });
   it('through a committed symlink with --dry-run: refused (inside the repository)', () => {
-    refused((d) => [d, '--yes', '--dry-run', '--report', join(d, 'NOTES.md')], /--report: .*NOTES\.md is inside the repository, and --dry-run writes nothing there/);
+    refused(
+      (d) => [d, '--yes', '--dry-run', '--report', join(d, 'NOTES.md')],
+      /--report: .*NOTES\.md is inside the repository, and --dry-run writes nothing there/,
+    );
   });
   it('the entrypoint the plan edits: refused, uncommitted work kept', () => {
     const { dir } = repo();
@@ -58,13 +61,22 @@ describe('--report never writes where it must not', () => {
     expect(changedPaths(before, fingerprint(dir))).toEqual([]);
   });
   it('the manifest: refused', () => {
-    refused((d) => [d, '--yes', '--report', join(d, '.graceful-shutdown.json')], /--report: .*\.graceful-shutdown\.json is a file this run keeps its records in/);
+    refused(
+      (d) => [d, '--yes', '--report', join(d, '.graceful-shutdown.json')],
+      /--report: .*\.graceful-shutdown\.json is a file this run keeps its records in/,
+    );
   });
   it('a tracked file that is not a report: refused', () => {
-    refused((d) => [d, '--yes', '--report', join(d, 'README.md')], /--report: .*README\.md already exists and is not a report this tool wrote/);
+    refused(
+      (d) => [d, '--yes', '--report', join(d, 'README.md')],
+      /--report: .*README\.md already exists and is not a report this tool wrote/,
+    );
   });
   it('--dry-run with a path inside the repository: refused', () => {
-    refused((d) => [d, '--yes', '--dry-run', '--report', join(d, 'pr.md')], /is inside the repository, and --dry-run writes nothing there; give a path outside it/);
+    refused(
+      (d) => [d, '--yes', '--dry-run', '--report', join(d, 'pr.md')],
+      /is inside the repository, and --dry-run writes nothing there; give a path outside it/,
+    );
   });
   it('--dry-run with a path outside the repository: written and said, the repository untouched', () => {
     const { dir } = repo();

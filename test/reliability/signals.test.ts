@@ -61,7 +61,9 @@ async function interruptAt(dir: string, at: number, sig: NodeJS.Signals): Promis
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   child.stdout.resume();
-  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('close', (code, signal) => r({ code, signal })));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.on('close', (code, signal) => r({ code, signal })),
+  );
   let done = false;
   void ended.then(() => (done = true));
   // Polled until the process reports it is at the rename (or ends without getting there).
@@ -104,7 +106,10 @@ describe('a signal at each rename of a 6-file apply', () => {
     expect(leftovers(final)).toEqual([]);
     const isOld = changedPaths(final, oldTree).length === 0;
     const isNew = changedPaths(final, newTree).length === 0;
-    expect(isOld || isNew, `differs from the old tree in ${changedPaths(final, oldTree).join(', ')} and from the new one in ${changedPaths(final, newTree).join(', ')}`).toBe(true);
+    expect(
+      isOld || isNew,
+      `differs from the old tree in ${changedPaths(final, oldTree).join(', ')} and from the new one in ${changedPaths(final, newTree).join(', ')}`,
+    ).toBe(true);
     // Killed in the middle of the renames, the next run finishes the change it finds in the journal.
     if (sig === 'SIGKILL') {
       expect(again.stdout).toContain('An earlier run was interrupted while writing: finished it');

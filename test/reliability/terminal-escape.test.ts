@@ -16,7 +16,10 @@ describe('terminal escapes from the repository', () => {
   it('a symlink named with ESC sequences (in a warning): printed escaped, in the dry run and the real run', () => {
     const dir = fixtureCopy('base-node-app', 'escape');
     symlinkSync('/nonexistent', join(dir, 'x\u001b[2J\u001b]0;pwned\u0007'));
-    for (const args of [[dir, '--yes', '--dry-run'], [dir, '--yes']]) {
+    for (const args of [
+      [dir, '--yes', '--dry-run'],
+      [dir, '--yes'],
+    ]) {
       const r = runCli(args);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout + r.stderr).not.toMatch(CONTROL);

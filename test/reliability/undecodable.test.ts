@@ -32,7 +32,11 @@ describe('an entrypoint that is not UTF-8 text', () => {
   it.each(ENCODINGS)('%s: one line naming server.js, exit 1, nothing written; --check fails too', (_what, bytes, why) => {
     const dir = plainApp(bytes);
     const before = fingerprint(dir);
-    for (const args of [[dir, '--yes'], [dir, '--check'], [dir, '--dry-run']]) {
+    for (const args of [
+      [dir, '--yes'],
+      [dir, '--check'],
+      [dir, '--dry-run'],
+    ]) {
       const r = runCli(args);
       expect(r.code, r.stdout).toBe(1);
       expect(r.stdout).not.toContain('Nothing to do');
@@ -52,7 +56,9 @@ describe('an entrypoint that is not UTF-8 text', () => {
     writeFileSync(join(dir, 'worker.py'), Buffer.from('import time\n# café\nwhile True:\n    time.sleep(1)\n', 'latin1'));
     const r = runCli([dir, '--yes']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/found no Node or Python app with an entrypoint .*; worker\.py cannot be read as UTF-8 text \(byte 0xE9 at offset 17 is not UTF-8.*\): save it as UTF-8/);
+    expect(r.stderr).toMatch(
+      /found no Node or Python app with an entrypoint .*; worker\.py cannot be read as UTF-8 text \(byte 0xE9 at offset 17 is not UTF-8.*\): save it as UTF-8/,
+    );
   });
 });
 
@@ -63,7 +69,10 @@ describe('--check fails when a file the tool edits does not parse', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(runCli([dir, '--check']).code).toBe(0);
     const text = readFileSync(join(dir, 'server.js'), 'utf8');
-    writeFileSync(join(dir, 'server.js'), text.replace('const server', '<<<<<<< HEAD\nconst port = 1;\n=======\nconst port = 2;\n>>>>>>> feature\nconst server'));
+    writeFileSync(
+      join(dir, 'server.js'),
+      text.replace('const server', '<<<<<<< HEAD\nconst port = 1;\n=======\nconst port = 2;\n>>>>>>> feature\nconst server'),
+    );
     const check = runCli([dir, '--check']);
     expect(check.code, check.stdout).toBe(1);
     // Named either way: as a file with conflict markers, or as one whose edits cannot be checked.

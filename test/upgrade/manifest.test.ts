@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
-import { MANIFEST_FORMAT, MANIFEST_PATH, entryText, linesOf, parseManifest, readManifest, serializeManifest, type Manifest } from '../../src/upgrade/manifest.js';
+import {
+  MANIFEST_FORMAT,
+  MANIFEST_PATH,
+  entryText,
+  linesOf,
+  parseManifest,
+  readManifest,
+  serializeManifest,
+  type Manifest,
+} from '../../src/upgrade/manifest.js';
 import { sha256 } from '../../src/upgrade/hash.js';
 
 function sample(texts: Record<string, string>): Manifest {
@@ -64,7 +73,10 @@ describe('manifest', () => {
     ['another tool', JSON.stringify({ ...good, tool: 'other' })],
     ['no format', JSON.stringify({ ...good, format: undefined })],
     ['bad sha256', JSON.stringify({ ...good, generated: { 'a.js': { generator: 'g', app: '', sha256: 'xyz', lines: [] } } })],
-    ['lines not strings', JSON.stringify({ ...good, generated: { 'a.js': { generator: 'g', app: '', sha256: 'a'.repeat(64), lines: [1] } } })],
+    [
+      'lines not strings',
+      JSON.stringify({ ...good, generated: { 'a.js': { generator: 'g', app: '', sha256: 'a'.repeat(64), lines: [1] } } }),
+    ],
     ['path outside the repo', JSON.stringify({ ...good, generated: { '../x.js': { generator: 'g', app: '', deleted: true } } })],
     ['unknown part', JSON.stringify({ ...good, answers: { parts: ['module', 'helm'] } })],
     ['negative timeout', JSON.stringify({ ...good, answers: { timeoutMs: -1 } })],

@@ -17,7 +17,12 @@ describe('three-way merge fixtures (base / ours / theirs -> merged)', () => {
   });
 
   it('keeps the user line and takes both changes of this version when the edits are apart', () => {
-    const r = mergeThreeWay(read('disjoint-edits', 'ours.txt'), read('disjoint-edits', 'base.txt'), read('disjoint-edits', 'theirs.txt'), LABELS);
+    const r = mergeThreeWay(
+      read('disjoint-edits', 'ours.txt'),
+      read('disjoint-edits', 'base.txt'),
+      read('disjoint-edits', 'theirs.txt'),
+      LABELS,
+    );
     expect(r.conflicts).toBe(0);
     expect(r.text).toContain('// my note: b is the retry count\n');
     expect(r.text.startsWith('// header v2\n')).toBe(true);
@@ -25,7 +30,12 @@ describe('three-way merge fixtures (base / ours / theirs -> merged)', () => {
   });
 
   it('writes git diff3-style markers, each on its own line, for an edit of the same line', () => {
-    const r = mergeThreeWay(read('same-line-edited', 'ours.txt'), read('same-line-edited', 'base.txt'), read('same-line-edited', 'theirs.txt'), LABELS);
+    const r = mergeThreeWay(
+      read('same-line-edited', 'ours.txt'),
+      read('same-line-edited', 'base.txt'),
+      read('same-line-edited', 'theirs.txt'),
+      LABELS,
+    );
     expect(r.conflicts).toBe(1);
     expect(r.text.split('\n').slice(0, 8)).toEqual([
       '<<<<<<< ours (your edits)',
@@ -76,9 +86,16 @@ describe('merge properties', () => {
 
   it('keeps CRLF line endings of untouched lines and of the user lines', () => {
     const crlf = (s: string): string => s.replace(/\n/g, '\r\n');
-    const r = mergeThreeWay(crlf(read('disjoint-edits', 'ours.txt')), crlf(read('disjoint-edits', 'base.txt')), crlf(read('disjoint-edits', 'theirs.txt')), LABELS);
+    const r = mergeThreeWay(
+      crlf(read('disjoint-edits', 'ours.txt')),
+      crlf(read('disjoint-edits', 'base.txt')),
+      crlf(read('disjoint-edits', 'theirs.txt')),
+      LABELS,
+    );
     expect(r.conflicts).toBe(0);
-    expect(r.text).toBe(crlf(read('disjoint-edits', 'ours.txt').replace('header v1', 'header v2').replace('export { f };', 'export { f, a };')));
+    expect(r.text).toBe(
+      crlf(read('disjoint-edits', 'ours.txt').replace('header v1', 'header v2').replace('export { f };', 'export { f, a };')),
+    );
   });
 
   it('splitLines keeps every byte', () => {

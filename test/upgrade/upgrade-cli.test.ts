@@ -6,7 +6,18 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupCopies, copyRepo } from '../helpers/tree.js';
-import { USER_BLOCK, baseLines, cgs, changedOldLines, insertAfter, manifestOf, quietAnchor, read, requireBuild, write } from './upgrade-helpers.js';
+import {
+  USER_BLOCK,
+  baseLines,
+  cgs,
+  changedOldLines,
+  insertAfter,
+  manifestOf,
+  quietAnchor,
+  read,
+  requireBuild,
+  write,
+} from './upgrade-helpers.js';
 
 const REPO = 'node-http-cjs';
 const FILE = 'shutdown.js';
@@ -71,7 +82,14 @@ describe('upgrade from the older template set', { timeout: 300_000 }, () => {
     const v1Lines = (fresh['v1'] ?? '').split('\n');
     const changed = changedOldLines(fresh['v1'] ?? '', fresh['v2'] ?? '')[0] ?? -1;
     const mine = `${v1Lines[changed]} (edited by me)`;
-    write(dir, FILE, (fresh['v1'] ?? '').split('\n').map((l, i) => (i === changed ? mine : l)).join('\n'));
+    write(
+      dir,
+      FILE,
+      (fresh['v1'] ?? '')
+        .split('\n')
+        .map((l, i) => (i === changed ? mine : l))
+        .join('\n'),
+    );
 
     const r = cgs(dir);
     expect(r.code).toBe(1);

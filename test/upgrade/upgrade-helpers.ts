@@ -15,7 +15,11 @@ export function requireBuild(): void {
 }
 
 /** The CLI with `--yes`, as the older version (templates-v1) or the current one. */
-export function cgs(dir: string, args: string[] = [], opts: { version?: 'v1' | 'v2'; env?: Record<string, string | undefined> } = {}): CliResult {
+export function cgs(
+  dir: string,
+  args: string[] = [],
+  opts: { version?: 'v1' | 'v2'; env?: Record<string, string | undefined> } = {},
+): CliResult {
   const env = { CGS_TEMPLATES_DIR: opts.version === 'v1' ? TEMPLATES_V1 : undefined, ...opts.env };
   return runCli([dir, '--yes', ...args], { env, timeoutMs: 120_000 });
 }
@@ -28,13 +32,21 @@ export function write(dir: string, path: string, text: string): void {
   writeFileSync(join(dir, path), text);
 }
 
-export function manifestOf(dir: string): { version: string; answers: Record<string, unknown>; generated: Record<string, Record<string, unknown>>; edited: Record<string, unknown> } {
+export function manifestOf(dir: string): {
+  version: string;
+  answers: Record<string, unknown>;
+  generated: Record<string, Record<string, unknown>>;
+  edited: Record<string, unknown>;
+} {
   return JSON.parse(read(dir, MANIFEST));
 }
 
 /** The base text the manifest records for a generated file, as lines (stored once in "bases", by hash). */
 export function baseLines(dir: string, path: string): string[] | undefined {
-  const m = JSON.parse(read(dir, MANIFEST)) as { generated: Record<string, { base?: string; lines?: string[] }>; bases?: Record<string, string[]> };
+  const m = JSON.parse(read(dir, MANIFEST)) as {
+    generated: Record<string, { base?: string; lines?: string[] }>;
+    bases?: Record<string, string[]>;
+  };
   const e = m.generated[path];
   return e?.lines ?? (e?.base === undefined ? undefined : m.bases?.[e.base]);
 }
@@ -65,7 +77,10 @@ export function quietAnchor(oldText: string, newText: string, margin = 4): strin
   const count = (ls: string[], l: string): number => ls.filter((x) => x === l).length;
   const candidates = oldLines
     .map((l, i) => ({ l, i }))
-    .filter(({ l, i }) => l.trim().length > 3 && count(oldLines, l) === 1 && count(newLines, l) === 1 && changed.every((c) => Math.abs(c - i) > margin));
+    .filter(
+      ({ l, i }) =>
+        l.trim().length > 3 && count(oldLines, l) === 1 && count(newLines, l) === 1 && changed.every((c) => Math.abs(c - i) > margin),
+    );
   const pick = candidates[Math.floor(candidates.length / 2)];
   if (!pick) throw new Error('no line of the old output is far from the new version changes');
   return pick.l;

@@ -41,7 +41,9 @@ describe('verify: bad input', () => {
     const tree = hashTree(dir);
     const r = runCli(['verify', dir, '--command', 'no-such-server-xyz --port 1']);
     expect(r.code).toBe(1);
-    expect(oneLine(r.stderr)).toBe('create-graceful-shutdown: command not found: no-such-server-xyz (from --command); install it or pass --command "<how production starts it>"');
+    expect(oneLine(r.stderr)).toBe(
+      'create-graceful-shutdown: command not found: no-such-server-xyz (from --command); install it or pass --command "<how production starts it>"',
+    );
     expect(hashTree(dir)).toEqual(tree);
   });
 
@@ -58,10 +60,14 @@ describe('verify: bad input', () => {
     const dir = prepareRepo('express-api');
     const tree = hashTree(dir);
     // Runs, but listens nowhere: 2 s of waiting is the work this test waits for.
-    const r = runCli(['verify', dir, '--command', 'node -e "setInterval(() => {}, 1000)"', '--startup-timeout', '2'], { timeoutMs: 30_000 });
+    const r = runCli(['verify', dir, '--command', 'node -e "setInterval(() => {}, 1000)"', '--startup-timeout', '2'], {
+      timeoutMs: 30_000,
+    });
     expect(r.code).toBe(1);
     const last = r.stderr.trim().split('\n').pop()!;
-    expect(last).toMatch(/^create-graceful-shutdown: no answer on http:\/\/127\.0\.0\.1:\d+\/ \(or \[::1\]\) after 2 s \(\d+ tries, last: ECONNREFUSED\); does the app listen on \$PORT=\d+\? pass --port/);
+    expect(last).toMatch(
+      /^create-graceful-shutdown: no answer on http:\/\/127\.0\.0\.1:\d+\/ \(or \[::1\]\) after 2 s \(\d+ tries, last: ECONNREFUSED\); does the app listen on \$PORT=\d+\? pass --port/,
+    );
     expect(survivors(dir)).toEqual([]);
     expect(hashTree(dir)).toEqual(tree);
   });
@@ -72,7 +78,9 @@ describe('verify: bad input', () => {
     const tree = hashTree(dir);
     const r = runCli(['verify', dir, '--command', 'node crash.js']);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n').pop()).toMatch(/the app exited with code 3 before answering on port \d+; its last line: config: DATABASE_URL is not set/);
+    expect(r.stderr.trim().split('\n').pop()).toMatch(
+      /the app exited with code 3 before answering on port \d+; its last line: config: DATABASE_URL is not set/,
+    );
     expect(hashTree(dir)).toEqual(tree);
   });
 
@@ -101,7 +109,18 @@ describe('verify: bad input', () => {
     const r = runCli(['verify', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: create-graceful-shutdown verify \[dir\]/);
-    for (const flag of ['--command', '--port', '--path', '--connections', '--concurrency', '--ws', '--baseline', '--build', '--report', '--json']) {
+    for (const flag of [
+      '--command',
+      '--port',
+      '--path',
+      '--connections',
+      '--concurrency',
+      '--ws',
+      '--baseline',
+      '--build',
+      '--report',
+      '--json',
+    ]) {
       expect(r.stdout).toContain(flag);
     }
   });

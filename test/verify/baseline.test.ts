@@ -16,7 +16,6 @@ afterAll(() => {
   rmSync(out, { recursive: true, force: true });
 });
 
-
 describe('verify --baseline', () => {
   it('HEAD~1 before graceful shutdown, the working tree after: both runs side by side, repository untouched', async () => {
     const dir = prepareRepo('express-api');

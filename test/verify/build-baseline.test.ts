@@ -20,11 +20,13 @@ function nestRepoWithShutdownCommit(): string {
 }
 
 describe('verify --baseline --build', () => {
-  it('without --build, the baseline\'s missing build is one line naming --build', () => {
+  it("without --build, the baseline's missing build is one line naming --build", () => {
     const dir = nestRepoWithShutdownCommit();
     const r = runCli(['verify', dir, '--baseline', 'HEAD~1']);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n').pop()).toMatch(/^create-graceful-shutdown: --baseline HEAD~1: dist\/main \(run by Dockerfile CMD\) does not exist at that ref: add --build/);
+    expect(r.stderr.trim().split('\n').pop()).toMatch(
+      /^create-graceful-shutdown: --baseline HEAD~1: dist\/main \(run by Dockerfile CMD\) does not exist at that ref: add --build/,
+    );
   });
 
   it('with --build, the baseline is built in its worktree and measured (the unmodified NestJS app is killed at 10 s)', async () => {

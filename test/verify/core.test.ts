@@ -23,8 +23,23 @@ describe('verify core', () => {
       return spawnApp(request);
     };
     const options: VerifyOptions = {
-      dir, command: null, port: null, path: '/', connections: 5, concurrency: 4, ws: [], wsClients: 1, graceMs: null, stopSignal: null,
-      expectExit: null, warmupMs: 500, startupTimeoutMs: DEFAULTS.startupTimeoutMs, noPid1: true, baseline: null, build: false, logLines: 3,
+      dir,
+      command: null,
+      port: null,
+      path: '/',
+      connections: 5,
+      concurrency: 4,
+      ws: [],
+      wsClients: 1,
+      graceMs: null,
+      stopSignal: null,
+      expectExit: null,
+      warmupMs: 500,
+      startupTimeoutMs: DEFAULTS.startupTimeoutMs,
+      noPid1: true,
+      baseline: null,
+      build: false,
+      logLines: 3,
     };
     const outcome = await verify(options, ports);
     const r = outcome.current;

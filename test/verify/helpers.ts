@@ -19,7 +19,8 @@ export function prepareRepo(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `cgs-verify-${name}-`));
   made.push(dir);
   cpSync(join(VERIFY_REPOS, name), dir, { recursive: true });
-  if (spawnSync('test', ['-f', join(dir, 'package.json')]).status === 0) symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  if (spawnSync('test', ['-f', join(dir, 'package.json')]).status === 0)
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
 }
 
@@ -29,13 +30,21 @@ export function cleanupRepos(): void {
 
 /** The NestJS fixture is TypeScript: built the way its build script does (tsc), as CI would before verify. */
 export function buildTs(dir: string): void {
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   // Type errors still emit JavaScript (noEmitOnError is off, as in Nest's starter); a missing output is the failure.
-  if (spawnSync('test', ['-f', join(dir, 'dist', 'main.js')]).status !== 0) throw new Error(`tsc did not emit dist/main.js:\n${r.stdout}${r.stderr}`);
+  if (spawnSync('test', ['-f', join(dir, 'dist', 'main.js')]).status !== 0)
+    throw new Error(`tsc did not emit dist/main.js:\n${r.stdout}${r.stderr}`);
 }
 
 export function applyYes(dir: string): void {
-  const r = spawnSync(process.execPath, [BIN, dir, '--yes'], { encoding: 'utf8', env: { ...process.env, CI: undefined } as NodeJS.ProcessEnv, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [BIN, dir, '--yes'], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: undefined } as NodeJS.ProcessEnv,
+    timeout: 120_000,
+  });
   if (r.status !== 0) throw new Error(`--yes failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -48,7 +57,11 @@ export interface VerifyRun {
 }
 
 export function startVerify(args: string[], cwd = ROOT): VerifyRun {
-  const child = spawn(process.execPath, [BIN, 'verify', ...args], { cwd, env: { ...process.env, CI: undefined } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'verify', ...args], {
+    cwd,
+    env: { ...process.env, CI: undefined } as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
@@ -67,11 +80,12 @@ export function startVerify(args: string[], cwd = ROOT): VerifyRun {
     pid: child.pid!,
     done,
     stderrSoFar: () => Promise.resolve(stderr),
-    waitFor: (pattern) => new Promise<void>((resolve, reject) => {
-      if (pattern.test(stderr)) return resolve();
-      waiters.push({ pattern, resolve });
-      void done.then(() => reject(new Error(`verify ended before ${pattern}:\n${stderr}\n${stdout}`)));
-    }),
+    waitFor: (pattern) =>
+      new Promise<void>((resolve, reject) => {
+        if (pattern.test(stderr)) return resolve();
+        waiters.push({ pattern, resolve });
+        void done.then(() => reject(new Error(`verify ended before ${pattern}:\n${stderr}\n${stdout}`)));
+      }),
   };
 }
 

@@ -19,8 +19,24 @@ function repo(files: Record<string, string>): string {
 
 function options(dir: string, more: Partial<VerifyOptions> = {}): VerifyOptions {
   return {
-    dir, command: null, port: null, path: '/', connections: 1, concurrency: 1, ws: [], wsClients: 1, graceMs: null, stopSignal: null,
-    expectExit: null, warmupMs: 0, startupTimeoutMs: 1000, noPid1: false, baseline: null, build: false, logLines: 5, ...more,
+    dir,
+    command: null,
+    port: null,
+    path: '/',
+    connections: 1,
+    concurrency: 1,
+    ws: [],
+    wsClients: 1,
+    graceMs: null,
+    stopSignal: null,
+    expectExit: null,
+    warmupMs: 0,
+    startupTimeoutMs: 1000,
+    noPid1: false,
+    baseline: null,
+    build: false,
+    logLines: 5,
+    ...more,
   };
 }
 
@@ -31,7 +47,8 @@ describe('verify: the launch plan', () => {
     const dir = repo({
       'package.json': JSON.stringify({ name: 'a', main: 'server.js', dependencies: { express: '^5' } }),
       'server.js': "require('express')().listen(process.env.PORT);\n",
-      Dockerfile: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nENV NODE_ENV=production PORT=3000\nSTOPSIGNAL SIGINT\nCMD ["node", "/app/server.js"]\n',
+      Dockerfile:
+        'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nENV NODE_ENV=production PORT=3000\nSTOPSIGNAL SIGINT\nCMD ["node", "/app/server.js"]\n',
     });
     const plan = planLaunch(options(dir), 41234, env);
     expect(plan.argv).toEqual(['node', join(dir, 'server.js')]);
@@ -60,7 +77,11 @@ describe('verify: the launch plan', () => {
     const probe = (python: string, module: string): boolean => python === '/usr/bin/python3' || module === 'json';
     const pathEnv = process.env['PATH'] ?? '';
     const onPath = which('python3', pathEnv);
-    expect(mapToHost(['python3', '-m', 'json.tool'], pathEnv, null, (p, m) => probe(p, m.split('.')[0]!)).argv).toEqual(['python3', '-m', 'json.tool']);
+    expect(mapToHost(['python3', '-m', 'json.tool'], pathEnv, null, (p, m) => probe(p, m.split('.')[0]!)).argv).toEqual([
+      'python3',
+      '-m',
+      'json.tool',
+    ]);
     if (onPath !== '/usr/bin/python3') {
       const mapped = mapToHost(['python3', 'app.py'], pathEnv, 'flask', probe);
       expect(mapped.argv).toEqual(['/usr/bin/python3', 'app.py']);
@@ -69,7 +90,9 @@ describe('verify: the launch plan', () => {
     // A launcher that is not installed as a script runs as a module of an interpreter that has it.
     const uvicorn = mapToHost(['uvicorn', 'main:app'], '/nonexistent', null, probe);
     expect(uvicorn.argv).toEqual(['/usr/bin/python3', '-m', 'uvicorn', 'main:app']);
-    expect(mapShellScript('exec uvicorn main:app --port 1', '/nonexistent', null, probe).script).toBe('exec /usr/bin/python3 -m uvicorn main:app --port 1');
+    expect(mapShellScript('exec uvicorn main:app --port 1', '/nonexistent', null, probe).script).toBe(
+      'exec /usr/bin/python3 -m uvicorn main:app --port 1',
+    );
   });
 
   it('compose stop_grace_period is the kill time, its stop_signal the signal; exit mode "signal" expects 128 + n', () => {
@@ -93,7 +116,11 @@ describe('verify: the launch plan', () => {
 
   it('--command: a shell line with an environment prefix; --grace, --stop-signal and --expect-exit win', () => {
     const dir = repo({ 'x.js': '' });
-    const plan = planLaunch(options(dir, { command: 'LOG_LEVEL=debug node x.js', graceMs: 3000, stopSignal: 'SIGQUIT', expectExit: 0 }), 40003, env);
+    const plan = planLaunch(
+      options(dir, { command: 'LOG_LEVEL=debug node x.js', graceMs: 3000, stopSignal: 'SIGQUIT', expectExit: 0 }),
+      40003,
+      env,
+    );
     expect(plan.argv).toEqual(['node', 'x.js']);
     expect(plan.env['LOG_LEVEL']).toBe('debug');
     expect(plan.graceMs).toBe(3000);
@@ -104,9 +131,15 @@ describe('verify: the launch plan', () => {
 
   it('start:prod is what production runs when there is one (NestJS keeps start for development)', () => {
     const dir = repo({
-      'package.json': JSON.stringify({ name: 'n', scripts: { start: 'nest start', 'start:prod': 'node dist/main' }, dependencies: { '@nestjs/core': '^11' } }),
+      'package.json': JSON.stringify({
+        name: 'n',
+        scripts: { start: 'nest start', 'start:prod': 'node dist/main' },
+        dependencies: { '@nestjs/core': '^11' },
+      }),
       'main.js': '',
     });
-    expect(() => planLaunch(options(dir), 40004, env)).toThrow(/dist\/main \(run by package.json "start:prod"\) does not exist: build the app first/);
+    expect(() => planLaunch(options(dir), 40004, env)).toThrow(
+      /dist\/main \(run by package.json "start:prod"\) does not exist: build the app first/,
+    );
   });
 });

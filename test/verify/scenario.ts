@@ -7,7 +7,18 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { hashTree } from '../helpers/tree.js';
-import { applyYes, cleanupRepos, freePort, listening, ownLoad, prepareRepo, startVerify, survivors, type OwnCounts, type VerifyJson } from './helpers.js';
+import {
+  applyYes,
+  cleanupRepos,
+  freePort,
+  listening,
+  ownLoad,
+  prepareRepo,
+  startVerify,
+  survivors,
+  type OwnCounts,
+  type VerifyJson,
+} from './helpers.js';
 
 export interface Case {
   repo: string;
@@ -49,7 +60,8 @@ export async function measureBoth(dir: string, c: Case): Promise<Measured> {
   const own = ownLoad(port, '/', 4, run.done);
   const r = await run.done;
   const json = JSON.parse(r.stdout) as VerifyJson;
-  for (const key of ['exit_ms', 'exit_code', 'signal', 'killed', 'answered', 'lost', 'refused_after_close', 'ws_close_codes']) expect(json).toHaveProperty(key);
+  for (const key of ['exit_ms', 'exit_code', 'signal', 'killed', 'answered', 'lost', 'refused_after_close', 'ws_close_codes'])
+    expect(json).toHaveProperty(key);
   // Nothing verify started is left, and nothing in the repository changed.
   expect(survivors(dir)).toEqual([]);
   expect(await listening(port)).toBe(false);
@@ -61,43 +73,51 @@ export function defineCase(c: Case, expectFixed: { note?: string } = {}): void {
   describe(`verify on ${c.repo}`, () => {
     afterAll(cleanupRepos);
 
-    it('unmodified: reports the loss it really has (this test sees it too) and exits 1', async () => {
-      const dir = prepareRepo(c.repo);
-      c.build?.(dir);
-      const m = await measureBoth(dir, c);
-      expect(m.code, m.stderr).toBe(1);
-      expect(m.json.passed).toBe(false);
-      expect(m.json.lost).toBeGreaterThan(0);
-      expect(m.own.lost, JSON.stringify(m.own)).toBeGreaterThan(0);
-      expect(m.json.pid1).toBe(true);
-      // As PID 1 without an init, the app ignores SIGTERM: docker stop's SIGKILL at the grace.
-      expect(m.json.killed).toBe(true);
-      expect(m.json.exit_ms).toBeGreaterThanOrEqual(c.graceMs);
-      expect(m.json.signal).toBe('SIGKILL');
-      if (c.ws) {
-        expect(m.json.ws_close_codes.every((code) => code === 1006)).toBe(true);
-        expect(m.ownWs).toEqual([1006]);
-      }
-    }, 90_000 + c.graceMs);
+    it(
+      'unmodified: reports the loss it really has (this test sees it too) and exits 1',
+      async () => {
+        const dir = prepareRepo(c.repo);
+        c.build?.(dir);
+        const m = await measureBoth(dir, c);
+        expect(m.code, m.stderr).toBe(1);
+        expect(m.json.passed).toBe(false);
+        expect(m.json.lost).toBeGreaterThan(0);
+        expect(m.own.lost, JSON.stringify(m.own)).toBeGreaterThan(0);
+        expect(m.json.pid1).toBe(true);
+        // As PID 1 without an init, the app ignores SIGTERM: docker stop's SIGKILL at the grace.
+        expect(m.json.killed).toBe(true);
+        expect(m.json.exit_ms).toBeGreaterThanOrEqual(c.graceMs);
+        expect(m.json.signal).toBe('SIGKILL');
+        if (c.ws) {
+          expect(m.json.ws_close_codes.every((code) => code === 1006)).toBe(true);
+          expect(m.ownWs).toEqual([1006]);
+        }
+      },
+      90_000 + c.graceMs,
+    );
 
-    it(`after --yes: 0 lost (this test sees none either) and exits 0${expectFixed.note ? ` (${expectFixed.note})` : ''}`, async () => {
-      const dir = prepareRepo(c.repo);
-      applyYes(dir);
-      c.build?.(dir);
-      const m = await measureBoth(dir, c);
-      const detail = JSON.stringify({ ...m.json, log_tail: undefined, command: undefined, baseline: undefined });
-      expect(m.json.lost, `${m.json.failures.join('; ')}\n${detail}\n${m.json.log_tail.join('\n')}`).toBe(0);
-      expect(m.own.lost, JSON.stringify(m.own)).toBe(0);
-      expect(m.json.killed).toBe(false);
-      expect(m.json.exit_code).toBe(0);
-      expect(m.json.answered).toBeGreaterThanOrEqual(c.answeredAfterSignal ?? 1);
-      expect(m.code, m.stderr).toBe(0);
-      if (c.ws) {
-        // A close frame (1000/1001/1005: not an abrupt 1006), seen by verify and by this test's own client.
-        expect(m.json.ws_close_codes.length).toBeGreaterThan(0);
-        expect(m.json.ws_close_codes.some((code) => code === 1006)).toBe(false);
-        expect(m.ownWs.some((code) => code === 1006)).toBe(false);
-      }
-    }, 90_000 + c.graceMs);
+    it(
+      `after --yes: 0 lost (this test sees none either) and exits 0${expectFixed.note ? ` (${expectFixed.note})` : ''}`,
+      async () => {
+        const dir = prepareRepo(c.repo);
+        applyYes(dir);
+        c.build?.(dir);
+        const m = await measureBoth(dir, c);
+        const detail = JSON.stringify({ ...m.json, log_tail: undefined, command: undefined, baseline: undefined });
+        expect(m.json.lost, `${m.json.failures.join('; ')}\n${detail}\n${m.json.log_tail.join('\n')}`).toBe(0);
+        expect(m.own.lost, JSON.stringify(m.own)).toBe(0);
+        expect(m.json.killed).toBe(false);
+        expect(m.json.exit_code).toBe(0);
+        expect(m.json.answered).toBeGreaterThanOrEqual(c.answeredAfterSignal ?? 1);
+        expect(m.code, m.stderr).toBe(0);
+        if (c.ws) {
+          // A close frame (1000/1001/1005: not an abrupt 1006), seen by verify and by this test's own client.
+          expect(m.json.ws_close_codes.length).toBeGreaterThan(0);
+          expect(m.json.ws_close_codes.some((code) => code === 1006)).toBe(false);
+          expect(m.ownWs.some((code) => code === 1006)).toBe(false);
+        }
+      },
+      90_000 + c.graceMs,
+    );
   });
 }

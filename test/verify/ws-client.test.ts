@@ -39,6 +39,8 @@ describe('verify: WebSocket client', () => {
 
   it('a path that does not upgrade is an error naming the status', async () => {
     const port = await wsServer(() => {});
-    await expect(connectWebSocket({ host: '127.0.0.1', port, path: '/other' }, 5000)).rejects.toThrow(/\/other answered 400|\/other answered 200/);
+    await expect(connectWebSocket({ host: '127.0.0.1', port, path: '/other' }, 5000)).rejects.toThrow(
+      /\/other answered 400|\/other answered 200/,
+    );
   });
 });

@@ -60,7 +60,10 @@ export async function createApp() {
         return new Promise((resolve) => setTimeout(() => resolve('done'), slowDelay(req.url)));
       }
     }
-    for (const [method, path] of [['fast', 'fast'], ['slow', 'slow']]) {
+    for (const [method, path] of [
+      ['fast', 'fast'],
+      ['slow', 'slow'],
+    ]) {
       const descriptor = Object.getOwnPropertyDescriptor(AppController.prototype, method);
       Get(path)(AppController.prototype, method, descriptor);
     }
@@ -82,7 +85,9 @@ export async function createApp() {
     const { Server } = await import('socket.io');
     io = new Server(server);
   } else if (appKind !== 'http') throw new Error(`DRAIN_APP=${appKind}: expected http, fastify, nest or socketio`);
-  const close = io ? () => new Promise((resolve) => io.close(() => resolve())) : () => new Promise((resolve) => server.close(() => resolve()));
+  const close = io
+    ? () => new Promise((resolve) => io.close(() => resolve()))
+    : () => new Promise((resolve) => server.close(() => resolve()));
   return {
     server,
     io,

@@ -7,8 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { appKind, createApp, deadlineMs } from './app.mjs';
 
 const file = process.env.SHUTDOWN_MODULE;
-const shutdown =
-  process.env.SHUTDOWN_LOADER === 'require' ? createRequire(import.meta.url)(file) : await import(pathToFileURL(file).href);
+const shutdown = process.env.SHUTDOWN_LOADER === 'require' ? createRequire(import.meta.url)(file) : await import(pathToFileURL(file).href);
 
 const app = await createApp();
 shutdown.setupSignalHandlers({ timeoutMs: deadlineMs });

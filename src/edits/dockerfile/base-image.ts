@@ -15,8 +15,20 @@ export interface BaseImage {
 
 // Official images whose default variants are Debian-based.
 const DEBIAN_OFFICIAL = new Set([
-  'node', 'python', 'nginx', 'php', 'httpd', 'ruby', 'golang', 'openjdk', 'perl', 'rust', 'buildpack-deps', 'bun',
-  'oven/bun', 'debian',
+  'node',
+  'python',
+  'nginx',
+  'php',
+  'httpd',
+  'ruby',
+  'golang',
+  'openjdk',
+  'perl',
+  'rust',
+  'buildpack-deps',
+  'bun',
+  'oven/bun',
+  'debian',
 ]);
 const DEBIAN_TAG = /(^|[-.])(slim|bookworm|bullseye|buster|trixie|stretch)([-.]|$)/;
 const UBUNTU_TAG = /(^|[-.])(jammy|noble|focal|bionic)([-.]|$)/;
@@ -41,8 +53,11 @@ export function classifyImage(reference: string): BaseImage {
     // Alpine does: the static copy works for all of them.
     return { family: 'distroless', inheritedEntrypoint: chainguardEntrypoint(last), server };
   }
-  if (/(^|\/)ubi\d*(-|\/|$)/.test(name) || /^registry\.(access\.)?redhat\.(io|com)\//.test(name) ||
-      /(^|\/)(fedora|centos|rockylinux|almalinux|amazonlinux|oraclelinux)$/.test(name)) {
+  if (
+    /(^|\/)ubi\d*(-|\/|$)/.test(name) ||
+    /^registry\.(access\.)?redhat\.(io|com)\//.test(name) ||
+    /(^|\/)(fedora|centos|rockylinux|almalinux|amazonlinux|oraclelinux)$/.test(name)
+  ) {
     return { family: 'ubi', inheritedEntrypoint: null, server };
   }
   if (tag.includes('alpine') || last === 'alpine' || last.includes('alpine')) {

@@ -81,8 +81,10 @@ function clean(path: string): string {
 
 /** `${X}`, `${X:-d}`, `$X` from ARG defaults and ENV values seen so far; unknown ones stay as written. */
 function expand(text: string, vars: ReadonlyMap<string, string>): string {
-  return text.replace(/\$\{([A-Za-z_]\w*)(?::-([^}]*))?\}|\$([A-Za-z_]\w*)/g, (whole, braced?: string, fallback?: string, bare?: string) =>
-    vars.get(braced ?? bare ?? '') ?? fallback ?? whole);
+  return text.replace(
+    /\$\{([A-Za-z_]\w*)(?::-([^}]*))?\}|\$([A-Za-z_]\w*)/g,
+    (whole, braced?: string, fallback?: string, bare?: string) => vars.get(braced ?? bare ?? '') ?? fallback ?? whole,
+  );
 }
 
 /** ARG name=default / ENV name=value / ENV name value. */
@@ -90,11 +92,17 @@ function recordVars(ins: Instruction, vars: Map<string, string>): void {
   const content = ins.getArgumentsContent()?.trim() ?? '';
   const pairs = /^[A-Za-z_]\w*=/.test(content)
     ? [...content.matchAll(/([A-Za-z_]\w*)=("[^"]*"|'[^']*'|\S*)/g)].map((m) => [m[1]!, m[2]!.replace(/^["']|["']$/g, '')] as const)
-    : ins.getKeyword() === 'ENV' && /^[A-Za-z_]\w*\s+\S/.test(content) ? [[content.split(/\s+/)[0]!, content.replace(/^\S+\s+/, '')] as const] : [];
+    : ins.getKeyword() === 'ENV' && /^[A-Za-z_]\w*\s+\S/.test(content)
+      ? [[content.split(/\s+/)[0]!, content.replace(/^\S+\s+/, '')] as const]
+      : [];
   for (const [name, value] of pairs) if (value !== '' || !vars.has(name)) vars.set(name, expand(value, vars));
 }
 
-function stageCopies(stage: Stage, inheritedWorkdir: string, globals: ReadonlyMap<string, string>): { copies: CopyInstruction[]; workdir: string } {
+function stageCopies(
+  stage: Stage,
+  inheritedWorkdir: string,
+  globals: ReadonlyMap<string, string>,
+): { copies: CopyInstruction[]; workdir: string } {
   let workdir = inheritedWorkdir;
   const copies: CopyInstruction[] = [];
   const dirs = new Set<string>(['/']);
@@ -132,24 +140,49 @@ function stageCopies(stage: Stage, inheritedWorkdir: string, globals: ReadonlyMa
         continue;
       }
     } else {
-      words = rest.replace(/\\\r?\n/g, ' ').trim().split(/\s+/).filter(Boolean);
+      words = rest
+        .replace(/\\\r?\n/g, ' ')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean);
     }
     if (words.length < 2) continue;
-    const from = flags.find((f) => f.startsWith('--from='))?.slice('--from='.length).toLowerCase() ?? null;
-    copies.push({ instruction: ins, flags, from, sources: words.slice(0, -1), dest: words[words.length - 1]!, workdir, dirs: new Set(dirs), json });
+    const from =
+      flags
+        .find((f) => f.startsWith('--from='))
+        ?.slice('--from='.length)
+        .toLowerCase() ?? null;
+    copies.push({
+      instruction: ins,
+      flags,
+      from,
+      sources: words.slice(0, -1),
+      dest: words[words.length - 1]!,
+      workdir,
+      dirs: new Set(dirs),
+      json,
+    });
   }
   return { copies, workdir };
 }
 
 /** A glob source (`*.py`, `config/?.ini`) as a regex over context paths. */
 function globRegex(glob: string): RegExp {
-  const body = glob.split('').map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : /[.+^${}()|[\]\\]/.test(c) ? `\\${c}` : c)).join('');
+  const body = glob
+    .split('')
+    .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : /[.+^${}()|[\]\\]/.test(c) ? `\\${c}` : c))
+    .join('');
   return new RegExp(`^${body}$`);
 }
 
 /** `COPY a b/`, `COPY a b c/`, `COPY a .`, or `COPY a /srv` where /srv is a WORKDIR: the destination is a directory. */
 function isDirDest(copy: CopyInstruction): boolean {
-  return copy.dest.endsWith('/') || copy.sources.length > 1 || /(^|\/)\.$/.test(copy.dest) || copy.dirs.has(posix.resolve(copy.workdir, copy.dest));
+  return (
+    copy.dest.endsWith('/') ||
+    copy.sources.length > 1 ||
+    /(^|\/)\.$/.test(copy.dest) ||
+    copy.dirs.has(posix.resolve(copy.workdir, copy.dest))
+  );
 }
 
 /** Where `path` lands in the image through one COPY whose sources are in `space` ('' = build context). */
@@ -202,13 +235,19 @@ class ImageModel {
   /** The stage this one is built FROM, when that is an earlier stage. */
   parentIndex(index: number): number | null {
     const image = this.stages[index]!.image.toLowerCase();
-    const i = this.stages.slice(0, index).map((s) => s.name).lastIndexOf(image);
+    const i = this.stages
+      .slice(0, index)
+      .map((s) => s.name)
+      .lastIndexOf(image);
     return i < 0 ? null : i;
   }
 
   private stageByRef(ref: string, before: number): number | null {
     if (/^\d+$/.test(ref)) return Number(ref) < before ? Number(ref) : null;
-    const i = this.stages.slice(0, before).map((s) => s.name).lastIndexOf(ref);
+    const i = this.stages
+      .slice(0, before)
+      .map((s) => s.name)
+      .lastIndexOf(ref);
     return i < 0 ? null : i;
   }
 
@@ -235,7 +274,11 @@ class ImageModel {
 }
 
 /** Image paths of build-context files, final stage: what the image holds (for checks and reports). */
-export function imagePaths(source: string, contextFiles: readonly string[], ignored: (path: string) => boolean = () => false): Map<string, string> {
+export function imagePaths(
+  source: string,
+  contextFiles: readonly string[],
+  ignored: (path: string) => boolean = () => false,
+): Map<string, string> {
   const model = new ImageModel(source);
   const out = new Map<string, string>();
   for (const file of contextFiles) {
@@ -276,7 +319,7 @@ export function copyGeneratedFiles(source: string, input: CopyFilesInput): CopyF
   // The stage that must hold the generated files: the final one, or for a compiled entry the last
   // stage holding its source (the build stage), and where the entry is there: the last place a COPY puts it.
   let stage = model.finalIndex;
-  let entryAt = ignored(input.entry) ? null : model.landsAt(stage, input.entry).pop() ?? null;
+  let entryAt = ignored(input.entry) ? null : (model.landsAt(stage, input.entry).pop() ?? null);
   for (let i = stage - 1; entryAt === null && input.compiled === true && !ignored(input.entry) && i >= 0; i--) {
     const at = model.landsAt(i, input.entry).pop() ?? null;
     if (at !== null) [stage, entryAt] = [i, at];
@@ -304,16 +347,30 @@ export function copyGeneratedFiles(source: string, input: CopyFilesInput): CopyF
     const targetDir = file.at === 'entry' ? posix.dirname(entryAt) : workdir;
     const target = posix.join(targetDir, posix.basename(file.path));
     if (ignored(file.path)) {
-      result.manual.push({ file: file.path, line: `!${file.path}`, reason: `.dockerignore leaves ${file.path} out of the build context: add this line to it` });
+      result.manual.push({
+        file: file.path,
+        line: `!${file.path}`,
+        reason: `.dockerignore leaves ${file.path} out of the build context: add this line to it`,
+      });
       continue;
     }
     if (model.landsAt(stage, file.path).includes(target)) continue;
     // An explicit list of files whose destination is the target directory: add the file to it.
     // The instruction that copies the entry first: the new file goes beside it in the same list.
-    const ordered = [...copies].sort((a, b) => Number(landing(b, input.entry, clean) === entryAt) - Number(landing(a, input.entry, clean) === entryAt));
+    const ordered = [...copies].sort(
+      (a, b) => Number(landing(b, input.entry, clean) === entryAt) - Number(landing(a, input.entry, clean) === entryAt),
+    );
     const list = ordered.find((c) => {
-      return isDirDest(c) && posix.resolve(c.workdir, c.dest) === targetDir &&
-        c.sources.some((s) => !/[*?]/.test(s) && posix.dirname(clean(s)) === posix.dirname(file.path) && landing(c, clean(s), clean) === posix.join(targetDir, posix.basename(clean(s))));
+      return (
+        isDirDest(c) &&
+        posix.resolve(c.workdir, c.dest) === targetDir &&
+        c.sources.some(
+          (s) =>
+            !/[*?]/.test(s) &&
+            posix.dirname(clean(s)) === posix.dirname(file.path) &&
+            landing(c, clean(s), clean) === posix.join(targetDir, posix.basename(clean(s))),
+        )
+      );
     });
     if (list) {
       extend.set(list, [...(extend.get(list) ?? []), styled(list, file.path)]);
@@ -324,9 +381,18 @@ export function copyGeneratedFiles(source: string, input: CopyFilesInput): CopyF
     const bringsEntry = [...copies].reverse().find((c) => landing(c, input.entry, clean) === entryAt);
     const flags = bringsEntry ? bringsEntry.flags.filter((f) => /^--(chown|chmod)=/.test(f)) : [];
     // The destination as the WORKDIR in effect at that COPY reads it (a later WORKDIR does not move it).
-    const line = ['COPY', ...flags, bringsEntry ? styled(bringsEntry, file.path) : file.path, destFor(targetDir, bringsEntry?.workdir ?? workdir)].join(' ');
+    const line = [
+      'COPY',
+      ...flags,
+      bringsEntry ? styled(bringsEntry, file.path) : file.path,
+      destFor(targetDir, bringsEntry?.workdir ?? workdir),
+    ].join(' ');
     if (!bringsEntry) {
-      result.manual.push({ file: file.path, line, reason: `the image gets ${input.entry} from another stage: copy ${file.path} there too` });
+      result.manual.push({
+        file: file.path,
+        line,
+        reason: `the image gets ${input.entry} from another stage: copy ${file.path} there too`,
+      });
       continue;
     }
     const end = bringsEntry.instruction.getRange().end;
@@ -352,7 +418,8 @@ export function copyGeneratedFiles(source: string, input: CopyFilesInput): CopyF
   let text = source;
   // From the end so offsets stay valid; at one offset the later file first, so the list keeps input order.
   splices.forEach((s, i) => (s.order = i));
-  for (const s of splices.sort((a, b) => b.at - a.at || b.order! - a.order!)) text = text.slice(0, s.at) + s.text + text.slice(s.at + (s.replace ?? 0));
+  for (const s of splices.sort((a, b) => b.at - a.at || b.order! - a.order!))
+    text = text.slice(0, s.at) + s.text + text.slice(s.at + (s.replace ?? 0));
   result.text = text;
   return result;
 }
@@ -368,7 +435,18 @@ export function dockerignoreMatcher(text: string | null): (path: string) => bool
     if (negate) line = line.slice(1).trim();
     line = clean(line);
     if (line === '') continue;
-    const body = line.split('/').map((part) => (part === '**' ? '(?:.*)' : part.split('').map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : /[.+^${}()|[\]\\]/.test(c) ? `\\${c}` : c)).join(''))).join('/').replace(/\(\?:\.\*\)\//g, '(?:.*/)?');
+    const body = line
+      .split('/')
+      .map((part) =>
+        part === '**'
+          ? '(?:.*)'
+          : part
+              .split('')
+              .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : /[.+^${}()|[\]\\]/.test(c) ? `\\${c}` : c))
+              .join(''),
+      )
+      .join('/')
+      .replace(/\(\?:\.\*\)\//g, '(?:.*/)?');
     // A pattern matches the path itself or any directory above it.
     rules.push({ negate, re: new RegExp(`^${body}(?:/.*)?$`) });
   }

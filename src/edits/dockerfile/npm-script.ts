@@ -13,9 +13,39 @@ export interface ScriptInvocation {
 }
 
 const YARN_PNPM_BUILTINS = new Set([
-  'add', 'install', 'remove', 'upgrade', 'init', 'exec', 'dlx', 'create', 'why', 'info', 'link', 'unlink',
-  'config', 'cache', 'audit', 'outdated', 'publish', 'pack', 'list', 'ls', 'bin', 'global', 'workspace',
-  'workspaces', 'import', 'rebuild', 'store', 'set', 'up', 'dedupe', 'node', 'version', 'help',
+  'add',
+  'install',
+  'remove',
+  'upgrade',
+  'init',
+  'exec',
+  'dlx',
+  'create',
+  'why',
+  'info',
+  'link',
+  'unlink',
+  'config',
+  'cache',
+  'audit',
+  'outdated',
+  'publish',
+  'pack',
+  'list',
+  'ls',
+  'bin',
+  'global',
+  'workspace',
+  'workspaces',
+  'import',
+  'rebuild',
+  'store',
+  'set',
+  'up',
+  'dedupe',
+  'node',
+  'version',
+  'help',
 ]);
 
 /** The package-manager script a command runs, or null when it is not one. */
@@ -39,9 +69,7 @@ export function scriptInvocation(words: readonly string[], scripts: Record<strin
   return { manager, script, extraArgs: rest };
 }
 
-export type ScriptResolution =
-  | { ok: true; words: string[]; chain: string[] }
-  | { ok: false; reason: string; chain: string[] };
+export type ScriptResolution = { ok: true; words: string[]; chain: string[] } | { ok: false; reason: string; chain: string[] };
 
 /**
  * Follow a script through `npm run x` links to a single simple command and return its words.

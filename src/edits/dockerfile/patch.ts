@@ -43,7 +43,10 @@ const SIGINT_GRACEFUL = new Set<Runtime>(['node', 'python', 'python-uvicorn']);
  * app, not the shell, is the process the stop signal reaches.
  */
 export function scriptEndsWithExec(text: string): boolean {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
   const closers = /^(fi|done|esac|\}|;;)$/;
   const line = lines[lines.length - 1];
   if (line === undefined) return false;
@@ -108,14 +111,26 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
   const root = chain[chain.length - 1]!;
   const base = classifyImage(root.image);
   if (base.family === 'windows') {
-    return { text: false, warnings: ['Windows base image: tini and STOPSIGNAL do not apply'], stage: { image: root.image, family: base.family, runtime: options.runtime ?? 'node', stopSignal: 'SIGTERM', init: null } };
+    return {
+      text: false,
+      warnings: ['Windows base image: tini and STOPSIGNAL do not apply'],
+      stage: { image: root.image, family: base.family, runtime: options.runtime ?? 'node', stopSignal: 'SIGTERM', init: null },
+    };
   }
   if (root.image.includes('$')) warnings.push(`could not resolve the base image "${root.image}" (ARG without a default)`);
 
   const entryInstr = lastOf(final, 'ENTRYPOINT');
   const cmdInstr = lastOf(final, 'CMD');
-  const inheritedEntry = chain.slice(1).map((s) => lastOf(s, 'ENTRYPOINT')).find((x) => x !== null) ?? null;
-  const inheritedCmd = chain.slice(1).map((s) => lastOf(s, 'CMD')).find((x) => x !== null) ?? null;
+  const inheritedEntry =
+    chain
+      .slice(1)
+      .map((s) => lastOf(s, 'ENTRYPOINT'))
+      .find((x) => x !== null) ?? null;
+  const inheritedCmd =
+    chain
+      .slice(1)
+      .map((s) => lastOf(s, 'CMD'))
+      .find((x) => x !== null) ?? null;
   let entry = entryInstr ? readCommand(entryInstr) : inheritedEntry ? readCommand(inheritedEntry) : null;
   const baseEntry = base.inheritedEntrypoint;
   let cmd = cmdInstr ? readCommand(cmdInstr) : inheritedCmd ? readCommand(inheritedCmd) : null;
@@ -138,9 +153,14 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
   // 2. What runs, and which signal stops it.
   const entryWords = entry?.words ?? baseEntry ?? [];
   const cmdWords = cmd?.words ?? [];
-  const runtime = runtimeOfCommand([...entryWords, ...cmdWords]) ?? runtimeOfCommand(cmdWords) ??
-    base.server ?? options.runtime ?? 'node';
-  const declaredStop = lastOf(final, 'STOPSIGNAL') ?? chain.slice(1).map((s) => lastOf(s, 'STOPSIGNAL')).find((x) => x !== null) ?? null;
+  const runtime = runtimeOfCommand([...entryWords, ...cmdWords]) ?? runtimeOfCommand(cmdWords) ?? base.server ?? options.runtime ?? 'node';
+  const declaredStop =
+    lastOf(final, 'STOPSIGNAL') ??
+    chain
+      .slice(1)
+      .map((s) => lastOf(s, 'STOPSIGNAL'))
+      .find((x) => x !== null) ??
+    null;
   const declared = declaredStop === null ? null : normaliseSignal(declaredStop.getArgumentsContent() ?? '');
   const stopSignal = declared === 'SIGINT' && SIGINT_GRACEFUL.has(runtime) ? 'SIGINT' : stopSignalFor(runtime);
   let init = initIn(entry?.words ?? (entry ? entry.text.split(/\s+/) : []));
@@ -149,12 +169,15 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
   const before: string[] = []; // lines inserted before the ENTRYPOINT/CMD block
   let installSplices: Splice[] = [];
   if (init === null && !isOwnInit(runtime) && options.ownStop !== undefined && (cmd !== null || entry !== null || baseEntry !== null)) {
-    warnings.push(`no tini added: ${options.ownStop}; as PID 1 it gets the stop signal and stops as before. Once that code is replaced by the generated module, run again to add tini`);
+    warnings.push(
+      `no tini added: ${options.ownStop}; as PID 1 it gets the stop signal and stops as before. Once that code is replaced by the generated module, run again to add tini`,
+    );
   } else if (init === null && !isOwnInit(runtime)) {
     if (cmd === null && entry === null && baseEntry === null) {
       warnings.push('the final stage has no CMD or ENTRYPOINT: add one that starts the app, then run again to add tini');
     } else {
-      const wrapped = entry ?? (baseEntry ? { instruction: null, form: 'exec' as const, words: baseEntry, text: '', invalidJson: false } : null);
+      const wrapped =
+        entry ?? (baseEntry ? { instruction: null, form: 'exec' as const, words: baseEntry, text: '', invalidJson: false } : null);
       const wrappedWords = wrapped === null ? [] : wrapped.words;
       if (wrappedWords === null) {
         warnings.push(`ENTRYPOINT is a shell command ("${wrapped!.text}"): left as it is, without tini`);
@@ -176,9 +199,13 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
         if (script !== undefined) {
           const text = options.readScript?.(script) ?? null;
           if (text === null) {
-            warnings.push(`ENTRYPOINT runs a script (${wrappedWords.join(' ')}) that is not in the repo: its last command must be \`exec ...\` (\`exec "$@"\`) so the app replaces the shell`);
+            warnings.push(
+              `ENTRYPOINT runs a script (${wrappedWords.join(' ')}) that is not in the repo: its last command must be \`exec ...\` (\`exec "$@"\`) so the app replaces the shell`,
+            );
           } else if (!scriptEndsWithExec(text)) {
-            warnings.push(`ENTRYPOINT runs a script (${wrappedWords.join(' ')}) whose last command is not \`exec ...\`: end it with \`exec "$@"\` so the app replaces the shell and gets the stop signal`);
+            warnings.push(
+              `ENTRYPOINT runs a script (${wrappedWords.join(' ')}) whose last command is not \`exec ...\`: end it with \`exec "$@"\` so the app replaces the shell and gets the stop signal`,
+            );
           }
         }
         init = 'tini';
@@ -202,7 +229,10 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
       warnings.push(`STOPSIGNAL was ${current}; ${runtime} stops gracefully on ${stopSignal}`);
     }
   } else {
-    const inherited = chain.slice(1).map((s) => lastOf(s, 'STOPSIGNAL')).find((x) => x !== null);
+    const inherited = chain
+      .slice(1)
+      .map((s) => lastOf(s, 'STOPSIGNAL'))
+      .find((x) => x !== null);
     if (!inherited || normaliseSignal(inherited.getArgumentsContent() ?? '') !== stopSignal) {
       before.unshift(`${kw('STOPSIGNAL')} ${stopSignal}`);
     }
@@ -210,7 +240,8 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
 
   // 5. Place the new lines: before the first of ENTRYPOINT/CMD (and the comments above it), else at the end.
   const cmdText = newCmdWords === null ? null : `${kw('CMD')} ${toExecForm(newCmdWords)}`;
-  const anchor = [entryInstr, cmdInstr].filter((x): x is Instruction => x !== null)
+  const anchor = [entryInstr, cmdInstr]
+    .filter((x): x is Instruction => x !== null)
     .sort((a, b) => a.getRange().start.line - b.getRange().start.line)[0];
   // Installs go first: at the same offset (an ENTRYPOINT right after FROM), RUN precedes STOPSIGNAL.
   splices.unshift(...installSplices);
@@ -280,7 +311,9 @@ function readCommand(instruction: Instruction): Command {
  */
 function rewriteCommand(cmd: Command, shell: string[], scripts: Record<string, string>, warnings: string[]): string[] | null {
   if (cmd.invalidJson) {
-    warnings.push(`${cmd.instruction?.getKeyword() ?? 'CMD'} was not valid JSON (${cmd.text}), so Docker ran it through a shell; now in exec form`);
+    warnings.push(
+      `${cmd.instruction?.getKeyword() ?? 'CMD'} was not valid JSON (${cmd.text}), so Docker ran it through a shell; now in exec form`,
+    );
     return replaceScript(cmd.words!, scripts, warnings) ?? cmd.words;
   }
   if (cmd.form === 'exec') {
@@ -302,8 +335,10 @@ function rewriteShellText(text: string, shell: string[], scripts: Record<string,
   }
   const viaShell = execLastCommand(text);
   if (viaShell === null) {
-    warnings.push(`the command is a shell script ("${text}"): the shell, not the app, gets the stop signal. ` +
-      'Rewrite it in exec form, or end it with `exec <app>`.');
+    warnings.push(
+      `the command is a shell script ("${text}"): the shell, not the app, gets the stop signal. ` +
+        'Rewrite it in exec form, or end it with `exec <app>`.',
+    );
     return null;
   }
   return [...shell, viaShell];
@@ -332,8 +367,10 @@ function replaceScript(words: string[], scripts: Record<string, string>, warning
   const shown = words.join(' ');
   const result = resolveScript(scripts, invocation.script);
   if (!result.ok) {
-    warnings.push(`CMD runs \`${shown}\`: ${invocation.manager} stays between tini and the app, and may not pass the ` +
-      `stop signal on (${result.reason}). Put the command the script runs in CMD.`);
+    warnings.push(
+      `CMD runs \`${shown}\`: ${invocation.manager} stays between tini and the app, and may not pass the ` +
+        `stop signal on (${result.reason}). Put the command the script runs in CMD.`,
+    );
     return null;
   }
   if (invocation.manager === 'npm') {
@@ -357,15 +394,26 @@ interface TiniInstall {
 
 /** Install tini the way the base image family does, or reuse an install that is already there. */
 function planTini(
-  source: string, stages: readonly Stage[], finalIndex: number, chain: readonly Stage[], family: ImageFamily,
-  kw: (k: string) => string, eol: string, starts: readonly number[], lines: readonly string[],
+  source: string,
+  stages: readonly Stage[],
+  finalIndex: number,
+  chain: readonly Stage[],
+  family: ImageFamily,
+  kw: (k: string) => string,
+  eol: string,
+  starts: readonly number[],
+  lines: readonly string[],
 ): TiniInstall {
   const existing = existingTini(chain);
   if (existing !== null) return { path: existing, splices: [], addedStage: false };
   const final = stages[finalIndex]!;
   const afterFrom = offsetAfterLine(starts, final.from.getRange().end.line, source.length);
   const lead = afterFrom === source.length && !/[\r\n]$/.test(source) ? eol : '';
-  const insertAfterFrom = (text: string[]): Splice => ({ start: afterFrom, end: afterFrom, text: lead + text.map((l) => l + eol).join('') });
+  const insertAfterFrom = (text: string[]): Splice => ({
+    start: afterFrom,
+    end: afterFrom,
+    text: lead + text.map((l) => l + eol).join(''),
+  });
 
   if (family === 'alpine' || family === 'debian' || family === 'ubuntu') {
     const run = family === 'alpine' ? `${kw('RUN')} apk add --no-cache tini` : `${kw('RUN')} ${APT_TINI}`;
@@ -409,7 +457,10 @@ function existingTini(chain: readonly Stage[]): string | null {
         if (/\b(apt-get|apt|microdnf|dnf|yum)\s+(-\S+\s+)*install\b/.test(text)) return '/usr/bin/tini';
       }
       if (keyword === 'COPY' || keyword === 'ADD') {
-        const args = instruction.getArguments().map((a) => a.getValue()).filter((a) => !a.startsWith('--'));
+        const args = instruction
+          .getArguments()
+          .map((a) => a.getValue())
+          .filter((a) => !a.startsWith('--'));
         const dest = args[args.length - 1];
         if (dest !== undefined && args.length >= 2 && args.slice(0, -1).some((a) => /tini/.test(a))) {
           if (!dest.endsWith('/')) return dest;

@@ -48,7 +48,10 @@ export function programWords(words: readonly string[]): string[] {
     if (INITS.has(base) || w === '/init' || base === 'exec') {
       i++;
       while (i < words.length && words[i]!.startsWith('-')) {
-        if (words[i] === '--') { i++; break; }
+        if (words[i] === '--') {
+          i++;
+          break;
+        }
         i++;
       }
       continue;

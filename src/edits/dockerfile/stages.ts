@@ -51,7 +51,10 @@ export function ancestry(stages: readonly Stage[], index: number): Stage[] {
   while (current !== undefined && !chain.includes(current)) {
     chain.push(current);
     const image = current.image.toLowerCase();
-    const parentIndex = stages.slice(0, at).map((s) => s.name).lastIndexOf(image);
+    const parentIndex = stages
+      .slice(0, at)
+      .map((s) => s.name)
+      .lastIndexOf(image);
     if (parentIndex < 0) break;
     current = stages[parentIndex];
     at = parentIndex;
@@ -71,12 +74,14 @@ function globalArgDefaults(dockerfile: Dockerfile): Map<string, string> {
 
 /** `${X}`, `${X:-d}`, `$X` with the ARG defaults; unknown variables stay as written. */
 function substitute(text: string, values: Map<string, string>): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+]([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+  return text.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+]([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
     (whole, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
       const name = braced ?? bare ?? '';
       const value = values.get(name);
       if (value !== undefined && value !== '') return value;
       if (fallback !== undefined && whole.includes(':-')) return fallback;
       return whole;
-    });
+    },
+  );
 }

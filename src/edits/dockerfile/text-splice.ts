@@ -13,9 +13,7 @@ export interface Splice {
 
 /** Apply splices to source. Insertions at the same offset keep the order they were given in. */
 export function applySplices(source: string, splices: readonly Splice[]): string {
-  const ordered = splices
-    .map((s, index) => ({ ...s, index }))
-    .sort((a, b) => a.start - b.start || a.end - b.end || a.index - b.index);
+  const ordered = splices.map((s, index) => ({ ...s, index })).sort((a, b) => a.start - b.start || a.end - b.end || a.index - b.index);
   let out = '';
   let cursor = 0;
   for (const s of ordered) {

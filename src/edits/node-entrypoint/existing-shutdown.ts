@@ -9,8 +9,16 @@ import { loadTsMorph } from '../../core/ts-morph.js';
 
 /** Libraries that install their own signal handling or drain servers their own way. */
 export const SHUTDOWN_LIBRARIES = [
-  '@godaddy/terminus', 'stoppable', 'http-terminator', 'close-with-grace', 'lightship',
-  'http-graceful-shutdown', 'async-exit-hook', 'exit-hook', 'node-cleanup', '@moebius/http-graceful-shutdown',
+  '@godaddy/terminus',
+  'stoppable',
+  'http-terminator',
+  'close-with-grace',
+  'lightship',
+  'http-graceful-shutdown',
+  'async-exit-hook',
+  'exit-hook',
+  'node-cleanup',
+  '@moebius/http-graceful-shutdown',
 ];
 export const COMPETING_SIGNALS = new Set(['SIGTERM', 'SIGINT', 'SIGBREAK']);
 
@@ -89,7 +97,13 @@ function namedFunction(sf: SourceFile, name: string): { fn: TsNode; declaration:
   for (const d of sf.getDescendantsOfKind(SyntaxKind.VariableDeclaration)) {
     const init = d.getInitializer();
     const st = d.getVariableStatement();
-    if (d.getName() === name && init && st && st.getDeclarations().length === 1 && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) {
+    if (
+      d.getName() === name &&
+      init &&
+      st &&
+      st.getDeclarations().length === 1 &&
+      (Node.isArrowFunction(init) || Node.isFunctionExpression(init))
+    ) {
       return { fn: init, declaration: st };
     }
   }
@@ -115,7 +129,10 @@ const LOG_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', '
 export function analyseListener(fn: TsNode, servers: ReadonlySet<string>): ListenerBody {
   const { Node } = loadTsMorph();
   const cleanups: Cleanup[] = [];
-  const fail = (n: TsNode, what: string): ListenerBody => ({ simple: false, why: `${what} (line ${n.getStartLineNumber()}: \`${n.getText().split('\n')[0]}\`)` });
+  const fail = (n: TsNode, what: string): ListenerBody => ({
+    simple: false,
+    why: `${what} (line ${n.getStartLineNumber()}: \`${n.getText().split('\n')[0]}\`)`,
+  });
 
   const visitBody = (body: TsNode): ListenerBody | null => {
     if (Node.isBlock(body)) {
@@ -146,7 +163,8 @@ export function analyseListener(fn: TsNode, servers: ReadonlySet<string>): Liste
       // setTimeout(...).unref(): a force-exit timer; the generated module has its own deadline.
       if (method === 'unref' && Node.isCallExpression(recv) && recv.getExpression().getText() === 'setTimeout') return null;
       // Closing a registered server's connections is part of the drain the module does.
-      if ((method === 'closeIdleConnections' || method === 'closeAllConnections') && servers.has(recvText) && args.length === 0) return null;
+      if ((method === 'closeIdleConnections' || method === 'closeAllConnections') && servers.has(recvText) && args.length === 0)
+        return null;
       if (CLOSE_METHODS.has(method)) {
         const callbacks = args.filter((a) => Node.isArrowFunction(a) || Node.isFunctionExpression(a));
         if (args.length > callbacks.length) return fail(e, 'it closes something with arguments');
@@ -173,7 +191,8 @@ export function analyseListener(fn: TsNode, servers: ReadonlySet<string>): Liste
     return fail(e, 'it does more than close and exit');
   };
 
-  if (!(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) || Node.isFunctionDeclaration(fn))) return { simple: false, why: 'the listener is not a plain function' };
+  if (!(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) || Node.isFunctionDeclaration(fn)))
+    return { simple: false, why: 'the listener is not a plain function' };
   const body = fn.getBody();
   if (!body) return { simple: false, why: 'the listener has no body' };
   return visitBody(body) ?? { simple: true, cleanups };

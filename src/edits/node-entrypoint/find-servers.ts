@@ -65,8 +65,15 @@ export function findServers(sf: SourceFile, options: ScanOptions = {}): ServerSc
   const unwrap = (e: TsNode): TsNode => {
     let cur = e;
     for (;;) {
-      if (Node.isAwaitExpression(cur) || Node.isParenthesizedExpression(cur) || Node.isAsExpression(cur) ||
-        Node.isNonNullExpression(cur) || Node.isSatisfiesExpression(cur) || Node.isTypeAssertion(cur)) cur = cur.getExpression();
+      if (
+        Node.isAwaitExpression(cur) ||
+        Node.isParenthesizedExpression(cur) ||
+        Node.isAsExpression(cur) ||
+        Node.isNonNullExpression(cur) ||
+        Node.isSatisfiesExpression(cur) ||
+        Node.isTypeAssertion(cur)
+      )
+        cur = cur.getExpression();
       else return cur;
     }
   };
@@ -132,8 +139,14 @@ export function findServers(sf: SourceFile, options: ScanOptions = {}): ServerSc
         const objText = unwrap(obj).getText();
         const objBinding = Node.isIdentifier(unwrap(obj)) ? binding(objText) : undefined;
         const objModule = objBinding ? bareModule(objBinding.module) : requiredModule(unwrap(obj))?.module;
-        if ((name === 'createServer' || name === 'createSecureServer') && objModule !== undefined && HTTP_MODULES.has(bareModule(objModule))) return 'http';
-        if ((name === 'create' || name === 'createMicroservice') && (objText === 'NestFactory' || objBinding?.imported === 'NestFactory')) return 'nest';
+        if (
+          (name === 'createServer' || name === 'createSecureServer') &&
+          objModule !== undefined &&
+          HTTP_MODULES.has(bareModule(objModule))
+        )
+          return 'http';
+        if ((name === 'create' || name === 'createMicroservice') && (objText === 'NestFactory' || objBinding?.imported === 'NestFactory'))
+          return 'nest';
         if (name === 'createServer' && objModule !== undefined && bareModule(objModule) === 'vite') return 'vite';
         return null;
       }
@@ -181,7 +194,9 @@ export function findServers(sf: SourceFile, options: ScanOptions = {}): ServerSc
   // Names whose value we know (declarations and plain assignments); two passes settle
   // `const app = fastify()` before `const x = app.listen()`.
   const declarations = sf.getDescendantsOfKind(SyntaxKind.VariableDeclaration);
-  const assignments = sf.getDescendantsOfKind(SyntaxKind.BinaryExpression).filter((b) => b.getOperatorToken().getKind() === SyntaxKind.EqualsToken);
+  const assignments = sf
+    .getDescendantsOfKind(SyntaxKind.BinaryExpression)
+    .filter((b) => b.getOperatorToken().getKind() === SyntaxKind.EqualsToken);
   for (let pass = 0; pass < 2; pass++) {
     for (const d of declarations) {
       const init = d.getInitializer();
@@ -189,14 +204,24 @@ export function findServers(sf: SourceFile, options: ScanOptions = {}): ServerSc
       if (!init || !Node.isIdentifier(nameNode)) continue;
       const p = produced(init);
       const kind = p === 'listen' || p === 'same-http' ? 'http' : p;
-      if (kind === 'http' || kind === 'ws' || kind === 'socket.io' || kind === 'fastify' || kind === 'nest' || kind === 'vite' || kind === 'app') env.set(nameNode.getText(), kind);
+      if (
+        kind === 'http' ||
+        kind === 'ws' ||
+        kind === 'socket.io' ||
+        kind === 'fastify' ||
+        kind === 'nest' ||
+        kind === 'vite' ||
+        kind === 'app'
+      )
+        env.set(nameNode.getText(), kind);
     }
     for (const a of assignments) {
       const left = a.getLeft();
       if (!Node.isIdentifier(left)) continue;
       const p = produced(a.getRight());
       const kind = p === 'listen' || p === 'same-http' ? 'http' : p;
-      if (kind === 'http' || kind === 'ws' || kind === 'socket.io' || kind === 'fastify' || kind === 'nest' || kind === 'vite') env.set(left.getText(), kind);
+      if (kind === 'http' || kind === 'ws' || kind === 'socket.io' || kind === 'fastify' || kind === 'nest' || kind === 'vite')
+        env.set(left.getText(), kind);
     }
   }
 
@@ -215,7 +240,15 @@ export function findServers(sf: SourceFile, options: ScanOptions = {}): ServerSc
   const line = (n: TsNode): number => n.getStartLineNumber();
   const statementIn = (n: TsNode | undefined): n is Statement => {
     const parent = n?.getParent();
-    return !!n && !!parent && (Node.isBlock(parent) || Node.isSourceFile(parent) || Node.isModuleBlock(parent) || Node.isCaseClause(parent) || Node.isDefaultClause(parent));
+    return (
+      !!n &&
+      !!parent &&
+      (Node.isBlock(parent) ||
+        Node.isSourceFile(parent) ||
+        Node.isModuleBlock(parent) ||
+        Node.isCaseClause(parent) ||
+        Node.isDefaultClause(parent))
+    );
   };
   const targetKind = (p: Produced): TargetKind | 'skip' | 'ambiguous' => {
     if (p === 'listen' || p === 'http') return 'http';
@@ -235,10 +268,22 @@ export function findServers(sf: SourceFile, options: ScanOptions = {}): ServerSc
     const k = targetKind(produced(init));
     covered.add(unwrap(init));
     if (k === 'skip') continue;
-    if (k === 'ambiguous') { blocked.push(ambiguous(init)); continue; }
+    if (k === 'ambiguous') {
+      blocked.push(ambiguous(init));
+      continue;
+    }
     const st = d.getVariableStatement();
-    if (!statementIn(st)) { blocked.push({ line: line(d), reason: `\`${nameNode.getText()}\` is declared where no statement can follow it` }); continue; }
-    targets.push({ kind: k, ref: nameNode.getText(), after: st, line: line(d), ...(k === 'nest' && /\.createMicroservice\b/.test(init.getText()) ? { microservice: true } : {}) });
+    if (!statementIn(st)) {
+      blocked.push({ line: line(d), reason: `\`${nameNode.getText()}\` is declared where no statement can follow it` });
+      continue;
+    }
+    targets.push({
+      kind: k,
+      ref: nameNode.getText(),
+      after: st,
+      line: line(d),
+      ...(k === 'nest' && /\.createMicroservice\b/.test(init.getText()) ? { microservice: true } : {}),
+    });
   }
 
   for (const a of assignments) {
@@ -246,10 +291,16 @@ export function findServers(sf: SourceFile, options: ScanOptions = {}): ServerSc
     const k = targetKind(produced(right));
     covered.add(unwrap(right));
     if (k === 'skip') continue;
-    if (k === 'ambiguous') { blocked.push(ambiguous(right)); continue; }
+    if (k === 'ambiguous') {
+      blocked.push(ambiguous(right));
+      continue;
+    }
     const st = a.getParent();
     if (!Node.isExpressionStatement(st) || !statementIn(st)) {
-      blocked.push({ line: line(a), reason: `\`${a.getLeft().getText()}\` is assigned inside an expression, where no statement can follow it` });
+      blocked.push({
+        line: line(a),
+        reason: `\`${a.getLeft().getText()}\` is assigned inside an expression, where no statement can follow it`,
+      });
       continue;
     }
     targets.push({ kind: k, ref: a.getLeft().getText(), after: st, line: line(a) });
@@ -273,19 +324,39 @@ export function findServers(sf: SourceFile, options: ScanOptions = {}): ServerSc
     for (;;) {
       const p = host.getParent();
       if (!p) break;
-      if (Node.isAwaitExpression(p) || Node.isParenthesizedExpression(p)) { host = p; continue; }
+      if (Node.isAwaitExpression(p) || Node.isParenthesizedExpression(p)) {
+        host = p;
+        continue;
+      }
       const gp = p.getParent();
-      if (Node.isPropertyAccessExpression(p) && (p.getName() === 'on' || p.getName() === 'once') && gp && Node.isCallExpression(gp) && gp.getExpression() === p) { host = gp; continue; }
-      if (Node.isPropertyAccessExpression(p) && p.getName() === 'listen' && gp && Node.isCallExpression(gp)) { host = gp; continue; }
+      if (
+        Node.isPropertyAccessExpression(p) &&
+        (p.getName() === 'on' || p.getName() === 'once') &&
+        gp &&
+        Node.isCallExpression(gp) &&
+        gp.getExpression() === p
+      ) {
+        host = gp;
+        continue;
+      }
+      if (Node.isPropertyAccessExpression(p) && p.getName() === 'listen' && gp && Node.isCallExpression(gp)) {
+        host = gp;
+        continue;
+      }
       break;
     }
     if (seenHosts.has(host) || covered.has(unwrap(host))) continue;
     seenHosts.add(host);
     const k = targetKind(produced(host));
     if (k === 'skip') continue;
-    if (k === 'ambiguous') { blocked.push(ambiguous(host)); continue; }
+    if (k === 'ambiguous') {
+      blocked.push(ambiguous(host));
+      continue;
+    }
     const parent = host.getParent();
-    const name = freshName(k === 'ws' ? ['wss', 'wsServer'] : k === 'socket.io' ? ['io', 'socketServer'] : ['server', 'httpServer', 'appServer']);
+    const name = freshName(
+      k === 'ws' ? ['wss', 'wsServer'] : k === 'socket.io' ? ['io', 'socketServer'] : ['server', 'httpServer', 'appServer'],
+    );
     if (parent && (Node.isExpressionStatement(parent) || Node.isReturnStatement(parent)) && statementIn(parent)) {
       targets.push({
         kind: k,
@@ -297,13 +368,28 @@ export function findServers(sf: SourceFile, options: ScanOptions = {}): ServerSc
       continue;
     }
     const branchOf = parent?.getParent();
-    if (parent && Node.isExpressionStatement(parent) && branchOf && Node.isIfStatement(branchOf) &&
-      (branchOf.getThenStatement() === parent || branchOf.getElseStatement() === parent)) {
-      targets.push({ kind: k, ref: name, after: parent, capture: { statement: parent, expression: host as Expression, name, via: 'braces' }, line: line(host) });
+    if (
+      parent &&
+      Node.isExpressionStatement(parent) &&
+      branchOf &&
+      Node.isIfStatement(branchOf) &&
+      (branchOf.getThenStatement() === parent || branchOf.getElseStatement() === parent)
+    ) {
+      targets.push({
+        kind: k,
+        ref: name,
+        after: parent,
+        capture: { statement: parent, expression: host as Expression, name, via: 'braces' },
+        line: line(host),
+      });
       continue;
     }
-    const where = parent && Node.isArrowFunction(parent) ? 'is the body of an arrow function without braces' : 'is used inside an expression';
-    blocked.push({ line: line(host), reason: `\`${host.getText().split('\n')[0]}\` ${where}, so the server it returns cannot be registered without restructuring the code` });
+    const where =
+      parent && Node.isArrowFunction(parent) ? 'is the body of an arrow function without braces' : 'is used inside an expression';
+    blocked.push({
+      line: line(host),
+      reason: `\`${host.getText().split('\n')[0]}\` ${where}, so the server it returns cannot be registered without restructuring the code`,
+    });
   }
 
   // Apps imported from another file and listened here (`await app.listen(...)`): register their close().

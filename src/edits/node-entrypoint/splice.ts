@@ -12,7 +12,15 @@ export interface Splice {
 
 /** Applies non-overlapping splices; insertions at one position go by priority, then their order, and before a replacement starting there. */
 export function applySplices(source: string, splices: readonly Splice[]): string {
-  const ordered = splices.map((s, i) => ({ ...s, i })).sort((a, b) => a.start - b.start || (a.end - a.start === 0 ? 0 : 1) - (b.end - b.start === 0 ? 0 : 1) || (a.priority ?? 1) - (b.priority ?? 1) || a.i - b.i);
+  const ordered = splices
+    .map((s, i) => ({ ...s, i }))
+    .sort(
+      (a, b) =>
+        a.start - b.start ||
+        (a.end - a.start === 0 ? 0 : 1) - (b.end - b.start === 0 ? 0 : 1) ||
+        (a.priority ?? 1) - (b.priority ?? 1) ||
+        a.i - b.i,
+    );
   let out = '';
   let at = 0;
   for (const s of ordered) {

@@ -9,7 +9,17 @@ import { collectBindings } from './bindings.js';
 import { analyseListener, findExistingShutdown, type Cleanup } from './existing-shutdown.js';
 import { findServers, type Target } from './find-servers.js';
 import { applySplices, type Splice } from './splice.js';
-import { continuesPreviousLine, detectStyle, indentAt, lineEnd, lineNumberAt, lineStart, nextLineStart, statementEnd, type SourceStyle } from './style.js';
+import {
+  continuesPreviousLine,
+  detectStyle,
+  indentAt,
+  lineEnd,
+  lineNumberAt,
+  lineStart,
+  nextLineStart,
+  statementEnd,
+  type SourceStyle,
+} from './style.js';
 import { loadTsMorph, parseSource } from '../../core/ts-morph.js';
 import { countEditRun } from '../../core/edit-runs.js';
 
@@ -72,7 +82,10 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
   const scan = findServers(sf, opts.frameworks ? { frameworks: opts.frameworks } : {});
   for (const b of scan.blocked) refusals.push(b);
   for (const lib of existing.libraries) {
-    refusals.push({ line: lib.line, reason: `it already uses ${lib.module} for shutdown (line ${lib.line}); remove ${lib.module} and the code that uses it, or keep it and leave out the entrypoint part (--only)` });
+    refusals.push({
+      line: lib.line,
+      reason: `it already uses ${lib.module} for shutdown (line ${lib.line}); remove ${lib.module} and the code that uses it, or keep it and leave out the entrypoint part (--only)`,
+    });
   }
   for (const d of existing.dynamic) {
     refusals.push({ line: d.line, reason: `it installs signal listeners in a loop (line ${d.line}: \`${d.text}\`); remove them` });
@@ -83,13 +96,18 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
   const nestRefs = new Set(scan.targets.filter((t) => t.kind === 'nest').map((t) => t.ref));
   for (const hook of existing.nestHooks) {
     if (!hook.statement) {
-      refusals.push({ line: hook.line, reason: `\`${hook.receiver}.enableShutdownHooks()\` (line ${hook.line}) is part of a larger expression; remove it` });
+      refusals.push({
+        line: hook.line,
+        reason: `\`${hook.receiver}.enableShutdownHooks()\` (line ${hook.line}) is part of a larger expression; remove it`,
+      });
       continue;
     }
     const replacement = nestRefs.has(hook.receiver) ? [] : [closeRegistration('nest', hook.receiver, style, nestRefs.size > 0)];
     if (replacement.length > 0) used.add('registerShutdownHandler');
     w.removeStatements([hook.statement], replacement);
-    notes.push(`removed \`${hook.receiver}.enableShutdownHooks()\` (line ${hook.line}): Nest's own signal listeners would compete with setupSignalHandlers(); ${hook.receiver}.close() still runs your onModuleDestroy/onApplicationShutdown hooks (without the signal argument)`);
+    notes.push(
+      `removed \`${hook.receiver}.enableShutdownHooks()\` (line ${hook.line}): Nest's own signal listeners would compete with setupSignalHandlers(); ${hook.receiver}.close() still runs your onModuleDestroy/onApplicationShutdown hooks (without the signal argument)`,
+    );
   }
 
   // Code that only runs when the file is executed directly: the listeners belong there too.
@@ -108,7 +126,11 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
     ];
     for (const e of exportsFor(t)) used.add(e);
     if (t.capture?.via === 'statement') {
-      w.insertAt(t.capture.statement.getStart(), `${style.declare} ${t.capture.name} = `, `line ${t.line}: store the server: \`${style.declare} ${t.capture.name} = ${firstLine(t.capture.statement.getText())}\``);
+      w.insertAt(
+        t.capture.statement.getStart(),
+        `${style.declare} ${t.capture.name} = `,
+        `line ${t.line}: store the server: \`${style.declare} ${t.capture.name} = ${firstLine(t.capture.statement.getText())}\``,
+      );
       w.insertAfter(t.after, code);
     } else if (t.capture?.via === 'braces') {
       // `if (!module.parent) app.listen(3000)`: the branch becomes a block that stores and registers the server
@@ -122,17 +144,28 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
         ...code,
       ];
       const end = endOf(source, st);
-      w.replace(st.getStart(), end, `{${lines.map((l) => style.eol + inner + l).join('')}${style.eol}${outer}}`,
-        `line ${t.line}: put the branch in braces and store the server: \`{ ${lines.join(' ')} }\``);
+      w.replace(
+        st.getStart(),
+        end,
+        `{${lines.map((l) => style.eol + inner + l).join('')}${style.eol}${outer}}`,
+        `line ${t.line}: put the branch in braces and store the server: \`{ ${lines.join(' ')} }\``,
+      );
     } else if (t.capture?.via === 'return') {
-      w.replace(t.capture.statement.getStart(), t.capture.expression.getStart(), `${style.declare} ${t.capture.name} = `, `line ${t.line}: store the server in \`${t.capture.name}\` before returning it`);
+      w.replace(
+        t.capture.statement.getStart(),
+        t.capture.expression.getStart(),
+        `${style.declare} ${t.capture.name} = `,
+        `line ${t.line}: store the server in \`${t.capture.name}\` before returning it`,
+      );
       w.insertAfter(t.after, [...code, `return ${t.capture.name}${style.semi ? ';' : ''}`]);
     } else {
       w.insertAfter(t.after, code);
     }
   }
   if (scan.targets.length === 0 && existing.nestHooks.length === 0) {
-    notes.push('no server found in this file: setupSignalHandlers() is added; register what must be closed with registerShutdownHandler(name, fn)');
+    notes.push(
+      'no server found in this file: setupSignalHandlers() is added; register what must be closed with registerShutdownHandler(name, fn)',
+    );
   }
 
   // An existing SIGTERM/SIGINT listener: replaced when it only closes things and exits.
@@ -143,11 +176,17 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
   const declarations = new Set<Statement>();
   for (const l of existing.listeners) {
     if (!l.statement) {
-      refusals.push({ line: l.line, reason: `it has a process.on('${l.signal}') listener inside an expression (line ${l.line}); remove it` });
+      refusals.push({
+        line: l.line,
+        reason: `it has a process.on('${l.signal}') listener inside an expression (line ${l.line}); remove it`,
+      });
       continue;
     }
     if (!l.fn) {
-      refusals.push({ line: l.line, reason: `it has a process.on('${l.signal}') listener defined elsewhere (line ${l.line}); remove it and register its cleanup with registerShutdownHandler()` });
+      refusals.push({
+        line: l.line,
+        reason: `it has a process.on('${l.signal}') listener defined elsewhere (line ${l.line}); remove it and register its cleanup with registerShutdownHandler()`,
+      });
       continue;
     }
     let body = analysed.get(l.fn);
@@ -156,7 +195,10 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
       analysed.set(l.fn, body);
     }
     if (!body.simple) {
-      refusals.push({ line: l.line, reason: `it already handles ${l.signal} (line ${l.line}) and the listener is not a plain close-and-exit: ${body.why}; remove that process.on('${l.signal}', ...) listener and move its cleanup into registerShutdownHandler(name, fn)` });
+      refusals.push({
+        line: l.line,
+        reason: `it already handles ${l.signal} (line ${l.line}) and the listener is not a plain close-and-exit: ${body.why}; remove that process.on('${l.signal}', ...) listener and move its cleanup into registerShutdownHandler(name, fn)`,
+      });
       continue;
     }
     for (const c of body.cleanups) if (!cleanups.some((x) => x.name === c.name)) cleanups.push(c);
@@ -164,7 +206,12 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
     if (l.declaration) declarations.add(l.declaration);
   }
   for (const decl of declarations) {
-    const name = (Node.isFunctionDeclaration(decl) ? decl.getName() : Node.isVariableStatement(decl) ? decl.getDeclarations()[0]?.getName() : undefined) ?? '';
+    const name =
+      (Node.isFunctionDeclaration(decl)
+        ? decl.getName()
+        : Node.isVariableStatement(decl)
+          ? decl.getDeclarations()[0]?.getName()
+          : undefined) ?? '';
     const uses = sf.getDescendantsOfKind(loadTsMorph().SyntaxKind.Identifier).filter((i) => i.getText() === name).length;
     const listenerUses = existing.listeners.filter((l) => l.declaration === decl).length;
     if (uses === listenerUses + 1) removable.push(decl);
@@ -175,8 +222,12 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
     const replacement = cleanups.map((c) => `registerShutdownHandler(${quoted(c.name, style)}, () => ${c.call})${style.semi ? ';' : ''}`);
     if (replacement.length > 0) used.add('registerShutdownHandler');
     w.removeStatements(removable, replacement);
-    const lines = existing.listeners.filter((l) => l.statement && removable.includes(l.statement)).map((l) => `process.on('${l.signal}') (line ${l.line})`);
-    notes.push(`replaced ${lines.join(', ')} with setupSignalHandlers()${cleanups.length > 0 ? ` and registerShutdownHandler() for ${cleanups.map((c) => c.name).join(', ')}` : ''}: two competing listeners would race to exit`);
+    const lines = existing.listeners
+      .filter((l) => l.statement && removable.includes(l.statement))
+      .map((l) => `process.on('${l.signal}') (line ${l.line})`);
+    notes.push(
+      `replaced ${lines.join(', ')} with setupSignalHandlers()${cleanups.length > 0 ? ` and registerShutdownHandler() for ${cleanups.map((c) => c.name).join(', ')}` : ''}: two competing listeners would race to exit`,
+    );
   }
 
   insertImportAndSetup(sf, w, style, opts, [...used], guard);
@@ -233,12 +284,15 @@ function registrations(t: Target, style: SourceStyle, several: boolean): string[
   if (t.kind === 'http') return [`registerHttpServer(${t.ref})${end}`];
   if (t.kind === 'ws') return [`registerWebSocketServer(${t.ref})${end}`];
   if (t.kind === 'fastify') return [`registerHttpServer(${t.ref}.server)${end}`, closeRegistration(t.kind, t.ref, style, several)];
-  if (t.kind === 'nest' && !t.microservice) return [`registerHttpServer(${t.ref}.getHttpServer())${end}`, closeRegistration(t.kind, t.ref, style, several)];
+  if (t.kind === 'nest' && !t.microservice)
+    return [`registerHttpServer(${t.ref}.getHttpServer())${end}`, closeRegistration(t.kind, t.ref, style, several)];
   if (t.kind === 'socket.io') {
     const name = several ? `${t.kind}:${t.ref}` : t.kind;
     // disconnectSockets(true) tells each client the server ended the session ('io server disconnect'),
     // so it does not reconnect into a stopping server; close() then ends the engine and waits for the server.
-    return [`registerShutdownHandler(${quoted(name, style)}, () => { ${t.ref}.disconnectSockets(true)${style.semi ? ';' : ''} return ${t.ref}.close()${style.semi ? ';' : ''} }, { phase: ${quoted('drain', style)} })${end}`];
+    return [
+      `registerShutdownHandler(${quoted(name, style)}, () => { ${t.ref}.disconnectSockets(true)${style.semi ? ';' : ''} return ${t.ref}.close()${style.semi ? ';' : ''} }, { phase: ${quoted('drain', style)} })${end}`,
+    ];
   }
   return [closeRegistration(t.kind, t.ref, style, several)];
 }
@@ -263,7 +317,14 @@ function endOf(source: string, st: TsNode): number {
   return statementEnd(source, st.getStart(), st.getEnd());
 }
 
-function insertImportAndSetup(sf: SourceFile, w: Writer, style: SourceStyle, opts: WireOptions, used: Export[], mainBlock: MainGuard | null): void {
+function insertImportAndSetup(
+  sf: SourceFile,
+  w: Writer,
+  style: SourceStyle,
+  opts: WireOptions,
+  used: Export[],
+  mainBlock: MainGuard | null,
+): void {
   const { Node } = loadTsMorph();
   const names = EXPORTS_IN_ORDER.filter((n) => used.includes(n));
   const statements = sf.getStatements();
@@ -284,7 +345,8 @@ function insertImportAndSetup(sf: SourceFile, w: Writer, style: SourceStyle, opt
     // `require('x')`, `require('x').y`, `await import('x')`; not `require('fastify')()`, which creates something.
     const loads = (t: string): boolean => /^(require|await\s+import)\(\s*(['"`])[^'"`]+\2\s*\)(\.[\w$]+)*$/.test(t);
     if (Node.isVariableStatement(s)) return s.getDeclarations().every((d) => loads(d.getInitializer()?.getText() ?? ''));
-    if (Node.isExpressionStatement(s)) return loads(s.getExpression().getText()) || /^require\(\s*(['"])[^'"]+\1\s*\)\.config\([^)]*\)$/.test(s.getExpression().getText());
+    if (Node.isExpressionStatement(s))
+      return loads(s.getExpression().getText()) || /^require\(\s*(['"])[^'"]+\1\s*\)\.config\([^)]*\)$/.test(s.getExpression().getText());
     return false;
   };
   let directivesEnd = 0;
@@ -298,16 +360,21 @@ function insertImportAndSetup(sf: SourceFile, w: Writer, style: SourceStyle, opt
   const placed = mainBlock !== null;
   const eol = style.eol;
   if (anchor) {
-    w.insertImport(lineEnd(w.source, endOf(w.source, anchor)), eol + importLine + (placed ? '' : eol + eol + w.guarded(setupLine, lineEnd(w.source, endOf(w.source, anchor)))), [
-      `after line ${lineNumberAt(w.source, endOf(w.source, anchor))}: ${importLine}`,
-      ...(placed ? [] : [`after the imports: ${setupLine}`]),
-    ]);
+    w.insertImport(
+      lineEnd(w.source, endOf(w.source, anchor)),
+      eol + importLine + (placed ? '' : eol + eol + w.guarded(setupLine, lineEnd(w.source, endOf(w.source, anchor)))),
+      [
+        `after line ${lineNumberAt(w.source, endOf(w.source, anchor))}: ${importLine}`,
+        ...(placed ? [] : [`after the imports: ${setupLine}`]),
+      ],
+    );
   } else if (directivesEnd > 0) {
     const last = statements[directivesEnd - 1] as Statement;
-    w.insertImport(lineEnd(w.source, endOf(w.source, last)), eol + eol + importLine + (placed ? '' : eol + eol + w.guarded(setupLine, lineEnd(w.source, endOf(w.source, last)))), [
-      `after line ${lineNumberAt(w.source, endOf(w.source, last))}: ${importLine}`,
-      ...(placed ? [] : [`then: ${setupLine}`]),
-    ]);
+    w.insertImport(
+      lineEnd(w.source, endOf(w.source, last)),
+      eol + eol + importLine + (placed ? '' : eol + eol + w.guarded(setupLine, lineEnd(w.source, endOf(w.source, last)))),
+      [`after line ${lineNumberAt(w.source, endOf(w.source, last))}: ${importLine}`, ...(placed ? [] : [`then: ${setupLine}`])],
+    );
   } else {
     const first = statements[0];
     const at = first ? lineStart(w.source, first.getStart()) : w.source.length;
@@ -321,7 +388,9 @@ function insertImportAndSetup(sf: SourceFile, w: Writer, style: SourceStyle, opt
     const firstInBlock = guard.getStatements()[0];
     const indent = firstInBlock ? indentAt(w.source, firstInBlock.getStart()) : `${indentAt(w.source, guard.getStart())}  `;
     const pos = lineEnd(w.source, guard.getStart());
-    w.insertText(pos, eol + indent + w.guarded(setupLine, pos), [`after line ${guard.getStartLineNumber()} (inside the block): ${setupLine}`]);
+    w.insertText(pos, eol + indent + w.guarded(setupLine, pos), [
+      `after line ${guard.getStartLineNumber()} (inside the block): ${setupLine}`,
+    ]);
   }
 }
 
@@ -342,7 +411,10 @@ function mainGuard(targets: Target[]): MainGuard | null {
   if (targets.length === 1 && targets[0]?.capture?.via === 'braces') {
     const st = targets[0].capture.statement;
     const parent = st.getParent();
-    return parent && Node.isIfStatement(parent) && parent.getThenStatement() === st && MAIN_GUARD.test(parent.getExpression().getText().trim())
+    return parent &&
+      Node.isIfStatement(parent) &&
+      parent.getThenStatement() === st &&
+      MAIN_GUARD.test(parent.getExpression().getText().trim())
       ? { braces: st }
       : null;
   }
@@ -372,7 +444,10 @@ class Writer {
   private readonly splices: Splice[] = [];
   private readonly instructions: { at: number; priority: number; text: string }[] = [];
 
-  constructor(readonly source: string, private readonly style: SourceStyle) {}
+  constructor(
+    readonly source: string,
+    private readonly style: SourceStyle,
+  ) {}
 
   /** Without semicolons, a line followed by `(`, `[` or a template would join the next line: end it with `;`. */
   guarded(code: string, nextAt: number): string {
@@ -442,7 +517,10 @@ class Writer {
         }
         ranges.push({ start, end: nextLineStart(src, stEnd), indent: indentAt(src, st.getStart()) });
       }
-      this.note(st.getStart(), `remove line${st.getStartLineNumber() === st.getEndLineNumber() ? '' : 's'} ${st.getStartLineNumber()}${st.getStartLineNumber() === st.getEndLineNumber() ? '' : `-${st.getEndLineNumber()}`}: ${firstLine(st.getText())}`);
+      this.note(
+        st.getStart(),
+        `remove line${st.getStartLineNumber() === st.getEndLineNumber() ? '' : 's'} ${st.getStartLineNumber()}${st.getStartLineNumber() === st.getEndLineNumber() ? '' : `-${st.getEndLineNumber()}`}: ${firstLine(st.getText())}`,
+      );
     }
     const merged: typeof ranges = [];
     for (const r of ranges) {

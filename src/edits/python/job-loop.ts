@@ -141,13 +141,20 @@ export function loopToRewrite(mod: ParsedModule, loops: JobLoops, budgetSeconds:
  * - otherwise (no job loop at all): the program is wired and stops where it is, as Python's default
  *   would, with the handlers run; the message says how to make a loop finish its job instead.
  */
-export function jobLoopAdvice(mod: ParsedModule, loops: JobLoops, file: string, importFrom: string, budgetSeconds: number): { line: number | null; message: string; leaveAlone: boolean } | null {
+export function jobLoopAdvice(
+  mod: ParsedModule,
+  loops: JobLoops,
+  file: string,
+  importFrom: string,
+  budgetSeconds: number,
+): { line: number | null; message: string; leaveAlone: boolean } | null {
   if (loopToRewrite(mod, loops, budgetSeconds)) return null;
   const lineOf = (n: SyntaxNode): number => position(mod.source, n.from).line;
   const alone = (line: number, why: string, change: string) => ({
     line,
     leaveAlone: true,
-    message: `${file}:${line}: left as it is, and so is how it stops (no signal handlers, no tini): ${why}. ` +
+    message:
+      `${file}:${line}: left as it is, and so is how it stops (no signal handlers, no tini): ${why}. ` +
       `To have SIGTERM and Ctrl+C let the round in hand finish: ${change}; then run the tool again.`,
   });
   const single = candidateLoop(loops);
@@ -157,14 +164,20 @@ export function jobLoopAdvice(mod: ParsedModule, loops: JobLoops, file: string, 
   }
   if (loops.literal.length > 1) {
     const lines = loops.literal.map(lineOf);
-    return alone(lines[0]!, `${lines.length} \`while True:\` loops (lines ${lines.join(', ')}) could be the job loop`,
-      `make the job loop the only \`while True:\` loop in ${loops.scope.label} (give the others a condition of their own, or a \`for\`)`);
+    return alone(
+      lines[0]!,
+      `${lines.length} \`while True:\` loops (lines ${lines.join(', ')}) could be the job loop`,
+      `make the job loop the only \`while True:\` loop in ${loops.scope.label} (give the others a condition of their own, or a \`for\`)`,
+    );
   }
   const loop = loops.conditional[0];
   if (loop) {
     const cond = text(mod, loopCondition(loop)!).replace(/\s+/g, ' ');
-    return alone(lineOf(loop), `the tool rewrites only a \`while True:\` job loop, and this one's condition is \`${cond}\``,
-      `write it as \`while True:\` with \`if not (${cond}): break\` as its first statement`);
+    return alone(
+      lineOf(loop),
+      `the tool rewrites only a \`while True:\` job loop, and this one's condition is \`${cond}\``,
+      `write it as \`while True:\` with \`if not (${cond}): break\` as its first statement`,
+    );
   }
   const importHint = `and add \`keep_running\` to the \`from ${importFrom} import ...\` line`;
   const anchor = loops.scope.anchor;
@@ -172,7 +185,8 @@ export function jobLoopAdvice(mod: ParsedModule, loops: JobLoops, file: string, 
   return {
     line,
     leaveAlone: false,
-    message: `${line === null ? file : `${file}:${line}`}: no job loop found in ${loops.scope.label}: nothing checks keep_running(), ` +
+    message:
+      `${line === null ? file : `${file}:${line}`}: no job loop found in ${loops.scope.label}: nothing checks keep_running(), ` +
       'so SIGTERM and Ctrl+C stop the program where it is, as before (the handlers run). ' +
       `If it loops over jobs and should finish the job in hand, make the loop \`while keep_running():\` ${importHint}.`,
   };

@@ -95,7 +95,13 @@ function sleepImports(mod: ParsedModule): ImportedName[] {
         if (k.name !== 'VariableName') continue;
         const name = text(mod, k);
         const alias = kids[i + 1]?.name === 'as' ? kids[i + 2] : undefined;
-        if (name === 'sleep') out.push({ local: alias ? text(mod, alias) : name, binds: `${module}.sleep`, statement: stmt, nodes: alias ? [k, kids[i + 1]!, alias] : [k] });
+        if (name === 'sleep')
+          out.push({
+            local: alias ? text(mod, alias) : name,
+            binds: `${module}.sleep`,
+            statement: stmt,
+            nodes: alias ? [k, kids[i + 1]!, alias] : [k],
+          });
         if (alias) i += 2;
       }
     }
@@ -133,7 +139,9 @@ function constantSeconds(mod: ParsedModule, arg: SyntaxNode | undefined): number
   }
   if (arg.name !== 'VariableName') return null;
   const name = text(mod, arg);
-  const assigned = topLevel(mod).filter((s) => s.name === 'AssignStatement' && s.firstChild?.name === 'VariableName' && text(mod, s.firstChild) === name);
+  const assigned = topLevel(mod).filter(
+    (s) => s.name === 'AssignStatement' && s.firstChild?.name === 'VariableName' && text(mod, s.firstChild) === name,
+  );
   if (assigned.length !== 1) return null;
   const value = assigned[0]!.lastChild;
   return value?.name === 'Number' && value.prevSibling?.name === 'AssignOp' ? constantSeconds(mod, value) : null;
@@ -187,9 +195,12 @@ function isTail(mod: ParsedModule, stmt: SyntaxNode, top: SyntaxNode, exit: 'con
   const at = stmts.findIndex((s) => s.from === stmt.from && s.to === stmt.to);
   if (at < 0) return false;
   const rest = stmts.slice(at + 1);
-  const exits = rest.length === 0 || (rest.length === 1 && (exit === 'continue'
-    ? rest[0]!.name === 'ContinueStatement'
-    : rest[0]!.name === 'ReturnStatement' && text(mod, rest[0]!).trim() === 'return'));
+  const exits =
+    rest.length === 0 ||
+    (rest.length === 1 &&
+      (exit === 'continue'
+        ? rest[0]!.name === 'ContinueStatement'
+        : rest[0]!.name === 'ReturnStatement' && text(mod, rest[0]!).trim() === 'return'));
   if (!exits) return false;
   if (block.from === top.from && block.to === top.to) return true;
   const owner = block.parent;
@@ -200,7 +211,9 @@ function isTail(mod: ParsedModule, stmt: SyntaxNode, top: SyntaxNode, exit: 'con
 function callStatement(call: SyntaxNode): SyntaxNode | null {
   const expression = call.parent?.name === 'AwaitExpression' ? call.parent : call;
   const statement = expression.parent;
-  return statement?.name === 'ExpressionStatement' && statement.from === expression.from && statement.to === expression.to ? statement : null;
+  return statement?.name === 'ExpressionStatement' && statement.from === expression.from && statement.to === expression.to
+    ? statement
+    : null;
 }
 
 /**
@@ -212,7 +225,9 @@ function notLastInRound(mod: ParsedModule, fn: SyntaxNode, loop: SyntaxNode, see
   if (!nameNode) return 'it has no name';
   const name = text(mod, nameNode);
   if (fn.parent?.name === 'DecoratedStatement') return `${name}() is decorated`;
-  const defined = topLevel(mod).map((s) => (s.name === 'DecoratedStatement' ? s.getChild('FunctionDefinition') : s)).filter((s) => s?.name === 'FunctionDefinition' && s.getChild('VariableName') && text(mod, s.getChild('VariableName')!) === name);
+  const defined = topLevel(mod)
+    .map((s) => (s.name === 'DecoratedStatement' ? s.getChild('FunctionDefinition') : s))
+    .filter((s) => s?.name === 'FunctionDefinition' && s.getChild('VariableName') && text(mod, s.getChild('VariableName')!) === name);
   if (defined.length !== 1) return `${name}() is defined more than once`;
   if (seen.has(fn.from)) return `${name}() calls itself`;
   seen.add(fn.from);
@@ -245,7 +260,8 @@ function notLastInRound(mod: ParsedModule, fn: SyntaxNode, loop: SyntaxNode, see
         return false;
       }
       const outer = notLastInRound(mod, caller, loop, seen);
-      if (outer !== null) why = `${name}() is called from ${text(mod, caller.getChild('VariableName')!)}() at line ${lineOf(node)}, and ${outer}`;
+      if (outer !== null)
+        why = `${name}() is called from ${text(mod, caller.getChild('VariableName')!)}() at line ${lineOf(node)}, and ${outer}`;
       return false;
     },
   });
@@ -264,7 +280,7 @@ function breakPoint(mod: ParsedModule, statement: SyntaxNode, loop: SyntaxNode):
   if (source.slice(start, statement.from).trim() !== '' || !/^[ \t]*(#[^\n]*)?\r?\n?$/.test(source.slice(statement.to, end))) return null;
   const indent = source.slice(start, statement.from);
   const outer = indentAt(source, loop.from);
-  if (!indent.startsWith(outer) || indent.length <= outer.length || end === source.length && !source.endsWith('\n')) return null;
+  if (!indent.startsWith(outer) || indent.length <= outer.length || (end === source.length && !source.endsWith('\n'))) return null;
   return { at: end, indent, step: indent.slice(outer.length) };
 }
 
@@ -277,7 +293,9 @@ function fallsOffTyped(mod: ParsedModule, loop: SyntaxNode): WaitBlocker | null 
   const fn = enclosingFunction(loop);
   const annotation = fn?.getChild('TypeDef');
   if (!fn || !annotation) return null;
-  const type = text(mod, annotation).replace(/^->\s*/, '').trim();
+  const type = text(mod, annotation)
+    .replace(/^->\s*/, '')
+    .trim();
   if (type === 'None' || type === "'None'" || type === '"None"') return null;
   let after = false;
   mod.tree.iterate({
@@ -295,7 +313,8 @@ function fallsOffTyped(mod: ParsedModule, loop: SyntaxNode): WaitBlocker | null 
   const line = position(mod.source, loop.from).line;
   return {
     line,
-    message: `line ${line}: ${name}() is declared \`-> ${type}\` and returns nothing after the loop: once the loop can end, mypy and pyright report a missing return; ` +
+    message:
+      `line ${line}: ${name}() is declared \`-> ${type}\` and returns nothing after the loop: once the loop can end, mypy and pyright report a missing return; ` +
       `add the \`return\` it should make after a shutdown (e.g. \`return 0\`) after the loop, or declare it \`-> None\``,
   };
 }
@@ -313,14 +332,23 @@ export function loopWaits(mod: ParsedModule, loop: SyntaxNode, budgetSeconds: nu
   })();
 
   /** A long or unknown sleep in `fn`: rewritten when it is certainly the wait between rounds, else a blocker. */
-  const waitInFunction = (fn: SyntaxNode, call: SyntaxNode, statement: SyntaxNode | null, sync: boolean, awaited: boolean, seconds: number | null, oneArg: SyntaxNode | undefined): void => {
+  const waitInFunction = (
+    fn: SyntaxNode,
+    call: SyntaxNode,
+    statement: SyntaxNode | null,
+    sync: boolean,
+    awaited: boolean,
+    seconds: number | null,
+    oneArg: SyntaxNode | undefined,
+  ): void => {
     const name = text(mod, fn.getChild('VariableName')!);
     const code = text(mod, call).replace(/\s+/g, ' ');
     const callee = call.firstChild!;
     const body = fn.getChild('Body')!;
     let why: string | null = null;
     if (!statement || !oneArg) why = 'it is not a plain statement of its own';
-    else if (sync ? awaited || isAsync(fn) || loopIsAsync : !awaited || !isAsync(fn) || !loopIsAsync) why = sync ? 'a blocking sleep in an asyncio program' : 'it is not awaited in an async loop';
+    else if (sync ? awaited || isAsync(fn) || loopIsAsync : !awaited || !isAsync(fn) || !loopIsAsync)
+      why = sync ? 'a blocking sleep in an asyncio program' : 'it is not awaited in an async loop';
     else if (!isTail(mod, statement, body, 'return')) {
       const next = statements(statement.parent!).find((s) => s.from > statement.from);
       why = `line ${next ? lineOf(next) : lineOf(statement)} of ${name}() runs after it`;
@@ -332,7 +360,8 @@ export function loopWaits(mod: ParsedModule, loop: SyntaxNode, budgetSeconds: nu
     const length = seconds === null ? 'for a time not known here' : `${seconds} s`;
     blockers.push({
       line: lineOf(call),
-      message: `line ${lineOf(call)}: \`${code}\` in ${name}() waits ${length}, and it is not certain to be the wait between rounds (${why}): ` +
+      message:
+        `line ${lineOf(call)}: \`${code}\` in ${name}() waits ${length}, and it is not certain to be the wait between rounds (${why}): ` +
         `if it is, make it the last statement of ${name}() and call ${name}() only as the last statement of the loop; ` +
         `if it is part of the job, give it a fixed length of at most ${bound} s (a number or a module constant)`,
     });
@@ -355,13 +384,20 @@ export function loopWaits(mod: ParsedModule, loop: SyntaxNode, budgetSeconds: nu
             const seconds = constantSeconds(mod, oneArg);
             if (seconds === null || seconds > bound) waitInFunction(where.fn, c, statement, sync, awaited, seconds, oneArg);
           } else if (statement && oneArg && (sync ? !awaited : awaited)) {
-            const breakAfter = body && statement.parent?.from === body.from && statement.parent.to === body.to && !isTail(mod, statement, body, 'continue')
-              ? breakPoint(mod, statement, loop) : null;
-            rewrites.push({ callee, replacement: sync ? 'interruptible_sleep' : 'interruptible_sleep_async', ...(breakAfter ? { breakAfter } : {}) });
+            const breakAfter =
+              body && statement.parent?.from === body.from && statement.parent.to === body.to && !isTail(mod, statement, body, 'continue')
+                ? breakPoint(mod, statement, loop)
+                : null;
+            rewrites.push({
+              callee,
+              replacement: sync ? 'interruptible_sleep' : 'interruptible_sleep_async',
+              ...(breakAfter ? { breakAfter } : {}),
+            });
           } else {
             blockers.push({
               line: lineOf(c),
-              message: `line ${lineOf(c)}: \`${code}\` is not a plain \`${sync ? '' : 'await '}${sleep}(seconds)\` statement, so it cannot be made to end on shutdown; ` +
+              message:
+                `line ${lineOf(c)}: \`${code}\` is not a plain \`${sync ? '' : 'await '}${sleep}(seconds)\` statement, so it cannot be made to end on shutdown; ` +
                 `make the wait between rounds a statement of its own, \`${sync ? '' : 'await '}${sleep}(seconds)\``,
             });
           }
@@ -369,7 +405,10 @@ export function loopWaits(mod: ParsedModule, loop: SyntaxNode, budgetSeconds: nu
           const unbounded = unboundedWait(mod, c);
           if (unbounded) {
             const fnName = where.fn ? text(mod, where.fn.getChild('VariableName')!) : null;
-            blockers.push({ line: lineOf(c), message: `line ${lineOf(c)}: ${unbounded}${fnName ? ` (in ${fnName}())` : ''}, which a shutdown does not end; give it a timeout of a second or two` });
+            blockers.push({
+              line: lineOf(c),
+              message: `line ${lineOf(c)}: ${unbounded}${fnName ? ` (in ${fnName}())` : ''}, which a shutdown does not end; give it a timeout of a second or two`,
+            });
           }
         }
         // Arguments may hold more calls.
@@ -379,7 +418,10 @@ export function loopWaits(mod: ParsedModule, loop: SyntaxNode, budgetSeconds: nu
       if ((c.name === 'MemberExpression' || c.name === 'VariableName') && c.parent?.name !== 'CallExpression') {
         const sleep = sleepNamed(mod, c, imports);
         if (sleep) {
-          blockers.push({ line: lineOf(c), message: `line ${lineOf(c)}: \`${sleep}\` is passed as a value here, so its wait cannot be made to end on shutdown; call \`${sleep}(seconds)\` as a statement of its own instead` });
+          blockers.push({
+            line: lineOf(c),
+            message: `line ${lineOf(c)}: \`${sleep}\` is passed as a value here, so its wait cannot be made to end on shutdown; call \`${sleep}(seconds)\` as a statement of its own instead`,
+          });
           continue;
         }
       }
@@ -430,10 +472,14 @@ function otherUses(mod: ParsedModule, name: string, skip: SyntaxNode[]): number 
 function unusedImportEdits(mod: ParsedModule, imports: ImportedName[], rewrites: WaitRewrite[]): [number, number, string][] {
   const edits: [number, number, string][] = [];
   const callees = rewrites.map((r) => r.callee);
-  const unused = imports.filter((i) => otherUses(mod, i.local, callees) === 0 && rewrites.some((r) => {
-    const t = text(mod, r.callee);
-    return t === i.local || t.replace(/\s+/g, '').startsWith(`${i.local}.`);
-  }));
+  const unused = imports.filter(
+    (i) =>
+      otherUses(mod, i.local, callees) === 0 &&
+      rewrites.some((r) => {
+        const t = text(mod, r.callee);
+        return t === i.local || t.replace(/\s+/g, '').startsWith(`${i.local}.`);
+      }),
+  );
   const byStatement = new Map<SyntaxNode, ImportedName[]>();
   for (const u of unused) {
     const key = [...byStatement.keys()].find((k) => k.from === u.statement.from) ?? u.statement;
@@ -443,7 +489,9 @@ function unusedImportEdits(mod: ParsedModule, imports: ImportedName[], rewrites:
     const kids = children(stmt);
     const names = kids.filter((k) => k.name === 'VariableName');
     const isFrom = kids[0]?.name === 'from';
-    const itemCount = isFrom ? names.length - 1 - kids.filter((k) => k.name === 'as').length : names.length - kids.filter((k) => k.name === 'as').length;
+    const itemCount = isFrom
+      ? names.length - 1 - kids.filter((k) => k.name === 'as').length
+      : names.length - kids.filter((k) => k.name === 'as').length;
     if (items.length >= itemCount) {
       // The whole line (a `;` or a trailing comment on it would be lost: leave those alone).
       const start = lineStart(mod.source, stmt.from);

@@ -47,7 +47,8 @@ function isToleratedError(node: SyntaxNode, source: string): boolean {
   // Bare `yield`.
   if (prev?.name === 'yield') return true;
   // `4.`: the grammar reads a member access with a missing name after a number.
-  if (parent?.name === 'MemberExpression' && prev?.name === '.' && /\d\.$/.test(source.slice(Math.max(0, prev.from - 1), prev.to))) return true;
+  if (parent?.name === 'MemberExpression' && prev?.name === '.' && /\d\.$/.test(source.slice(Math.max(0, prev.from - 1), prev.to)))
+    return true;
   // `case ast.BinOp():`
   if (parent?.name === 'LiteralPattern' && parent.parent?.name === 'PatternArgList') return true;
   return false;

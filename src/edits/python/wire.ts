@@ -39,13 +39,30 @@ import type { SyntaxNode } from '@lezer/common';
 import { UserError } from '../../core/errors.js';
 import type { PythonShutdownMode } from './mode.js';
 import {
-  children, firstSyntaxProblem, indentAt, isDocstring, lineEnd, lineStart, parseModule, position, sameLine,
-  statements, text, type ParsedModule,
+  children,
+  firstSyntaxProblem,
+  indentAt,
+  isDocstring,
+  lineEnd,
+  lineStart,
+  parseModule,
+  position,
+  sameLine,
+  statements,
+  text,
+  type ParsedModule,
 } from './parse.js';
 import { checksShutdown, findJobLoops, jobLoopAdvice, loopCondition, loopToRewrite } from './job-loop.js';
 import {
-  callsFunction, findAppCreation, importAnchor, isSignalHandlersModule, keywordArgs, mainBlockBody, topLevel,
-  topLevelFunction, usesName,
+  callsFunction,
+  findAppCreation,
+  importAnchor,
+  isSignalHandlersModule,
+  keywordArgs,
+  mainBlockBody,
+  topLevel,
+  topLevelFunction,
+  usesName,
 } from './places.js';
 import { countEditRun } from '../../core/edit-runs.js';
 
@@ -105,7 +122,17 @@ function apply(source: string, edits: Insertion[]): string {
   return out + source.slice(pos);
 }
 
-const NAMES = ['setup_signal_handlers', 'shutdown_requested', 'keep_running', 'interruptible_sleep', 'interruptible_sleep_async', 'lifespan', 'wrap_lifespan', 'hook_lifespan', 'run_shutdown_handlers_async'] as const;
+const NAMES = [
+  'setup_signal_handlers',
+  'shutdown_requested',
+  'keep_running',
+  'interruptible_sleep',
+  'interruptible_sleep_async',
+  'lifespan',
+  'wrap_lifespan',
+  'hook_lifespan',
+  'run_shutdown_handlers_async',
+] as const;
 type Name = (typeof NAMES)[number];
 
 /** Top-level imports from signal_handlers: exported name -> local name, and the statements. */
@@ -118,7 +145,10 @@ function existingImports(mod: ParsedModule): { names: Map<string, string>; state
     const parts = children(s);
     if (parts[0]?.name !== 'from') continue;
     const importAt = parts.findIndex((p) => p.name === 'import');
-    const from = parts.slice(1, importAt).map((p) => text(mod, p)).join('');
+    const from = parts
+      .slice(1, importAt)
+      .map((p) => text(mod, p))
+      .join('');
     if (!isSignalHandlersModule(from)) continue;
     module ??= from;
     found.push(s);
@@ -139,7 +169,10 @@ class WirePlan {
   private readonly wanted: Name[] = [];
   private readonly existing: ReturnType<typeof existingImports>;
 
-  constructor(readonly mod: ParsedModule, readonly options: WireOptions) {
+  constructor(
+    readonly mod: ParsedModule,
+    readonly options: WireOptions,
+  ) {
     this.existing = existingImports(mod);
   }
 
@@ -283,9 +316,7 @@ function wireSetup(plan: WirePlan): void {
   const { mod, options } = plan;
   const { source, eol } = mod;
   const call = `${plan.use('setup_signal_handlers')}()`;
-  const fn = options.mainFunction
-    ? topLevelFunction(mod, options.mainFunction)
-    : options.mode === 'asyncio' ? asyncioMain(mod) : null;
+  const fn = options.mainFunction ? topLevelFunction(mod, options.mainFunction) : options.mode === 'asyncio' ? asyncioMain(mod) : null;
   // gunicorn imports the module: its __main__ block never runs there.
   const body = fn?.getChild('Body') ?? (options.mode === 'gunicorn' ? null : mainBlockBody(mod));
   if (body) {
@@ -361,9 +392,13 @@ function wireAsgi(plan: WirePlan): void {
     if (args && appendToList(plan, args, `lifespan=${plan.use('lifespan')}`)) return;
   }
   if (bound === null) {
-    refuse(plan, `the app is returned directly from \`return ${cls}(...)\``, statement,
+    refuse(
+      plan,
+      `the app is returned directly from \`return ${cls}(...)\``,
+      statement,
       [`from ${from} import hook_lifespan`, 'hook_lifespan(app)'],
-      `in the factory: bind the app to a variable (\`app = ${cls}(...)\`), then after it`);
+      `in the factory: bind the app to a variable (\`app = ${cls}(...)\`), then after it`,
+    );
   }
   const { source, eol } = mod;
   const hook = plan.use('hook_lifespan');
@@ -389,7 +424,8 @@ function wireJobLoop(plan: WirePlan): void {
   for (const wait of rewrite.waits.rewrites) {
     plan.replace(wait.callee.from, wait.callee.to, plan.use(wait.replacement));
     const after = wait.breakAfter;
-    if (after) plan.insert(after.at, `${after.indent}if not ${plan.use('keep_running')}():${mod.eol}${after.indent}${after.step}break${mod.eol}`);
+    if (after)
+      plan.insert(after.at, `${after.indent}if not ${plan.use('keep_running')}():${mod.eol}${after.indent}${after.step}break${mod.eol}`);
   }
   for (const [from, to, replacement] of rewrite.waits.importEdits) plan.replace(from, to, replacement);
 }
@@ -405,10 +441,22 @@ export function jobLoopNote(source: string, options: WireOptions): { line: numbe
   const mod = parseModule(source.startsWith('\uFEFF') ? source.slice(1) : source);
   if (firstSyntaxProblem(mod) || checksShutdown(mod, requestCheckNames(mod))) return null;
   const from = existingImports(mod).module ?? options.importFrom;
-  const advice = jobLoopAdvice(mod, findJobLoops(mod, options.mainFunction), options.file ?? 'the entry module', from, options.budgetSeconds ?? DEFAULT_BUDGET_SECONDS);
+  const advice = jobLoopAdvice(
+    mod,
+    findJobLoops(mod, options.mainFunction),
+    options.file ?? 'the entry module',
+    from,
+    options.budgetSeconds ?? DEFAULT_BUDGET_SECONDS,
+  );
   // Wired by an earlier run (before loops were left alone): this run changes nothing, and must not say there are no handlers.
   if (advice?.leaveAlone && alreadyWired(mod, options.mode)) {
-    return { ...advice, message: advice.message.replace('(no signal handlers, no tini)', '(the setup_signal_handlers() call an earlier run added stays: until the loop is changed, SIGTERM stops it where it is)') };
+    return {
+      ...advice,
+      message: advice.message.replace(
+        '(no signal handlers, no tini)',
+        '(the setup_signal_handlers() call an earlier run added stays: until the loop is changed, SIGTERM stops it where it is)',
+      ),
+    };
   }
   return advice;
 }
@@ -441,9 +489,10 @@ export function wirePythonEntrypoint(source: string, options: WireOptions): stri
   const plan = new WirePlan(mod, options);
   const problem = firstSyntaxProblem(mod);
   if (problem) {
-    const manual = options.mode === 'asgi'
-      ? [`from ${options.importFrom} import hook_lifespan`, `hook_lifespan(${options.appVariable ?? 'app'})`]
-      : [`from ${options.importFrom} import setup_signal_handlers`, 'setup_signal_handlers()'];
+    const manual =
+      options.mode === 'asgi'
+        ? [`from ${options.importFrom} import hook_lifespan`, `hook_lifespan(${options.appVariable ?? 'app'})`]
+        : [`from ${options.importFrom} import setup_signal_handlers`, 'setup_signal_handlers()'];
     throw new PythonWiringRefused(`${problem.what} at column ${problem.column}, so the file was left alone`, {
       ...(options.file === undefined ? {} : { file: options.file }),
       line: problem.line,

@@ -18,14 +18,25 @@ let wallMs = 0;
 
 describe('Node corpus: before and after the tool', () => {
   beforeAll(async () => {
-    if (!existsSync(join(PACKAGE_ROOT, 'dist'))) throw new Error(`${PACKAGE_ROOT}/dist is missing: run \`npm run build\` first (the CLI runs from dist/)`);
+    if (!existsSync(join(PACKAGE_ROOT, 'dist')))
+      throw new Error(`${PACKAGE_ROOT}/dist is missing: run \`npm run build\` first (the CLI runs from dist/)`);
     const t0 = performance.now();
     await pool(corpus, 2, async (spec) => {
       let r: RepoResult;
       try {
         r = await beforeAfter(spec);
       } catch (e) {
-        r = { spec, buildBefore: null, before: null, cli: { code: null, output: '', ms: 0 }, wired: false, changed: [], buildAfter: null, after: null, error: (e as Error).stack ?? String(e) };
+        r = {
+          spec,
+          buildBefore: null,
+          before: null,
+          cli: { code: null, output: '', ms: 0 },
+          wired: false,
+          changed: [],
+          buildAfter: null,
+          after: null,
+          error: (e as Error).stack ?? String(e),
+        };
       }
       results.set(spec.name, r);
       console.log(summaryLine(r));
@@ -40,7 +51,16 @@ describe('Node corpus: before and after the tool', () => {
         `Node corpus: ${lines.length} repos, 2 at a time, ${(wallMs / 1000).toFixed(1)} s`,
         ...lines.map((r) => {
           const f = verdict(r);
-          return `${f.length ? 'FAIL' : 'ok  '} ${summaryLine(r)}${f.map((x) => `\n       - ${x.split('\n').filter((l) => l.trim()).slice(0, 1).join('')}${x.includes('\n') ? ` | ${x.trim().split('\n').at(-1)}` : ''}`).join('')}`;
+          return `${f.length ? 'FAIL' : 'ok  '} ${summaryLine(r)}${f
+            .map(
+              (x) =>
+                `\n       - ${x
+                  .split('\n')
+                  .filter((l) => l.trim())
+                  .slice(0, 1)
+                  .join('')}${x.includes('\n') ? ` | ${x.trim().split('\n').at(-1)}` : ''}`,
+            )
+            .join('')}`;
         }),
       ].join('\n'),
     );
@@ -49,7 +69,21 @@ describe('Node corpus: before and after the tool', () => {
       writeFileSync(
         file,
         JSON.stringify(
-          { wallMs, repos: lines.map((r) => ({ name: r.spec.name, summary: summaryLine(r), failures: verdict(r), wired: r.wired, changed: r.changed, cli: r.cli, buildBefore: r.buildBefore, buildAfter: r.buildAfter, before: r.before, after: r.after })) },
+          {
+            wallMs,
+            repos: lines.map((r) => ({
+              name: r.spec.name,
+              summary: summaryLine(r),
+              failures: verdict(r),
+              wired: r.wired,
+              changed: r.changed,
+              cli: r.cli,
+              buildBefore: r.buildBefore,
+              buildAfter: r.buildAfter,
+              before: r.before,
+              after: r.after,
+            })),
+          },
           null,
           2,
         ),

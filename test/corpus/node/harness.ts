@@ -87,12 +87,14 @@ export function copyRepo(spec: CorpusSpec, label: string): string {
   // Only the type packages a real install of this repo would hoist: a tsconfig without `types`
   // includes every node_modules/@types entry, and this project has ones the repo never installs.
   mkdirSync(join(nm, '@types'));
-  for (const t of typePackages(join(REPOS, spec.name), projectModules)) symlinkSync(join(projectModules, '@types', t), join(nm, '@types', t));
+  for (const t of typePackages(join(REPOS, spec.name), projectModules))
+    symlinkSync(join(projectModules, '@types', t), join(nm, '@types', t));
   for (const [pkg, where] of Object.entries(spec.workspaceLinks ?? {})) {
     const link = join(nm, pkg);
     if (pkg.startsWith('@')) {
       const scope = dirname(link);
-      if (existsSync(scope) && lstatSync(scope).isSymbolicLink()) throw new Error(`${spec.name}: workspace scope ${pkg} collides with an installed scope`);
+      if (existsSync(scope) && lstatSync(scope).isSymbolicLink())
+        throw new Error(`${spec.name}: workspace scope ${pkg} collides with an installed scope`);
       mkdirSync(scope, { recursive: true });
     }
     symlinkSync(join(dir, where), link);
@@ -107,15 +109,21 @@ function typePackages(repo: string, projectModules: string): string[] {
     const t = name.slice('@types/'.length);
     if (wanted.has(t) || !existsSync(join(projectModules, '@types', t))) return;
     wanted.add(t);
-    const pkg = JSON.parse(readFileSync(join(projectModules, '@types', t, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(projectModules, '@types', t, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
     for (const d of Object.keys(pkg.dependencies ?? {})) if (d.startsWith('@types/')) visit(d);
   };
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (e.isDirectory() && e.name !== 'node_modules') walk(join(dir, e.name));
       else if (e.name === 'package.json') {
-        const pkg = JSON.parse(readFileSync(join(dir, e.name), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
-        for (const d of [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]) if (d.startsWith('@types/')) visit(d);
+        const pkg = JSON.parse(readFileSync(join(dir, e.name), 'utf8')) as {
+          dependencies?: Record<string, string>;
+          devDependencies?: Record<string, string>;
+        };
+        for (const d of [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})])
+          if (d.startsWith('@types/')) visit(d);
       }
     }
   };
@@ -187,7 +195,12 @@ export function resolveLauncher(spec: CorpusSpec, dir: string): Launch {
   // tini is at /sbin/tini on Alpine, /usr/bin/tini on Debian: run this machine's.
   if (/(^|\/)tini(-static)?$/.test(argv[0]!)) argv[0] = existsSync('/usr/bin/tini') ? '/usr/bin/tini' : 'tini';
   const pid1 = canUnshare();
-  return { argv, cwd, source: `${spec.launcher.dockerfile}: ${shown}${pid1 ? ' as PID 1' : ' (not as PID 1: unshare --pid needs root)'}`, pid1 };
+  return {
+    argv,
+    cwd,
+    source: `${spec.launcher.dockerfile}: ${shown}${pid1 ? ' as PID 1' : ' (not as PID 1: unshare --pid needs root)'}`,
+    pid1,
+  };
 }
 
 /**
@@ -200,7 +213,8 @@ export function scriptCommand(cwd: string, script: string): string {
   const cmd = pkg.scripts?.[script];
   if (!cmd) throw new Error(`no "${script}" script in ${join(cwd, 'package.json')}`);
   const chained = /^npm (?:run(?:-script)? )?(\S+)$/.exec(cmd.trim());
-  if (chained && chained[1] !== 'install') return scriptCommand(cwd, chained[1] === 'start' || chained[1] === 'run' ? 'start' : chained[1]!);
+  if (chained && chained[1] !== 'install')
+    return scriptCommand(cwd, chained[1] === 'start' || chained[1] === 'run' ? 'start' : chained[1]!);
   return cmd.trim();
 }
 
@@ -417,7 +431,11 @@ class Conn {
     const body = this.buf.subarray(headEnd + 4);
     const len = /\r\ncontent-length:\s*(\d+)/i.exec(head);
     const chunked = /\r\ntransfer-encoding:\s*chunked/i.test(head);
-    const done = len ? body.length >= Number(len[1]) : chunked ? body.includes('0\r\n\r\n') && body.subarray(-5).toString() === '0\r\n\r\n' : false;
+    const done = len
+      ? body.length >= Number(len[1])
+      : chunked
+        ? body.includes('0\r\n\r\n') && body.subarray(-5).toString() === '0\r\n\r\n'
+        : false;
     if (done) {
       const p = this.pending;
       this.pending = null;
@@ -448,7 +466,8 @@ async function openWsClient(port: number, spec: NonNullable<CorpusSpec['wsClient
 async function waitReady(port: number, path: string, tls: boolean, child: ChildProcess, timeoutMs: number): Promise<string | null> {
   const t0 = Date.now();
   while (Date.now() - t0 < timeoutMs) {
-    if (child.exitCode !== null || child.signalCode !== null) return `exited before listening (code ${child.exitCode}, signal ${child.signalCode})`;
+    if (child.exitCode !== null || child.signalCode !== null)
+      return `exited before listening (code ${child.exitCode}, signal ${child.signalCode})`;
     const c = new Conn(port, tls);
     try {
       await c.ready(tls);
@@ -518,7 +537,12 @@ export async function measure(spec: CorpusSpec, dir: string): Promise<Measuremen
     conns.push(...busy);
     await Promise.all(busy.map((c) => c.ready(tls)));
     const sentAt = performance.now();
-    const outcomes = busy.map((c) => c.request(spec.slowPath).then((s) => s === 200, () => false));
+    const outcomes = busy.map((c) =>
+      c.request(spec.slowPath).then(
+        (s) => s === 200,
+        () => false,
+      ),
+    );
     await sleep(SETTLE_MS);
     // On a loaded machine the server may not have read every request yet: wait (up to the work
     // itself) until the kernel holds no unread bytes on its side of the 20 connections.
@@ -596,8 +620,9 @@ export function changedFiles(spec: CorpusSpec, dir: string): string[] {
   const a = files(join(REPOS, spec.name));
   const b = files(dir);
   const changed: string[] = [];
-  for (const [k, v] of b) if (!a.has(k)) changed.push(`+${k}`);
-  else if (a.get(k) !== v) changed.push(`~${k}`);
+  for (const [k, v] of b)
+    if (!a.has(k)) changed.push(`+${k}`);
+    else if (a.get(k) !== v) changed.push(`~${k}`);
   for (const k of a.keys()) if (!b.has(k)) changed.push(`-${k}`);
   return changed.sort();
 }
@@ -609,7 +634,13 @@ export function changedFiles(spec: CorpusSpec, dir: string): string[] {
 function wiresModule(spec: CorpusSpec, dir: string, changed: string[]): boolean {
   return changed.some((c) => {
     const rel = c.slice(1);
-    if (c.startsWith('-') || /(^|\/)shutdown\.[cm]?[jt]s$/.test(rel) || rel.endsWith('.json') || /(^|\/)(Dockerfile|\.dockerignore)$/.test(rel)) return false;
+    if (
+      c.startsWith('-') ||
+      /(^|\/)shutdown\.[cm]?[jt]s$/.test(rel) ||
+      rel.endsWith('.json') ||
+      /(^|\/)(Dockerfile|\.dockerignore)$/.test(rel)
+    )
+      return false;
     const now = readFileSync(join(dir, rel), 'utf8');
     const was = c.startsWith('~') ? readFileSync(join(REPOS, spec.name, rel), 'utf8') : '';
     return /\bsetupSignalHandlers\s*\(/.test(now) && !/\bsetupSignalHandlers\s*\(/.test(was);
@@ -679,23 +710,30 @@ export function verdict(r: RepoResult): string[] {
   if (b && !b.started) f.push(`corpus repo broken: it does not start before the tool runs: ${b.startError}`);
   if (f.length) return f;
   if (r.cli.code !== 0 && r.changed.length > 0) f.push(`CLI exited ${r.cli.code} but changed ${r.changed.join(' ')}`);
-  if (r.spec.cliSays && !new RegExp(r.spec.cliSays, 'i').test(r.cli.output)) f.push(`the CLI never says /${r.spec.cliSays}/ (${r.spec.name} needs that message)`);
+  if (r.spec.cliSays && !new RegExp(r.spec.cliSays, 'i').test(r.cli.output))
+    f.push(`the CLI never says /${r.spec.cliSays}/ (${r.spec.name} needs that message)`);
   if (r.cli.code !== 0 && !r.spec.refusalAllowed) f.push(`CLI exited ${r.cli.code}: ${lastLine(r.cli.output)}`);
   if (r.buildAfter && !r.buildAfter.ok) return [...f, `build passed before, fails after the tool:\n${r.buildAfter.tail}`];
   if (!a?.started) return [...f, `starts before, does not start after: ${a?.startError ?? 'not run'}`];
   if (!b) return f;
   if (a.answered < b.answered) f.push(`in-flight answered ${b.answered}/${b.inFlight} before, ${a.answered}/${a.inFlight} after`);
   const exitOk = !a.killed && a.exitMs !== null && (a.exitMs <= (b.exitMs ?? Infinity) + SAME_AS_BEFORE_MS || a.exitMs <= EXIT_BOUND_MS);
-  if (!exitOk) f.push(`exit ${a.killed ? 'killed at the 10 s limit' : `${a.exitMs} ms`} after, ${b.killed ? 'killed' : `${b.exitMs} ms`} before (bound: before + ${SAME_AS_BEFORE_MS} ms, or ${EXIT_BOUND_MS} ms = ${WORK_MS} ms of work + ${MARGIN_FACTOR * 100}%)`);
+  if (!exitOk)
+    f.push(
+      `exit ${a.killed ? 'killed at the 10 s limit' : `${a.exitMs} ms`} after, ${b.killed ? 'killed' : `${b.exitMs} ms`} before (bound: before + ${SAME_AS_BEFORE_MS} ms, or ${EXIT_BOUND_MS} ms = ${WORK_MS} ms of work + ${MARGIN_FACTOR * 100}%)`,
+    );
   if (a.leftover && !b.leftover) f.push('processes of the app are left running after the launched process exits');
   if (r.wired) {
     if (a.code !== 0) f.push(`exit code ${a.code ?? `signal ${a.signal}`} after (wired: must be 0)`);
-    if (r.spec.stopLogAfter && !a.outputAfterSignal.includes(r.spec.stopLogAfter)) f.push(`the app's shutdown hook did not run after the tool ("${r.spec.stopLogAfter}" not printed)`);
+    if (r.spec.stopLogAfter && !a.outputAfterSignal.includes(r.spec.stopLogAfter))
+      f.push(`the app's shutdown hook did not run after the tool ("${r.spec.stopLogAfter}" not printed)`);
   } else {
-    if (a.code !== b.code || a.signal !== b.signal) f.push(`not wired, yet the stop changed: ${b.code ?? b.signal} before, ${a.code ?? a.signal} after`);
+    if (a.code !== b.code || a.signal !== b.signal)
+      f.push(`not wired, yet the stop changed: ${b.code ?? b.signal} before, ${a.code ?? a.signal} after`);
     // Issue 12: when the entry is refused, the module is written only if the user asked (--yes is not asking).
     const unused = r.changed.filter((c) => /^\+(.*\/)?shutdown\.[cm]?[jt]s$/.test(c));
-    if (unused.length) f.push(`entry not wired, yet the shutdown module was written and nothing imports it: ${unused.map((c) => c.slice(1)).join(', ')}`);
+    if (unused.length)
+      f.push(`entry not wired, yet the shutdown module was written and nothing imports it: ${unused.map((c) => c.slice(1)).join(', ')}`);
   }
   return f;
 }

@@ -42,7 +42,8 @@ export const CASES: LoopCase[] = [
   },
   {
     repo: 'telegram-style-bot',
-    shape: 'asyncio long-polling bot, asyncio.run(main()), `await asyncio.sleep(60)` between polls, own Ctrl+C message (Rapptz/discord.py background task example; Procfile worker as Heroku bots use)',
+    shape:
+      'asyncio long-polling bot, asyncio.run(main()), `await asyncio.sleep(60)` between polls, own Ctrl+C message (Rapptz/discord.py background task example; Procfile worker as Heroku bots use)',
     entry: 'bot.py',
     mode: 'asyncio',
     launcher: { file: 'Procfile', process: 'worker' },
@@ -64,7 +65,8 @@ export const CASES: LoopCase[] = [
   },
   {
     repo: 'inbox-watcher',
-    shape: 'single-file worker run by its Dockerfile (no manifest): the loop does a round, then calls a helper that logs and sleeps for a poll interval from the environment (single-file workers with `CMD ["python", "worker.py"]` and a POLL_INTERVAL variable)',
+    shape:
+      'single-file worker run by its Dockerfile (no manifest): the loop does a round, then calls a helper that logs and sleeps for a poll interval from the environment (single-file workers with `CMD ["python", "worker.py"]` and a POLL_INTERVAL variable)',
     entry: 'watcher.py',
     mode: 'plain',
     launcher: { file: 'Dockerfile' },
@@ -75,7 +77,8 @@ export const CASES: LoopCase[] = [
   },
   {
     repo: 'feed-poller',
-    shape: 'asyncio poller run as a Procfile worker: `asyncio.run(main())` under its own Ctrl+C message, the loop awaits a round and then a helper that logs and awaits `asyncio.sleep(POLL_SECONDS)` (the Rapptz/discord.py background-task shape telegram-style-bot was read from, with the wait in a helper)',
+    shape:
+      'asyncio poller run as a Procfile worker: `asyncio.run(main())` under its own Ctrl+C message, the loop awaits a round and then a helper that logs and awaits `asyncio.sleep(POLL_SECONDS)` (the Rapptz/discord.py background-task shape telegram-style-bot was read from, with the wait in a helper)',
     entry: 'poller.py',
     mode: 'asyncio',
     launcher: { file: 'Procfile', process: 'worker' },
@@ -85,7 +88,8 @@ export const CASES: LoopCase[] = [
   },
   {
     repo: 'window-sync',
-    shape: 'the wait first, then the round (`while True: time.sleep(interval)` and the work after it, as in the placeholder worker loops found when reading single-file workers), run by docker compose',
+    shape:
+      'the wait first, then the round (`while True: time.sleep(interval)` and the work after it, as in the placeholder worker loops found when reading single-file workers), run by docker compose',
     entry: 'sync.py',
     mode: 'plain',
     launcher: { file: 'docker-compose.yml', service: 'sync' },
@@ -112,7 +116,10 @@ export function launchWords(dir: string, c: LoopCase): string[] {
     return Array.isArray(command) ? command : command.trim().split(/\s+/);
   }
   // The final exec-form CMD (after the tool, tini may come first through ENTRYPOINT: the CMD is the program).
-  const cmd = text.split(/\r?\n/).filter((l) => /^CMD\s+\[/.test(l)).pop();
+  const cmd = text
+    .split(/\r?\n/)
+    .filter((l) => /^CMD\s+\[/.test(l))
+    .pop();
   if (!cmd) throw new Error(`${c.repo}/Dockerfile: no exec-form CMD`);
   return JSON.parse(cmd.replace(/^CMD\s+/, '')) as string[];
 }

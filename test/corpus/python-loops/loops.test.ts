@@ -75,7 +75,14 @@ async function measure(c: LoopCase, treated: boolean, moment: 'sleeping' | 'job'
   process.kill(proc.child.pid!, signal);
   // Generous here: the assertions below hold the bound; this only keeps a hang from stalling the run.
   const exit = await exitWithin(proc, since, 20_000);
-  return { code: exit.code, signal: exit.signal, ms: Math.round(exit.ms), events: events(p.eventsFile), handlers: markerLines(p.marker), output: proc.output() };
+  return {
+    code: exit.code,
+    signal: exit.signal,
+    ms: Math.round(exit.ms),
+    events: events(p.eventsFile),
+    handlers: markerLines(p.marker),
+    output: proc.output(),
+  };
 }
 
 const cleanupEvents = (e: string[]): string[] => e.filter((x) => x.startsWith('cleanup') || x.includes('stopped'));
@@ -83,14 +90,23 @@ const cleanupEvents = (e: string[]): string[] => e.filter((x) => x.startsWith('c
 const runs = CASES.flatMap((c) =>
   (['sleeping', 'job'] as const)
     .filter((moment) => moment === 'sleeping' || c.job !== null)
-    .flatMap((moment) => (['SIGTERM', 'SIGINT'] as const).map((signal) => ({ c, moment, signal, name: `${c.repo}: ${signal} while ${moment === 'job' ? 'a job is in hand' : 'it waits between rounds'}` }))),
+    .flatMap((moment) =>
+      (['SIGTERM', 'SIGINT'] as const).map((signal) => ({
+        c,
+        moment,
+        signal,
+        name: `${c.repo}: ${signal} while ${moment === 'job' ? 'a job is in hand' : 'it waits between rounds'}`,
+      })),
+    ),
 );
 
 describe.concurrent.each(runs)('$name', ({ c, moment, signal }) => {
   it('stops within the work left, finishes the job, runs the handler once, keeps its own exit semantics', async ({ expect }) => {
     const [before, after] = await Promise.all([measure(c, false, moment, signal), measure(c, true, moment, signal)]);
     const workLeft = moment === 'job' ? c.job!.ms : 0;
-    console.info(`${c.repo} ${signal} ${moment}: before ${before.ms} ms (${before.code ?? before.signal}), after ${after.ms} ms (${after.code ?? after.signal})`);
+    console.info(
+      `${c.repo} ${signal} ${moment}: before ${before.ms} ms (${before.code ?? before.signal}), after ${after.ms} ms (${after.code ?? after.signal})`,
+    );
 
     expect(after.ms, after.output).toBeLessThan(boundMs(workLeft));
     expect(after.handlers, after.output).toEqual(['handler']);
@@ -108,7 +124,7 @@ describe.concurrent.each(runs)('$name', ({ c, moment, signal }) => {
   });
 });
 
-describe.each(CASES)('$repo: the tool\'s edit', (c) => {
+describe.each(CASES)("$repo: the tool's edit", (c) => {
   it('rewrites the loop (no warning left), and the entrypoint and module pass mypy --strict and pyright --strict', async () => {
     const p = await prepare(c, true);
     expect(p.cli).not.toMatch(/job loop was not changed|no job loop found/);

@@ -184,9 +184,12 @@ function chrootScript(root: string, workdir: string, env: Record<string, string>
   const binds = ['usr/bin', 'usr/sbin', 'usr/lib', 'usr/lib64', 'usr/share', 'usr/libexec', 'etc', 'dev', 'tmp']
     .filter((d) => existsSync(`/${d}`))
     .map((d) => `mkdir -p ${q(`${root}/${d}`)} && mount --rbind /${d} ${q(`${root}/${d}`)}`);
-  const envWords = Object.entries(env).map(([k, v]) => q(`${k}=${v}`)).join(' ');
+  const envWords = Object.entries(env)
+    .map(([k, v]) => q(`${k}=${v}`))
+    .join(' ');
   return [
-    '/bin/sh', '-c',
+    '/bin/sh',
+    '-c',
     [
       ...binds,
       `mkdir -p ${q(`${root}/proc`)} && mount -t proc proc ${q(`${root}/proc`)}`,
@@ -202,7 +205,9 @@ function chrootScript(root: string, workdir: string, env: Record<string, string>
 export function buildImage(repo: string, dockerfile: string, context: string, shimDir: string): Image {
   const source = readFileSync(join(repo, dockerfile), 'utf8');
   const contextDir = join(repo, context);
-  const ignored = dockerignoreMatcher(existsSync(join(contextDir, '.dockerignore')) ? readFileSync(join(contextDir, '.dockerignore'), 'utf8') : null);
+  const ignored = dockerignoreMatcher(
+    existsSync(join(contextDir, '.dockerignore')) ? readFileSync(join(contextDir, '.dockerignore'), 'utf8') : null,
+  );
   const root = tempDir('image');
   for (const link of ['bin', 'sbin', 'lib', 'lib64']) spawnSync('ln', ['-s', `usr/${link}`, join(root, link)]);
   for (const [at, file] of imagePaths(source, listFiles(contextDir), ignored)) {
@@ -215,7 +220,11 @@ export function buildImage(repo: string, dockerfile: string, context: string, sh
   const chain = ancestry(stages, stages.length - 1).reverse();
   const env: Record<string, string> = { PATH: '/shims:/usr/local/bin:/usr/bin:/bin', HOME: '/root', LANG: 'C.UTF-8' };
   const vars = new Map<string, string>();
-  const expand = (t: string) => t.replace(/\$\{(\w+)(?::-([^}]*))?\}|\$(\w+)/g, (w, a?: string, d?: string, b?: string) => vars.get(a ?? b ?? '') ?? env[a ?? b ?? ''] ?? d ?? w);
+  const expand = (t: string) =>
+    t.replace(
+      /\$\{(\w+)(?::-([^}]*))?\}|\$(\w+)/g,
+      (w, a?: string, d?: string, b?: string) => vars.get(a ?? b ?? '') ?? env[a ?? b ?? ''] ?? d ?? w,
+    );
   let workdir = '/';
   let entrypoint: string[] = [];
   let cmd: string[] = [];
@@ -229,7 +238,9 @@ export function buildImage(repo: string, dockerfile: string, context: string, sh
       if (kw === 'ARG' || kw === 'ENV') {
         const pairs = /^\s*\w+=/.test(content)
           ? [...content.matchAll(/(\w+)=("[^"]*"|\S*)/g)].map((m) => [m[1]!, m[2]!.replace(/^"|"$/g, '')])
-          : kw === 'ENV' ? [[content.trim().split(/\s+/)[0]!, content.trim().replace(/^\S+\s+/, '')]] : [];
+          : kw === 'ENV'
+            ? [[content.trim().split(/\s+/)[0]!, content.trim().replace(/^\S+\s+/, '')]]
+            : [];
         for (const [k, v] of pairs) {
           if (kw === 'ENV') env[k!] = expand(v!);
           else vars.set(k!, expand(v!));
@@ -245,7 +256,10 @@ export function buildImage(repo: string, dockerfile: string, context: string, sh
       } else if (kw === 'STOPSIGNAL') {
         stopSignal = content.trim() as NodeJS.Signals;
       } else if (kw === 'RUN' && stage === chain[chain.length - 1] && buildFailure === null && !INSTALL_STEP.test(content)) {
-        const run = spawnSync('unshare', ['--mount', '--fork', ...chrootScript(root, workdir, env, ['/bin/sh', '-c', content])], { encoding: 'utf8', timeout: 60_000 });
+        const run = spawnSync('unshare', ['--mount', '--fork', ...chrootScript(root, workdir, env, ['/bin/sh', '-c', content])], {
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
         buildLog += `RUN ${content}\n${run.stdout}${run.stderr}`;
         if (run.status !== 0) buildFailure = `RUN ${content} (exit ${run.status}):\n${run.stdout}${run.stderr}`;
       }
@@ -300,10 +314,14 @@ function track(child: ChildProcess, stop: (signal: NodeJS.Signals) => void, whol
 
 /** Run `argv` as PID 1 of a container made from `image` (env added to the image's). */
 export function startContainer(image: Image, argv: readonly string[], env: Record<string, string>, workdir = image.workdir): Running {
-  const child = spawn('unshare', ['--mount', '--pid', '--fork', '--kill-child', ...chrootScript(image.root, workdir, { ...image.env, ...env }, argv)], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'unshare',
+    ['--mount', '--pid', '--fork', '--kill-child', ...chrootScript(image.root, workdir, { ...image.env, ...env }, argv)],
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return track(child, (signal) => {
     // PID 1 of the namespace: the only child of unshare.
     const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
@@ -315,11 +333,24 @@ export function startContainer(image: Image, argv: readonly string[], env: Recor
  * Run a launcher line (Procfile, Makefile, compose) under bash in `cwd`; signals go to the process
  * group (Heroku, Ctrl+C), or to the program alone ('leader': `docker stop` signals PID 1 only).
  */
-export function startLine(line: string, cwd: string, env: Record<string, string>, shimDir: string, signalTo: 'group' | 'leader' = 'group'): Running {
+export function startLine(
+  line: string,
+  cwd: string,
+  env: Record<string, string>,
+  shimDir: string,
+  signalTo: 'group' | 'leader' = 'group',
+): Running {
   // bash, as Heroku runs Procfile lines: a single command is exec'd, so the signal reaches the program.
   const child = spawn('/bin/bash', ['-c', line], {
     cwd,
-    env: { PATH: `${shimDir}:/usr/bin:/bin`, HOME: process.env['HOME'] ?? '/root', LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ...env },
+    env: {
+      PATH: `${shimDir}:/usr/bin:/bin`,
+      HOME: process.env['HOME'] ?? '/root',
+      LANG: 'C.UTF-8',
+      PYTHONUNBUFFERED: '1',
+      PYTHONDONTWRITEBYTECODE: '1',
+      ...env,
+    },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -327,7 +358,11 @@ export function startLine(line: string, cwd: string, env: Record<string, string>
 }
 
 /** `docker stop`: the signal, then SIGKILL after the grace. Milliseconds from the signal to the exit. */
-export async function stopWithin(proc: Running, signal: NodeJS.Signals, graceMs: number): Promise<{ ms: number; killed: boolean; code: number | null }> {
+export async function stopWithin(
+  proc: Running,
+  signal: NodeJS.Signals,
+  graceMs: number,
+): Promise<{ ms: number; killed: boolean; code: number | null }> {
   const sent = performance.now();
   proc.stop(signal);
   const timer = new Promise<'late'>((r) => setTimeout(() => r('late'), graceMs));
@@ -369,13 +404,32 @@ export function get(port: number, path: string): Promise<number> {
 }
 
 /** Compose `services.<name>`: command, working_dir, stop_signal, stop_grace_period, env_file values. */
-export function composeService(repo: string, file: string, name: string): { command: string[] | null; workdir: string | null; stopSignal: NodeJS.Signals | null; graceMs: number | null; env: Record<string, string> } {
+export function composeService(
+  repo: string,
+  file: string,
+  name: string,
+): {
+  command: string[] | null;
+  workdir: string | null;
+  stopSignal: NodeJS.Signals | null;
+  graceMs: number | null;
+  env: Record<string, string>;
+} {
   const doc = parseYaml(readFileSync(join(repo, file), 'utf8'), { merge: true }) as { services: Record<string, Record<string, unknown>> };
   const s = doc.services[name]!;
-  const command = typeof s['command'] === 'string' ? (s['command'] as string).split(/\s+/) : Array.isArray(s['command']) ? (s['command'] as string[]) : null;
+  const command =
+    typeof s['command'] === 'string'
+      ? (s['command'] as string).split(/\s+/)
+      : Array.isArray(s['command'])
+        ? (s['command'] as string[])
+        : null;
   const grace = typeof s['stop_grace_period'] === 'string' ? /^(\d+)s$/.exec(s['stop_grace_period'] as string) : null;
   const env: Record<string, string> = {};
-  const files = Array.isArray(s['env_file']) ? (s['env_file'] as string[]) : typeof s['env_file'] === 'string' ? [s['env_file'] as string] : [];
+  const files = Array.isArray(s['env_file'])
+    ? (s['env_file'] as string[])
+    : typeof s['env_file'] === 'string'
+      ? [s['env_file'] as string]
+      : [];
   for (const f of files) {
     for (const line of readFileSync(join(repo, dirname(file), f), 'utf8').split('\n')) {
       const m = /^(\w+)=(.*)$/.exec(line.trim());
