@@ -67,8 +67,12 @@ describe('verify: the launch plan', () => {
       'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
       Dockerfile: 'FROM python:3.12-slim\nCOPY . .\nCMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]\n',
     });
-    const plan = planLaunch(options(dir), 40001, env);
-    // gunicorn is installed here (Debian's, on PATH): it runs as it is.
+    // A gunicorn on PATH (Debian's in CI; here a file of that name first on PATH, so the answer does not
+    // depend on what this machine has installed): it runs as it is.
+    const bin = mkdtempSync(join(tmpdir(), 'cgs-verify-bin-'));
+    dirs.push(bin);
+    writeFileSync(join(bin, 'gunicorn'), '#!/bin/sh\n', { mode: 0o755 });
+    const plan = planLaunch(options(dir), 40001, { ...env, PATH: `${bin}:${env.PATH}` });
     expect(plan.argv).toEqual(['gunicorn', '-b', '0.0.0.0:40001', 'app:app']);
     expect(plan.adjustments).toContain('-b 0.0.0.0:8000 replaced by 0.0.0.0:40001');
   });
