@@ -28,14 +28,7 @@ function mypyCache(pythonVersion: string): string {
 
 /** mypy --strict on `files` (relative to `dir`): its output, "Success: ..." when clean. */
 export async function mypyStrict(dir: string, files: string[], pythonVersion: string): Promise<string> {
-  const args = [
-    '--strict',
-    '--cache-dir',
-    mypyCache(pythonVersion),
-    '--python-version',
-    pythonVersion,
-    ...files,
-  ];
+  const args = ['--strict', '--cache-dir', mypyCache(pythonVersion), '--python-version', pythonVersion, ...files];
   try {
     const { stdout } = await run(MYPY, args, { cwd: dir });
     return stdout.trim();
@@ -52,10 +45,23 @@ export async function mypyStrict(dir: string, files: string[], pythonVersion: st
 export async function pyrightStrict(dir: string, pythonVersion: string, extra: Record<string, unknown> = {}): Promise<string[]> {
   const config = join(dir, `pyrightconfig.${pythonVersion}.json`);
   writeFileSync(config, JSON.stringify({ typeCheckingMode: 'strict', pythonVersion, exclude: ['**/.mypy_cache*'], ...extra }));
+  return (await pyrightJson(dir, config)).map((d) => formatDiagnostic(d, dir.length + 1));
+}
+
+interface PyrightDiagnostic {
+  file: string;
+  severity: string;
+  rule?: string;
+  message: string;
+  range: { start: { line: number } };
+}
+
+/** pyright's diagnostics for a project config, errors and warnings (not information). */
+async function pyrightJson(cwd: string, config: string): Promise<PyrightDiagnostic[]> {
   let stdout: string;
   try {
     ({ stdout } = await run(process.execPath, [PYRIGHT, '--project', config, '--pythonpath', '/usr/bin/python3', '--outputjson'], {
-      cwd: dir,
+      cwd,
       maxBuffer: 16 * 1024 * 1024,
     }));
   } catch (error) {
@@ -64,10 +70,34 @@ export async function pyrightStrict(dir: string, pythonVersion: string, extra: R
     if (!e.stdout) throw new Error(`pyright did not run: ${e.stderr ?? String(error)}`);
     stdout = e.stdout;
   }
-  const report = JSON.parse(stdout) as {
-    generalDiagnostics: { file: string; severity: string; rule?: string; message: string; range: { start: { line: number } } }[];
-  };
-  return report.generalDiagnostics
-    .filter((d) => d.severity !== 'information')
-    .map((d) => `${d.file.slice(dir.length + 1)}:${d.range.start.line + 1}: ${d.rule ?? d.severity}: ${d.message.split('\n')[0]}`);
+  const report = JSON.parse(stdout) as { generalDiagnostics: PyrightDiagnostic[] };
+  return report.generalDiagnostics.filter((d) => d.severity !== 'information');
+}
+
+/** "file:line: rule: message", the file relative to the copy (`cut` characters of its path dropped). */
+function formatDiagnostic(d: PyrightDiagnostic, cut: number): string {
+  return `${d.file.slice(cut)}:${d.range.start.line + 1}: ${d.rule ?? d.severity}: ${d.message.split('\n')[0]}`;
+}
+
+/**
+ * pyright --strict over several copies side by side in one run (one start of pyright instead of one
+ * per copy): `root` holds them as subdirectories, each its own execution environment with its own
+ * Python version, so imports resolve inside each copy. The diagnostics per copy, as pyrightStrict's.
+ */
+export async function pyrightStrictEach(root: string, copies: readonly { dir: string; version: string }[]): Promise<string[][]> {
+  const config = join(root, 'pyrightconfig.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      typeCheckingMode: 'strict',
+      include: copies.map((c) => c.dir),
+      exclude: ['**/.mypy_cache*'],
+      executionEnvironments: copies.map((c) => ({ root: c.dir, pythonVersion: c.version })),
+    }),
+  );
+  const diagnostics = await pyrightJson(root, config);
+  return copies.map((c) => {
+    const prefix = `${join(root, c.dir)}/`;
+    return diagnostics.filter((d) => d.file.startsWith(prefix)).map((d) => formatDiagnostic(d, prefix.length));
+  });
 }
