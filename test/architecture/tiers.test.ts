@@ -19,9 +19,11 @@ describe('test tiers', () => {
     expect(new Set(all).size).toBe(all.length);
   });
 
-  it('npm test builds and runs every tier, CI runs npm test, test:unit runs the unit projects only', () => {
+  it('npm test lints, builds and runs every tier, CI runs npm test, test:unit runs the unit projects only', () => {
     const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts['test']).toBe('npm run build && vitest run');
+    expect(scripts['test']).toBe('npm run lint && npm run build && vitest run');
+    // The format check and the linter, over the project's own sources (biome.jsonc).
+    expect(scripts['lint']).toBe('biome check .');
     expect(scripts['test:unit']).toBe('vitest run --project unit --project unit-isolated');
     expect(readFileSync(join(ROOT, '.ci/run'), 'utf8')).toMatch(/^npm test$/m);
   });
