@@ -6,18 +6,25 @@
 import type { Answers } from './answers.js';
 import type { Facts } from './detect/facts.js';
 import { Plan, type ReadFile } from './core/plan.js';
+import { BUILT_IN_TEMPLATES, type Templates } from './core/render.js';
 import { GENERATORS } from './generators/index.js';
 import { directDriver, type GeneratorDriver } from './generators/plan-actions.js';
 import type { GeneratorContext } from './generators/types.js';
 
-export async function buildPlan(facts: Facts, answers: Answers, read: ReadFile, driver: GeneratorDriver = directDriver): Promise<Plan> {
-  const plan = new Plan(read);
+export async function buildPlan(
+  facts: Facts,
+  answers: Answers,
+  read: ReadFile,
+  driver: GeneratorDriver = directDriver,
+  templates: Templates = BUILT_IN_TEMPLATES,
+): Promise<Plan> {
+  const plan = new Plan(read, templates);
   const runGenerator = await driver(plan, facts.root);
   const gens = GENERATORS.filter((g) => answers.parts.includes(g.part));
   for (const w of facts.warnings) plan.note('warn', w);
   for (const app of facts.apps.filter((a) => answers.apps.includes(a.dir))) {
     for (const gen of gens) {
-      const ctx: GeneratorContext = { facts, answers, app, current: (p) => plan.current(p) };
+      const ctx: GeneratorContext = { facts, answers, app, current: (p) => plan.current(p), templates };
       if (!gen.appliesTo(ctx)) continue;
       // Recorded per file, for the upgrade manifest (which generator made it, for which app).
       plan.origin = { generator: gen.name, app: app.dir };

@@ -3,6 +3,7 @@
  * Generators only add to it; the command layer prints it, asks, and applies it in one go
  * (see ./apply.ts). Writing identical content records no change, so re-runs are quiet.
  */
+import { BUILT_IN_TEMPLATES, type Templates } from './render.js';
 
 /** A pure edit of an existing file: the new text, or `false` for "no change". */
 export type EditFn = (source: string) => string | false;
@@ -49,8 +50,14 @@ export class Plan {
   /** Who is adding to the plan right now; the pipeline sets it around each generator run. */
   origin: PlanOrigin | null = null;
 
-  /** @param read reads a repo-relative file from disk; null when it does not exist. */
-  constructor(private readonly read: ReadFile) {}
+  /**
+   * @param read reads a repo-relative file from disk; null when it does not exist.
+   * @param templates the template set this plan's generated files are rendered from
+   */
+  constructor(
+    private readonly read: ReadFile,
+    readonly templates: Templates = BUILT_IN_TEMPLATES,
+  ) {}
 
   /** Current planned content of a file: the pending change if any, else the disk. */
   current(path: string): string | null {

@@ -8,7 +8,7 @@
  */
 import { applyChanges, type FaultHook } from '../core/apply.js';
 import { planReader } from '../core/read.js';
-import { setTemplatesDir } from '../core/render.js';
+import { templatesFrom } from '../core/render.js';
 import type { Facts } from '../detect/facts.js';
 import { detect } from '../detect/index.js';
 import { buildPlan } from '../pipeline.js';
@@ -28,13 +28,12 @@ export function findRepo(opts: EngineOptions): FoundRepo {
 }
 
 export async function prepareRun(facts: Facts, opts: EngineOptions, ports: EnginePorts): Promise<PreparedRun> {
-  setTemplatesDir(opts.templatesDir);
   const read = planReader(facts.root, new Map([[MANIFEST_PATH, MANIFEST_MAX_BYTES]]));
   const previous = readManifest(read);
   // --check is for CI: never ask.
   const ask = opts.check ? null : ports.ask;
   const answers = await resolveAnswers(facts, opts.flags, previous?.answers ?? null, ask, opts.reconfigure);
-  const plan = await buildPlan(facts, answers, read, opts.driver);
+  const plan = await buildPlan(facts, answers, read, opts.driver, templatesFrom(opts.templatesDir));
   const upgrade = reconcile(plan, previous, { version: opts.version, answers });
   if (!opts.check && (previous !== null || plan.planned().length > 0)) {
     plan.write(MANIFEST_PATH, serializeManifest(upgrade.manifest), 'record of generated files, for upgrades', 'internal');

@@ -5,7 +5,6 @@
  * import (inquirer, rxjs, ora) costs about a quarter of a second the CLI never needs.
  */
 import type { Plan } from '../core/plan.js';
-import { renderTemplate } from '../core/render.js';
 import { UserError } from '../core/errors.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
@@ -28,7 +27,7 @@ function writeGenerated(plan: Plan, path: string, content: string, reason: strin
 export function applyPlanAction(plan: Plan, a: PlanAction): string {
   switch (a.type) {
     case 'plan-render':
-      writeGenerated(plan, a.path, renderTemplate(a.template, a.data), a.reason);
+      writeGenerated(plan, a.path, plan.templates.render(a.template, a.data), a.reason);
       return a.path;
     case 'plan-write':
       writeGenerated(plan, a.path, a.content, a.reason);

@@ -6,6 +6,7 @@
 import type { Answers, Part } from '../answers.js';
 import type { App, Facts } from '../detect/facts.js';
 import type { EditFn, PlanNote } from '../core/plan.js';
+import type { Templates } from '../core/render.js';
 
 export type PlanAction =
   /** Render templates/<template> with data and write it to path (created or replaced). */
@@ -30,6 +31,11 @@ export interface GeneratorContext {
    * Generators use it to decide; they change files only through returned actions.
    */
   current(path: string): string | null;
+  /**
+   * The template set of this run (the plan's): what a generator renders by itself comes from it too.
+   * The pipeline always passes it; a test driving one generator may leave it out (the built-in set).
+   */
+  templates?: Templates;
 }
 
 export interface ArtifactGenerator {

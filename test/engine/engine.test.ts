@@ -88,6 +88,18 @@ describe('the engine', () => {
     );
   });
 
+  it('renders from the template set it is given, run by run (a value, not a process-wide setting)', async () => {
+    const v1 = join(import.meta.dirname, '..', 'fixtures', 'upgrade', 'templates-v1');
+    const shutdownOf = (run: Awaited<ReturnType<typeof prepared>>): string => run.changes.find((c) => c.path === 'shutdown.js')!.after;
+    const dir = copyRepo('node-http-cjs');
+    const older = await prepared(dir, { templatesDir: v1 });
+    const current = await prepared(dir);
+    const olderAgain = await prepared(dir, { templatesDir: v1 });
+    expect(shutdownOf(older)).toContain('OLDER TEMPLATE SET v1');
+    expect(shutdownOf(current)).not.toContain('OLDER TEMPLATE SET v1');
+    expect(shutdownOf(olderAgain)).toBe(shutdownOf(older));
+  });
+
   it('--check plans no manifest, asks nothing, and finds what is missing', async () => {
     const dir = copyRepo('node-http-cjs');
     const questions: string[] = [];
