@@ -24,15 +24,11 @@ export async function buildPlan(
   for (const w of facts.warnings) plan.note('warn', w);
   for (const app of facts.apps.filter((a) => answers.apps.includes(a.dir))) {
     for (const gen of gens) {
-      const ctx: GeneratorContext = { facts, answers, app, current: (p) => plan.current(p), templates };
-      if (!gen.appliesTo(ctx)) continue;
       // Recorded per file, for the upgrade manifest (which generator made it, for which app).
-      plan.origin = { generator: gen.name, app: app.dir };
-      try {
-        await runGenerator(gen, ctx);
-      } finally {
-        plan.origin = null;
-      }
+      const tree = plan.scope({ generator: gen.name, app: app.dir });
+      const ctx: GeneratorContext = { facts, answers, app, current: (p) => tree.read(p), templates, tree };
+      if (!gen.appliesTo(ctx)) continue;
+      await runGenerator(gen, ctx);
     }
   }
   return plan;

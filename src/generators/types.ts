@@ -5,7 +5,7 @@
  */
 import type { Answers, Part } from '../answers.js';
 import type { App, Facts } from '../detect/facts.js';
-import type { EditFn, PlanNote } from '../core/plan.js';
+import type { EditFn, PlanNote, PlanTree } from '../core/plan.js';
 import type { Templates } from '../core/render.js';
 
 export type PlanAction =
@@ -36,6 +36,12 @@ export interface GeneratorContext {
    * The pipeline always passes it; a test driving one generator may leave it out (the built-in set).
    */
   templates?: Templates;
+  /**
+   * The plan as this generator sees it for this app (`plan.scope`): the returned actions are applied
+   * to it, so every file they plan is recorded as this generator's. Given by the pipeline; a test
+   * driving one generator may leave it out (actions then apply to the plan unscoped).
+   */
+  tree?: PlanTree;
 }
 
 export interface ArtifactGenerator {
