@@ -25,6 +25,7 @@ export const UNIT_TESTS: readonly string[] = [
   'test/container/stage-and-own-stop.test.ts',
   'test/detect/node-detect.test.ts',
   'test/engine/engine.test.ts',
+  'test/engine/generator-order.test.ts',
   'test/engine/plan-scope.test.ts',
   'test/devserver/detect.test.ts',
   'test/devserver/generator.test.ts',

@@ -33,7 +33,7 @@ export async function prepareRun(facts: Facts, opts: EngineOptions, ports: Engin
   // --check is for CI: never ask.
   const ask = opts.check ? null : ports.ask;
   const answers = await resolveAnswers(facts, opts.flags, previous?.answers ?? null, ask, opts.reconfigure);
-  const plan = await buildPlan(facts, answers, read, opts.driver, templatesFrom(opts.templatesDir));
+  const plan = await buildPlan(facts, answers, read, opts.driver, { templates: templatesFrom(opts.templatesDir) });
   const upgrade = reconcile(plan, previous, { version: opts.version, answers });
   if (!opts.check && (previous !== null || plan.planned().length > 0)) {
     plan.write(MANIFEST_PATH, serializeManifest(upgrade.manifest), 'record of generated files, for upgrades', 'internal');
