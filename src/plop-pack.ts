@@ -1,38 +1,56 @@
 /**
  * The plop pack: a team with its own plopfile can run
  *   await plop.load('create-graceful-shutdown')
- * and get a `graceful-shutdown` generator that detects, plans and writes exactly as the CLI does
- * (all files at once), in plop's destination directory.
+ * and get a `graceful-shutdown` generator that runs the CLI's engine (../engine) in plop's
+ * destination directory: same plan, same manifest (so a later run, from plop or the CLI, upgrades
+ * it), same refusal of files with uncommitted changes, all files written at once.
  */
+import { readFileSync } from 'node:fs';
 import type { NodePlopAPI } from 'node-plop';
-import type { Answers } from './answers.js';
 import { QUESTIONS } from './questions.js';
-import { detect } from './detect/index.js';
-import { resolveAnswers } from './resolve-answers.js';
-import { buildPlan } from './pipeline.js';
+import { type EngineOptions, findRepo, prepareRun } from './engine/index.js';
 import { plopDriver } from './generators/plopfile.js';
-import { planReader } from './core/read.js';
-import { applyChanges } from './core/apply.js';
+import { uncommitted } from './upgrade/git.js';
 
 /** Questions plop asks (inquirer); the rest take their detected defaults. */
 const ASKED = QUESTIONS.filter((q) => q.kind !== 'multiselect');
 
+/** Recorded in the manifest, as the CLI records it; package.json is one level up from src/ and dist/ alike. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+function flagsOf(answers: unknown): Record<string, string> {
+  const flags: Record<string, string> = {};
+  for (const q of ASKED) {
+    const v = (answers as Record<string, unknown>)[q.key];
+    if (v !== undefined && v !== '') flags[q.flag] = String(v);
+  }
+  return flags;
+}
+
 export default function plopPack(plop: NodePlopAPI): void {
   plop.setDefaultInclude({ generators: true });
   plop.setActionType('create-graceful-shutdown', async (answers) => {
-    const root = plop.getDestBasePath();
-    const facts = detect(root);
-    const flags: Record<string, string> = {};
-    for (const q of ASKED) {
-      const v = (answers as Record<string, unknown>)[q.key];
-      if (v !== undefined && v !== '') flags[q.flag] = String(v);
-    }
-    const resolved: Answers = await resolveAnswers(facts, flags, null, null);
-    const plan = await buildPlan(facts, resolved, planReader(root), plopDriver);
-    const changes = plan.changes();
-    applyChanges(root, changes);
-    const notes = plan.notes.map((n) => `${n.level}: ${n.file ? `${n.file}: ` : ''}${n.message}`);
-    return [`${changes.length} file(s) written: ${changes.map((c) => c.path).join(', ') || 'none'}`, ...notes].join('\n');
+    const opts: EngineOptions = {
+      dir: plop.getDestBasePath(),
+      flags: flagsOf(answers),
+      reconfigure: false,
+      check: false,
+      dryRun: false,
+      force: false,
+      templatesDir: null,
+      version: version(),
+      driver: plopDriver,
+    };
+    const { recovered, facts } = findRepo(opts);
+    // Plop asks its own questions first; the engine asks none (plop's answers are its flags).
+    const run = await prepareRun(facts, opts, { ask: null, gitState: uncommitted });
+    run.apply();
+    const notes = run.notes.map((n) => `${n.level}: ${n.file ? `${n.file}: ` : ''}${n.message}`);
+    const earlier = recovered === null ? [] : [`an interrupted earlier run was ${recovered.outcome}`];
+    const written = run.changes.map((c) => c.path).join(', ') || 'none';
+    return [...earlier, `${run.changes.length} file(s) written: ${written}`, ...notes].join('\n');
   });
   plop.setGenerator('graceful-shutdown', {
     description: 'add graceful shutdown to this repository (create-graceful-shutdown)',

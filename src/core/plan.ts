@@ -3,6 +3,7 @@
  * Generators only add to it; the command layer prints it, asks, and applies it in one go
  * (see ./apply.ts). Writing identical content records no change, so re-runs are quiet.
  */
+import { BUILT_IN_TEMPLATES, type Templates } from './render.js';
 
 /** A pure edit of an existing file: the new text, or `false` for "no change". */
 export type EditFn = (source: string) => string | false;
@@ -40,28 +41,71 @@ export interface PlanOrigin {
   app: string;
 }
 
-export class Plan {
+/**
+ * What a generator sees of the plan: the planned tree of files (Nx's `Tree`). A view from
+ * `plan.scope()` records, for every file it writes or edits, which generator did it for which app
+ * (the upgrade manifest keeps that); the plan itself is a view that records no origin.
+ */
+export interface PlanTree {
+  /** The template set the plan renders from. */
+  readonly templates: Templates;
+  /** Current planned content of a file (earlier changes included), or null. */
+  read(path: string): string | null;
+  exists(path: string): boolean;
+  write(path: string, content: string, reason: string): void;
+  edit(path: string, fn: EditFn, reason: string, needs?: readonly string[]): boolean;
+  note(level: PlanNote['level'], message: string, file?: string): void;
+}
+
+export class Plan implements PlanTree {
   private readonly files = new Map<string, FileChange>();
   private readonly kinds = new Map<string, FileKind>();
   private readonly origins = new Map<string, PlanOrigin[]>();
   private readonly needs = new Map<string, Set<string>>();
   readonly notes: PlanNote[] = [];
-  /** Who is adding to the plan right now; the pipeline sets it around each generator run. */
-  origin: PlanOrigin | null = null;
 
-  /** @param read reads a repo-relative file from disk; null when it does not exist. */
-  constructor(private readonly read: ReadFile) {}
+  /**
+   * @param readDisk reads a repo-relative file from disk; null when it does not exist.
+   * @param templates the template set this plan's generated files are rendered from
+   */
+  constructor(
+    private readonly readDisk: ReadFile,
+    readonly templates: Templates = BUILT_IN_TEMPLATES,
+  ) {}
 
   /** Current planned content of a file: the pending change if any, else the disk. */
   current(path: string): string | null {
     const pending = this.files.get(path);
-    return pending ? pending.after : this.read(path);
+    return pending ? pending.after : this.readDisk(path);
+  }
+
+  read(path: string): string | null {
+    return this.current(path);
+  }
+
+  exists(path: string): boolean {
+    return this.current(path) !== null;
+  }
+
+  /**
+   * The view one generator gets while it runs for one app: what it writes or edits is recorded as
+   * theirs. A value per run, so two generators' views never see each other's origin.
+   */
+  scope(origin: PlanOrigin): PlanTree {
+    const o: PlanOrigin = { generator: origin.generator, app: origin.app };
+    return {
+      templates: this.templates,
+      read: (path) => this.current(path),
+      exists: (path) => this.current(path) !== null,
+      write: (path, content, reason) => this.writeAs(o, path, content, reason, 'generated'),
+      edit: (path, fn, reason, needs = []) => this.editAs(o, path, fn, reason, needs),
+      note: (level, message, file) => this.note(level, message, file),
+    };
   }
 
   /** Create or overwrite a file with exactly `content`; it becomes a generated file unless `kind` says otherwise. */
   write(path: string, content: string, reason: string, kind: 'generated' | 'internal' = 'generated'): void {
-    this.record(path, content, reason);
-    this.kinds.set(path, kind);
+    this.writeAs(null, path, content, reason, kind);
   }
 
   /**
@@ -69,18 +113,7 @@ export class Plan {
    * @param needs generated files the edited code imports (see needsOf)
    */
   edit(path: string, fn: EditFn, reason: string, needs: readonly string[] = []): boolean {
-    if (needs.length) this.needs.set(path, new Set([...(this.needs.get(path) ?? []), ...needs]));
-    const source = this.current(path);
-    const next = fn(source ?? '');
-    // An edit that finds its work already done is still recorded, as a no-op, so the upgrade manifest
-    // keeps listing it on re-runs; changes() leaves no-ops out.
-    if (next === false && source === null) return false;
-    if (next !== false) this.record(path, next, reason);
-    else if (!this.files.has(path)) this.record(path, source ?? '', reason);
-    else this.noteOrigin(path);
-    // An edit of a file generated in this same run keeps it generated: its whole content is ours.
-    if (!this.kinds.has(path)) this.kinds.set(path, 'edited');
-    return next !== false;
+    return this.editAs(null, path, fn, reason, needs);
   }
 
   /** What the file is to the tool; undefined when nothing planned it. */
@@ -133,22 +166,41 @@ export class Plan {
     return [...this.files.values()].filter((c) => c.before !== c.after);
   }
 
-  private noteOrigin(path: string): void {
-    const o = this.origin;
+  private writeAs(origin: PlanOrigin | null, path: string, content: string, reason: string, kind: FileKind): void {
+    this.record(origin, path, content, reason);
+    this.kinds.set(path, kind);
+  }
+
+  private editAs(origin: PlanOrigin | null, path: string, fn: EditFn, reason: string, needs: readonly string[]): boolean {
+    if (needs.length) this.needs.set(path, new Set([...(this.needs.get(path) ?? []), ...needs]));
+    const source = this.current(path);
+    const next = fn(source ?? '');
+    // An edit that finds its work already done is still recorded, as a no-op, so the upgrade manifest
+    // keeps listing it on re-runs; changes() leaves no-ops out.
+    if (next === false && source === null) return false;
+    if (next !== false) this.record(origin, path, next, reason);
+    else if (!this.files.has(path)) this.record(origin, path, source ?? '', reason);
+    else this.noteOrigin(origin, path);
+    // An edit of a file generated in this same run keeps it generated: its whole content is ours.
+    if (!this.kinds.has(path)) this.kinds.set(path, 'edited');
+    return next !== false;
+  }
+
+  private noteOrigin(o: PlanOrigin | null, path: string): void {
     if (!o) return;
     const list = this.origins.get(path) ?? [];
     if (!list.some((x) => x.generator === o.generator && x.app === o.app)) list.push({ ...o });
     this.origins.set(path, list);
   }
 
-  private record(path: string, content: string, reason: string): void {
-    this.noteOrigin(path);
+  private record(origin: PlanOrigin | null, path: string, content: string, reason: string): void {
+    this.noteOrigin(origin, path);
     const existing = this.files.get(path);
     if (existing) {
       existing.after = content;
       if (!existing.reason.includes(reason)) existing.reason = `${existing.reason}; ${reason}`;
       return;
     }
-    this.files.set(path, { path, before: this.read(path), after: content, reason });
+    this.files.set(path, { path, before: this.readDisk(path), after: content, reason });
   }
 }

@@ -22,34 +22,45 @@ hbs.registerHelper('json', (v: unknown) => JSON.stringify(v));
 
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 
+/** Renders template files (paths relative to templates/) from one template set. */
+export interface Templates {
+  /** The directory searched before TEMPLATES_DIR, or null for the built-in set only. */
+  readonly dir: string | null;
+  render(templatePath: string, data: object): string;
+}
+
 /**
- * A directory searched before TEMPLATES_DIR, or null. Only for tests that need another template
- * version (upgrade tests); the CLI sets it from CGS_TEMPLATES_DIR, which --help does not mention.
+ * A template set: `overrideDir`'s files where it has them, the built-in ones elsewhere. A value
+ * handed down (engine option → plan → generators), not a global: two runs in one process (a test,
+ * a plop session) each render from their own set. Only tests pass another set (upgrade tests); the
+ * CLI takes it from CGS_TEMPLATES_DIR, which --help does not mention.
  */
-let overrideDir: string | null = null;
-
-export function setTemplatesDir(dir: string | null): void {
-  overrideDir = dir;
+export function templatesFrom(overrideDir: string | null): Templates {
+  const fileOf = (templatePath: string): string => {
+    if (overrideDir !== null) {
+      const candidate = join(overrideDir, templatePath);
+      if (existsSync(candidate)) return candidate;
+    }
+    return join(TEMPLATES_DIR, templatePath);
+  };
+  return { dir: overrideDir, render: (templatePath, data) => compiledFile(fileOf(templatePath))(data) };
 }
 
-function templateFile(templatePath: string): string {
-  if (overrideDir !== null) {
-    const candidate = join(overrideDir, templatePath);
-    if (existsSync(candidate)) return candidate;
-  }
-  return join(TEMPLATES_DIR, templatePath);
-}
-
-/** Render a template file (path relative to templates/) with `data`. */
-export function renderTemplate(templatePath: string, data: object): string {
-  const file = templateFile(templatePath);
+function compiledFile(file: string): Handlebars.TemplateDelegate {
   let compiled = cache.get(file);
   if (!compiled) {
-    const source = readFileSync(file, 'utf8');
-    compiled = hbs.compile(source, { noEscape: true, strict: true });
+    compiled = hbs.compile(readFileSync(file, 'utf8'), { noEscape: true, strict: true });
     cache.set(file, compiled);
   }
-  return compiled(data);
+  return compiled;
+}
+
+/** The templates this package ships. */
+export const BUILT_IN_TEMPLATES: Templates = templatesFrom(null);
+
+/** Render one of the package's own template files (path relative to templates/) with `data`. */
+export function renderTemplate(templatePath: string, data: object): string {
+  return BUILT_IN_TEMPLATES.render(templatePath, data);
 }
 
 /** Render a template string; for tests and small inline templates. */

@@ -15,7 +15,7 @@ import { posix } from 'node:path';
 import type { DevServerFacts, NodeApp } from '../detect/facts.js';
 import { addGracefulShutdownPlugin, viteConfigProblem } from '../edits/vite-config.js';
 import { wireNodeEntrypoint as wireNodeEntrypointFresh, type WireOptions } from '../edits/node-entrypoint/wire.js';
-import { renderTemplate } from '../core/render.js';
+import { BUILT_IN_TEMPLATES, type Templates } from '../core/render.js';
 import { FLAVOUR_NAMES, buildModule, type ModuleFlavour } from './module-source.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 import { DEVSERVER_MODULE_STEM } from './devserver-files.js';
@@ -67,9 +67,9 @@ export function devServerFlavour(variant: Pick<ModuleVariant, 'ts' | 'esm'>, tsc
 }
 
 /** The dev-server module's text. */
-export function renderDevServerModule(flavour: ModuleFlavour, timeoutMs: number): string {
+export function renderDevServerModule(flavour: ModuleFlavour, timeoutMs: number, templates: Templates = BUILT_IN_TEMPLATES): string {
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 2_147_483_647) throw new Error(`timeout out of range: ${timeoutMs}`);
-  const header = renderTemplate(DEVSERVER_HEADER, { timeoutMs, flavour: FLAVOUR_NAMES[flavour] });
+  const header = templates.render(DEVSERVER_HEADER, { timeoutMs, flavour: FLAVOUR_NAMES[flavour] });
   return buildModule({ header, entry: 'devserver.ts', answers: './devserver-answers.js' }, flavour);
 }
 
@@ -78,7 +78,7 @@ function moduleAction(dir: string, variant: ModuleVariant, ctx: GeneratorContext
   return {
     type: 'plan-write',
     path: posix.join(dir, `${MODULE_STEM}.${variant.ext}`),
-    content: renderDevServerModule(devServerFlavour(variant, tsconfig), ctx.answers.timeoutMs),
+    content: renderDevServerModule(devServerFlavour(variant, tsconfig), ctx.answers.timeoutMs, ctx.templates),
     reason: 'dev-server shutdown module',
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { Answers } from '../answers.js';
 import { UserError } from '../core/errors.js';
-import { renderTemplate } from '../core/render.js';
+import { BUILT_IN_TEMPLATES, type Templates } from '../core/render.js';
 import type { NodeApp } from '../detect/facts.js';
 import { FLAVOUR_IMPORTS, FLAVOUR_NAMES, buildModule, type ModuleFlavour } from './module-source.js';
 import type { ArtifactGenerator, PlanAction } from './types.js';
@@ -59,10 +59,10 @@ export function validateVariant(v: NodeModuleVariant): NodeModuleVariant {
 const rendered = new Map<string, string>();
 
 /** The generated module's text for one variant. */
-export function renderNodeModule(variant: NodeModuleVariant): string {
+export function renderNodeModule(variant: NodeModuleVariant, templates: Templates = BUILT_IN_TEMPLATES): string {
   const v = validateVariant(variant);
-  const header = renderTemplate(NODE_MODULE_HEADER, { ...v, flavour: FLAVOUR_NAMES[v.flavour], usage: FLAVOUR_IMPORTS[v.flavour] });
-  // Keyed by the rendered header too: a templates override (CGS_TEMPLATES_DIR) changes it.
+  const header = templates.render(NODE_MODULE_HEADER, { ...v, flavour: FLAVOUR_NAMES[v.flavour], usage: FLAVOUR_IMPORTS[v.flavour] });
+  // Keyed by the rendered header too: another template set (an upgrade test's older one) changes it.
   const key = `${v.flavour}\n${header}`;
   let text = rendered.get(key);
   if (text === undefined) {
@@ -83,11 +83,11 @@ export const nodeModuleGenerator: ArtifactGenerator = {
     ctx.app.kind === 'node' &&
     ctx.app.entrypoint !== null &&
     (nodeFloorProblem(ctx.app) !== null || !ctx.answers.parts.includes('entrypoint') || !moduleWouldBeUnused(ctx)),
-  actions: ({ app, answers }): PlanAction[] => {
+  actions: ({ app, answers, templates }): PlanAction[] => {
     if (app.kind !== 'node') return [];
     const problem = nodeFloorProblem(app);
     if (problem) return [{ type: 'plan-note', level: 'warn', message: problem, file: app.nodeTarget?.file }];
     const variant = nodeModuleVariant(app, answers);
-    return [{ type: 'plan-write', path: nodeModuleFile(app), content: renderNodeModule(variant), reason: 'shutdown registry' }];
+    return [{ type: 'plan-write', path: nodeModuleFile(app), content: renderNodeModule(variant, templates), reason: 'shutdown registry' }];
   },
 };

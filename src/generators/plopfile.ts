@@ -11,11 +11,17 @@ import { applyPlanAction, type GeneratorDriver } from './plan-actions.js';
 
 export { GENERATED_MARK } from './plan-actions.js';
 
-/** Register the plan-* action types on a plop instance, bound to a plan. */
+/**
+ * Register the plan-* action types on a plop instance, bound to a plan: each applies to the scoped
+ * view of the generator's context (the plan itself when a test drives a generator without one).
+ */
 export function registerPlanActions(plop: NodePlopAPI, plan: Plan): void {
   const types: PlanAction['type'][] = ['plan-render', 'plan-write', 'plan-edit', 'plan-note'];
   for (const type of types) {
-    plop.setActionType(type, (_data, cfg) => applyPlanAction(plan, cfg as unknown as PlanAction));
+    plop.setActionType(type, (data, cfg) => {
+      const tree = (data as { ctx: GeneratorContext }).ctx.tree ?? plan;
+      return applyPlanAction(tree, cfg as unknown as PlanAction);
+    });
   }
 }
 

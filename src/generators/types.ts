@@ -5,7 +5,8 @@
  */
 import type { Answers, Part } from '../answers.js';
 import type { App, Facts } from '../detect/facts.js';
-import type { EditFn, PlanNote } from '../core/plan.js';
+import type { EditFn, PlanNote, PlanTree } from '../core/plan.js';
+import type { Templates } from '../core/render.js';
 
 export type PlanAction =
   /** Render templates/<template> with data and write it to path (created or replaced). */
@@ -30,6 +31,17 @@ export interface GeneratorContext {
    * Generators use it to decide; they change files only through returned actions.
    */
   current(path: string): string | null;
+  /**
+   * The template set of this run (the plan's): what a generator renders by itself comes from it too.
+   * The pipeline always passes it; a test driving one generator may leave it out (the built-in set).
+   */
+  templates?: Templates;
+  /**
+   * The plan as this generator sees it for this app (`plan.scope`): the returned actions are applied
+   * to it, so every file they plan is recorded as this generator's. Given by the pipeline; a test
+   * driving one generator may leave it out (actions then apply to the plan unscoped).
+   */
+  tree?: PlanTree;
 }
 
 export interface ArtifactGenerator {

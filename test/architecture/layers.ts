@@ -9,8 +9,9 @@
  *   2 detect           reads the repo once into one typed facts object
  *   3 edits            pure edits of existing files (may use the facts types)
  *   4 generators, upgrade, verify, questions.ts
- *   5 pipeline.ts      runs the generators into a plan
- *   6 cli, plop-pack.ts  the two front ends
+ *   5 pipeline.ts      runs the generators into a plan; resolve-answers.ts
+ *   6 engine           one run for both front ends: detect, answers, plan, reconcile, manifest, guard, apply
+ *   7 cli, plop-pack.ts  the two front ends
  * src/runtime is the generated module's own source: it imports only itself and node builtins (it must
  * add no dependency to the user's project), and nothing imports it (generators read it as text).
  *
@@ -50,8 +51,9 @@ export const LAYERS: readonly Layer[] = [
   { name: 'questions', tier: 4, path: 'src/questions.ts' },
   { name: 'pipeline', tier: 5, path: 'src/pipeline.ts' },
   { name: 'resolve-answers', tier: 5, path: 'src/resolve-answers.ts' },
-  { name: 'cli', tier: 6, path: 'src/cli/' },
-  { name: 'plop-pack', tier: 6, path: 'src/plop-pack.ts' },
+  { name: 'engine', tier: 6, path: 'src/engine/' },
+  { name: 'cli', tier: 7, path: 'src/cli/' },
+  { name: 'plop-pack', tier: 7, path: 'src/plop-pack.ts' },
 ];
 
 /** Layers whose files may print, prompt and exit. */

@@ -29,9 +29,8 @@ function manifest(gen: Record<string, { generated: string; left?: string; app?: 
 /** A plan as this version builds it over `disk`: `generate` are write()s by the node-module generator. */
 function plan(disk: Record<string, string>, generate: Record<string, string>, app = ''): Plan {
   const p = new Plan((path) => disk[path] ?? null);
-  p.origin = { generator: 'node-module', app };
-  for (const [path, text] of Object.entries(generate)) p.write(path, text, 'shutdown registry');
-  p.origin = null;
+  const tree = p.scope({ generator: 'node-module', app });
+  for (const [path, text] of Object.entries(generate)) tree.write(path, text, 'shutdown registry');
   return p;
 }
 
@@ -126,9 +125,7 @@ describe('reconcile', () => {
 
   it('records edits of user files, and keeps the record when a generator finds nothing left to do', () => {
     const p = new Plan((path) => (path === 'server.js' ? 'listen()\n' : null));
-    p.origin = { generator: 'node-entrypoint', app: '' };
-    p.edit('server.js', (s) => `setup()\n${s}`, 'wire setupSignalHandlers()');
-    p.origin = null;
+    p.scope({ generator: 'node-entrypoint', app: '' }).edit('server.js', (s) => `setup()\n${s}`, 'wire setupSignalHandlers()');
     const r = reconcile(p, null, { version: '1.0.0', answers: ANSWERS });
     expect(r.manifest.edited).toEqual({ 'server.js': { by: ['node-entrypoint'], reason: 'wire setupSignalHandlers()' } });
     expect(r.files).toEqual([
