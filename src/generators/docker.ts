@@ -7,7 +7,7 @@ import type { Answers } from '../answers.js';
 import type { Facts, NodeApp, PythonApp } from '../detect/facts.js';
 import { dockerfileEdit, patchDockerfile as patchDockerfileFresh, type DockerfilePatchOptions } from '../edits/dockerfile/patch.js';
 import { celeryChainNotes, generatedFilesCopyActions, otherImagesCopyActions } from './docker-copy-files.js';
-import { resolveScript } from '../edits/dockerfile/npm-script.js';
+import { resolveScript } from '../detect/npm-script.js';
 import { toExecForm } from '../detect/simple-command.js';
 import { appChainNotes, ownsChainNotes } from './container-chain.js';
 import { asgiDrainAdvice } from './python-advice.js';

@@ -16,7 +16,7 @@
 import { posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Instruction } from 'dockerfile-ast';
-import { parseStages, type Stage } from './stages.js';
+import { parseStages, type Stage } from '../../detect/dockerfile-stages.js';
 import { countEditRun } from '../../core/edit-runs.js';
 
 export interface GeneratedFile {
