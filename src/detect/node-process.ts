@@ -18,8 +18,6 @@ import { lastCommand, resolveStartScript, scriptTargetFile } from './start-scrip
 import { shellWords } from './shell-words.js';
 import { finalStageCommand } from './dockerfile-facts.js';
 
-export { finalStageCommand };
-
 export interface ProcessInput {
   files: RepoFiles;
   dir: string;

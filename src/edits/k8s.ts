@@ -12,18 +12,6 @@ import { appendToMap, indentStep, isBlockMap, replaceScalar } from './yaml-splic
 import { isTemplated, podSpec, preStopOf, readK8s, type K8sWorkload } from '../detect/k8s-file.js';
 import { countEditRun } from '../core/edit-runs.js';
 
-// Readers live in detect/ (detection reads each file once); named here too for the edits' callers.
-export {
-  isK8sManifest,
-  isTemplated,
-  readK8s,
-  WORKLOAD_KINDS,
-  type K8sContainer,
-  type K8sWorkload,
-  type PreStopHook,
-  type WorkloadKind,
-} from '../detect/k8s-file.js';
-
 /** Kubernetes' default terminationGracePeriodSeconds. */
 export const K8S_DEFAULT_GRACE_SECONDS = 30;
 

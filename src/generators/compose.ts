@@ -4,7 +4,8 @@
  */
 import { posix } from 'node:path';
 import type { Facts } from '../detect/facts.js';
-import { patchCompose as patchComposeFresh, type ComposeService, type ComposeServicePatch } from '../edits/compose.js';
+import { patchCompose as patchComposeFresh, type ComposeServicePatch } from '../edits/compose.js';
+import type { ComposeService } from '../detect/compose-file.js';
 import { composeServices } from '../detect/container-files.js';
 import { stageFacts } from '../detect/dockerfile-facts.js';
 import { isOwnInit } from '../detect/container-runtime.js';
@@ -17,9 +18,6 @@ import { appServices, serviceAppDir, serviceContextDir } from './compose-service
 import { memoizedEdit } from './edit-memo.js';
 
 const patchCompose = memoizedEdit(patchComposeFresh);
-
-// Re-exported for the files that still import them from here (see test/architecture/layers.test.ts).
-export { appServices, serviceAppDir, serviceContextDir } from './compose-services.js';
 
 export const composeGenerator: ArtifactGenerator = {
   name: 'compose',

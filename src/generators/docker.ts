@@ -24,7 +24,6 @@ import { memoizedEdit } from './edit-memo.js';
 const patchDockerfile = memoizedEdit(patchDockerfileFresh);
 
 // Named here too for callers that know them as the docker part's.
-export { appDockerfiles, patchOptionsFor };
 
 export const NODE_DOCKERFILE_TEMPLATE = 'docker/node.Dockerfile.hbs';
 export const NODE_DEVSERVER_DOCKERFILE_TEMPLATE = 'docker/node-devserver.Dockerfile.hbs';

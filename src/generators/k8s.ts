@@ -7,13 +7,8 @@
  */
 import { posix } from 'node:path';
 import type { App } from '../detect/facts.js';
-import {
-  describeK8sChange,
-  isTemplated,
-  K8S_DEFAULT_GRACE_SECONDS,
-  patchK8s as patchK8sFresh,
-  type K8sPatchOptions,
-} from '../edits/k8s.js';
+import { describeK8sChange, K8S_DEFAULT_GRACE_SECONDS, patchK8s as patchK8sFresh, type K8sPatchOptions } from '../edits/k8s.js';
+import { isTemplated } from '../detect/k8s-file.js';
 import { k8sWorkloads } from '../detect/container-files.js';
 import { stageFacts } from '../detect/dockerfile-facts.js';
 import { targetChain } from '../core/timeout-chain.js';

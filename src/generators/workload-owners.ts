@@ -9,7 +9,7 @@ import { posix } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { App, Facts } from '../detect/facts.js';
 import { composeServices } from '../detect/container-files.js';
-import { isTemplated } from '../edits/k8s.js';
+import { isTemplated } from '../detect/k8s-file.js';
 import { serviceContextDir } from './compose-services.js';
 
 /** The repository part of an image reference, lower-cased (`ghcr.io/acme/api:1.2` → `api`); null when templated. */

@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { patchCompose, readCompose, type ComposeServicePatch } from '../../src/edits/compose.js';
+import { patchCompose, type ComposeServicePatch } from '../../src/edits/compose.js';
+import { readCompose } from '../../src/detect/compose-file.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, '..', 'fixtures', 'compose');
