@@ -29,6 +29,16 @@ export interface ComposeService {
   /** GRACEFUL_SHUTDOWN_TIMEOUT_MS from environment, when set there. */
   budgetMs: number | null;
   command: string[] | null;
+  /** `command:` when written as one string (a shell command), else null. */
+  commandText?: string | null;
+  /** `entrypoint:` when written as a list (exec form), else null. */
+  entrypoint?: string[] | null;
+}
+
+/** A compose file's services and how many YAML documents it holds. */
+export interface ComposeFile {
+  documents: number;
+  services: ComposeService[];
 }
 
 export function parseDocs(source: string): Document.Parsed[] | null {
@@ -42,8 +52,12 @@ export function parseDocs(source: string): Document.Parsed[] | null {
 
 /** The services of a compose file, every document; [] when it does not parse or has none. */
 export function readCompose(source: string): ComposeService[] {
+  return readComposeFile(source).services;
+}
+
+export function readComposeFile(source: string): ComposeFile {
   const docs = parseDocs(source);
-  if (docs === null) return [];
+  if (docs === null) return { documents: 0, services: [] };
   const out: ComposeService[] = [];
   docs.forEach((doc, index) => {
     if (doc.errors.length > 0) return;
@@ -59,7 +73,7 @@ export function readCompose(source: string): ComposeService[] {
       out.push(serviceOf(name, index, isAlias(pair.value) ? pair.value.source : null, svc));
     }
   });
-  return out;
+  return { documents: docs.length, services: out };
 }
 
 export function serviceOf(name: string, document: number, aliasOf: string | null, svc: Record<string, unknown>): ComposeService {
@@ -87,5 +101,7 @@ export function serviceOf(name: string, document: number, aliasOf: string | null
     stopGraceTemplate: isTemplated(grace) ? String(grace) : null,
     budgetMs: budgetFromEnvironment(svc['environment']),
     command,
+    commandText: typeof svc['command'] === 'string' ? svc['command'] : null,
+    entrypoint: Array.isArray(svc['entrypoint']) ? svc['entrypoint'].map(String) : null,
   };
 }

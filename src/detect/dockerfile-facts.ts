@@ -36,6 +36,13 @@ export interface DockerfileFacts {
    * set by an ENV, and each CMD and ENTRYPOINT as words (a server's own timeout is in its flags).
    */
   timeoutClues: TimeoutClue[];
+  /**
+   * The file's last CMD and last ENTRYPOINT, whatever stage holds them, as written (null when absent or
+   * empty): Python detection reads what a Dockerfile launches from them.
+   */
+  lastWritten: { cmd: string | null; entrypoint: string | null };
+  /** WORKDIR, COPY and ADD of the whole file in order, each argument's value: where COPY puts a repo file in the image. */
+  layout: { keyword: 'WORKDIR' | 'COPY' | 'ADD'; args: string[] }[];
 }
 
 export type TimeoutClue = { kind: 'env-budget'; ms: number } | { kind: 'command'; words: string[] };
@@ -79,7 +86,20 @@ function readDockerfile(text: string): DockerfileFacts {
       }
     }
   }
-  return { stageNames, finalCommand: commandOf(stage), timeoutClues };
+  const lastOfFile = (kw: string): string | null => [...all].reverse().find((i) => i.keyword === kw)?.content || null;
+  const layout: DockerfileFacts['layout'] = [];
+  for (const ins of instructions) {
+    const keyword = ins.getKeyword();
+    if (keyword === 'WORKDIR' || keyword === 'COPY' || keyword === 'ADD')
+      layout.push({ keyword, args: ins.getArguments().map((a) => a.getValue()) });
+  }
+  return {
+    stageNames,
+    finalCommand: commandOf(stage),
+    timeoutClues,
+    lastWritten: { cmd: lastOfFile('CMD'), entrypoint: lastOfFile('ENTRYPOINT') },
+    layout,
+  };
 }
 
 function commandOf(stage: readonly { keyword: string; content: string | null }[]): FinalCommand | null {
