@@ -4,6 +4,7 @@
  */
 import { isAlias, isMap, isScalar, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
 import { parseDuration } from '../core/timeout-chain.js';
+import { parsedOnce } from '../core/parse-count.js';
 import { budgetFromEnvironment, isRecord, isTemplated } from './k8s-file.js';
 
 export interface ComposeService {
@@ -18,6 +19,8 @@ export interface ComposeService {
   dockerfile: string | null;
   /** build.target (the Dockerfile stage compose builds), or null: the final stage. */
   buildTarget?: string | null;
+  /** How `build:` is written: a context string, a map, or absent (null). */
+  buildForm?: 'string' | 'map' | null;
   /** Whether the service sets its build context itself (an override file's `build: { target }` does not: it merges onto the base file's). */
   buildContextSet?: boolean;
   image: string | null;
@@ -41,7 +44,13 @@ export interface ComposeFile {
   services: ComposeService[];
 }
 
-export function parseDocs(source: string): Document.Parsed[] | null {
+/**
+ * A compose file's YAML documents (merge keys on, as compose reads them), parsed once per distinct text
+ * and shared by detection and the compose edit; null when the text cannot be parsed at all.
+ */
+export const parseDocs: (source: string) => Document.Parsed[] | null = parsedOnce('compose', parseComposeDocs);
+
+function parseComposeDocs(source: string): Document.Parsed[] | null {
   try {
     const docs = parseAllDocuments(source, { merge: true }) as Document.Parsed[];
     return Array.isArray(docs) ? docs : null;
@@ -93,6 +102,7 @@ export function serviceOf(name: string, document: number, aliasOf: string | null
     buildContext,
     dockerfile,
     buildTarget: isRecord(build) && typeof build['target'] === 'string' ? build['target'] : null,
+    buildForm: typeof build === 'string' ? 'string' : isRecord(build) ? 'map' : null,
     buildContextSet: typeof build === 'string' || (isRecord(build) && build['context'] !== undefined),
     image: typeof svc['image'] === 'string' ? svc['image'] : null,
     init: typeof svc['init'] === 'boolean' ? svc['init'] : null,

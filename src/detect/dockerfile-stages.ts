@@ -6,7 +6,7 @@
  * text (the repo's, and each version this run's edits make of it) is parsed once per run.
  */
 import { DockerfileParser, type Dockerfile, type From, type Instruction } from 'dockerfile-ast';
-import { countParse } from '../core/parse-count.js';
+import { parsedOnce } from '../core/parse-count.js';
 
 export interface Stage {
   from: From;
@@ -23,25 +23,13 @@ export interface ParsedDockerfile {
   stages: Stage[];
 }
 
-/** Enough for every Dockerfile of a large monorepo and the versions a run plans for them. */
-const LIMIT = 4096;
-const parsed = new Map<string, ParsedDockerfile>();
-
 /**
  * The stages of a Dockerfile text, parsed once per distinct text. Callers share the result and only
  * read it (the edits splice the text at the instructions' ranges; none changes the syntax tree).
  */
-export function parseStages(source: string): ParsedDockerfile {
-  const known = parsed.get(source);
-  if (known !== undefined) return known;
-  const result = parseFresh(source);
-  if (parsed.size >= LIMIT) parsed.delete(parsed.keys().next().value!);
-  parsed.set(source, result);
-  return result;
-}
+export const parseStages: (source: string) => ParsedDockerfile = parsedOnce('dockerfile', parseFresh);
 
 function parseFresh(source: string): ParsedDockerfile {
-  countParse('dockerfile', source);
   const dockerfile = DockerfileParser.parse(source);
   const args = globalArgDefaults(dockerfile);
   const stages: Stage[] = [];
