@@ -9,6 +9,7 @@
 // standard library (10 s of the budget on a loaded machine).
 export const UNIT_TESTS: readonly string[] = [
   'test/architecture/layers.test.ts',
+  'test/architecture/parse-once.test.ts',
   'test/architecture/readme-layout.test.ts',
   'test/architecture/snapshots.test.ts',
   'test/architecture/tiers.test.ts',
