@@ -165,6 +165,12 @@ export interface PythonApp {
   // Optional facts filled by src/detect/python.ts.
   /** Normalised runtime dependency names from the project's manifests, sorted. */
   dependencies?: string[];
+  /**
+   * Version specifiers by normalised name (`fastapi` -> '>=0.110') from the app directory's main
+   * manifests (pyproject.toml, requirements.txt and requirements/{base,prod,production}.txt, Pipfile,
+   * setup.cfg): what the advice and the wiring options check a server's or framework's version against.
+   */
+  versionPins?: Record<string, string>;
   /** Repo-relative file the start command was read from (Dockerfile, Procfile, script, pyproject.toml). */
   startSource?: string | null;
   /**

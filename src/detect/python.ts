@@ -18,7 +18,7 @@ import type { ComposeFile } from './compose-file.js';
 import type { CeleryProcess, PythonApp, PythonFramework, PythonServer } from './facts.js';
 import type { RepoFiles } from './repo-files.js';
 import { parseCommand, parseWords, type PythonLaunch } from './python-command.js';
-import { isPythonManifest, manifestDir, readPythonManifest, type PythonManifest } from './python-manifests.js';
+import { isPythonManifest, manifestDir, readPythonManifest, versionPins, type PythonManifest } from './python-manifests.js';
 import {
   anyAppInstance,
   appInstances,
@@ -607,6 +607,7 @@ function detectOne(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[]): P
     workers,
     gunicornConfig: server === 'gunicorn' || framework === 'flask' || framework === 'django' ? gunicornConfigOf(files, app, launch) : null,
     dependencies: manifest.dependencies,
+    versionPins: versionPins(files, app.dir),
     startSource: chosen?.source.path ?? null,
     ...(entry ? { entryImport: entry.runAs === 'module' && entry.module.includes('.') ? 'relative' : 'absolute' } : {}),
     entryFunction: entry?.function ?? null,

@@ -92,12 +92,7 @@ export const dockerGenerator: ArtifactGenerator = {
       if (result.stage.runtime === 'python-uvicorn' && ctx.app.kind === 'python') {
         const source = typeof result.text === 'string' ? result.text : (ctx.current(path) ?? '');
         // Checked against the server's real CLI: `fastapi run` has no such option, uvicorn has it from 0.18.
-        const advice = asgiDrainAdvice(
-          ctx.app,
-          source,
-          Math.ceil(ctx.answers.timeoutMs / 1000),
-          projectSpecifiers(ctx.current, ctx.app.dir),
-        );
+        const advice = asgiDrainAdvice(ctx.app, source, Math.ceil(ctx.answers.timeoutMs / 1000), projectSpecifiers(ctx.app));
         if (advice) actions.push({ type: 'plan-note', level: 'warn', file: path, message: advice });
       }
     }
