@@ -5,6 +5,7 @@
 import { isAlias, isMap, isScalar, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
 import { parseDuration } from '../core/timeout-chain.js';
 import { parsedOnce } from '../core/parse-count.js';
+import { splitSimpleCommand } from './simple-command.js';
 import { budgetFromEnvironment, isRecord, isTemplated } from './k8s-file.js';
 
 export interface ComposeService {
@@ -92,7 +93,8 @@ export function serviceOf(name: string, document: number, aliasOf: string | null
   const command = Array.isArray(svc['command'])
     ? svc['command'].map(String)
     : typeof svc['command'] === 'string'
-      ? svc['command'].split(/\s+/)
+      ? // The one command splitter (a string the shell would read as one simple command); else words as written.
+        (splitSimpleCommand(svc['command']) ?? svc['command'].split(/\s+/))
       : null;
   const grace = svc['stop_grace_period'];
   return {

@@ -92,6 +92,18 @@ describe('patchCompose behaviour', () => {
   });
 });
 
+describe('compose: a command string is split by the one command splitter', () => {
+  it('reads quoted words as the shell does, keeps the text, and falls back to words for a shell script', () => {
+    const [quoted, script] = readCompose(
+      'services:\n  a:\n    build: .\n    command: gunicorn --graceful-timeout "30" \'app:create()\'\n' +
+        '  b:\n    build: .\n    command: ./migrate && exec gunicorn app:app\n',
+    );
+    expect(quoted).toMatchObject({ command: ['gunicorn', '--graceful-timeout', '30', 'app:create()'] });
+    expect(quoted!.commandText).toBe('gunicorn --graceful-timeout "30" \'app:create()\'');
+    expect(script).toMatchObject({ command: ['./migrate', '&&', 'exec', 'gunicorn', 'app:app'] });
+  });
+});
+
 describe('compose: templated values, several documents, alias-only services (issues 14, 15)', () => {
   const patch = { init: true, stopSignal: 'SIGTERM', alsoGraceful: ['SIGTERM', 'SIGINT'], stopGraceSeconds: 15 };
 
