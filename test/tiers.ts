@@ -25,6 +25,7 @@ export const UNIT_TESTS: readonly string[] = [
   'test/container/shell-words.test.ts',
   'test/container/stage-and-own-stop.test.ts',
   'test/detect/node-detect.test.ts',
+  'test/detect/stage-facts.test.ts',
   'test/devserver/detect.test.ts',
   'test/devserver/generator.test.ts',
   'test/devserver/vite-config.test.ts',
