@@ -9,6 +9,7 @@
 // standard library (10 s of the budget on a loaded machine).
 export const UNIT_TESTS: readonly string[] = [
   'test/architecture/layers.test.ts',
+  'test/architecture/parse-once.test.ts',
   'test/architecture/readme-layout.test.ts',
   'test/architecture/snapshots.test.ts',
   'test/architecture/tiers.test.ts',
@@ -24,6 +25,7 @@ export const UNIT_TESTS: readonly string[] = [
   'test/container/shell-words.test.ts',
   'test/container/stage-and-own-stop.test.ts',
   'test/detect/node-detect.test.ts',
+  'test/detect/stage-facts.test.ts',
   'test/engine/engine.test.ts',
   'test/engine/generator-order.test.ts',
   'test/engine/plan-scope.test.ts',

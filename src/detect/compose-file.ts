@@ -4,6 +4,8 @@
  */
 import { isAlias, isMap, isScalar, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
 import { parseDuration } from '../core/timeout-chain.js';
+import { parsedOnce } from '../core/parse-count.js';
+import { splitSimpleCommand } from './simple-command.js';
 import { budgetFromEnvironment, isRecord, isTemplated } from './k8s-file.js';
 
 export interface ComposeService {
@@ -18,6 +20,8 @@ export interface ComposeService {
   dockerfile: string | null;
   /** build.target (the Dockerfile stage compose builds), or null: the final stage. */
   buildTarget?: string | null;
+  /** How `build:` is written: a context string, a map, or absent (null). */
+  buildForm?: 'string' | 'map' | null;
   /** Whether the service sets its build context itself (an override file's `build: { target }` does not: it merges onto the base file's). */
   buildContextSet?: boolean;
   image: string | null;
@@ -29,9 +33,25 @@ export interface ComposeService {
   /** GRACEFUL_SHUTDOWN_TIMEOUT_MS from environment, when set there. */
   budgetMs: number | null;
   command: string[] | null;
+  /** `command:` when written as one string (a shell command), else null. */
+  commandText?: string | null;
+  /** `entrypoint:` when written as a list (exec form), else null. */
+  entrypoint?: string[] | null;
 }
 
-export function parseDocs(source: string): Document.Parsed[] | null {
+/** A compose file's services and how many YAML documents it holds. */
+export interface ComposeFile {
+  documents: number;
+  services: ComposeService[];
+}
+
+/**
+ * A compose file's YAML documents (merge keys on, as compose reads them), parsed once per distinct text
+ * and shared by detection and the compose edit; null when the text cannot be parsed at all.
+ */
+export const parseDocs: (source: string) => Document.Parsed[] | null = parsedOnce('compose', parseComposeDocs);
+
+function parseComposeDocs(source: string): Document.Parsed[] | null {
   try {
     const docs = parseAllDocuments(source, { merge: true }) as Document.Parsed[];
     return Array.isArray(docs) ? docs : null;
@@ -42,8 +62,12 @@ export function parseDocs(source: string): Document.Parsed[] | null {
 
 /** The services of a compose file, every document; [] when it does not parse or has none. */
 export function readCompose(source: string): ComposeService[] {
+  return readComposeFile(source).services;
+}
+
+export function readComposeFile(source: string): ComposeFile {
   const docs = parseDocs(source);
-  if (docs === null) return [];
+  if (docs === null) return { documents: 0, services: [] };
   const out: ComposeService[] = [];
   docs.forEach((doc, index) => {
     if (doc.errors.length > 0) return;
@@ -59,7 +83,7 @@ export function readCompose(source: string): ComposeService[] {
       out.push(serviceOf(name, index, isAlias(pair.value) ? pair.value.source : null, svc));
     }
   });
-  return out;
+  return { documents: docs.length, services: out };
 }
 
 export function serviceOf(name: string, document: number, aliasOf: string | null, svc: Record<string, unknown>): ComposeService {
@@ -69,7 +93,8 @@ export function serviceOf(name: string, document: number, aliasOf: string | null
   const command = Array.isArray(svc['command'])
     ? svc['command'].map(String)
     : typeof svc['command'] === 'string'
-      ? svc['command'].split(/\s+/)
+      ? // The one command splitter (a string the shell would read as one simple command); else words as written.
+        (splitSimpleCommand(svc['command']) ?? svc['command'].split(/\s+/))
       : null;
   const grace = svc['stop_grace_period'];
   return {
@@ -79,6 +104,7 @@ export function serviceOf(name: string, document: number, aliasOf: string | null
     buildContext,
     dockerfile,
     buildTarget: isRecord(build) && typeof build['target'] === 'string' ? build['target'] : null,
+    buildForm: typeof build === 'string' ? 'string' : isRecord(build) ? 'map' : null,
     buildContextSet: typeof build === 'string' || (isRecord(build) && build['context'] !== undefined),
     image: typeof svc['image'] === 'string' ? svc['image'] : null,
     init: typeof svc['init'] === 'boolean' ? svc['init'] : null,
@@ -87,5 +113,7 @@ export function serviceOf(name: string, document: number, aliasOf: string | null
     stopGraceTemplate: isTemplated(grace) ? String(grace) : null,
     budgetMs: budgetFromEnvironment(svc['environment']),
     command,
+    commandText: typeof svc['command'] === 'string' ? svc['command'] : null,
+    entrypoint: Array.isArray(svc['entrypoint']) ? svc['entrypoint'].map(String) : null,
   };
 }

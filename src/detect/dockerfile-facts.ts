@@ -1,15 +1,24 @@
 /**
  * What a Dockerfile says, as typed facts: its stage names, the final stage's command (ENTRYPOINT +
- * CMD as words, with its WORKDIR) and the timeout facts of the final stage (ENV budgets, the words
- * of each CMD/ENTRYPOINT). Detection and the generators both ask here, with the file's current
- * text (the plan's, which may already hold this run's edits): the text is the key, so each version
- * of a Dockerfile is parsed once per run however many apps ask about it. A 200-app monorepo asked
+ * CMD as words, with its WORKDIR), the timeout facts of the final stage (ENV budgets, the words
+ * of each CMD/ENTRYPOINT), and what the stage that runs starts and how it stops (stageFacts).
+ * Detection and the generators both ask here, with the file's current text (the plan's, which may
+ * already hold this run's edits): the text is the key, so each version of a Dockerfile is parsed
+ * once per run (./dockerfile-stages.ts) however many apps ask about it. A 200-app monorepo asked
  * about each of its 200 Dockerfiles for each app, parsing 40,000 times (bench/manifest-scale.mjs).
  */
 import { posix } from 'node:path';
-import { DockerfileParser, type From } from 'dockerfile-ast';
+import type { From } from 'dockerfile-ast';
 import { splitSimpleCommand } from './simple-command.js';
 import { byText } from './by-text.js';
+import { parseStages } from './dockerfile-stages.js';
+
+/**
+ * The stage that runs (the final one, or options.stage): base image family, runtime, stop signal, init,
+ * USER and command words, read from the text's one parse (see ./stage-run.ts). The app's scripts and
+ * runtime are inputs: an `npm start` command runs what the script says.
+ */
+export { stageFactsOf as stageFacts, type StageFacts, type StageOptions } from './stage-run.js';
 
 /** ENTRYPOINT + CMD of the last stage as the container runs them, and the WORKDIR they run in. */
 export interface FinalCommand {
@@ -27,6 +36,13 @@ export interface DockerfileFacts {
    * set by an ENV, and each CMD and ENTRYPOINT as words (a server's own timeout is in its flags).
    */
   timeoutClues: TimeoutClue[];
+  /**
+   * The file's last CMD and last ENTRYPOINT, whatever stage holds them, as written (null when absent or
+   * empty): Python detection reads what a Dockerfile launches from them.
+   */
+  lastWritten: { cmd: string | null; entrypoint: string | null };
+  /** WORKDIR, COPY and ADD of the whole file in order, each argument's value: where COPY puts a repo file in the image. */
+  layout: { keyword: 'WORKDIR' | 'COPY' | 'ADD'; args: string[] }[];
 }
 
 export type TimeoutClue = { kind: 'env-budget'; ms: number } | { kind: 'command'; words: string[] };
@@ -44,7 +60,7 @@ export function finalStageCommand(text: string): FinalCommand | null {
 }
 
 function readDockerfile(text: string): DockerfileFacts {
-  const instructions = DockerfileParser.parse(text).getInstructions();
+  const instructions = parseStages(text).dockerfile.getInstructions();
   const all = instructions.map((i) => ({ keyword: i.getKeyword(), content: i.getArgumentsContent() }));
   const stageNames: (string | null)[] = [];
   let from = -1;
@@ -70,7 +86,20 @@ function readDockerfile(text: string): DockerfileFacts {
       }
     }
   }
-  return { stageNames, finalCommand: commandOf(stage), timeoutClues };
+  const lastOfFile = (kw: string): string | null => [...all].reverse().find((i) => i.keyword === kw)?.content || null;
+  const layout: DockerfileFacts['layout'] = [];
+  for (const ins of instructions) {
+    const keyword = ins.getKeyword();
+    if (keyword === 'WORKDIR' || keyword === 'COPY' || keyword === 'ADD')
+      layout.push({ keyword, args: ins.getArguments().map((a) => a.getValue()) });
+  }
+  return {
+    stageNames,
+    finalCommand: commandOf(stage),
+    timeoutClues,
+    lastWritten: { cmd: lastOfFile('CMD'), entrypoint: lastOfFile('ENTRYPOINT') },
+    layout,
+  };
 }
 
 function commandOf(stage: readonly { keyword: string; content: string | null }[]): FinalCommand | null {

@@ -1,9 +1,21 @@
 /**
- * The one typed facts object detection returns. Everything downstream (questions' defaults,
- * generators, edits) reads facts from here. Container files are the exception in part: a run may edit
- * them before a later generator asks, so ContainerFacts lists them and their facts are read from the
- * plan's current text through detect/'s readers (dockerfile-facts.ts, container-files.ts), each text
- * parsed once. All paths are repo-relative POSIX paths ('' is the repo root).
+ * The one typed facts object detection returns; questions' defaults, generators and edits read an
+ * app's facts from here (Node: entry, process, scripts, tsconfig, target; Python: entry, server, launch,
+ * Celery processes, dependencies and version pins), all read from the repo during detection.
+ *
+ * Container files are the part read later, from the plan: a run edits them before a later part asks
+ * (compose reads the Dockerfile the docker part patched), so ContainerFacts lists their paths and their
+ * facts come from the plan's current text through detect/'s readers: dockerfile-facts.ts (stage names,
+ * final command, timeout clues, and stageFacts: the running stage's family, runtime, stop signal, init,
+ * USER, command words), container-files.ts (compose services, Kubernetes workloads) and yaml-values.ts
+ * (skaffold, kustomize). Every Dockerfile, compose and manifest text is parsed once per run, and only
+ * those readers (and container.ts, for a kustomization's patch list) import a parser
+ * (core/parse-count.ts; test/architecture/parse-once.test.ts).
+ *
+ * Generators still read the plan's text of files they edit or copy, and a few small facts by pattern
+ * on it: shutdown code in the entry's files, a script an ENTRYPOINT runs, a gunicorn config's
+ * graceful_timeout, a Helm chart's kubeVersion and values, a .dockerignore. None parses a Dockerfile,
+ * compose file or manifest. All paths are repo-relative POSIX paths ('' is the repo root).
  */
 
 export type ModuleSystem = 'esm' | 'cjs';
@@ -165,6 +177,12 @@ export interface PythonApp {
   // Optional facts filled by src/detect/python.ts.
   /** Normalised runtime dependency names from the project's manifests, sorted. */
   dependencies?: string[];
+  /**
+   * Version specifiers by normalised name (`fastapi` -> '>=0.110') from the app directory's main
+   * manifests (pyproject.toml, requirements.txt and requirements/{base,prod,production}.txt, Pipfile,
+   * setup.cfg): what the advice and the wiring options check a server's or framework's version against.
+   */
+  versionPins?: Record<string, string>;
   /** Repo-relative file the start command was read from (Dockerfile, Procfile, script, pyproject.toml). */
   startSource?: string | null;
   /**

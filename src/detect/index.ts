@@ -11,7 +11,9 @@ import { detectContainer } from './container.js';
 import { scriptTargetFile } from './start-script.js';
 import type { RepoFiles } from './repo-files.js';
 import type { ContainerFacts } from './facts.js';
-import { parseAllDocuments } from 'yaml';
+import type { Document } from 'yaml';
+import { parseDocs } from './compose-file.js';
+import { k8sDocs } from './k8s-file.js';
 
 export function detect(target: string): Facts {
   const root = resolve(target);
@@ -90,13 +92,15 @@ function unusableConfigWarnings(files: RepoFiles, container: ContainerFacts): st
         `${path}: cannot be read as UTF-8 text (binary, another encoding, unreadable, or over ${MAX_READ_BYTES / 1024 / 1024} MB); it is ignored: save it as UTF-8 to have it treated`,
       );
     } else if (yamlFiles.has(path)) {
-      const error = parseAllDocuments(text).flatMap((d) => ('errors' in d ? d.errors : []))[0];
+      // The format's own parse of the text (cached): its readers and edits take the same one.
+      const docs = (container.composeFiles.includes(path) ? parseDocs(text) : k8sDocs(text)) ?? [];
+      const error = docs.flatMap((d) => d.errors)[0];
       if (error) {
         const at = error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}: ` : '';
         const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
         out.push(`${path}: is not valid YAML (${at}${reason}); it is left alone: fix it and run again to have it treated`);
       } else {
-        checkYamlValues(path, text);
+        checkYamlValues(path, docs);
       }
     }
   }
@@ -163,13 +167,14 @@ function explainMissingApp(files: RepoFiles, apps: App[]): void {
 }
 
 /**
- * YAML that parses can still fail when turned into values, the way compose reads it: a merge key
- * (`<<`) whose source is not a map, or aliases expanded past the parser's limit (an alias bomb).
- * Those throw deep inside the readers; refuse the file here, naming it.
+ * YAML that parses can still fail when turned into values, the way its format's reader reads it: a
+ * merge key (`<<`) whose source is not a map in a compose file (compose applies merge keys), or aliases
+ * expanded past the parser's limit (an alias bomb). Those throw deep inside the readers; refuse the
+ * file here, naming it.
  */
-function checkYamlValues(path: string, text: string): void {
+function checkYamlValues(path: string, docs: readonly Document.Parsed[]): void {
   try {
-    for (const doc of parseAllDocuments(text, { merge: true })) doc.toJS();
+    for (const doc of docs) doc.toJS();
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
     throw new UserError(`cannot be read as compose or Kubernetes YAML (${reason}); fix it and run again`, { file: path, cause: error });

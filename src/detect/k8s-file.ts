@@ -3,6 +3,7 @@
  * containers, images and preStop hooks. Detection reads them once; edits/k8s.ts patches them.
  */
 import { isMap, parseAllDocuments, type Document } from 'yaml';
+import { parsedOnce } from '../core/parse-count.js';
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] as const;
 
@@ -44,15 +45,23 @@ export function isK8sManifest(source: string): boolean {
   return readK8s(source).length > 0;
 }
 
+/**
+ * A manifest's YAML documents, parsed once per distinct text and shared by detection and the k8s edit;
+ * null when the text cannot be parsed at all.
+ */
+export const k8sDocs: (source: string) => Document.Parsed[] | null = parsedOnce('k8s', (source) => {
+  try {
+    const docs = parseAllDocuments(source) as Document.Parsed[];
+    return Array.isArray(docs) ? docs : null;
+  } catch {
+    return null;
+  }
+});
+
 export function readK8s(source: string): K8sWorkload[] {
   const out: K8sWorkload[] = [];
-  let docs: Document.Parsed[];
-  try {
-    docs = parseAllDocuments(source) as Document.Parsed[];
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(docs)) return [];
+  const docs = k8sDocs(source);
+  if (docs === null) return [];
   docs.forEach((doc, index) => {
     if (doc.errors.length > 0) return;
     const kind = doc.get('kind');

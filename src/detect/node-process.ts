@@ -10,15 +10,14 @@
  * it names exists (after mapping built output back to its source). Pure: reads RepoFiles, no shell.
  */
 import { posix } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { composeFile } from './container-files.js';
+import type { ComposeFile } from './compose-file.js';
 import type { NodeProcess, NodeProcessSource, StartCommand } from './facts.js';
 import type { RepoFiles } from './repo-files.js';
 import { isComposeName, isDockerfileName } from './container.js';
 import { lastCommand, resolveStartScript, scriptTargetFile } from './start-script.js';
 import { shellWords } from './shell-words.js';
 import { finalStageCommand } from './dockerfile-facts.js';
-
-export { finalStageCommand };
 
 export interface ProcessInput {
   files: RepoFiles;
@@ -174,24 +173,20 @@ function stripDot(p: string): string {
 function composeCommands(files: RepoFiles, appDir: string): { path: string; words: string[] }[] {
   const out: { path: string; words: string[] }[] = [];
   for (const path of files.list.filter((p) => isComposeName(posix.basename(p)))) {
-    let doc: unknown;
+    let file: ComposeFile;
     try {
-      doc = parseYaml(files.read(path) ?? '');
+      file = composeFile(files.read(path) ?? '', path);
     } catch {
-      continue;
+      continue; // values that cannot be read (a bad merge key): the container checks name the file
     }
-    const services = (doc as { services?: Record<string, unknown> } | null)?.services;
-    if (!services || typeof services !== 'object') continue;
-    for (const service of Object.values(services)) {
-      if (!service || typeof service !== 'object') continue;
-      const s = service as { build?: unknown; command?: unknown; entrypoint?: unknown };
-      const context = typeof s.build === 'string' ? s.build : (s.build as { context?: unknown } | undefined)?.context;
-      if (typeof context !== 'string') continue;
-      const built = posix.normalize(posix.join(posix.dirname(path), context)).replace(/^\.$/, '');
+    // A file of several YAML documents is not one compose project: no command is read from it.
+    if (file.documents > 1) continue;
+    for (const s of file.services) {
+      if (!s.buildContextSet || s.buildContext === null) continue;
+      const built = posix.normalize(posix.join(posix.dirname(path), s.buildContext)).replace(/^\.$/, '');
       if (built !== appDir) continue;
-      const words = (v: unknown): string[] => (typeof v === 'string' ? ['sh', '-c', v] : Array.isArray(v) ? v.map(String) : []);
-      const command = words(s.command);
-      if (command.length) out.push({ path, words: [...(Array.isArray(s.entrypoint) ? words(s.entrypoint) : []), ...command] });
+      const command = s.commandText != null ? ['sh', '-c', s.commandText] : [...(s.command ?? [])];
+      if (command.length) out.push({ path, words: [...(s.entrypoint ?? []), ...command] });
     }
   }
   return out;

@@ -3,6 +3,7 @@
  * scripts, read from pyproject.toml (PEP 621 and Poetry), requirements*.txt, Pipfile, setup.cfg and
  * setup.py. Only the few tables we need are read; the TOML reader is deliberately small.
  */
+import { posix } from 'node:path';
 import type { RepoFiles } from './repo-files.js';
 
 export interface PythonManifest {
@@ -220,6 +221,23 @@ export function manifestDir(path: string): string {
 }
 
 /** Read every manifest of the project in `dir` (manifests given by the caller, repo-relative). */
+/** Manifests read for version pins, in the app's directory (the main requirements files, not dev ones). */
+const PIN_FILES = [
+  'pyproject.toml',
+  'requirements.txt',
+  'requirements/base.txt',
+  'requirements/prod.txt',
+  'requirements/production.txt',
+  'Pipfile',
+  'setup.cfg',
+];
+
+/** Version specifiers by normalised name (`fastapi` -> '>=0.110') the app directory's manifests pin. */
+export function versionPins(files: Pick<RepoFiles, 'read'>, appDir: string): Record<string, string> {
+  const paths = PIN_FILES.map((f) => (appDir ? posix.join(appDir, f) : f));
+  return Object.fromEntries(readPythonManifest(files, paths).specifiers);
+}
+
 export function readPythonManifest(files: Pick<RepoFiles, 'read'>, manifests: readonly string[]): PythonManifest {
   const out: PythonManifest = { name: null, dependencies: [], scripts: new Map(), specifiers: new Map(), files: [...manifests] };
   // pyproject first: its name wins over setup.py's.

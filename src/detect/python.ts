@@ -12,12 +12,13 @@
  * library, tests, CI scripts) is not an app; a directory without any manifest is one when a
  * Dockerfile, compose file or Procfile runs a Python file of it.
  */
-import { DockerfileParser } from 'dockerfile-ast';
-import { parse as parseYaml } from 'yaml';
+import { dockerfileFacts } from './dockerfile-facts.js';
+import { composeFile } from './container-files.js';
+import type { ComposeFile } from './compose-file.js';
 import type { CeleryProcess, PythonApp, PythonFramework, PythonServer } from './facts.js';
 import type { RepoFiles } from './repo-files.js';
 import { parseCommand, parseWords, type PythonLaunch } from './python-command.js';
-import { isPythonManifest, manifestDir, readPythonManifest, type PythonManifest } from './python-manifests.js';
+import { isPythonManifest, manifestDir, readPythonManifest, versionPins, type PythonManifest } from './python-manifests.js';
 import {
   anyAppInstance,
   appInstances,
@@ -289,12 +290,9 @@ function execForm(content: string): string[] | null {
 }
 
 function launchesOfDockerfile(text: string, scripts: ReadonlyMap<string, string>): PythonLaunch[] {
-  const doc = DockerfileParser.parse(text);
+  const { lastWritten } = dockerfileFacts(text);
   const words = (kw: 'CMD' | 'ENTRYPOINT'): string[][] => {
-    const found = doc.getInstructions().filter((i) => i.getKeyword() === kw);
-    const last = found[found.length - 1];
-    if (!last) return [];
-    const content = last.getArgumentsContent();
+    const content = kw === 'CMD' ? lastWritten.cmd : lastWritten.entrypoint;
     if (!content) return [];
     // Exec form. (dockerfile-ast's getJSONValue() drops the spaces inside strings: parse it ourselves.)
     const exec = execForm(content);
@@ -320,9 +318,7 @@ const DOCKERFILE = /(^|\/)(Dockerfile(\.[\w.-]+)?|[\w.-]+\.Dockerfile|Containerf
 function dockerfileCopies(files: RepoFiles, text: string, context: string): Map<string, string> {
   const out = new Map<string, string>();
   let workdir = '/';
-  for (const ins of DockerfileParser.parse(text).getInstructions()) {
-    const kw = ins.getKeyword();
-    const args = ins.getArguments().map((a) => a.getValue());
+  for (const { keyword: kw, args } of dockerfileFacts(text).layout) {
     if (kw === 'WORKDIR' && args[0]) workdir = args[0].startsWith('/') ? args[0] : `${workdir.replace(/\/$/, '')}/${args[0]}`;
     if (kw !== 'COPY' && kw !== 'ADD') continue;
     const words = args.filter((a) => !a.startsWith('--'));
@@ -402,37 +398,39 @@ function startSources(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[],
 
 const COMPOSE = /(^|\/)(docker-)?compose(\.[\w-]+)?\.ya?ml$/;
 
-interface ComposeService {
+/** A compose service as Python detection uses it: its build context resolved against the file's dir. */
+interface ComposeLaunch {
   name: string;
   /** Build context dir, repo-relative ('' for the root), or null when the service is not built here. */
   context: string | null;
   /** The Dockerfile it builds with, repo-relative. */
   dockerfile: string | null;
-  command: unknown;
-  entrypoint: unknown;
+  /** `command:` as words (a string through `sh -c`), [] when unset. */
+  command: string[];
+  /** `entrypoint:` in exec form, [] when unset or a string. */
+  entrypoint: string[];
 }
 
-/** The services of a compose file (`<<: *anchor` merges applied), with their build context. */
-function composeServices(files: RepoFiles, path: string): ComposeService[] {
-  let doc: unknown;
+/** The services of a compose file (`<<: *anchor` merges applied), from detection's one reading of its text. */
+function composeServices(files: RepoFiles, path: string): ComposeLaunch[] {
+  let file: ComposeFile;
   try {
-    doc = parseYaml(files.read(path) ?? '', { merge: true });
+    file = composeFile(files.read(path) ?? '', path);
   } catch {
-    return [];
+    return []; // values that cannot be read (a bad merge key): the container checks name the file
   }
-  const services = (doc as { services?: Record<string, unknown> } | null)?.services;
-  if (!services || typeof services !== 'object') return [];
-  const out: ComposeService[] = [];
-  for (const [name, service] of Object.entries(services)) {
-    if (!service || typeof service !== 'object') continue;
-    const s = service as { build?: unknown; command?: unknown; entrypoint?: unknown };
-    const build = s.build as { context?: unknown; dockerfile?: unknown } | string | undefined;
-    const raw = typeof build === 'string' ? build : build?.context;
-    const context = typeof raw === 'string' ? join(dirname(path), raw).replace(/(^|\/)\.$/, '') : null;
-    const file = typeof build === 'object' && typeof build.dockerfile === 'string' ? build.dockerfile : 'Dockerfile';
-    out.push({ name, context, dockerfile: context === null ? null : join(context, file), command: s.command, entrypoint: s.entrypoint });
-  }
-  return out;
+  // A file of several YAML documents is not one compose project: no launcher is read from it.
+  if (file.documents > 1) return [];
+  return file.services.map((s) => {
+    const context = s.buildContextSet ? join(dirname(path), s.buildContext ?? '.').replace(/(^|\/)\.$/, '') : null;
+    return {
+      name: s.name,
+      context,
+      dockerfile: context === null ? null : join(context, s.dockerfile ?? 'Dockerfile'),
+      command: s.commandText != null ? ['sh', '-c', s.commandText] : [...(s.command ?? [])],
+      entrypoint: [...(s.entrypoint ?? [])],
+    };
+  });
 }
 
 /** `command:` of compose services built from the app dir (after `entrypoint:` when both are set). */
@@ -444,12 +442,11 @@ function composeCommands(
   for (const path of files.list.filter((p) => COMPOSE.test(p) && !SKIP_DIR.test(p))) {
     for (const s of composeServices(files, path)) {
       if (s.context !== appDir) continue;
-      const words = (v: unknown): string[] => (typeof v === 'string' ? ['sh', '-c', v] : Array.isArray(v) ? v.map(String) : []);
-      const command = words(s.command);
+      const command = s.command;
       if (command.length)
         out.push({
           path,
-          words: [...(Array.isArray(s.entrypoint) ? words(s.entrypoint) : []), ...command],
+          words: [...s.entrypoint, ...command],
           dockerfile: s.dockerfile,
           context: s.context,
           name: s.name,
@@ -610,6 +607,7 @@ function detectOne(files: RepoFiles, app: AppDir, allDirs: readonly AppDir[]): P
     workers,
     gunicornConfig: server === 'gunicorn' || framework === 'flask' || framework === 'django' ? gunicornConfigOf(files, app, launch) : null,
     dependencies: manifest.dependencies,
+    versionPins: versionPins(files, app.dir),
     startSource: chosen?.source.path ?? null,
     ...(entry ? { entryImport: entry.runAs === 'module' && entry.module.includes('.') ? 'relative' : 'absolute' } : {}),
     entryFunction: entry?.function ?? null,

@@ -14,8 +14,6 @@ import { parseDocs, readCompose, type ComposeService } from '../detect/compose-f
 import { countEditRun } from '../core/edit-runs.js';
 
 // Readers live in detect/ (detection reads each file once); named here too for the edits' callers.
-export { readCompose, type ComposeService } from '../detect/compose-file.js';
-export { budgetFromEnvironment } from '../detect/k8s-file.js';
 
 /** compose's stop timeout when the file says none. */
 export const COMPOSE_DEFAULT_GRACE_SECONDS = 10;

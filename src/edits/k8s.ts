@@ -6,23 +6,11 @@
  * Values the user templated (`${VAR}`, `{{ }}`) stay as written. Every change made is returned
  * as data, so the plan can say exactly what was written. Splices only: comments and formatting stay.
  */
-import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
 import { applySplices, detectEol, type Splice } from './dockerfile/text-splice.js';
 import { appendToMap, indentStep, isBlockMap, replaceScalar } from './yaml-splice.js';
-import { isTemplated, podSpec, preStopOf, readK8s, type K8sWorkload } from '../detect/k8s-file.js';
+import { isTemplated, k8sDocs, podSpec, preStopOf, readK8s, type K8sWorkload } from '../detect/k8s-file.js';
 import { countEditRun } from '../core/edit-runs.js';
-
-// Readers live in detect/ (detection reads each file once); named here too for the edits' callers.
-export {
-  isK8sManifest,
-  isTemplated,
-  readK8s,
-  WORKLOAD_KINDS,
-  type K8sContainer,
-  type K8sWorkload,
-  type PreStopHook,
-  type WorkloadKind,
-} from '../detect/k8s-file.js';
 
 /** Kubernetes' default terminationGracePeriodSeconds. */
 export const K8S_DEFAULT_GRACE_SECONDS = 30;
@@ -73,8 +61,8 @@ export function patchK8s(source: string, options: K8sPatchOptions): K8sPatchResu
   const eol = detectEol(source);
   const step = indentStep(source);
   const splices: Splice[] = [];
-  const docs = parseAllDocuments(source) as Document.Parsed[];
-  if (!Array.isArray(docs)) return { text: false, warnings: ['does not parse as YAML'], infos, changes };
+  const docs = k8sDocs(source);
+  if (docs === null) return { text: false, warnings: ['does not parse as YAML'], infos, changes };
   const workloads = new Map(readK8s(source).map((w) => [w.document, w]));
 
   docs.forEach((doc, index) => {

@@ -1,7 +1,7 @@
 /** Which compose services build which app: shared by the compose, docker and k8s parts. */
 import { posix } from 'node:path';
 import type { App } from '../detect/facts.js';
-import type { ComposeService } from '../edits/compose.js';
+import type { ComposeService } from '../detect/compose-file.js';
 
 /** Repo-relative directory a service's build context points at ('' for the root), or null. */
 export function serviceContextDir(composeFile: string, service: ComposeService): string | null {

@@ -4,9 +4,11 @@
  */
 import { posix } from 'node:path';
 import type { Facts } from '../detect/facts.js';
-import { patchCompose as patchComposeFresh, type ComposeService, type ComposeServicePatch } from '../edits/compose.js';
+import { patchCompose as patchComposeFresh, type ComposeServicePatch } from '../edits/compose.js';
+import type { ComposeService } from '../detect/compose-file.js';
 import { composeServices } from '../detect/container-files.js';
-import { currentInit, patchDockerfile as patchDockerfileFresh } from '../edits/dockerfile/patch.js';
+import { stageFacts } from '../detect/dockerfile-facts.js';
+import { isOwnInit } from '../detect/container-runtime.js';
 import { targetChain } from '../core/timeout-chain.js';
 import { chainInput, appChainNotes, ownsChainNotes } from './container-chain.js';
 import { patchOptionsFor } from './dockerfile-owners.js';
@@ -16,10 +18,6 @@ import { appServices, serviceAppDir, serviceContextDir } from './compose-service
 import { memoizedEdit } from './edit-memo.js';
 
 const patchCompose = memoizedEdit(patchComposeFresh);
-const patchDockerfile = memoizedEdit(patchDockerfileFresh);
-
-// Re-exported for the files that still import them from here (see test/architecture/layers.test.ts).
-export { appServices, serviceAppDir, serviceContextDir } from './compose-services.js';
 
 export const composeGenerator: ArtifactGenerator = {
   name: 'compose',
@@ -73,14 +71,14 @@ function servicePatch(ctx: GeneratorContext, file: string, svc: ComposeService, 
   if (source === null)
     return { init: true, stopSignal: 'SIGTERM', alsoGraceful: alsoGraceful(ctx.app.kind === 'node' ? 'node' : 'python'), stopGraceSeconds };
   const options = patchOptionsFor(ctx.app, ctx);
-  const patched = patchDockerfile(source, options);
-  // With the docker part, the image will start tini after this run; without it, only what is there counts.
-  const init = ctx.answers.parts.includes('docker') ? patched.stage.init : currentInit(source);
+  const stage = stageFacts(source, { runtime: options.runtime, scripts: options.scripts });
+  // With the docker part, an image that can take tini gets it in this run (patchDockerfile); without it, only what is written counts.
+  const runsInit = ctx.answers.parts.includes('docker') ? stage.init !== null || stage.initCanWrap : stage.writtenInit !== null;
   return {
-    // A process that keeps its own stop gets no init here either (see DockerfilePatchOptions.ownStop).
-    init: init === null && options.ownStop === undefined && !['nginx', 'php-fpm', 'httpd'].includes(patched.stage.runtime),
-    stopSignal: patched.stage.stopSignal,
-    alsoGraceful: alsoGraceful(patched.stage.runtime),
+    // A process that keeps its own stop gets no init here either (see DockerfilePatchOptions.ownStop); nor a server that is its own init.
+    init: !runsInit && options.ownStop === undefined && !isOwnInit(stage.runtime),
+    stopSignal: stage.stopSignal,
+    alsoGraceful: alsoGraceful(stage.runtime),
     stopGraceSeconds,
   };
 }

@@ -5,8 +5,9 @@
 import { posix } from 'node:path';
 import type { App, ContainerFacts } from '../detect/facts.js';
 import type { Answers } from '../answers.js';
-import type { ComposeService } from '../edits/compose.js';
-import { K8S_DEFAULT_GRACE_SECONDS, type K8sWorkload } from '../edits/k8s.js';
+import type { ComposeService } from '../detect/compose-file.js';
+import { K8S_DEFAULT_GRACE_SECONDS } from '../edits/k8s.js';
+import type { K8sWorkload } from '../detect/k8s-file.js';
 import { composeServices, k8sWorkloads } from '../detect/container-files.js';
 import { dockerfileFacts } from '../detect/dockerfile-facts.js';
 import {

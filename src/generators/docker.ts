@@ -7,7 +7,7 @@ import type { Answers } from '../answers.js';
 import type { Facts, NodeApp, PythonApp } from '../detect/facts.js';
 import { dockerfileEdit, patchDockerfile as patchDockerfileFresh, type DockerfilePatchOptions } from '../edits/dockerfile/patch.js';
 import { celeryChainNotes, generatedFilesCopyActions, otherImagesCopyActions } from './docker-copy-files.js';
-import { resolveScript } from '../edits/dockerfile/npm-script.js';
+import { resolveScript } from '../detect/npm-script.js';
 import { toExecForm } from '../detect/simple-command.js';
 import { appChainNotes, ownsChainNotes } from './container-chain.js';
 import { asgiDrainAdvice } from './python-advice.js';
@@ -24,7 +24,6 @@ import { memoizedEdit } from './edit-memo.js';
 const patchDockerfile = memoizedEdit(patchDockerfileFresh);
 
 // Named here too for callers that know them as the docker part's.
-export { appDockerfiles, patchOptionsFor };
 
 export const NODE_DOCKERFILE_TEMPLATE = 'docker/node.Dockerfile.hbs';
 export const NODE_DEVSERVER_DOCKERFILE_TEMPLATE = 'docker/node-devserver.Dockerfile.hbs';
@@ -93,12 +92,7 @@ export const dockerGenerator: ArtifactGenerator = {
       if (result.stage.runtime === 'python-uvicorn' && ctx.app.kind === 'python') {
         const source = typeof result.text === 'string' ? result.text : (ctx.current(path) ?? '');
         // Checked against the server's real CLI: `fastapi run` has no such option, uvicorn has it from 0.18.
-        const advice = asgiDrainAdvice(
-          ctx.app,
-          source,
-          Math.ceil(ctx.answers.timeoutMs / 1000),
-          projectSpecifiers(ctx.current, ctx.app.dir),
-        );
+        const advice = asgiDrainAdvice(ctx.app, source, Math.ceil(ctx.answers.timeoutMs / 1000), projectSpecifiers(ctx.app));
         if (advice) actions.push({ type: 'plan-note', level: 'warn', file: path, message: advice });
       }
     }

@@ -5,8 +5,8 @@
 import { posix } from 'node:path';
 import type { App, Facts, NodeApp, PythonApp } from '../detect/facts.js';
 import type { DockerfilePatchOptions } from '../edits/dockerfile/patch.js';
-import { resolveScript } from '../edits/dockerfile/npm-script.js';
-import type { Runtime } from '../edits/dockerfile/runtime.js';
+import { resolveScript } from '../detect/npm-script.js';
+import type { Runtime } from '../detect/container-runtime.js';
 import { finalStageCommand } from '../detect/dockerfile-facts.js';
 import { scriptTargetFile } from '../detect/start-script.js';
 import { planWiring } from './node-wiring.js';

@@ -7,25 +7,19 @@
  */
 import { posix } from 'node:path';
 import type { App } from '../detect/facts.js';
-import {
-  describeK8sChange,
-  isTemplated,
-  K8S_DEFAULT_GRACE_SECONDS,
-  patchK8s as patchK8sFresh,
-  type K8sPatchOptions,
-} from '../edits/k8s.js';
+import { describeK8sChange, K8S_DEFAULT_GRACE_SECONDS, patchK8s as patchK8sFresh, type K8sPatchOptions } from '../edits/k8s.js';
+import { isTemplated } from '../detect/k8s-file.js';
 import { k8sWorkloads } from '../detect/container-files.js';
-import { patchDockerfile as patchDockerfileFresh } from '../edits/dockerfile/patch.js';
+import { stageFacts } from '../detect/dockerfile-facts.js';
 import { targetChain } from '../core/timeout-chain.js';
 import { chainInput, appChainNotes, ownsChainNotes } from './container-chain.js';
-import { appDockerfiles, patchOptionsFor } from './dockerfile-owners.js';
+import { appDockerfiles } from './dockerfile-owners.js';
 import { appContainersOf, imageOwners, type ImageOwners } from './workload-owners.js';
 import { leftAloneNote } from './python-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 import { memoizedEdit } from './edit-memo.js';
 
 const patchK8s = memoizedEdit(patchK8sFresh);
-const patchDockerfile = memoizedEdit(patchDockerfileFresh);
 
 export const k8sGenerator: ArtifactGenerator = {
   name: 'k8s',
@@ -107,7 +101,7 @@ function imageFamilies(ctx: GeneratorContext): string[] {
   if (files.length === 0 && ctx.current(created) !== null) files.push(created);
   return files.flatMap((path) => {
     const source = ctx.current(path);
-    return source === null ? [] : [patchDockerfile(source, patchOptionsFor(ctx.app)).stage.family];
+    return source === null ? [] : [stageFacts(source).family];
   });
 }
 

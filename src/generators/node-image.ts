@@ -8,7 +8,7 @@
 import { posix } from 'node:path';
 import type { Facts, NodeApp } from '../detect/facts.js';
 import { dockerignoreMatcher } from '../edits/dockerfile/copy-files.js';
-import { resolveScript } from '../edits/dockerfile/npm-script.js';
+import { resolveScript } from '../detect/npm-script.js';
 import { toExecForm } from '../detect/simple-command.js';
 import { nodeModuleFile } from './node-module-flavour.js';
 

@@ -44,7 +44,7 @@ export const pythonEntrypointGenerator: ArtifactGenerator = {
     const app = pythonApp(ctx);
     const path = app?.entrypoint?.path;
     if (!app || !path) return [];
-    const options = wireOptionsFor(app, ctx.answers.timeoutMs, projectSpecifiers(ctx.current, app.dir));
+    const options = wireOptionsFor(app, ctx.answers.timeoutMs, projectSpecifiers(app));
     if ('reason' in options) {
       if (options.silent) return [];
       return [{ type: 'plan-note', level: 'warn', file: path, message: `${path}: not wired: ${options.reason}.` }];

@@ -9,21 +9,10 @@ import { checkGunicornConfOptions, GUNICORN_CONF_TEMPLATE, patchGunicornConf as 
 import { gunicornBacklogAdvice } from './python-advice.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 
-import {
-  hasNoShutdownHook,
-  leftAloneNote,
-  pythonModuleLocation,
-  pythonModuleMode,
-  PYTHON_MODULE_FILE,
-  type PythonModuleMode,
-} from './python-wiring.js';
+import { hasNoShutdownHook, leftAloneNote, pythonModuleLocation, pythonModuleMode, type PythonModuleMode } from './python-wiring.js';
 import { memoizedEdit } from './edit-memo.js';
 
 const patchGunicornConf = memoizedEdit(patchGunicornConfFresh);
-
-export { pythonModuleLocation, PYTHON_MODULE_FILE };
-
-export { hasNoShutdownHook, pythonModuleMode, type PythonModuleMode };
 
 export const PYTHON_MODULE_TEMPLATE = 'python/signal_handlers.py.hbs';
 /** First line of every generated module: lets a re-run recognise (and replace) its own file. */

@@ -1,33 +1,9 @@
 /** The version specifiers a Python project's manifests pin, and what they allow. */
-import { posix } from 'node:path';
-import { UserError } from '../core/errors.js';
-import { readPythonManifest } from '../detect/python-manifests.js';
+import type { PythonApp } from '../detect/facts.js';
 
-/** Manifests read for pins, in the app's directory. */
-const PIN_FILES = [
-  'pyproject.toml',
-  'requirements.txt',
-  'requirements/base.txt',
-  'requirements/prod.txt',
-  'requirements/production.txt',
-  'Pipfile',
-  'setup.cfg',
-];
-
-/** Version specifiers by normalised name (`fastapi` -> '>=0.110'), read through `read` (the planned files). */
-export function projectSpecifiers(read: (path: string) => string | null, appDir: string): ReadonlyMap<string, string> {
-  const files = PIN_FILES.map((f) => (appDir ? posix.join(appDir, f) : f));
-  // A manifest that cannot be read as text is ignored here: detection has already warned about it, and pins
-  // only refine advice, so they must never turn a warning into a failed run.
-  const readable = (path: string): string | null => {
-    try {
-      return read(path);
-    } catch (error) {
-      if (error instanceof UserError) return null;
-      throw error;
-    }
-  };
-  return readPythonManifest({ read: readable }, files).specifiers;
+/** Version specifiers by normalised name (`fastapi` -> '>=0.110'): detection read them (PythonApp.versionPins). */
+export function projectSpecifiers(app: PythonApp): ReadonlyMap<string, string> {
+  return new Map(Object.entries(app.versionPins ?? {}));
 }
 
 function versionParts(text: string): number[] | null {

@@ -108,7 +108,7 @@ export function wireOptionsFor(
 export function leftAloneNote(ctx: GeneratorContext): PlanAction | null {
   const app = ctx.app;
   if (app.kind !== 'python' || app.entrypoint === null) return null;
-  const options = wireOptionsFor(app, ctx.answers.timeoutMs, projectSpecifiers(ctx.current, app.dir));
+  const options = wireOptionsFor(app, ctx.answers.timeoutMs, projectSpecifiers(app));
   if ('reason' in options || (options.mode !== 'plain' && options.mode !== 'asyncio')) return null;
   const source = ctx.current(app.entrypoint.path);
   const verdict = source === null ? null : jobLoopNote(source, options);

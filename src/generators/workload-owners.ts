@@ -6,10 +6,10 @@
  * left as they are.
  */
 import { posix } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { App, Facts } from '../detect/facts.js';
 import { composeServices } from '../detect/container-files.js';
-import { isTemplated } from '../edits/k8s.js';
+import { isTemplated } from '../detect/k8s-file.js';
+import { yamlDocumentValues } from '../detect/yaml-values.js';
 import { serviceContextDir } from './compose-services.js';
 
 /** The repository part of an image reference, lower-cased (`ghcr.io/acme/api:1.2` → `api`); null when templated. */
@@ -30,15 +30,8 @@ export interface ImageOwners {
 
 type Read = (path: string) => string | null;
 
-function docs(text: string | null): unknown[] {
-  if (text === null) return [];
-  try {
-    return parseAllDocuments(text)
-      .filter((d) => d.errors.length === 0)
-      .map((d) => d.toJS() as unknown);
-  } catch {
-    return [];
-  }
+function docs(text: string | null, path: string): readonly unknown[] {
+  return text === null ? [] : yamlDocumentValues(text, path);
 }
 
 function record(v: unknown): Record<string, unknown> | null {
@@ -114,7 +107,7 @@ function ownersFrom(facts: Facts, read: Read): ImageOwners {
   }
   for (const file of facts.container.skaffold ?? []) {
     const base = posix.dirname(file) === '.' ? '' : posix.dirname(file);
-    for (const doc of docs(read(file))) {
+    for (const doc of docs(read(file), file)) {
       const d = record(doc);
       const builds = [record(d?.['build']), ...list(d?.['profiles']).map((p) => record(record(p)?.['build']))];
       for (const build of builds) {
@@ -133,7 +126,7 @@ function ownersFrom(facts: Facts, read: Read): ImageOwners {
   // kustomize `images:` renames: the name in the manifests and the name the image is pushed as are the same image.
   const renames: [string, string][] = [];
   for (const file of facts.container.kustomizations ?? []) {
-    for (const doc of docs(read(file))) {
+    for (const doc of docs(read(file), file)) {
       for (const image of list(record(doc)?.['images'])) {
         const i = record(image);
         const from = imageKey(typeof i?.['name'] === 'string' ? i['name'] : null);

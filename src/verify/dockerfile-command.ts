@@ -2,7 +2,7 @@
  * What a container built from a Dockerfile runs: the final stage's ENTRYPOINT + CMD (shell form
  * through `/bin/sh -c`, as Docker does), its WORKDIR, ENV and STOPSIGNAL. Pure string work.
  */
-import { parseStages } from '../edits/dockerfile/stages.js';
+import { parseStages } from '../detect/dockerfile-stages.js';
 
 export interface ContainerCommand {
   argv: string[];

@@ -10,7 +10,7 @@ import { constants } from 'node:os';
 import { detect } from '../detect/index.js';
 import type { App, Facts } from '../detect/facts.js';
 import { UserError } from '../core/errors.js';
-import { readCompose } from '../edits/compose.js';
+import { readCompose } from '../detect/compose-file.js';
 import { scriptTargetFile, resolveStartScript } from '../detect/start-script.js';
 import { splitSimpleCommand } from '../detect/simple-command.js';
 import { containerCommand } from './dockerfile-command.js';

@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { patchCompose, readCompose, type ComposeServicePatch } from '../../src/edits/compose.js';
+import { patchCompose, type ComposeServicePatch } from '../../src/edits/compose.js';
+import { readCompose } from '../../src/detect/compose-file.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, '..', 'fixtures', 'compose');
@@ -88,6 +89,18 @@ describe('patchCompose behaviour', () => {
       expect.objectContaining({ name: 'a', buildContext: './api', dockerfile: 'Dockerfile.prod', budgetMs: 15000 }),
       expect.objectContaining({ name: 'b', buildContext: null, image: 'redis:7' }),
     ]);
+  });
+});
+
+describe('compose: a command string is split by the one command splitter', () => {
+  it('reads quoted words as the shell does, keeps the text, and falls back to words for a shell script', () => {
+    const [quoted, script] = readCompose(
+      'services:\n  a:\n    build: .\n    command: gunicorn --graceful-timeout "30" \'app:create()\'\n' +
+        '  b:\n    build: .\n    command: ./migrate && exec gunicorn app:app\n',
+    );
+    expect(quoted).toMatchObject({ command: ['gunicorn', '--graceful-timeout', '30', 'app:create()'] });
+    expect(quoted!.commandText).toBe('gunicorn --graceful-timeout "30" \'app:create()\'');
+    expect(script).toMatchObject({ command: ['./migrate', '&&', 'exec', 'gunicorn', 'app:app'] });
   });
 });
 

@@ -12,7 +12,7 @@ import type { Facts, NodeApp, PythonApp } from '../../src/detect/facts.js';
 import { listRepoFiles } from '../../src/detect/files.js';
 import { detectFrom } from '../../src/detect/index.js';
 import { patchDockerfile } from '../../src/edits/dockerfile/patch.js';
-import { readCompose } from '../../src/edits/compose.js';
+import { readCompose } from '../../src/detect/compose-file.js';
 import { chainNotes, chainReport, readRepoChain } from '../../src/generators/container-chain.js';
 import { devServerCommand, dockerGenerator, pythonTemplateData, pythonVersionFor } from '../../src/generators/docker.js';
 import { createPlop, registerGenerator, registerPlanActions, runGenerator } from '../../src/generators/plopfile.js';

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { patchDockerfile } from '../../src/edits/dockerfile/patch.js';
-import { parseStages } from '../../src/edits/dockerfile/stages.js';
+import { parseStages } from '../../src/detect/dockerfile-stages.js';
 
 const FROMS = [
   'FROM node:20-alpine',

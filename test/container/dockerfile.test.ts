@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { patchDockerfile, type DockerfilePatchOptions } from '../../src/edits/dockerfile/patch.js';
-import { parseStages } from '../../src/edits/dockerfile/stages.js';
+import { parseStages } from '../../src/detect/dockerfile-stages.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, '..', 'fixtures', 'dockerfile');

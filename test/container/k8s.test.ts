@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { describeK8sChange, patchK8s, readK8s, type K8sPatchOptions } from '../../src/edits/k8s.js';
+import { describeK8sChange, patchK8s, type K8sPatchOptions } from '../../src/edits/k8s.js';
+import { readK8s } from '../../src/detect/k8s-file.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, '..', 'fixtures', 'k8s');

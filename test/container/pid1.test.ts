@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { patchDockerfile } from '../../src/edits/dockerfile/patch.js';
-import { parseStages } from '../../src/edits/dockerfile/stages.js';
+import { parseStages } from '../../src/detect/dockerfile-stages.js';
 import { targetChain } from '../../src/core/timeout-chain.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

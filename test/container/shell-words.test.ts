@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { execLastCommand, splitSimpleCommand, toExecForm } from '../../src/detect/simple-command.js';
-import { resolveScript, scriptInvocation } from '../../src/edits/dockerfile/npm-script.js';
-import { runtimeOfCommand } from '../../src/edits/dockerfile/runtime.js';
-import { classifyImage } from '../../src/edits/dockerfile/base-image.js';
+import { resolveScript, scriptInvocation } from '../../src/detect/npm-script.js';
+import { runtimeOfCommand } from '../../src/detect/container-runtime.js';
+import { classifyImage } from '../../src/detect/base-image.js';
 
 describe('splitSimpleCommand', () => {
   it.each([

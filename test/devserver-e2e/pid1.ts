@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { parseStages } from '../../src/edits/dockerfile/stages.js';
+import { parseStages } from '../../src/detect/dockerfile-stages.js';
 import { run, type Running } from '../devserver/helpers.js';
 
 /** ENTRYPOINT + CMD of the final stage as Docker runs them (shell form through /bin/sh -c), tini mapped to this machine's. */

@@ -12,7 +12,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finalStageCommand } from '../../src/detect/node-process.js';
+import { finalStageCommand } from '../../src/detect/dockerfile-facts.js';
 import { shellWords } from '../../src/detect/shell-words.js';
 
 export const ROOT = join(import.meta.dirname, '../..');

@@ -19,6 +19,7 @@ function app(fields: Partial<PythonApp> & Pick<PythonApp, 'name' | 'framework' |
     workers: null,
     gunicornConfig: null,
     dependencies: [],
+    versionPins: {},
     startSource: null,
     entryImport: 'absolute',
     entryFunction: null,
@@ -35,6 +36,7 @@ const cases: [string, PythonApp[]][] = [
     [
       app({
         name: 'fastapi-uvicorn-dockerfile',
+        versionPins: { fastapi: '==0.110.0', uvicorn: '>=0.29' },
         framework: 'fastapi',
         server: 'uvicorn',
         entrypoint: { path: 'main.py', module: 'main', appVariable: 'app', inPackage: false },
@@ -49,6 +51,7 @@ const cases: [string, PythonApp[]][] = [
     [
       app({
         name: 'flask-gunicorn-procfile',
+        versionPins: { flask: '>=3' },
         framework: 'flask',
         server: 'gunicorn',
         entrypoint: { path: 'app.py', module: 'app', appVariable: 'app', inPackage: false },
@@ -67,6 +70,7 @@ const cases: [string, PythonApp[]][] = [
       app({
         foundBy: 'convention',
         name: 'django-manage',
+        versionPins: { django: '~=5.0' },
         framework: 'django',
         server: 'none',
         entrypoint: { path: 'manage.py', module: 'manage', appVariable: null, inPackage: false },
@@ -79,6 +83,7 @@ const cases: [string, PythonApp[]][] = [
     [
       app({
         name: 'django-gunicorn',
+        versionPins: { django: '~=5.0' },
         framework: 'django',
         server: 'gunicorn',
         entrypoint: { path: 'mysite/wsgi.py', module: 'mysite.wsgi', appVariable: 'application', inPackage: true },
@@ -96,6 +101,7 @@ const cases: [string, PythonApp[]][] = [
     [
       app({
         name: 'inventory-api',
+        versionPins: { fastapi: '>=0.110' },
         framework: 'fastapi',
         server: 'uvicorn',
         entrypoint: { path: 'app/main.py', module: 'app.main', appVariable: 'app', inPackage: true },
@@ -143,6 +149,7 @@ const cases: [string, PythonApp[]][] = [
       app({
         foundBy: 'convention',
         name: 'asyncio-worker',
+        versionPins: { redis: '>=5' },
         framework: 'asyncio',
         server: 'none',
         // tests/test_worker.py also has a __main__ block: not an entrypoint.
@@ -158,6 +165,7 @@ const cases: [string, PythonApp[]][] = [
       app({
         dir: 'backend',
         name: 'shop-backend',
+        versionPins: { python: '^3.11', fastapi: '^0.110', uvicorn: '{extras=["standard"],version="^0.29"}' },
         framework: 'fastapi',
         server: 'uvicorn',
         entrypoint: { path: 'backend/app/main.py', module: 'app.main', appVariable: 'app', inPackage: true },

@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderTemplate } from '../../src/core/render.js';
-import { PYTHON_MODULE_TEMPLATE, pythonModuleData, type PythonModuleMode } from '../../src/generators/python-module.js';
+import { PYTHON_MODULE_TEMPLATE, pythonModuleData } from '../../src/generators/python-module.js';
+import type { PythonModuleMode } from '../../src/generators/python-wiring.js';
 import { cleanUp, PYTHON, tempDir } from './helpers.js';
 
 afterAll(cleanUp);

@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../../src/core/errors.js';
 import type { PythonApp } from '../../src/detect/facts.js';
-import { pythonModuleGenerator, pythonModuleLocation, pythonModuleMode } from '../../src/generators/python-module.js';
+import { pythonModuleGenerator } from '../../src/generators/python-module.js';
+import { pythonModuleLocation, pythonModuleMode } from '../../src/generators/python-wiring.js';
 import type { GeneratorContext } from '../../src/generators/types.js';
 import { answers, cleanUp, materialize, planFor, pythonApp, tempDir } from './helpers.js';
 

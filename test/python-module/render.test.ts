@@ -9,12 +9,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { renderTemplate } from '../../src/core/render.js';
 import { renderGunicornConf } from '../../src/edits/gunicorn-conf.js';
-import {
-  PYTHON_MODULE_HEADER,
-  PYTHON_MODULE_TEMPLATE,
-  pythonModuleData,
-  type PythonModuleMode,
-} from '../../src/generators/python-module.js';
+import { PYTHON_MODULE_HEADER, PYTHON_MODULE_TEMPLATE, pythonModuleData } from '../../src/generators/python-module.js';
+import type { PythonModuleMode } from '../../src/generators/python-wiring.js';
 import { cleanUp, MYPY, PYTHON, tempDir } from './helpers.js';
 import { mypyStrict as mypyStrictFiles, PYTHON_VERSIONS, pyrightStrict } from './type-check.js';
 import { expectFlavourSnapshot } from '../helpers/flavour-snapshot.js';

@@ -14,9 +14,9 @@
  * Pure: the Dockerfile source in, the new source out.
  */
 import { posix } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { composeFile } from '../../detect/container-files.js';
 import type { Instruction } from 'dockerfile-ast';
-import { parseStages, type Stage } from './stages.js';
+import { parseStages, type Stage } from '../../detect/dockerfile-stages.js';
 import { countEditRun } from '../../core/edit-runs.js';
 
 export interface GeneratedFile {
@@ -464,22 +464,15 @@ export function dockerignoreMatcher(text: string | null): (path: string) => bool
 export function buildContextOf(dockerfile: string, composeFiles: readonly { path: string; text: string }[]): string {
   const own = posix.dirname(dockerfile) === '.' ? '' : posix.dirname(dockerfile);
   for (const compose of composeFiles) {
-    let doc: unknown;
-    try {
-      doc = parseYaml(compose.text, { merge: true });
-    } catch {
-      continue;
-    }
-    const services = (doc as { services?: Record<string, unknown> } | null)?.services;
-    if (!services || typeof services !== 'object') continue;
+    const file = composeFile(compose.text, compose.path);
+    // A file of several YAML documents is not read as one compose project here.
+    if (file.documents > 1) continue;
     const base = posix.dirname(compose.path) === '.' ? '' : posix.dirname(compose.path);
-    for (const service of Object.values(services)) {
-      const build = (service as { build?: unknown } | null)?.build;
-      if (!build || typeof build !== 'object') continue;
-      const { context, dockerfile: file } = build as { context?: unknown; dockerfile?: unknown };
-      if (typeof context !== 'string') continue;
-      const dir = clean(posix.join(base, context));
-      if (clean(posix.join(dir, typeof file === 'string' ? file : 'Dockerfile')) === dockerfile) return dir;
+    for (const service of file.services) {
+      // Only `build: { context: ... }` says the context; a `build: ./dir` string is the Dockerfile's own dir.
+      if (service.buildForm !== 'map' || !service.buildContextSet || service.buildContext === null) continue;
+      const dir = clean(posix.join(base, service.buildContext));
+      if (clean(posix.join(dir, service.dockerfile ?? 'Dockerfile')) === dockerfile) return dir;
     }
   }
   return own;

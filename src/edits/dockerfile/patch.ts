@@ -7,11 +7,11 @@
  * line endings outside the touched instructions stay byte-identical.
  */
 import type { Instruction } from 'dockerfile-ast';
-import { classifyImage, type ImageFamily } from './base-image.js';
-import { resolveScript, scriptInvocation } from './npm-script.js';
-import { basename, initIn, isOwnInit, runtimeOfCommand, stopSignalFor, type Runtime } from './runtime.js';
-import { execLastCommand, isEnvAssignment, splitSimpleCommand, toExecForm } from '../../detect/simple-command.js';
-import { ancestry, parseStages, type Stage } from './stages.js';
+import type { ImageFamily } from '../../detect/base-image.js';
+import { isOwnInit, type Runtime } from '../../detect/container-runtime.js';
+import { toExecForm } from '../../detect/simple-command.js';
+import type { Stage } from '../../detect/dockerfile-stages.js';
+import { inherited, lastOf, normaliseSignal, readStage, type StageFacts } from '../../detect/stage-run.js';
 import { applySplices, detectEol, lineStarts, offsetAfterLine, type Splice } from './text-splice.js';
 import { countEditRun } from '../../core/edit-runs.js';
 
@@ -34,9 +34,6 @@ export interface DockerfilePatchOptions {
    */
   ownStop?: string;
 }
-
-/** Runtimes that stop as gracefully on SIGINT as on SIGTERM: a STOPSIGNAL SIGINT set for them is deliberate and kept. */
-const SIGINT_GRACEFUL = new Set<Runtime>(['node', 'python', 'python-uvicorn']);
 
 /**
  * Whether a shell script's last command replaces the shell (`exec "$@"`, `exec gunicorn ...`): then the
@@ -74,31 +71,19 @@ export interface DockerfilePatchResult {
 const TINI_STAGE_IMAGE = 'debian:bookworm-slim';
 const APT_TINI = 'apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*';
 
-interface Command {
-  instruction: Instruction | null;
-  form: 'exec' | 'shell';
-  /** Exec-form words, or the shell text's words when it is a simple command. */
-  words: string[] | null;
-  /** The shell-form text (continuations joined). */
-  text: string;
-  /** Written as an exec-form array that is not valid JSON (single quotes): Docker treats it as shell form. */
-  invalidJson: boolean;
-}
-
 export function patchDockerfile(source: string, options: DockerfilePatchOptions = {}): DockerfilePatchResult {
   countEditRun('patchDockerfile', source, options);
-  const { stages } = parseStages(source);
-  const warnings: string[] = [];
-  const named = options.stage === undefined ? -1 : stages.findIndex((st) => st.name === options.stage!.toLowerCase());
-  const finalIndex = named >= 0 ? named : stages.length - 1;
-  const final = stages[finalIndex];
-  if (final === undefined) {
-    return {
-      text: false,
-      warnings: ['no FROM instruction: not a Dockerfile we can patch'],
-      stage: { image: '', family: 'unknown', runtime: options.runtime ?? 'node', stopSignal: 'SIGTERM', init: null },
-    };
-  }
+  // What the stage runs and how it stops is detection's reading, shared with the compose and k8s parts.
+  const reading = readStage(source, options);
+  if (!('stages' in reading)) return { text: false, warnings: [reading.refusal], stage: stageOf(reading.facts) };
+  const { stages, finalIndex, chain, base, entryInstr, cmdInstr, cmd, newEntryWords, warnings } = reading;
+  let { newCmdWords } = reading;
+  const entry = reading.entry;
+  const final = stages[finalIndex]!;
+  const root = chain[chain.length - 1]!;
+  const baseEntry = base.inheritedEntrypoint;
+  const { runtime, stopSignal } = reading.facts;
+  let init = reading.facts.init;
 
   const eol = detectEol(source);
   const starts = lineStarts(source);
@@ -106,64 +91,6 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
   const lower = final.from.getInstruction() === final.from.getInstruction().toLowerCase();
   const kw = (k: string): string => (lower ? k.toLowerCase() : k);
   const splices: Splice[] = [];
-
-  const chain = ancestry(stages, finalIndex);
-  const root = chain[chain.length - 1]!;
-  const base = classifyImage(root.image);
-  if (base.family === 'windows') {
-    return {
-      text: false,
-      warnings: ['Windows base image: tini and STOPSIGNAL do not apply'],
-      stage: { image: root.image, family: base.family, runtime: options.runtime ?? 'node', stopSignal: 'SIGTERM', init: null },
-    };
-  }
-  if (root.image.includes('$')) warnings.push(`could not resolve the base image "${root.image}" (ARG without a default)`);
-
-  const entryInstr = lastOf(final, 'ENTRYPOINT');
-  const cmdInstr = lastOf(final, 'CMD');
-  const inheritedEntry =
-    chain
-      .slice(1)
-      .map((s) => lastOf(s, 'ENTRYPOINT'))
-      .find((x) => x !== null) ?? null;
-  const inheritedCmd =
-    chain
-      .slice(1)
-      .map((s) => lastOf(s, 'CMD'))
-      .find((x) => x !== null) ?? null;
-  let entry = entryInstr ? readCommand(entryInstr) : inheritedEntry ? readCommand(inheritedEntry) : null;
-  const baseEntry = base.inheritedEntrypoint;
-  let cmd = cmdInstr ? readCommand(cmdInstr) : inheritedCmd ? readCommand(inheritedCmd) : null;
-
-  // 1. CMD: npm start → the script's command; shell form → exec form.
-  const shell = shellOf(chain);
-  let newCmdWords: string[] | null = null; // exec-form words for the final stage's CMD, when they change
-  if (cmd !== null) {
-    newCmdWords = rewriteCommand(cmd, shell, options.scripts ?? {}, warnings);
-    if (newCmdWords !== null) cmd = { ...cmd, form: 'exec', words: newCmdWords, invalidJson: false };
-  }
-  // An exec-form ENTRYPOINT of the stage that runs a script (`ENTRYPOINT ["npm", "run", "start"]`, no CMD):
-  // the script's command, so npm is not left between tini and the app.
-  let newEntryWords: string[] | null = null;
-  if (cmd === null && entryInstr !== null && entry !== null && entry.form === 'exec' && !entry.invalidJson && entry.words !== null) {
-    newEntryWords = replaceScript(entry.words, options.scripts ?? {}, warnings);
-    if (newEntryWords !== null) entry = { ...entry, words: newEntryWords };
-  }
-
-  // 2. What runs, and which signal stops it.
-  const entryWords = entry?.words ?? baseEntry ?? [];
-  const cmdWords = cmd?.words ?? [];
-  const runtime = runtimeOfCommand([...entryWords, ...cmdWords]) ?? runtimeOfCommand(cmdWords) ?? base.server ?? options.runtime ?? 'node';
-  const declaredStop =
-    lastOf(final, 'STOPSIGNAL') ??
-    chain
-      .slice(1)
-      .map((s) => lastOf(s, 'STOPSIGNAL'))
-      .find((x) => x !== null) ??
-    null;
-  const declared = declaredStop === null ? null : normaliseSignal(declaredStop.getArgumentsContent() ?? '');
-  const stopSignal = declared === 'SIGINT' && SIGINT_GRACEFUL.has(runtime) ? 'SIGINT' : stopSignalFor(runtime);
-  let init = initIn(entry?.words ?? (entry ? entry.text.split(/\s+/) : []));
 
   // 3. ENTRYPOINT through tini, unless the server is its own init or an init is already there.
   const before: string[] = []; // lines inserted before the ENTRYPOINT/CMD block
@@ -229,11 +156,8 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
       warnings.push(`STOPSIGNAL was ${current}; ${runtime} stops gracefully on ${stopSignal}`);
     }
   } else {
-    const inherited = chain
-      .slice(1)
-      .map((s) => lastOf(s, 'STOPSIGNAL'))
-      .find((x) => x !== null);
-    if (!inherited || normaliseSignal(inherited.getArgumentsContent() ?? '') !== stopSignal) {
+    const inheritedStop = inherited(chain, 'STOPSIGNAL');
+    if (!inheritedStop || normaliseSignal(inheritedStop.getArgumentsContent() ?? '') !== stopSignal) {
       before.unshift(`${kw('STOPSIGNAL')} ${stopSignal}`);
     }
   }
@@ -266,123 +190,13 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
   };
 }
 
+function stageOf(facts: StageFacts): DockerfilePatchResult['stage'] {
+  return { image: facts.image, family: facts.family, runtime: facts.runtime, stopSignal: facts.stopSignal, init: facts.init };
+}
+
 /** The EditFn form, for plan-edit actions. */
 export function dockerfileEdit(options: DockerfilePatchOptions = {}): (source: string) => string | false {
   return (source) => patchDockerfile(source, options).text;
-}
-
-function lastOf(stage: Stage, keyword: string): Instruction | null {
-  const found = stage.instructions.filter((i) => i.getKeyword() === keyword);
-  return found[found.length - 1] ?? null;
-}
-
-function readCommand(instruction: Instruction): Command {
-  const text = (instruction.getArgumentsContent() ?? '').trim();
-  if (text.startsWith('[')) {
-    // Docker itself falls back to shell form when the JSON does not parse.
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (Array.isArray(parsed) && parsed.every((w) => typeof w === 'string')) {
-        return { instruction, form: 'exec', words: parsed as string[], text, invalidJson: false };
-      }
-    } catch {
-      // shell form
-    }
-  }
-  if (text.startsWith('[') && text.endsWith(']')) {
-    // `CMD ['node', 'x']` is not JSON, so Docker runs it through a shell; it was meant as exec form.
-    try {
-      const parsed: unknown = JSON.parse(text.replace(/'/g, '"'));
-      if (Array.isArray(parsed) && parsed.every((w) => typeof w === 'string')) {
-        return { instruction, form: 'shell', words: parsed as string[], text, invalidJson: true };
-      }
-    } catch {
-      // a shell command that starts with `[`
-    }
-  }
-  const unexec = text.replace(/^exec\s+/, '');
-  return { instruction, form: 'shell', words: splitSimpleCommand(unexec), text, invalidJson: false };
-}
-
-/**
- * New exec-form words for a command, or null when it stays as it is: shell form becomes exec form
- * (or `sh -c "... && exec app"` when it needs the shell), `["sh", "-c", "app"]` loses the shell,
- * and `npm start` becomes what the script runs.
- */
-function rewriteCommand(cmd: Command, shell: string[], scripts: Record<string, string>, warnings: string[]): string[] | null {
-  if (cmd.invalidJson) {
-    warnings.push(
-      `${cmd.instruction?.getKeyword() ?? 'CMD'} was not valid JSON (${cmd.text}), so Docker ran it through a shell; now in exec form`,
-    );
-    return replaceScript(cmd.words!, scripts, warnings) ?? cmd.words;
-  }
-  if (cmd.form === 'exec') {
-    const w = cmd.words!;
-    if (w.length === 3 && /^(sh|bash|ash|dash)$/.test(basename(w[0]!)) && w[1] === '-c') {
-      const next = rewriteShellText(w[2]!, [w[0]!, '-c'], scripts, warnings);
-      return next === null || JSON.stringify(next) === JSON.stringify(w) ? null : next;
-    }
-    return replaceScript(w, scripts, warnings);
-  }
-  return rewriteShellText(cmd.text, shell, scripts, warnings);
-}
-
-function rewriteShellText(text: string, shell: string[], scripts: Record<string, string>, warnings: string[]): string[] | null {
-  const words = splitSimpleCommand(text.trim().replace(/^exec\s+/, ''));
-  if (words !== null) {
-    if (isEnvAssignment(words[0]!)) return ['env', ...words];
-    return replaceScript(words, scripts, warnings) ?? words;
-  }
-  const viaShell = execLastCommand(text);
-  if (viaShell === null) {
-    warnings.push(
-      `the command is a shell script ("${text}"): the shell, not the app, gets the stop signal. ` +
-        'Rewrite it in exec form, or end it with `exec <app>`.',
-    );
-    return null;
-  }
-  return [...shell, viaShell];
-}
-
-/** The shell a shell-form command runs in: the stage's SHELL, else /bin/sh -c. */
-function shellOf(chain: readonly Stage[]): string[] {
-  for (const stage of chain) {
-    const instruction = lastOf(stage, 'SHELL');
-    if (instruction) {
-      try {
-        const parsed: unknown = JSON.parse(instruction.getArgumentsContent() ?? '');
-        if (Array.isArray(parsed) && parsed.length > 0) return parsed.map(String);
-      } catch {
-        // not valid: Docker rejects it too
-      }
-    }
-  }
-  return ['/bin/sh', '-c'];
-}
-
-/** `npm start` (and yarn/pnpm/bun) → the words of the command the script runs; null when unchanged. */
-function replaceScript(words: string[], scripts: Record<string, string>, warnings: string[]): string[] | null {
-  const invocation = scriptInvocation(words, scripts);
-  if (invocation === null) return null;
-  const shown = words.join(' ');
-  const result = resolveScript(scripts, invocation.script);
-  if (!result.ok) {
-    warnings.push(
-      `CMD runs \`${shown}\`: ${invocation.manager} stays between tini and the app, and may not pass the ` +
-        `stop signal on (${result.reason}). Put the command the script runs in CMD.`,
-    );
-    return null;
-  }
-  if (invocation.manager === 'npm') {
-    for (const name of result.chain) {
-      for (const hook of [`pre${name}`, `post${name}`]) {
-        if (scripts[hook] !== undefined) {
-          warnings.push(`\`${shown}\` also ran the "${hook}" script (${scripts[hook]}); CMD now skips it`);
-        }
-      }
-    }
-  }
-  return [...result.words, ...invocation.extraArgs];
 }
 
 interface TiniInstall {
@@ -485,12 +299,6 @@ function inheritedUser(chain: readonly Stage[]): string | null {
   return null;
 }
 
-function normaliseSignal(text: string): string {
-  const s = text.trim().toUpperCase();
-  const numbers: Record<string, string> = { '15': 'SIGTERM', '3': 'SIGQUIT', '2': 'SIGINT', '28': 'SIGWINCH' };
-  return numbers[s] ?? (s.startsWith('SIG') ? s : `SIG${s}`);
-}
-
 function replaceArgs(instruction: Instruction, text: string, starts: readonly number[]): Splice {
   const range = instruction.getArgumentsRange() ?? instruction.getRange();
   return {
@@ -514,15 +322,4 @@ function commentBlockStart(lines: readonly string[], line: number): number {
   let at = line;
   while (at > 0 && /^\s*#/.test(lines[at - 1] ?? '') && !/^\s*#\s*(syntax|escape|check)\s*=/i.test(lines[at - 1] ?? '')) at--;
   return at;
-}
-
-/** The init the final stage runs as PID 1 today (before any patch), or null. */
-export function currentInit(source: string): string | null {
-  const { stages } = parseStages(source);
-  if (stages.length === 0) return null;
-  const chain = ancestry(stages, stages.length - 1);
-  const entry = chain.map((s) => lastOf(s, 'ENTRYPOINT')).find((x) => x !== null);
-  if (!entry) return null;
-  const command = readCommand(entry);
-  return initIn(command.words ?? command.text.split(/\s+/));
 }

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { imagePaths, dockerignoreMatcher } from '../../../src/edits/dockerfile/copy-files.js';
-import { ancestry, parseStages } from '../../../src/edits/dockerfile/stages.js';
+import { ancestry, parseStages } from '../../../src/detect/dockerfile-stages.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const CORPUS = import.meta.dirname;

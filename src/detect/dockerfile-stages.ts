@@ -1,8 +1,12 @@
 /**
  * A Dockerfile as stages, on top of dockerfile-ast: which instructions belong to which stage,
  * what each FROM resolves to (ARG defaults substituted), and which stage a stage builds on.
+ * This is the one place a Dockerfile text is parsed: detection's readers, the generators' questions
+ * and the edits of src/edits/dockerfile all take the parse of a text from here, so each distinct
+ * text (the repo's, and each version this run's edits make of it) is parsed once per run.
  */
 import { DockerfileParser, type Dockerfile, type From, type Instruction } from 'dockerfile-ast';
+import { parsedOnce } from '../core/parse-count.js';
 
 export interface Stage {
   from: From;
@@ -19,7 +23,13 @@ export interface ParsedDockerfile {
   stages: Stage[];
 }
 
-export function parseStages(source: string): ParsedDockerfile {
+/**
+ * The stages of a Dockerfile text, parsed once per distinct text. Callers share the result and only
+ * read it (the edits splice the text at the instructions' ranges; none changes the syntax tree).
+ */
+export const parseStages: (source: string) => ParsedDockerfile = parsedOnce('dockerfile', parseFresh);
+
+function parseFresh(source: string): ParsedDockerfile {
   const dockerfile = DockerfileParser.parse(source);
   const args = globalArgDefaults(dockerfile);
   const stages: Stage[] = [];

@@ -2,8 +2,8 @@
  * `npm start` and friends as a container command put npm (and a shell) between the init and
  * node. Here: recognising such a command and finding the plain command the script runs.
  */
-import { basename } from './runtime.js';
-import { isEnvAssignment, splitSimpleCommand } from '../../detect/simple-command.js';
+import { basename } from './container-runtime.js';
+import { isEnvAssignment, splitSimpleCommand } from './simple-command.js';
 
 export interface ScriptInvocation {
   manager: 'npm' | 'yarn' | 'pnpm' | 'bun';
