@@ -14,6 +14,7 @@ export interface DrainableServer {
   on(event: string, listener: (...args: any[]) => void): unknown;
   prependListener(event: string, listener: (...args: any[]) => void): unknown;
   closeAllConnections?: () => void;
+  closeIdleConnections?: () => void;
 }
 
 /** The part of an HTTP/2 session the drain uses. */
@@ -132,7 +133,7 @@ export function drainServer(tracked: TrackedServer): Promise<void> {
   tracked.closing = true;
   return new Promise((resolve) => {
     // The callback runs once every connection is gone (at once, with an error, when it is not listening).
-    tracked.server.close(() => resolve());
+    stopListening(tracked.server, () => resolve());
     tracked.responses.forEach((res) => {
       if (!res.headersSent) res.setHeader('connection', 'close');
     });
@@ -142,6 +143,29 @@ export function drainServer(tracked: TrackedServer): Promise<void> {
     });
     tracked.sessions.forEach((session) => session.close());
   });
+}
+
+/**
+ * server.close(), with the listener closed before any connection. http.Server's close() (Node >= 19)
+ * closes the idle keep-alive connections first and stops listening after: a client whose connection
+ * closes in between (a loaded machine can deschedule the process right there) connects again at once,
+ * and the kernel resets that new connection, still in the listen backlog, when the listener closes.
+ * So close() runs with closeIdleConnections held back, and the idle connections close after it.
+ */
+function stopListening(server: DrainableServer, closed: () => void): void {
+  const own = Object.getOwnPropertyDescriptor(server, 'closeIdleConnections');
+  let held = false;
+  server.closeIdleConnections = () => {
+    held = true;
+  };
+  try {
+    server.close(() => closed());
+  } finally {
+    if (own) Object.defineProperty(server, 'closeIdleConnections', own);
+    else delete server.closeIdleConnections;
+  }
+  // Only where close() itself closes them: before Node 18.7 it also closed connections still answering.
+  if (held) server.closeIdleConnections?.();
 }
 
 /** Destroys what is left of a server's connections (at the deadline). */

@@ -22,13 +22,6 @@ export interface LoadTarget {
  * instead of writing into a closed one.
  */
 const THINK_MS = 5;
-/**
- * A request on a reused keep-alive connection that fails this soon after it was written, before any
- * byte of answer, met a server that closed that connection as idle at that moment: it never read
- * the request. HTTP clients retry those (RFC 9112 §9.3.1; Node documents `req.reusedSocket` for
- * it); so does this. A request the server read and then dropped fails later: lost.
- */
-const CLOSED_BEFORE_READ_MS = 25;
 const REFUSED_BACKOFF_MS = 20;
 const STAGGER_MS = 200;
 
@@ -131,6 +124,11 @@ export class Load {
     // Spread the clients' starts, so their requests are not all in the same phase.
     await this.clock.sleep(startAfterMs);
     while (!this.stopped) {
+      // A request on a reused keep-alive connection that the server closed before reading it is
+      // retried once on a new connection, as HTTP clients do (RFC 9112 §9.3.1; Node documents
+      // `req.reusedSocket` for it), and the retry's fate is the request's. Which failures those are
+      // is told by the kernel, not by a clock (see request()): a wall-clock window loses them on a
+      // loaded machine, where either process can be descheduled for longer than any window.
       let fate = await this.request(agent, true);
       if (fate.kind === 'abandoned') break;
       if (fate.kind === 'retry') {
@@ -185,8 +183,9 @@ export class Load {
   private request(agent: http.Agent, track: boolean, noRetry = false): Promise<Fate> {
     return new Promise<Fate>((resolveFate) => {
       let settled = false;
-      let wroteAt = Number.NaN;
       let gotBytes = false;
+      /** An event-loop turn (one poll for I/O) has passed since the request was written. */
+      let polledSinceWrite = false;
       const settle = (fate: Fate): void => {
         if (settled) return;
         settled = true;
@@ -202,7 +201,7 @@ export class Load {
         headers: { 'user-agent': 'create-graceful-shutdown-verify' },
       });
       if (track) this.open.add(req);
-      req.on('finish', () => (wroteAt = this.clock.now()));
+      req.on('finish', () => setImmediate(() => (polledSinceWrite = true)));
       req.on('socket', (socket: Socket) => {
         if (!track) {
           this.idleSockets.add(socket);
@@ -222,7 +221,11 @@ export class Load {
       req.on('error', (e: NodeJS.ErrnoException) => {
         const now = this.clock.now();
         if (e.code === 'ECONNREFUSED') return settle({ kind: 'refused', at: now });
-        if (!noRetry && !gotBytes && req.reusedSocket && !Number.isNaN(wroteAt) && now - wroteAt < CLOSED_BEFORE_READ_MS) {
+        // Closed before the server read it, no byte of answer: a reset (e.syscall set: the server's
+        // kernel resets a connection its app closes with bytes unread, however late that is), or an
+        // end already waiting at the first poll after the write (the server's FIN came before it).
+        // A request the server read and dropped ends with a FIN later ('socket hang up'): lost.
+        if (!noRetry && !gotBytes && req.reusedSocket && (e.syscall !== undefined || !polledSinceWrite)) {
           return settle({ kind: 'retry', at: now });
         }
         settle({ kind: 'lost', why: e.code === 'ECONNRESET' ? 'reset' : 'hangup', at: now });

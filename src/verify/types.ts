@@ -142,8 +142,9 @@ export interface RequestCounts {
   /** Connection attempts refused after the signal. */
   refused: number;
   /**
-   * Requests on a reused keep-alive connection that the server closed before reading them (the
-   * failure came at once, no byte of answer): retried on a new connection, as HTTP clients do.
+   * Requests on a reused keep-alive connection that the server closed before reading them (reset,
+   * or already closed at the first poll after the write; no byte of answer): retried on a new
+   * connection, as HTTP clients do.
    */
   retried: number;
   /** Status codes of the answers after the signal, e.g. { "200": 120, "503": 4 }. */

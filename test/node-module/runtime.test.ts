@@ -93,6 +93,29 @@ describe('drain (src/runtime/drain.ts)', () => {
     await drained;
   });
 
+  it('stops listening before it closes a connection: a client whose idle connection closes cannot reconnect into the backlog', async () => {
+    const { server, port } = await start();
+    const tracked = trackServer(server as unknown as DrainableServer);
+    // Whether the listener was still open at each close (recorded only; the close itself is Node's).
+    const listeningAtClose: boolean[] = [];
+    server.on('connection', (socket: Socket) => {
+      const destroy = socket.destroy;
+      socket.destroy = function (this: Socket, ...args: Parameters<Socket['destroy']>) {
+        listeningAtClose.push(server.listening);
+        return destroy.apply(this, args);
+      };
+    });
+    const idle = await open(port);
+    idle.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await until(() => idle.text().includes('ok'));
+    const drained = drainServer(tracked);
+    await idle.gone;
+    await drained;
+    // http.Server's close() (Node >= 19) would close it while still listening: a reconnect in between is reset.
+    expect(listeningAtClose.length).toBeGreaterThan(0);
+    expect(listeningAtClose).not.toContain(true);
+  });
+
   it('destroyServer cuts what is left', async () => {
     const { server, port } = await start();
     const tracked = trackServer(server as unknown as DrainableServer);
