@@ -132,7 +132,7 @@ async function stopViteAsPid1(dir: string) {
   const client = await (await fetch(`${origin}/@vite/client`)).text();
   const token = /const wsToken = "([^"]+)"/.exec(client)?.[1];
   expect(token).toBeTruthy();
-  const hmr = await openWebSocket(`ws://127.0.0.1:${port}/?token=${token}`, ['vite-hmr'], origin);
+  const hmr = await openWebSocket(`ws://127.0.0.1:${port}/?token=${token}`, { protocols: ['vite-hmr'], origin });
   const connected = await hmr.firstMessage;
   expect(JSON.parse(connected)).toMatchObject({ type: 'connected' });
   const idle = await openKeepAlive(port);

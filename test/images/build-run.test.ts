@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/tree.js';
 import { ensureNodeBaseImages } from './base-images.js';
 import { buildContextOf, copyCorpusRepo, CORPUS, hashFiles, type CorpusRepo } from './corpus.js';
-import { freePort, idleKeepAlive, inFlight, waitForHttp } from './load.js';
+import { freePort, idleKeepAlive, inFlight, waitForHttp } from '../helpers/load.js';
 import { podman, REMOVE_MS_PER_IMAGE, removeImages } from './podman.js';
 import { imageConfig, mountImage, runImage, type ImageConfig } from './run-image.js';
 

@@ -1,15 +1,16 @@
 /**
  * Helpers for the verify tests: fixture repos copied to temp dirs, the built CLI run as a real
- * subprocess, this test's own load client (independent of src/verify) and the checks that nothing
+ * subprocess, this test's own load client (independent of src/verify, in test/helpers/load.ts) and the checks that nothing
  * survives and nothing in the repository changed.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT } from '../helpers/tree.js';
+
+// The load clients live with every other harness's; re-exported for the verify tests' imports.
+export { freePort, listening, type OwnCounts, ownLoad, sleep } from '../helpers/load.js';
 
 export const VERIFY_REPOS = join(ROOT, 'test', 'verify', 'repos');
 const made: string[] = [];
@@ -89,82 +90,6 @@ export function startVerify(args: string[], cwd = ROOT): VerifyRun {
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-export interface OwnCounts {
-  answered: number;
-  /** Connected, sent, and got no complete answer. */
-  lost: number;
-  refused: number;
-  /** Written on a reused connection that the server had just closed as idle (it never read it). */
-  unsent: number;
-}
-
-/**
- * This test's own measurement of the same app, independent of src/verify's load: `concurrency`
- * clients on Node's standard keep-alive agent (one connection each, as a service calling another
- * does), a 10 ms pause between requests, from the first answer until `until` settles. A request
- * whose connection was accepted and that got no complete answer is lost; one on a reused connection
- * that fails within 10 ms of being written, with nothing received, met a connection the server had
- * just closed as idle (Node's documented `req.reusedSocket` case) and is not counted.
- */
-export async function ownLoad(port: number, path: string, concurrency: number, until: Promise<unknown>): Promise<OwnCounts> {
-  const counts: OwnCounts = { answered: 0, lost: 0, refused: 0, unsent: 0 };
-  let stop = false;
-  void until.then(() => (stop = true));
-  // Up first: the app answers once.
-  while (!stop && (await once(port, path, false)) !== 'answered') await sleep(100);
-  const agents: http.Agent[] = [];
-  const client = async (): Promise<void> => {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    agents.push(agent);
-    while (!stop) {
-      const fate = await once(port, path, agent);
-      counts[fate]++;
-      await sleep(fate === 'refused' ? 20 : 10);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, client));
-  for (const a of agents) a.destroy();
-  return counts;
-}
-
-function once(port: number, path: string, agent: http.Agent | false): Promise<keyof OwnCounts> {
-  return new Promise((resolve) => {
-    let connected = false;
-    let sentAt = 0;
-    const req = http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
-      res.resume();
-      res.on('end', () => resolve('answered'));
-      res.on('aborted', () => resolve('lost'));
-      res.on('error', () => resolve('lost'));
-    });
-    req.on('socket', (s) => {
-      if (!s.connecting) connected = true;
-      else s.on('connect', () => (connected = true));
-    });
-    req.on('finish', () => (sentAt = performance.now()));
-    req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
-    req.on('error', (e: NodeJS.ErrnoException) => {
-      if (req.reusedSocket && e.code === 'ECONNRESET' && sentAt > 0 && performance.now() - sentAt < 10) return resolve('unsent');
-      resolve(connected ? 'lost' : 'refused');
-    });
-  });
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 /** Processes whose working directory is inside dir, or starts with it when `prefix` (an app verify started, still alive). */
 export function survivors(dir: string, prefix = false): string[] {
   const out: string[] = [];
@@ -177,18 +102,6 @@ export function survivors(dir: string, prefix = false): string[] {
     }
   }
   return out;
-}
-
-/** Whether anything still accepts connections on the port. */
-export function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.on('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
 }
 
 export interface VerifyJson {
