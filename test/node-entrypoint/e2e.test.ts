@@ -24,17 +24,11 @@ import type { GeneratorContext } from '../../src/generators/types.js';
 import { App, closeAll, openIdle, request, tsc, type IdleConnection } from '../node-module/helpers.js';
 import { freePort, openWebSocket } from '../helpers/load.js';
 import { hashTree, runCli } from '../helpers/tree.js';
+import { answersFor } from '../helpers/builders.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const REPOS = join(ROOT, 'test/fixtures/repos');
-const ANSWERS: Answers = {
-  apps: [''],
-  parts: ['module', 'entrypoint'],
-  timeoutMs: 8000,
-  shutdownDelayMs: 0,
-  exitMode: 'zero',
-  preStopSeconds: 5,
-};
+const ANSWERS: Answers = answersFor();
 /** Far below the 5 s keep-alive default (and the fixtures' 65 s); the floor is the ~1.5 s of work left. */
 const EXIT_BOUND_MS = 4000;
 const SLOW_MS = 1500;

@@ -15,6 +15,7 @@ import { renderTemplate } from '../../src/core/render.js';
 import type { Facts, PythonApp } from '../../src/detect/facts.js';
 import { pythonModuleGenerator } from '../../src/generators/python-module.js';
 import type { GeneratorContext } from '../../src/generators/types.js';
+import { factsFor } from '../helpers/builders.js';
 
 export const PYTHON = '/usr/bin/python3';
 export const GUNICORN = '/usr/bin/gunicorn';
@@ -49,15 +50,7 @@ export function answers(overrides: Partial<Answers> = {}): Answers {
 }
 
 function facts(root: string, app: PythonApp): Facts {
-  return {
-    root,
-    isGitRepo: false,
-    packageManager: null,
-    workspaces: [],
-    apps: [app],
-    container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
-    warnings: [],
-  };
+  return factsFor(root, [app]);
 }
 
 /** Run the generator against `root` and return the plan (nothing written). */
