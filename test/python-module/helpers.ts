@@ -16,6 +16,9 @@ import type { Facts, PythonApp } from '../../src/detect/facts.js';
 import { pythonModuleGenerator } from '../../src/generators/python-module.js';
 import type { GeneratorContext } from '../../src/generators/types.js';
 import { factsFor } from '../helpers/builders.js';
+import { events } from '../helpers/processes.js';
+
+export { events } from '../helpers/processes.js';
 
 export const PYTHON = '/usr/bin/python3';
 export const GUNICORN = '/usr/bin/gunicorn';
@@ -133,10 +136,6 @@ export function cleanUp(): void {
   }
   running.clear();
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
-
-export function events(file: string): string[] {
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 }
 
 export async function waitForEvent(file: string, event: string, timeoutMs = 20_000): Promise<void> {

@@ -9,6 +9,7 @@ import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { closeAll, Connection, freePort, openIdle, openWebSocket, sleep, type WsClient } from '../../helpers/load.js';
+import { groupAlive } from '../../helpers/processes.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 /** The built package under test (a copy can be named so a rebuild elsewhere cannot change dist/ mid-run). */
@@ -328,15 +329,6 @@ function killGroup(child: ChildProcess): void {
     process.kill(-child.pid, 'SIGKILL');
   } catch {
     /* already gone */
-  }
-}
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

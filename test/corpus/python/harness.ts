@@ -38,6 +38,9 @@ import { dirname, join, posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { imagePaths, dockerignoreMatcher } from '../../../src/edits/dockerfile/copy-files.js';
 import { ancestry, parseStages } from '../../../src/edits/dockerfile/stages.js';
+import { events, groupAlive } from '../../helpers/processes.js';
+
+export { events, limiter } from '../../helpers/processes.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const CORPUS = import.meta.dirname;
@@ -64,22 +67,6 @@ export function cleanUp(): void {
   }
   running.clear();
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
-
-/** At most `limit` cases at a time: the machine has 2 cores shared with other test runs. */
-export function limiter(limit: number): <T>(fn: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active >= limit) await new Promise<void>((r) => queue.push(r));
-    active++;
-    try {
-      return await fn();
-    } finally {
-      active--;
-      queue.shift()?.();
-    }
-  };
 }
 
 export function copyRepo(name: string): string {
@@ -290,15 +277,6 @@ export interface Running {
   stop(signal: NodeJS.Signals): void;
 }
 
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * `wholeGroup`: the run ends when the last process of the group is gone (a shell that forks the
  * program, gunicorn's workers), not when the leader exits.
@@ -391,10 +369,6 @@ export async function stopWithin(
     return { ms: end.at - sent, killed: true, code: end.code };
   }
   return { ms: first.at - sent, killed: false, code: first.code };
-}
-
-export function events(file: string): string[] {
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 }
 
 /** Resolves as the program prints a line matching `pattern` (on its own output, not a poll); rejects on exit or timeout. */
