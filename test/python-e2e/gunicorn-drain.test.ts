@@ -12,21 +12,12 @@
 import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { cleanUp, exitWithin, httpGet, tempDir, type Running } from '../python-module/helpers.js';
+import { cleanUp, exitWithin, httpGet, tempDir, type Running, USER_HOOKS_CONF } from '../python-module/helpers.js';
 import { burstThenTerm as burst, GRACEFUL_TIMEOUT_MS, REQUESTS, sleep, slowAnswered, startGunicorn, WORK_MS } from './gunicorn-burst.js';
 import { copyRepo, handEdit, markerLines, registerLine, requireBuild, runCli } from './helpers.js';
 
 afterAll(cleanUp);
 
-const USER_CONF = join(
-  import.meta.dirname,
-  '..',
-  'fixtures',
-  'python-module',
-  'gunicorn-conf',
-  'existing-server-hooks',
-  'gunicorn.conf.py',
-);
 interface Started {
   proc: Running;
   port: number;
@@ -39,7 +30,7 @@ interface Started {
 async function startPatched(extraArgs: string[] = []): Promise<Started> {
   requireBuild();
   const dir = copyRepo('python-e2e-flask-gunicorn');
-  copyFileSync(USER_CONF, join(dir, 'gunicorn.conf.py'));
+  copyFileSync(USER_HOOKS_CONF, join(dir, 'gunicorn.conf.py'));
   const cli = await runCli(dir);
   if (cli.code !== 0) throw new Error(`CLI failed:\n${cli.stdout}\n${cli.stderr}`);
   const logs = tempDir('drain-logs');

@@ -24,6 +24,8 @@ export const PYTHON = '/usr/bin/python3';
 export const GUNICORN = '/usr/bin/gunicorn';
 export const MYPY = '/usr/bin/mypy';
 export const REPOS = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'repos');
+/** A user's own gunicorn.conf.py with when_ready, post_worker_init and worker_exit hooks, which the tool must keep. */
+export const USER_HOOKS_CONF = join(REPOS, '..', 'python-module', 'gunicorn-conf', 'existing-server-hooks', 'gunicorn.conf.py');
 
 export function pythonApp(overrides: Partial<PythonApp> = {}): PythonApp {
   return {
