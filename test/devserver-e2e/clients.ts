@@ -1,23 +1,11 @@
 /** What a browser tab keeps open against a dev server: Vite's HMR socket and the app's own WebSocket. */
-import WebSocket from 'ws';
+import { openWebSocket, type WsClient } from '../helpers/load.js';
 
-export interface Client {
-  ws: WebSocket;
-  firstMessage: Promise<string>;
-  closed: Promise<{ code: number }>;
-}
+export type Client = WsClient;
 
 /** A WebSocket opened as a page served from `origin` opens it; resolves once open. */
 export function connectWebSocket(url: string, protocols: string[], origin: string): Promise<Client> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, protocols, { origin });
-    const firstMessage = new Promise<string>((done) => ws.once('message', (d) => done(String(d))));
-    const closed = new Promise<{ code: number }>((done) => ws.on('close', (code) => done({ code })));
-    ws.on('error', (err) => {
-      if (ws.readyState === WebSocket.CONNECTING) reject(err);
-    });
-    ws.on('open', () => resolve({ ws, firstMessage, closed }));
-  });
+  return openWebSocket(url, { protocols, origin });
 }
 
 /** Vite's HMR client: subprotocol vite-hmr, the token Vite put in /@vite/client; waits for `connected`. */

@@ -14,6 +14,7 @@ import { wireNodeEntrypoint } from '../../src/edits/node-entrypoint/wire.js';
 import { devServerGenerator } from '../../src/generators/devserver.js';
 import type { GeneratorContext, PlanAction } from '../../src/generators/types.js';
 import { REPO, cleanup, linkNodeModules, tempDir } from '../devserver/helpers.js';
+import { factsFor } from '../helpers/builders.js';
 
 afterEach(cleanup);
 
@@ -82,15 +83,7 @@ describe('wiring a file that creates a Vite server', () => {
       servesTraffic: true,
     };
     const ctx: GeneratorContext = {
-      facts: {
-        root: dir,
-        isGitRepo: false,
-        packageManager: 'npm',
-        workspaces: [],
-        apps: [app],
-        container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
-        warnings: [],
-      },
+      facts: factsFor(dir, [app], { packageManager: 'npm' }),
       answers: { apps: [''], parts: ['devserver'], timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 },
       app,
       current: (p) => (p === 'server.dev.ts' ? SERVER : null),

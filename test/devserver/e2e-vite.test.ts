@@ -19,6 +19,7 @@ import { listRepoFiles } from '../../src/detect/files.js';
 import { devServerGenerator } from '../../src/generators/devserver.js';
 import type { GeneratorContext } from '../../src/generators/types.js';
 import { REPO, cleanup, linkNodeModules, openKeepAlive, openWebSocket, run, tempDir } from './helpers.js';
+import { factsFor } from '../helpers/builders.js';
 
 const FIXTURE = join(REPO, 'test/fixtures/repos/devserver-vite');
 
@@ -53,15 +54,7 @@ function applyGenerator(dir: string): void {
   };
   const plan = new Plan((p) => (existsSync(join(dir, p)) ? readFileSync(join(dir, p), 'utf8') : null));
   const ctx: GeneratorContext = {
-    facts: {
-      root: dir,
-      isGitRepo: false,
-      packageManager: 'npm',
-      workspaces: [],
-      apps: [app],
-      container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
-      warnings: [],
-    },
+    facts: factsFor(dir, [app], { packageManager: 'npm' }),
     answers: { apps: [''], parts: ['devserver'], timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 },
     app,
     current: (p) => plan.current(p),
@@ -132,7 +125,7 @@ async function stopViteAsPid1(dir: string) {
   const client = await (await fetch(`${origin}/@vite/client`)).text();
   const token = /const wsToken = "([^"]+)"/.exec(client)?.[1];
   expect(token).toBeTruthy();
-  const hmr = await openWebSocket(`ws://127.0.0.1:${port}/?token=${token}`, ['vite-hmr'], origin);
+  const hmr = await openWebSocket(`ws://127.0.0.1:${port}/?token=${token}`, { protocols: ['vite-hmr'], origin });
   const connected = await hmr.firstMessage;
   expect(JSON.parse(connected)).toMatchObject({ type: 'connected' });
   const idle = await openKeepAlive(port);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { DevServerFacts, NodeApp } from '../../src/detect/facts.js';
 import { devServerGenerator, importSpecifier, moduleVariantFor } from '../../src/generators/devserver.js';
 import type { GeneratorContext, PlanAction } from '../../src/generators/types.js';
+import { factsFor } from '../helpers/builders.js';
 
 function ctxFor(
   devServer: DevServerFacts | null,
@@ -25,15 +26,7 @@ function ctxFor(
     servesTraffic: false,
   };
   return {
-    facts: {
-      root: '/repo',
-      isGitRepo: false,
-      packageManager: 'npm',
-      workspaces: [],
-      apps: [app],
-      container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
-      warnings: [],
-    },
+    facts: factsFor('/repo', [app], { packageManager: 'npm' }),
     answers: { apps: [''], parts: ['devserver'], timeoutMs: 6000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 },
     app,
     current: (p) => files[p] ?? null,

@@ -1,11 +1,12 @@
 /** Real processes, temp dirs and clients for the dev-server tests; everything started here is tracked for cleanup. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
+import { type Connection, openIdle } from '../helpers/load.js';
+
+export { openWebSocket } from '../helpers/load.js';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -97,52 +98,9 @@ export async function cleanup(): Promise<void> {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
-export interface WsClient {
-  ws: WebSocket;
-  /** The first message, listened for before 'open': it can arrive in the same chunk as the handshake. */
-  firstMessage: Promise<string>;
-  closed: Promise<{ code: number; at: number }>;
-}
-
-export function openWebSocket(url: string, protocols: string[] = [], origin?: string): Promise<WsClient> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, protocols, origin ? { origin } : {});
-    const firstMessage = new Promise<string>((done) => ws.once('message', (d) => done(String(d))));
-    const closed = new Promise<{ code: number; at: number }>((done) => {
-      ws.on('close', (code) => done({ code, at: performance.now() }));
-    });
-    ws.on('error', (err) => {
-      if (ws.readyState === WebSocket.CONNECTING) reject(err);
-    });
-    ws.on('open', () => resolve({ ws, firstMessage, closed }));
-  });
-}
-
-/** An idle keep-alive connection after one answered GET; `ended` tells how the server ended it. */
-export function openKeepAlive(port: number, path = '/'): Promise<{ ended: Promise<{ how: string; at: number }> }> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    let answered = false;
-    let how = 'close';
-    let buffered = '';
-    const ended = new Promise<{ how: string; at: number }>((done) => {
-      socket.on('end', () => {
-        how = 'FIN';
-        socket.end();
-      });
-      socket.on('error', (err: NodeJS.ErrnoException) => {
-        if (!answered) reject(err);
-        how = err.code ?? 'error';
-      });
-      socket.on('close', () => done({ how, at: performance.now() }));
-    });
-    socket.on('connect', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n`));
-    socket.on('data', (d) => {
-      buffered += d.toString('latin1');
-      if (!answered && buffered.includes('\r\n\r\n')) {
-        answered = true;
-        resolve({ ended });
-      }
-    });
-  });
+/** An idle keep-alive connection after one answered GET; its `ended` tells how the server ended it. */
+export async function openKeepAlive(port: number, path = '/'): Promise<Connection> {
+  // Host as a browser on the address sends it (a dev server checks it against its allowed hosts).
+  const [conn] = await openIdle(port, 1, { path, host: '127.0.0.1', accept: (r) => r.complete });
+  return conn!;
 }

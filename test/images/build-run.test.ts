@@ -14,9 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/tree.js';
 import { ensureNodeBaseImages } from './base-images.js';
 import { buildContextOf, copyCorpusRepo, CORPUS, hashFiles, type CorpusRepo } from './corpus.js';
-import { freePort, idleKeepAlive, inFlight, waitForHttp } from './load.js';
+import { freePort, idleKeepAlive, inFlight, waitForHttp } from '../helpers/load.js';
 import { podman, REMOVE_MS_PER_IMAGE, removeImages } from './podman.js';
 import { imageConfig, mountImage, runImage, type ImageConfig } from './run-image.js';
+import { limiter } from '../helpers/processes.js';
 
 const JOBS = Math.max(1, Number(process.env['CGS_IMAGE_JOBS'] ?? 2));
 /** CGS_IMAGE_REPOS=a,b: only these corpus repos (a rerun of one repo without rebuilding the others). */
@@ -47,22 +48,7 @@ interface ImageOutcome {
   run: { statuses: (number | string)[]; exitMs: number | null; code: number | null; signal: string | null; output: string } | null;
 }
 
-/** A pool of `size` slots: each task starts when a slot frees up. */
-function pool(size: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active >= size) await new Promise<void>((resolve) => queue.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      queue.shift()?.();
-    }
-  };
-}
-const slot = pool(JOBS);
+const slot = limiter(JOBS);
 
 async function stopUnderLoad(tag: string): Promise<ImageOutcome['run']> {
   const config = imageConfig(tag);

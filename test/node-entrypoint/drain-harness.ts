@@ -9,11 +9,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finalStageCommand } from '../../src/detect/dockerfile-facts.js';
 import { shellWords } from '../../src/detect/shell-words.js';
+import { Connection, freePort, openIdle, request } from '../helpers/load.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
 export const REPOS = join(ROOT, 'test/fixtures/repos');
@@ -56,58 +56,6 @@ export function dockerCommand(dir: string, dockerfile = 'Dockerfile'): string[] 
   }
   if (words[0] === 'sh' && words[1] === '-c' && words[2]) words = shellWords(words[2]);
   return words;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-interface Reply {
-  status: number;
-  at: number;
-}
-
-/** One GET on a new keep-alive connection; the socket is left open after the response. */
-function keepAliveGet(port: number, path: string, sockets: Socket[]): Promise<Reply> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    sockets.push(socket);
-    socket.setEncoding('utf8');
-    let data = '';
-    let done = false;
-    const finish = (status: number) => {
-      if (done) return;
-      done = true;
-      resolve({ status, at: Date.now() });
-    };
-    socket.on('error', () => finish(0));
-    socket.on('close', () => finish(0));
-    socket.on('connect', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n`));
-    socket.on('data', (chunk: string) => {
-      data += chunk;
-      const head = data.indexOf('\r\n\r\n');
-      if (head < 0) return;
-      const headers = data.slice(0, head);
-      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headers)?.[1] ?? 0);
-      const body = data.slice(head + 4);
-      const length = /\r\ncontent-length: *(\d+)/i.exec(headers)?.[1];
-      if (
-        length !== undefined
-          ? body.length >= Number(length)
-          : /\r\ntransfer-encoding: *chunked/i.test(headers)
-            ? /(^|\r\n)0\r\n\r\n$/.test(body)
-            : false
-      )
-        finish(status);
-    });
-  });
 }
 
 export interface DrainResult {
@@ -153,7 +101,7 @@ export async function measureDrain(o: DrainOptions): Promise<DrainResult> {
   const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
   );
-  const sockets: Socket[] = [];
+  const sockets: Connection[] = [];
   let closeClients = (): void => undefined;
   const killer = setTimeout(() => child.kill('SIGKILL'), o.killAfterMs ?? 30_000 + (o.startMs ?? 15_000));
   try {
@@ -161,23 +109,20 @@ export async function measureDrain(o: DrainOptions): Promise<DrainResult> {
     const startBy = Date.now() + (o.startMs ?? 15_000);
     for (;;) {
       if (child.exitCode !== null) throw new Error(`app exited before it was up: ${stderr}${stdout}`);
-      const probe: Socket[] = [];
-      const r = await keepAliveGet(port, '/fast', probe);
-      for (const s of probe) s.destroy();
-      if (r.status === 200) break;
+      const r = await request(port, '/fast');
+      if (r.complete && r.status === 200) break;
       if (Date.now() > startBy) throw new Error(`app not up after ${o.startMs ?? 15_000} ms: ${stderr}${stdout}`);
       await new Promise((r2) => setTimeout(r2, 100));
     }
-    const idle = o.idle ?? 100;
-    for (let i = 0; i < idle; i += 50) {
-      const batch = await Promise.all(Array.from({ length: Math.min(50, idle - i) }, () => keepAliveGet(port, '/fast', sockets)));
-      if (batch.some((b) => b.status !== 200)) throw new Error('idle connection setup failed');
-    }
+    sockets.push(...(await openIdle(port, o.idle ?? 100, { batch: 50 })));
     if (o.clients) closeClients = await o.clients(port);
     const n = o.inFlight ?? 20;
     const mark = o.slowMark ?? /slow started/;
     const before = stdout.split('\n').filter((l) => mark.test(l)).length;
-    const replies = Array.from({ length: n }, () => keepAliveGet(port, '/slow', sockets));
+    // Each on its own connection, which the client keeps open after the response.
+    const busy = Array.from({ length: n }, () => new Connection(port));
+    sockets.push(...busy);
+    const replies = busy.map((c) => c.request('/slow'));
     // Every in-flight request has reached its handler before the signal.
     const arriveBy = Date.now() + 10_000;
     while (stdout.split('\n').filter((l) => mark.test(l)).length < before + n) {
@@ -189,7 +134,7 @@ export async function measureDrain(o: DrainOptions): Promise<DrainResult> {
     const [results, exit] = await Promise.all([Promise.all(replies), exited]);
     return {
       sent: n,
-      answered: results.filter((r) => r.status === 200).length,
+      answered: results.filter((r) => r.complete && r.status === 200).length,
       exitMs: exit.at - sigtermAt,
       code: exit.code,
       signal: exit.signal,

@@ -9,11 +9,9 @@
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { Answers } from '../../src/answers.js';
 import { Plan } from '../../src/core/plan.js';
 import { renderTemplate } from '../../src/core/render.js';
@@ -24,18 +22,13 @@ import { nodeEntrypointGenerator } from '../../src/generators/node-entrypoint.js
 import { nodeModuleGenerator } from '../../src/generators/node-module.js';
 import type { GeneratorContext } from '../../src/generators/types.js';
 import { App, closeAll, openIdle, request, tsc, type IdleConnection } from '../node-module/helpers.js';
+import { freePort, openWebSocket } from '../helpers/load.js';
 import { hashTree, runCli } from '../helpers/tree.js';
+import { answersFor } from '../helpers/builders.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const REPOS = join(ROOT, 'test/fixtures/repos');
-const ANSWERS: Answers = {
-  apps: [''],
-  parts: ['module', 'entrypoint'],
-  timeoutMs: 8000,
-  shutdownDelayMs: 0,
-  exitMode: 'zero',
-  preStopSeconds: 5,
-};
+const ANSWERS: Answers = answersFor();
 /** Far below the 5 s keep-alive default (and the fixtures' 65 s); the floor is the ~1.5 s of work left. */
 const EXIT_BOUND_MS = 4000;
 const SLOW_MS = 1500;
@@ -88,17 +81,6 @@ function plan(dir: string): { plan: Plan; app: NodeApp } {
     }
   }
   return { plan: result, app };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 interface RepoCase {
@@ -163,19 +145,10 @@ describe('wired fixture repos shut down gracefully under load', () => {
       apps.push(app);
       await app.waitFor(/listening/);
 
-      const idle = await openIdle(port, IDLE, '/');
+      const idle = await openIdle(port, IDLE, { path: '/' });
       sockets.push(idle);
       // Each client: opened, and a promise of its close code (kept apart: a promise resolved with a promise adopts it).
-      const clients = await Promise.all(
-        Array.from({ length: c.webSockets ?? 0 }, () => {
-          const ws = new WebSocket(`ws://127.0.0.1:${port}`);
-          const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
-          return new Promise<{ closed: Promise<number> }>((resolve, reject) => {
-            ws.once('open', () => resolve({ closed }));
-            ws.once('error', reject);
-          });
-        }),
-      );
+      const clients = await Promise.all(Array.from({ length: c.webSockets ?? 0 }, () => openWebSocket(`ws://127.0.0.1:${port}`)));
       const flights = Array.from({ length: IN_FLIGHT }, () => request(port, '/slow'));
       // The fixtures print nothing per request. A later request answered means the server has
       // accepted the earlier connections (accepts are in order); a short pause lets it read them.
@@ -185,7 +158,7 @@ describe('wired fixture repos shut down gracefully under load', () => {
       const sentAt = Date.now();
       app.kill('SIGTERM');
       const responses = await Promise.all(flights);
-      const codes = await Promise.all(clients.map((x) => x.closed));
+      const codes = (await Promise.all(clients.map((x) => x.closed))).map((x) => x.code);
       const exit = await app.exited;
       const lastResponse = Math.max(...responses.map((r) => r.at));
 

@@ -8,8 +8,9 @@ import { Plan } from '../../src/core/plan.js';
 import type { Facts, NodeApp } from '../../src/detect/facts.js';
 import { nodeEntrypointGenerator } from '../../src/generators/node-entrypoint.js';
 import type { GeneratorContext, PlanAction } from '../../src/generators/types.js';
+import { answersFor, factsFor } from '../helpers/builders.js';
 
-const answers: Answers = { apps: [''], parts: ['entrypoint'], timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 };
+const answers: Answers = answersFor({ parts: ['entrypoint'] });
 
 function nodeApp(over: Partial<NodeApp> = {}): NodeApp {
   return {
@@ -31,15 +32,7 @@ function nodeApp(over: Partial<NodeApp> = {}): NodeApp {
 }
 
 function context(app: NodeApp, files: Record<string, string>): GeneratorContext {
-  const facts: Facts = {
-    root: '/repo',
-    isGitRepo: true,
-    packageManager: 'npm',
-    workspaces: [],
-    apps: [app],
-    container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
-    warnings: [],
-  };
+  const facts: Facts = factsFor('/repo', [app], { isGitRepo: true, packageManager: 'npm' });
   return { facts, answers, app, current: (p) => files[p] ?? null };
 }
 

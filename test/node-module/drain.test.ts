@@ -8,7 +8,6 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import {
   buildAll,
   closeAll,
@@ -16,6 +15,7 @@ import {
   newConnectionServed,
   killAll,
   openIdle,
+  openSilent,
   removeTempDirs,
   request,
   sleep,
@@ -25,6 +25,7 @@ import {
   type IdleConnection,
   type VariantName,
 } from './helpers.js';
+import { openWebSocket } from '../helpers/load.js';
 
 let built: Record<VariantName, BuiltVariant>;
 const opened: IdleConnection[][] = [];
@@ -86,20 +87,7 @@ describe('SIGTERM under load', () => {
 
   it('connections that never sent a request (preconnects) close at once; in-flight requests still get 200; exit 0', async () => {
     const { app, port } = await startServer('apps/http.mjs', built['ts-esm']);
-    const silent = await Promise.all(
-      Array.from(
-        { length: 100 },
-        () =>
-          new Promise<{ socket: import('node:net').Socket; closedAt: number | null }>((resolve, reject) => {
-            const socket = connect({ port, host: '127.0.0.1' });
-            const conn = { socket, closedAt: null as number | null };
-            socket.on('error', () => undefined);
-            socket.once('close', () => (conn.closedAt = Date.now()));
-            socket.once('connect', () => resolve(conn));
-            socket.once('error', reject);
-          }),
-      ),
-    );
+    const silent = await openSilent(port, 100);
     opened.push(silent);
     const flights = Array.from({ length: 10 }, () => request(port, '/slow'));
     await app.waitForCount(/^slow$/, 10);
@@ -121,23 +109,13 @@ describe('SIGTERM under load', () => {
     const { app, port } = await startServer('apps/ws.mjs', built['js-esm']);
     const idle = await openIdle(port, IDLE);
     opened.push(idle);
-    const sockets = await Promise.all(
-      Array.from({ length: 20 }, () => {
-        const ws = new WebSocket(`ws://127.0.0.1:${port}`);
-        const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
-        // Wrapped: resolving with the promise itself would wait for it.
-        return new Promise<{ closed: Promise<number> }>((resolve, reject) => {
-          ws.once('open', () => resolve({ closed }));
-          ws.once('error', reject);
-        });
-      }),
-    );
+    const sockets = await Promise.all(Array.from({ length: 20 }, () => openWebSocket(`ws://127.0.0.1:${port}`)));
     const flights = Array.from({ length: IN_FLIGHT }, () => request(port, '/slow'));
     await app.waitForCount(/^slow$/, IN_FLIGHT);
 
     const sentAt = Date.now();
     app.kill('SIGTERM');
-    const codes = await Promise.all(sockets.map((s) => s.closed));
+    const codes = (await Promise.all(sockets.map((s) => s.closed))).map((s) => s.code);
     const responses = await Promise.all(flights);
     const exit = await app.exited;
 
@@ -173,9 +151,9 @@ describe.concurrent('WebSockets, HTTPS, HTTP/2 and readiness', () => {
       '/CN=localhost',
     ]);
     const { app, port } = await startServer('apps/https.mjs', built['js-cjs'], { TLS_KEY: key, TLS_CERT: cert });
-    const idle = await openIdle(port, 100, '/fast', true);
+    const idle = await openIdle(port, 100, { tls: true });
     opened.push(idle);
-    const flights = Array.from({ length: 10 }, () => request(port, '/slow', true));
+    const flights = Array.from({ length: 10 }, () => request(port, '/slow', { tls: true }));
     await app.waitForCount(/^slow$/, 10);
 
     const sentAt = Date.now();

@@ -4,14 +4,27 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
-import { connect as tlsConnect } from 'node:tls';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { ModuleFlavour } from '../../src/generators/module-source.js';
 import { renderNodeModule, type NodeModuleVariant } from '../../src/generators/node-module.js';
+import type { Connection } from '../helpers/load.js';
+
+// The clients every drain test uses, shared with the other harnesses.
+export {
+  closeAll,
+  connectionRefused,
+  openIdle,
+  openSilent,
+  request,
+  type Response,
+  sleep,
+} from '../helpers/load.js';
+/** A keep-alive connection left idle after one answered GET; `closedAt` says when the server closed it. */
+export type IdleConnection = Connection;
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const FIXTURES = join(ROOT, 'test/fixtures/node-module');
@@ -270,101 +283,6 @@ export async function killAll(): Promise<void> {
   await Promise.all(left.map((a) => a.exited));
 }
 
-export interface Response {
-  status: number;
-  headers: string;
-  body: string;
-  /** Date.now() when the whole response had arrived (or the socket closed). */
-  at: number;
-}
-
-/** Reads one HTTP/1.1 response (Content-Length bodies) from a socket. */
-function readResponse(socket: Socket): Promise<Response> {
-  return new Promise((resolve) => {
-    let data = '';
-    const finish = () => {
-      socket.off('data', onData);
-      socket.off('close', finish);
-      const head = data.indexOf('\r\n\r\n');
-      const headers = head >= 0 ? data.slice(0, head) : data;
-      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headers)?.[1] ?? 0);
-      resolve({ status, headers, body: head >= 0 ? data.slice(head + 4) : '', at: Date.now() });
-    };
-    const onData = (chunk: string) => {
-      data += chunk;
-      const head = data.indexOf('\r\n\r\n');
-      if (head < 0) return;
-      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(data.slice(0, head))?.[1] ?? NaN);
-      if (data.length - head - 4 >= length) finish();
-    };
-    socket.on('data', onData);
-    socket.on('close', finish);
-  });
-}
-
-/** A connection to the app; `secure`: over TLS, accepting its self-signed certificate. */
-function openSocket(port: number, secure: boolean): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = secure ? tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false }) : connect({ port, host: '127.0.0.1' });
-    socket.setEncoding('utf8');
-    socket.once(secure ? 'secureConnect' : 'connect', () => {
-      socket.off('error', reject);
-      socket.on('error', () => undefined); // resets at shutdown are expected
-      resolve(socket);
-    });
-    socket.once('error', reject);
-  });
-}
-
-export interface IdleConnection {
-  socket: Socket;
-  /** Date.now() when the server closed it; null while open. */
-  closedAt: number | null;
-}
-
-/** Opens `n` keep-alive connections, each completing one GET, then left idle. */
-export async function openIdle(port: number, n: number, path = '/fast', secure = false): Promise<IdleConnection[]> {
-  const out: IdleConnection[] = [];
-  for (let i = 0; i < n; i += 100) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(100, n - i) }, async () => {
-        const socket = await openSocket(port, secure);
-        const response = readResponse(socket);
-        socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n`);
-        const r = await response;
-        if (r.status !== 200) throw new Error(`idle connection setup got ${r.status}`);
-        const conn: IdleConnection = { socket, closedAt: null };
-        socket.once('close', () => (conn.closedAt = Date.now()));
-        return conn;
-      }),
-    );
-    out.push(...batch);
-  }
-  return out;
-}
-
-/** Sends one GET on a fresh keep-alive connection; resolves with the response. */
-export async function request(port: number, path: string, secure = false): Promise<Response> {
-  const socket = await openSocket(port, secure);
-  const response = readResponse(socket);
-  socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n`);
-  const r = await response;
-  socket.destroy();
-  return r;
-}
-
-/** True when a new connection to the port is refused. */
-export function connectionRefused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
-  });
-}
-
 /**
  * Whether a new connection gets any HTTP answer. A refused connection does not; neither does one that
  * reached the kernel's backlog just before the listener closed (it is reset).
@@ -381,12 +299,6 @@ export function newConnectionServed(port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
     socket.once('close', () => resolve(false));
   });
-}
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-export function closeAll(conns: { socket: Socket }[]): void {
-  for (const c of conns) c.socket.destroy();
 }
 
 /**

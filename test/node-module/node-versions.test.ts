@@ -6,7 +6,6 @@
  * Bun is not claimed by the module and not tested.
  */
 import { writeFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODE_FLOOR, renderNodeModule } from '../../src/generators/node-module.js';
@@ -18,6 +17,7 @@ import {
   killAll,
   nodeBinary,
   openIdle,
+  openSilent,
   removeTempDirs,
   request,
   startServer,
@@ -40,7 +40,7 @@ const VERSIONS: [string, VariantName][] = [
 
 let built: Record<VariantName, BuiltVariant>;
 const binaries = new Map<string, string>();
-const opened: { socket: Socket }[][] = [];
+const opened: IdleConnection[][] = [];
 
 beforeAll(async () => {
   built = await buildAll();
@@ -56,17 +56,6 @@ afterAll(async () => {
 /** The in-flight work is 1 s from the start of the shutdown; the rest is slack for a loaded machine. */
 const EXIT_BOUND_MS = 3500;
 
-function silentConnection(port: number): Promise<IdleConnection> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    const conn: IdleConnection = { socket, closedAt: null };
-    socket.on('error', () => undefined);
-    socket.once('close', () => (conn.closedAt = Date.now()));
-    socket.once('connect', () => resolve(conn));
-    socket.once('error', reject);
-  });
-}
-
 describe('every claimed Node version drains', () => {
   it('the floor is 18', () => expect(NODE_FLOOR).toBe(18));
 
@@ -75,7 +64,7 @@ describe('every claimed Node version drains', () => {
       const node = binaries.get(version)!;
       const { app, port } = await startServer('apps/http.mjs', built[variant], {}, node);
       const idle = await openIdle(port, 200);
-      const silent = await Promise.all(Array.from({ length: 20 }, () => silentConnection(port)));
+      const silent = await openSilent(port, 20);
       opened.push(idle, silent);
       const flights = Array.from({ length: 20 }, () => request(port, '/slow'));
       await app.waitForCount(/^slow$/, 20);

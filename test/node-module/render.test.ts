@@ -17,6 +17,7 @@ import { expectFlavourSnapshot } from '../helpers/flavour-snapshot.js';
 import { nodeModuleFile, nodeModuleFlavour, nodeModuleGenerator, renderNodeModule } from '../../src/generators/node-module.js';
 import type { GeneratorContext } from '../../src/generators/types.js';
 import { DEFAULT_DATA, FIXTURES, MODULE_SETTINGS, ROOT, STRICT_FLAGS, removeTempDirs, tempDir, tsc, variantOf } from './helpers.js';
+import { answersFor, factsFor } from '../helpers/builders.js';
 
 afterAll(removeTempDirs);
 
@@ -39,18 +40,10 @@ function nodeApp(path: string, language: 'ts' | 'js', moduleSystem: 'esm' | 'cjs
   };
 }
 
-const answers: Answers = { apps: [''], parts: ['module'], timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 };
+const answers: Answers = answersFor({ parts: ['module'] });
 
 function context(app: NodeApp, over: Partial<Answers> = {}): GeneratorContext {
-  const facts: Facts = {
-    root: '/repo',
-    isGitRepo: true,
-    packageManager: 'npm',
-    workspaces: [],
-    apps: [app],
-    container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
-    warnings: [],
-  };
+  const facts: Facts = factsFor('/repo', [app], { isGitRepo: true, packageManager: 'npm' });
   return { facts, answers: { ...answers, ...over }, app, current: () => null };
 }
 

@@ -29,6 +29,7 @@ import { nodeEntrypointGenerator } from '../../src/generators/node-entrypoint.js
 import { nodeModuleGenerator } from '../../src/generators/node-module.js';
 import type { Answers } from '../../src/answers.js';
 import { cachedInstall, removeTempDirs, tempDir } from './helpers.js';
+import { answersFor } from '../helpers/builders.js';
 
 /** Compiler + type definitions installs (cache dir name → npm specs). */
 const TOOLCHAINS = {
@@ -425,14 +426,7 @@ describe.concurrent('the generated modules compile under real tsconfig shapes', 
 // The entry file as the CLI wires it (detection, then the module and entrypoint generators): the import form
 // follows the flavour, so the repo's own build still passes.
 describe.concurrent('the module and the wiring the CLI writes compile together', () => {
-  const ANSWERS: Answers = {
-    apps: [''],
-    parts: ['module', 'entrypoint'],
-    timeoutMs: 8000,
-    shutdownDelayMs: 0,
-    exitMode: 'zero',
-    preStopSeconds: 5,
-  };
+  const ANSWERS: Answers = answersFor();
   const WIRED: [
     title: string,
     entry: string,

@@ -11,31 +11,14 @@
  *   stop: all 10 are answered, and the stop ends within the delay plus the work in flight plus a margin.
  * The figures (sync and gthread, several delays) are in bench/gunicorn-backlog (README: Measurements).
  */
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { cleanUp, exitWithin, freePort, GUNICORN, start, waitHealthy } from '../python-module/helpers.js';
+import { cleanUp } from '../python-module/helpers.js';
 import { copyRepo, handEdit, markerLines, registerLine, requireBuild, runCli } from './helpers.js';
 import { tempDir } from '../python-module/helpers.js';
+import { burstThenTerm, GRACEFUL_TIMEOUT_MS, REQUESTS, sleep, startGunicorn, WORK_MS } from './gunicorn-burst.js';
 
 afterAll(cleanUp);
-
-const REQUESTS = 10;
-const WORK_MS = 1000;
-/** What --yes writes for the default 8 s budget. */
-const GRACEFUL_TIMEOUT_MS = 8000;
-
-function slow(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/slow', agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(res.statusCode === 200 && body === 'done'));
-    });
-    req.on('error', () => resolve(false));
-    req.end();
-  });
-}
 
 async function stopUnderLoad(extraArgs: string[] | null) {
   requireBuild();
@@ -47,17 +30,9 @@ async function stopUnderLoad(extraArgs: string[] | null) {
     if (cli.code !== 0) throw new Error(`CLI failed:\n${cli.stdout}\n${cli.stderr}`);
     handEdit(join(dir, 'app.py'), registerLine('marker', marker, 'ran'));
   }
-  const port = await freePort();
-  // The Procfile's `gunicorn app:app`, bound here, with two workers.
-  const proc = start(GUNICORN, ['--bind', `127.0.0.1:${port}`, '--workers', '2', 'app:app'], dir, { PYTHONDONTWRITEBYTECODE: '1' });
-  await waitHealthy(port, proc);
-  await new Promise((r) => setTimeout(r, 500)); // both workers up
-  const replies = Array.from({ length: REQUESTS }, () => slow(port));
-  await new Promise((r) => setTimeout(r, 300));
-  const since = performance.now();
-  process.kill(proc.child.pid!, 'SIGTERM');
-  const answered = (await Promise.all(replies)).filter(Boolean).length;
-  const exit = await exitWithin(proc, since, 30_000);
+  const { proc, port } = await startGunicorn(dir, ['--workers', '2']);
+  await sleep(500); // both workers up
+  const { answered, exit } = await burstThenTerm(proc, port, 30_000);
   return { cli, answered, exit, handlers: markerLines(marker), output: proc.output() };
 }
 

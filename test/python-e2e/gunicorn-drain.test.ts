@@ -10,41 +10,13 @@
  *   request in hand (they answer what they took, then stop).
  */
 import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { cleanUp, exitWithin, freePort, GUNICORN, httpGet, start, tempDir, waitHealthy, type Running } from '../python-module/helpers.js';
+import { cleanUp, exitWithin, httpGet, tempDir, type Running, USER_HOOKS_CONF } from '../python-module/helpers.js';
+import { burstThenTerm as burst, GRACEFUL_TIMEOUT_MS, REQUESTS, sleep, slowAnswered, startGunicorn, WORK_MS } from './gunicorn-burst.js';
 import { copyRepo, handEdit, markerLines, registerLine, requireBuild, runCli } from './helpers.js';
 
 afterAll(cleanUp);
-
-const USER_CONF = join(
-  import.meta.dirname,
-  '..',
-  'fixtures',
-  'python-module',
-  'gunicorn-conf',
-  'existing-server-hooks',
-  'gunicorn.conf.py',
-);
-const REQUESTS = 10;
-const WORK_MS = 1000;
-/** What --yes writes for the default 8 s budget. */
-const GRACEFUL_TIMEOUT_MS = 8000;
-
-function slow(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/slow', agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(res.statusCode === 200 && body === 'done'));
-    });
-    req.on('error', () => resolve(false));
-    req.end();
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Started {
   proc: Running;
@@ -58,19 +30,14 @@ interface Started {
 async function startPatched(extraArgs: string[] = []): Promise<Started> {
   requireBuild();
   const dir = copyRepo('python-e2e-flask-gunicorn');
-  copyFileSync(USER_CONF, join(dir, 'gunicorn.conf.py'));
+  copyFileSync(USER_HOOKS_CONF, join(dir, 'gunicorn.conf.py'));
   const cli = await runCli(dir);
   if (cli.code !== 0) throw new Error(`CLI failed:\n${cli.stdout}\n${cli.stderr}`);
   const logs = tempDir('drain-logs');
   const hooks = join(logs, 'hooks.log');
   const handlers = join(logs, 'handlers.log');
   handEdit(join(dir, 'app.py'), registerLine('marker', handlers, 'ran'));
-  const port = await freePort();
-  const proc = start(GUNICORN, ['--bind', `127.0.0.1:${port}`, ...extraArgs, 'app:app'], dir, {
-    PYTHONDONTWRITEBYTECODE: '1',
-    HOOKS_FILE: hooks,
-  });
-  await waitHealthy(port, proc);
+  const { proc, port } = await startGunicorn(dir, extraArgs, { HOOKS_FILE: hooks });
   const count = (line: string) => markerLines(hooks).filter((l) => l === line).length;
   return { proc, port, hooks, handlers, count };
 }
@@ -83,16 +50,8 @@ async function until(what: string, ok: () => boolean, proc: Running, limitMs = 2
   }
 }
 
-/** 10 concurrent slow requests, SIGTERM 300 ms later: how many were answered, and the exit. */
-async function burstThenTerm(s: Started) {
-  const replies = Array.from({ length: REQUESTS }, () => slow(s.port));
-  await sleep(300);
-  const since = performance.now();
-  process.kill(s.proc.child.pid!, 'SIGTERM');
-  const answered = (await Promise.all(replies)).filter(Boolean).length;
-  const exit = await exitWithin(s.proc, since, GRACEFUL_TIMEOUT_MS + 5000);
-  return { answered, exit };
-}
+/** The burst on a started repo; the exit within graceful_timeout plus a margin. */
+const burstThenTerm = (s: Started) => burst(s.proc, s.port, GRACEFUL_TIMEOUT_MS + 5000);
 
 /** Live (not zombie) processes of gunicorn's process group: the master and its workers. */
 function groupAlive(pgid: number): number[] {
@@ -153,7 +112,7 @@ describe.concurrent('gunicorn sync workers with the generated backlog drain and 
     const s = await startPatched();
     await sleep(500);
     const pgid = s.proc.child.pid!;
-    const replies = Array.from({ length: REQUESTS }, () => slow(s.port));
+    const replies = Array.from({ length: REQUESTS }, () => slowAnswered(s.port));
     await sleep(300);
     const since = performance.now();
     process.kill(pgid, 'SIGTERM');

@@ -14,22 +14,15 @@ import { pythonEntrypointGenerator } from '../../src/generators/python-entrypoin
 import type { GeneratorContext, PlanAction } from '../../src/generators/types.js';
 import { listRepoFiles } from '../../src/detect/files.js';
 import { pythonSyntaxError } from './fixtures.js';
+import { answersFor, factsFor } from '../helpers/builders.js';
 
 const REPOS = join(import.meta.dirname, '../fixtures/python-detect');
-const ANSWERS: Answers = { apps: [], parts: ['entrypoint'], timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 };
+const ANSWERS: Answers = answersFor({ apps: [], parts: ['entrypoint'] });
 
 function setup(repo: string, override?: (path: string) => string | null) {
   const files = listRepoFiles(join(REPOS, repo));
   const app = detectPythonApps(files)[0]!;
-  const facts: Facts = {
-    root: files.root,
-    isGitRepo: false,
-    packageManager: null,
-    workspaces: [],
-    apps: [app],
-    container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
-    warnings: [],
-  };
+  const facts: Facts = factsFor(files.root, [app]);
   const read = override ?? ((p: string) => files.read(p));
   const plan = new Plan(read);
   const ctx: GeneratorContext = { facts, answers: { ...ANSWERS, apps: [app.dir] }, app, current: (p) => plan.current(p) };

@@ -19,6 +19,7 @@ import { pythonModuleGenerator } from '../../src/generators/python-module.js';
 import type { GeneratorContext } from '../../src/generators/types.js';
 import { cleanUp, events, exitWithin, freePort, httpGet, start, tempDir, waitForEvent, waitHealthy } from '../python-module/helpers.js';
 import { listRepoFiles } from '../../src/detect/files.js';
+import { answersFor, factsFor } from '../helpers/builders.js';
 
 const REPOS = join(import.meta.dirname, '../fixtures/repos');
 const BUDGET_MS = 5000;
@@ -32,23 +33,8 @@ function generate(repo: string): { dir: string; entry: string; importFrom: strin
   const files = listRepoFiles(dir);
   const [app] = detectPythonApps(files);
   if (!app?.entrypoint || !app.startCommand) throw new Error(`${repo}: detection found no entrypoint/start command`);
-  const answers: Answers = {
-    apps: [app.dir],
-    parts: ['module', 'entrypoint'],
-    timeoutMs: BUDGET_MS,
-    shutdownDelayMs: 0,
-    exitMode: 'zero',
-    preStopSeconds: 5,
-  };
-  const facts: Facts = {
-    root: dir,
-    isGitRepo: false,
-    packageManager: null,
-    workspaces: [],
-    apps: [app],
-    container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
-    warnings: [],
-  };
+  const answers: Answers = answersFor({ apps: [app.dir], timeoutMs: BUDGET_MS });
+  const facts: Facts = factsFor(dir, [app]);
   const plan = new Plan((p) => files.read(p));
   const ctx: GeneratorContext = { facts, answers, app, current: (p) => plan.current(p) };
   for (const gen of [pythonModuleGenerator, pythonEntrypointGenerator]) {

@@ -7,20 +7,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { patchGunicornConf } from '../../src/edits/gunicorn-conf.js';
-import { cleanUp, PYTHON, tempDir } from './helpers.js';
+import { cleanUp, PYTHON, tempDir, USER_HOOKS_CONF } from './helpers.js';
 
-const FIXTURE = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'fixtures',
-  'python-module',
-  'gunicorn-conf',
-  'existing-server-hooks',
-  'gunicorn.conf.py',
-);
+const FIXTURE = USER_HOOKS_CONF;
 
 afterEach(cleanUp);
 

@@ -15,11 +15,17 @@ import { renderTemplate } from '../../src/core/render.js';
 import type { Facts, PythonApp } from '../../src/detect/facts.js';
 import { pythonModuleGenerator } from '../../src/generators/python-module.js';
 import type { GeneratorContext } from '../../src/generators/types.js';
+import { factsFor } from '../helpers/builders.js';
+import { events } from '../helpers/processes.js';
+
+export { events } from '../helpers/processes.js';
 
 export const PYTHON = '/usr/bin/python3';
 export const GUNICORN = '/usr/bin/gunicorn';
 export const MYPY = '/usr/bin/mypy';
 export const REPOS = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'repos');
+/** A user's own gunicorn.conf.py with when_ready, post_worker_init and worker_exit hooks, which the tool must keep. */
+export const USER_HOOKS_CONF = join(REPOS, '..', 'python-module', 'gunicorn-conf', 'existing-server-hooks', 'gunicorn.conf.py');
 
 export function pythonApp(overrides: Partial<PythonApp> = {}): PythonApp {
   return {
@@ -49,15 +55,7 @@ export function answers(overrides: Partial<Answers> = {}): Answers {
 }
 
 function facts(root: string, app: PythonApp): Facts {
-  return {
-    root,
-    isGitRepo: false,
-    packageManager: null,
-    workspaces: [],
-    apps: [app],
-    container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
-    warnings: [],
-  };
+  return factsFor(root, [app]);
 }
 
 /** Run the generator against `root` and return the plan (nothing written). */
@@ -140,10 +138,6 @@ export function cleanUp(): void {
   }
   running.clear();
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
-
-export function events(file: string): string[] {
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 }
 
 export async function waitForEvent(file: string, event: string, timeoutMs = 20_000): Promise<void> {

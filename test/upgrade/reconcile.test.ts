@@ -5,15 +5,9 @@ import { sha256 } from '../../src/upgrade/hash.js';
 import { linesOf, type Manifest } from '../../src/upgrade/manifest.js';
 import { reconcile, type GeneratedOutcome } from '../../src/upgrade/reconcile.js';
 import { checkFindings } from '../../src/upgrade/check.js';
+import { answersFor } from '../helpers/builders.js';
 
-const ANSWERS: Answers = {
-  apps: [''],
-  parts: ['module', 'entrypoint'],
-  timeoutMs: 8000,
-  shutdownDelayMs: 0,
-  exitMode: 'zero',
-  preStopSeconds: 5,
-};
+const ANSWERS: Answers = answersFor();
 const V1 = 'header v1\nline 1\nline 2\nline 3\nline 4\nline 5\nfooter\n';
 const V2 = 'header v2\nline 1\nline 2\nline 3\nline 4\nline 5\nfooter\n';
 

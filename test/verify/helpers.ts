@@ -1,15 +1,16 @@
 /**
  * Helpers for the verify tests: fixture repos copied to temp dirs, the built CLI run as a real
- * subprocess, this test's own load client (independent of src/verify) and the checks that nothing
+ * subprocess, this test's own load client (independent of src/verify, in test/helpers/load.ts) and the checks that nothing
  * survives and nothing in the repository changed.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT } from '../helpers/tree.js';
+
+// The load clients live with every other harness's; re-exported for the verify tests' imports.
+export { freePort, listening, type OwnCounts, ownLoad, sleep } from '../helpers/load.js';
 
 export const VERIFY_REPOS = join(ROOT, 'test', 'verify', 'repos');
 const made: string[] = [];
@@ -89,102 +90,6 @@ export function startVerify(args: string[], cwd = ROOT): VerifyRun {
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-export interface OwnCounts {
-  answered: number;
-  /** Connected, sent, and got no complete answer. */
-  lost: number;
-  refused: number;
-  /**
-   * Written on a reused connection that the server closed before reading it, and so sent again on a
-   * new connection; the second try's fate is counted in the others.
-   */
-  retried: number;
-}
-
-type Fate = 'answered' | 'lost' | 'refused' | 'closed unread';
-
-/**
- * This test's own measurement of the same app, independent of src/verify's load: `concurrency`
- * clients on Node's standard keep-alive agent (one connection each, as a service calling another
- * does), a 10 ms pause between requests, from the first answer until `until` settles. A request
- * whose connection was accepted and that got no complete answer is lost. One on a reused connection
- * that the server closed before reading it is sent once more, as Node documents for
- * `req.reusedSocket`, and counts as that second try does.
- */
-export async function ownLoad(port: number, path: string, concurrency: number, until: Promise<unknown>): Promise<OwnCounts> {
-  const counts: OwnCounts = { answered: 0, lost: 0, refused: 0, retried: 0 };
-  let stop = false;
-  void until.then(() => (stop = true));
-  // Up first: the app answers once.
-  while (!stop && (await once(port, path, false)) !== 'answered') await sleep(100);
-  const agents: http.Agent[] = [];
-  const client = async (): Promise<void> => {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    agents.push(agent);
-    while (!stop) {
-      let fate = await once(port, path, agent);
-      if (fate === 'closed unread') {
-        counts.retried++;
-        fate = await once(port, path, agent);
-        // Closed unread a second time: that connection was new (the dead one left the agent), so lost.
-        if (fate === 'closed unread') fate = 'lost';
-      }
-      counts[fate]++;
-      await sleep(fate === 'refused' ? 20 : 10);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, client));
-  for (const a of agents) a.destroy();
-  return counts;
-}
-
-/**
- * One GET. A failure on a reused connection before any byte of answer means the server closed it
- * without reading the request when the kernel reports a reset (its app closed the connection with
- * the request unread), or when it came before the event loop's next poll after the request was
- * written (the server's FIN had arrived already). Not a wall-clock window: a loaded machine delays
- * either process for any length of time.
- */
-function once(port: number, path: string, agent: http.Agent | false): Promise<Fate> {
-  return new Promise((resolve) => {
-    let connected = false;
-    let answering = false;
-    let polled = false;
-    const req = http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
-      answering = true;
-      res.resume();
-      res.on('end', () => resolve('answered'));
-      res.on('aborted', () => resolve('lost'));
-      res.on('error', () => resolve('lost'));
-    });
-    req.on('socket', (s) => {
-      if (!s.connecting) connected = true;
-      else s.on('connect', () => (connected = true));
-    });
-    req.on('finish', () => setImmediate(() => (polled = true)));
-    req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
-    req.on('error', (e: NodeJS.ErrnoException) => {
-      if (req.reusedSocket && !answering && (e.syscall !== undefined || !polled)) return resolve('closed unread');
-      resolve(connected ? 'lost' : 'refused');
-    });
-  });
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 /** Processes whose working directory is inside dir, or starts with it when `prefix` (an app verify started, still alive). */
 export function survivors(dir: string, prefix = false): string[] {
   const out: string[] = [];
@@ -197,18 +102,6 @@ export function survivors(dir: string, prefix = false): string[] {
     }
   }
   return out;
-}
-
-/** Whether anything still accepts connections on the port. */
-export function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.on('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
 }
 
 export interface VerifyJson {

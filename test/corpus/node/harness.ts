@@ -6,11 +6,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { createServer, connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
-import { WebSocket } from 'ws';
+import { closeAll, Connection, freePort, openIdle, openWebSocket, sleep, type WsClient } from '../../helpers/load.js';
+import { groupAlive } from '../../helpers/processes.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 /** The built package under test (a copy can be named so a rebuild elsewhere cannot change dist/ mid-run). */
@@ -324,32 +323,12 @@ export interface Measurement {
   outputAfterSignal: string;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function killGroup(child: ChildProcess): void {
   if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, 'SIGKILL');
   } catch {
     /* already gone */
-  }
-}
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -381,101 +360,20 @@ async function pid1Of(unsharePid: number): Promise<number> {
   throw new Error(`unshare ${unsharePid} has no child`);
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/**
- * One HTTP/1.1 client connection that stays open after its response (as browsers, proxies and
- * keep-alive agents do). `request` resolves with the status once the whole response is read.
- */
-class Conn {
-  readonly socket: Socket;
-  private buf = Buffer.alloc(0);
-  private pending: { resolve: (status: number) => void; reject: (e: Error) => void } | null = null;
-  closed = false;
-
-  constructor(port: number, tls: boolean) {
-    this.socket = tls ? tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false }) : netConnect({ port, host: '127.0.0.1' });
-    this.socket.on('data', (d: Buffer) => {
-      this.buf = Buffer.concat([this.buf, d]);
-      this.tryComplete();
-    });
-    this.socket.on('error', () => {});
-    this.socket.on('close', () => {
-      this.closed = true;
-      this.pending?.reject(new Error('closed before the response ended'));
-      this.pending = null;
-    });
-  }
-
-  ready(tls: boolean): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.socket.once(tls ? 'secureConnect' : 'connect', () => resolve());
-      this.socket.once('error', reject);
-    });
-  }
-
-  request(path: string): Promise<number> {
-    this.buf = Buffer.alloc(0);
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\nAccept: */*\r\n\r\n`);
-    });
-  }
-
-  private tryComplete(): void {
-    if (!this.pending) return;
-    const headEnd = this.buf.indexOf('\r\n\r\n');
-    if (headEnd < 0) return;
-    const head = this.buf.subarray(0, headEnd).toString('latin1');
-    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0);
-    const body = this.buf.subarray(headEnd + 4);
-    const len = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-    const chunked = /\r\ntransfer-encoding:\s*chunked/i.test(head);
-    const done = len
-      ? body.length >= Number(len[1])
-      : chunked
-        ? body.includes('0\r\n\r\n') && body.subarray(-5).toString() === '0\r\n\r\n'
-        : false;
-    if (done) {
-      const p = this.pending;
-      this.pending = null;
-      p.resolve(status);
-    }
-  }
-}
-
-async function openWsClient(port: number, spec: NonNullable<CorpusSpec['wsClients']>, tls: boolean, codes: number[]): Promise<WebSocket> {
-  const ws = new WebSocket(`${tls ? 'wss' : 'ws'}://127.0.0.1:${port}${spec.path}`, { rejectUnauthorized: false });
-  ws.on('error', () => {});
-  ws.on('close', (code) => codes.push(code));
-  if (spec.protocol === 'socket.io') {
-    // Engine.IO v4 over a WebSocket: "0{...}" open, "40" joins the default namespace, "2"/"3" ping/pong.
-    ws.on('message', (data) => {
-      const m = data.toString();
-      if (m.startsWith('0{')) ws.send('40');
-      else if (m === '2') ws.send('3');
-    });
-  }
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return ws;
-}
-
 async function waitReady(port: number, path: string, tls: boolean, child: ChildProcess, timeoutMs: number): Promise<string | null> {
   const t0 = Date.now();
   while (Date.now() - t0 < timeoutMs) {
     if (child.exitCode !== null || child.signalCode !== null)
       return `exited before listening (code ${child.exitCode}, signal ${child.signalCode})`;
-    const c = new Conn(port, tls);
+    const c = new Connection(port, { tls });
     try {
-      await c.ready(tls);
-      const status = await Promise.race([c.request(path), sleep(5000).then(() => 0)]);
-      c.socket.destroy();
-      if (status > 0 && status < 500) return null;
+      await c.ready;
+      const r = await Promise.race([c.request(path), sleep(5000).then(() => null)]);
+      if (r?.complete && r.status > 0 && r.status < 500) return null;
     } catch {
-      c.socket.destroy();
+      // not listening yet
+    } finally {
+      c.destroy();
     }
     await sleep(150);
   }
@@ -517,32 +415,27 @@ export async function measure(spec: CorpusSpec, dir: string): Promise<Measuremen
     wsCloseCodes: [],
     outputAfterSignal: '',
   };
-  const conns: Conn[] = [];
-  const sockets: WebSocket[] = [];
+  const conns: Connection[] = [];
+  const sockets: WsClient[] = [];
   try {
     const notReady = await waitReady(port, spec.readyPath, tls, child, 90_000);
     if (notReady) return { ...base, startError: `${notReady}\n${output.trim().split('\n').slice(-10).join('\n')}` };
 
     // 300 connections that each made one request and now sit idle with keep-alive.
-    const idle = Array.from({ length: IDLE_CONNECTIONS }, () => new Conn(port, tls));
+    // The ready path answers (any status below 500): a whole answer makes the connection idle.
+    const idle = await openIdle(port, IDLE_CONNECTIONS, { tls, path: spec.readyPath, batch: IDLE_CONNECTIONS, accept: (r) => r.complete });
     conns.push(...idle);
-    await Promise.all(idle.map((c) => c.ready(tls)));
-    await Promise.all(idle.map((c) => c.request(spec.readyPath)));
 
-    const wsCodes: number[] = [];
-    if (spec.wsClients) for (let i = 0; i < spec.wsClients.count; i++) sockets.push(await openWsClient(port, spec.wsClients, tls, wsCodes));
+    const ws = spec.wsClients;
+    const wsUrl = ws && `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}${ws.path}`;
+    if (ws && wsUrl) for (let i = 0; i < ws.count; i++) sockets.push(await openWebSocket(wsUrl, { socketIo: ws.protocol === 'socket.io' }));
 
     // 20 in-flight requests on their own connections, kept open after the response.
-    const busy = Array.from({ length: IN_FLIGHT }, () => new Conn(port, tls));
+    const busy = Array.from({ length: IN_FLIGHT }, () => new Connection(port, { tls }));
     conns.push(...busy);
-    await Promise.all(busy.map((c) => c.ready(tls)));
+    await Promise.all(busy.map((c) => c.ready));
     const sentAt = performance.now();
-    const outcomes = busy.map((c) =>
-      c.request(spec.slowPath).then(
-        (s) => s === 200,
-        () => false,
-      ),
-    );
+    const outcomes = busy.map((c) => c.request(spec.slowPath).then((r) => r.complete && r.status === 200));
     await sleep(SETTLE_MS);
     // On a loaded machine the server may not have read every request yet: wait (up to the work
     // itself) until the kernel holds no unread bytes on its side of the 20 connections.
@@ -574,12 +467,12 @@ export async function measure(spec: CorpusSpec, dir: string): Promise<Measuremen
       signal: ended.signal,
       killed,
       leftover,
-      wsCloseCodes: wsCodes.slice().sort((a, b) => a - b),
+      wsCloseCodes: sockets.flatMap((s) => (s.closeCode === null ? [] : [s.closeCode])).sort((a, b) => a - b),
       outputAfterSignal: output.slice(signalAt),
     };
   } finally {
-    for (const c of conns) c.socket.destroy();
-    for (const s of sockets) s.terminate();
+    closeAll(conns);
+    for (const s of sockets) s.ws.terminate();
     killGroup(child);
   }
 }

@@ -28,8 +28,25 @@ export interface LoopCase {
   env: Record<string, string>;
 }
 
+/** Every job the corpus signals in the middle of takes this long. */
+const JOB_MS = 1000;
+
+type CaseFields = Omit<LoopCase, 'sleeping' | 'job' | 'env'> & {
+  /** Default `sleeping`. */
+  sleeping?: string;
+  /** The job's trace name: it writes `<job> start` and `<job> done`; null for no job to signal in. */
+  job: string | null;
+  env?: Record<string, string>;
+};
+
+/** One case from the fields that differ between repos; the trace events follow one naming. */
+function loopCase(c: CaseFields): LoopCase {
+  const { sleeping = 'sleeping', job, env = {}, ...rest } = c;
+  return { ...rest, sleeping, job: job === null ? null : { start: `${job} start`, done: `${job} done`, ms: JOB_MS }, env };
+}
+
 export const CASES: LoopCase[] = [
-  {
+  loopCase({
     repo: 'sensor-poller',
     shape: 'module-level poller with a sleep between readings and a back-off sleep (adafruit/Adafruit_Python_DHT examples)',
     entry: 'sensor_logger.py',
@@ -39,65 +56,57 @@ export const CASES: LoopCase[] = [
     job: null,
     scratch: (dir) => ({ files: {}, env: { READINGS_CSV: join(dir, 'readings.csv') } }),
     env: { FREQUENCY_SECONDS: '3600' },
-  },
-  {
+  }),
+  loopCase({
     repo: 'telegram-style-bot',
     shape:
       'asyncio long-polling bot, asyncio.run(main()), `await asyncio.sleep(60)` between polls, own Ctrl+C message (Rapptz/discord.py background task example; Procfile worker as Heroku bots use)',
     entry: 'bot.py',
     mode: 'asyncio',
     launcher: { file: 'Procfile', process: 'worker' },
-    sleeping: 'sleeping',
-    job: { start: 'answer hi start', done: 'answer hi done', ms: 1000 },
+    job: 'answer hi',
     scratch: (dir) => ({ files: { 'inbox.jsonl': '{"text": "hi"}\n' }, env: { BOT_INBOX: join(dir, 'inbox.jsonl') } }),
-    env: {},
-  },
-  {
+  }),
+  loopCase({
     repo: 'sqlite-monitor',
     shape: 'main() with its own `except KeyboardInterrupt` and `finally` clean-up, hourly sleep, run by docker compose',
     entry: 'monitor.py',
     mode: 'plain',
     launcher: { file: 'docker-compose.yml', service: 'monitor' },
-    sleeping: 'sleeping',
-    job: { start: 'check 1 start', done: 'check 1 done', ms: 1000 },
+    job: 'check 1',
     scratch: (dir) => ({ files: {}, env: { MONITOR_DB: join(dir, 'monitor.db') } }),
-    env: {},
-  },
-  {
+  }),
+  loopCase({
     repo: 'inbox-watcher',
     shape:
       'single-file worker run by its Dockerfile (no manifest): the loop does a round, then calls a helper that logs and sleeps for a poll interval from the environment (single-file workers with `CMD ["python", "worker.py"]` and a POLL_INTERVAL variable)',
     entry: 'watcher.py',
     mode: 'plain',
     launcher: { file: 'Dockerfile' },
-    sleeping: 'sleeping',
-    job: { start: 'convert 1 start', done: 'convert 1 done', ms: 1000 },
+    job: 'convert 1',
     scratch: (dir) => ({ files: {}, env: { INBOX_DIR: dir } }),
     env: { POLL_SECONDS: '3600' },
-  },
-  {
+  }),
+  loopCase({
     repo: 'feed-poller',
     shape:
       'asyncio poller run as a Procfile worker: `asyncio.run(main())` under its own Ctrl+C message, the loop awaits a round and then a helper that logs and awaits `asyncio.sleep(POLL_SECONDS)` (the Rapptz/discord.py background-task shape telegram-style-bot was read from, with the wait in a helper)',
     entry: 'poller.py',
     mode: 'asyncio',
     launcher: { file: 'Procfile', process: 'worker' },
-    sleeping: 'sleeping',
-    job: { start: 'store 1 start', done: 'store 1 done', ms: 1000 },
-    env: {},
-  },
-  {
+    job: 'store 1',
+  }),
+  loopCase({
     repo: 'window-sync',
     shape:
       'the wait first, then the round (`while True: time.sleep(interval)` and the work after it, as in the placeholder worker loops found when reading single-file workers), run by docker compose',
     entry: 'sync.py',
     mode: 'plain',
     launcher: { file: 'docker-compose.yml', service: 'sync' },
-    sleeping: 'sleeping',
     // The wait comes first: a job is in hand only after one full interval, too long for a test.
     job: null,
     env: { SYNC_INTERVAL: '3600' },
-  },
+  }),
 ];
 
 /** The command the launcher runs, as words. */

@@ -16,7 +16,21 @@
  * The same measurement runs on the unmodified copy first: "before" is what the tool must not make worse.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,6 +38,9 @@ import { dirname, join, posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { imagePaths, dockerignoreMatcher } from '../../../src/edits/dockerfile/copy-files.js';
 import { ancestry, parseStages } from '../../../src/detect/dockerfile-stages.js';
+import { events, groupAlive } from '../../helpers/processes.js';
+
+export { events, limiter } from '../../helpers/processes.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const CORPUS = import.meta.dirname;
@@ -50,22 +67,6 @@ export function cleanUp(): void {
   }
   running.clear();
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
-
-/** At most `limit` cases at a time: the machine has 2 cores shared with other test runs. */
-export function limiter(limit: number): <T>(fn: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active >= limit) await new Promise<void>((r) => queue.push(r));
-    active++;
-    try {
-      return await fn();
-    } finally {
-      active--;
-      queue.shift()?.();
-    }
-  };
 }
 
 export function copyRepo(name: string): string {
@@ -276,15 +277,6 @@ export interface Running {
   stop(signal: NodeJS.Signals): void;
 }
 
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * `wholeGroup`: the run ends when the last process of the group is gone (a shell that forks the
  * program, gunicorn's workers), not when the leader exits.
@@ -379,8 +371,54 @@ export async function stopWithin(
   return { ms: first.at - sent, killed: false, code: first.code };
 }
 
-export function events(file: string): string[] {
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+/** Resolves as the program prints a line matching `pattern` (on its own output, not a poll); rejects on exit or timeout. */
+export function waitForLine(proc: Running, pattern: RegExp, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const streams = [proc.child.stdout, proc.child.stderr].filter((s) => s !== null);
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      for (const s of streams) s.off('data', check);
+      proc.child.off('exit', exited);
+      if (error) reject(error);
+      else resolve();
+    };
+    // The listener runs after track()'s, which appended this chunk to output() already.
+    const check = () => {
+      if (pattern.test(proc.output())) done();
+    };
+    const exited = () => done(new Error(`exited before ${pattern}:\n${proc.output()}`));
+    const timer = setTimeout(() => done(new Error(`no ${pattern} within ${timeoutMs} ms:\n${proc.output()}`)), timeoutMs);
+    for (const s of streams) s.on('data', check);
+    proc.child.once('exit', exited);
+    check();
+  });
+}
+
+/**
+ * A fifo the program opens for reading at a point it waits at (GO_FIFO); `release` lets it go on.
+ * The fifo is opened without blocking, so that no thread waits on a program that is gone: until the
+ * program has it open (ENXIO, no reader yet) it tries again, and it gives up once the program ended.
+ */
+export function holdPoint(dir: string): { path: string; release(proc: Running): Promise<void> } {
+  const path = join(dir, `go-${Math.random().toString(36).slice(2)}`);
+  const made = spawnSync('mkfifo', [path], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`mkfifo ${path}: ${made.stderr}`);
+  return {
+    path,
+    async release(proc) {
+      const { child } = proc;
+      for (;;) {
+        try {
+          closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+          return;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENXIO') throw e;
+        }
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+  };
 }
 
 export async function waitFor(what: string, ok: () => boolean | Promise<boolean>, proc: Running, timeoutMs: number): Promise<void> {

@@ -24,9 +24,20 @@ def _log(event):
             f.write(event + "\n")
 
 
+def _hold():
+    # The test's handshake (GO_FIFO): the task says it started on the worker's stderr as it starts,
+    # then waits until the test has sent its stop signal, so that signal always finds it in hand.
+    go = os.environ.get("GO_FIFO")
+    if go:
+        os.write(2, b"task:start\n")
+        with open(go) as f:
+            f.read()
+
+
 @celery.task()
 def resize_image(name):
     _log("task:start")
+    _hold()
     time.sleep(float(os.environ.get("TASK_SECONDS", "2")))
     _log("task:end")
     return name

@@ -1,0 +1,33 @@
+/**
+ * Builders for what the generator tests hand a generator: the answers the CLI would collect and the
+ * facts detection would return. A test names only what it is about; the rest is the one default here.
+ */
+import type { Answers } from '../../src/answers.js';
+import type { App, Facts } from '../../src/detect/facts.js';
+
+/** `--yes` answers for one app at the repo root: module and entrypoint, the default 8 s budget. */
+export function answersFor(over: Partial<Answers> = {}): Answers {
+  return {
+    apps: [''],
+    parts: ['module', 'entrypoint'],
+    timeoutMs: 8000,
+    shutdownDelayMs: 0,
+    exitMode: 'zero',
+    preStopSeconds: 5,
+    ...over,
+  };
+}
+
+/** A repo of these apps with no container files, no workspaces and nothing to warn about. */
+export function factsFor(root: string, apps: App[], over: Partial<Facts> = {}): Facts {
+  return {
+    root,
+    isGitRepo: false,
+    packageManager: null,
+    workspaces: [],
+    apps,
+    container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
+    warnings: [],
+    ...over,
+  };
+}
