@@ -81,6 +81,7 @@ describe('created Dockerfiles run the production command', () => {
   it('a TypeScript app whose only start is a dev CLI gets no Dockerfile, and the plan says what is missing', async () => {
     const app: NodeApp = {
       kind: 'node',
+      nodeTarget: null,
       dir: '',
       name: 'svc',
       packageType: null,
@@ -185,6 +186,7 @@ describe('patched Dockerfiles with a dev CLI as their command', () => {
   it('`CMD npm start` with start = nest start: the plan says to run start:prod instead', () => {
     const app: NodeApp = {
       kind: 'node',
+      nodeTarget: null,
       dir: '',
       name: 'svc',
       packageType: null,

@@ -69,6 +69,7 @@ describe('wiring a file that creates a Vite server', () => {
     linkNodeModules(dir);
     const app: NodeApp = {
       kind: 'node',
+      nodeTarget: null,
       dir: '',
       name: 'app',
       packageType: 'module',

@@ -39,6 +39,7 @@ function applyGenerator(dir: string): void {
   const devServer = detectDevServer(files, '', pkg.scripts);
   const app: NodeApp = {
     kind: 'node',
+    nodeTarget: null,
     dir: '',
     name: 'fixture',
     packageType: 'module',

@@ -12,6 +12,7 @@ function ctxFor(
 ): GeneratorContext {
   const app: NodeApp = {
     kind: 'node',
+    nodeTarget: null,
     dir: '',
     name: 'app',
     packageType,

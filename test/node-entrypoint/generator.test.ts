@@ -15,6 +15,7 @@ const answers: Answers = answersFor({ parts: ['entrypoint'] });
 function nodeApp(over: Partial<NodeApp> = {}): NodeApp {
   return {
     kind: 'node',
+    nodeTarget: null,
     dir: '',
     name: 'api',
     packageType: 'commonjs',
@@ -85,6 +86,9 @@ describe('node-entrypoint generator', () => {
         outDir: 'dist',
         rootDir: 'src',
         allowImportingTsExtensions: false,
+        verbatimModuleSyntax: false,
+        erasableSyntaxOnly: false,
+        unreadExtends: [],
       },
     });
     const plan = run(nodeEntrypointGenerator.actions(context(app, files)), files);

@@ -9,6 +9,9 @@ const tsconfig = (over: Partial<TsconfigFacts>): TsconfigFacts => ({
   outDir: null,
   rootDir: null,
   allowImportingTsExtensions: false,
+  verbatimModuleSyntax: false,
+  erasableSyntaxOnly: false,
+  unreadExtends: [],
   ...over,
 });
 

@@ -58,6 +58,9 @@ function loadCase(name: string): Case {
         outDir: null,
         rootDir: null,
         allowImportingTsExtensions: false,
+        verbatimModuleSyntax: false,
+        erasableSyntaxOnly: false,
+        unreadExtends: [],
         ...options.tsconfig,
       }
     : null;

@@ -13,9 +13,8 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { cleanUp } from '../python-module/helpers.js';
-import { copyRepo, handEdit, markerLines, registerLine, requireBuild, runCli } from './helpers.js';
-import { tempDir } from '../python-module/helpers.js';
+import { cleanUp, tempDir } from '../python-module/helpers.js';
+import { type CliRun, copyRepo, handEdit, markerLines, registerLine, requireBuild, runCli } from './helpers.js';
 import { burstThenTerm, GRACEFUL_TIMEOUT_MS, REQUESTS, sleep, startGunicorn, WORK_MS } from './gunicorn-burst.js';
 
 afterAll(cleanUp);
@@ -24,7 +23,7 @@ async function stopUnderLoad(extraArgs: string[] | null) {
   requireBuild();
   const dir = copyRepo('python-e2e-flask-gunicorn');
   const marker = join(tempDir('backlog-marker'), 'marker.log');
-  let cli = { code: 0, stdout: '', stderr: '' };
+  let cli: CliRun = { code: 0, stdout: '', stderr: '' };
   if (extraArgs !== null) {
     cli = await runCli(dir, 60_000, extraArgs);
     if (cli.code !== 0) throw new Error(`CLI failed:\n${cli.stdout}\n${cli.stderr}`);

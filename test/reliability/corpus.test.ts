@@ -163,7 +163,7 @@ describe('bad-input corpus through the CLI', () => {
   });
 
   // Cases are independent temp repos: run them side by side (vitest's maxConcurrency, 5 by default).
-  it.concurrent.for(CASES.map((c) => [c.name, c] as const))('%s', async ([, c], { expect }) => runCase(expect, c), 180_000);
+  it.concurrent.for(CASES.map((c) => [c.name, c] as const))('%s', { timeout: 180_000 }, async ([, c], { expect }) => runCase(expect, c));
 
   it('--debug adds the stack trace; without it there is none', () => {
     const expect = globalExpect;

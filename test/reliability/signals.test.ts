@@ -55,7 +55,7 @@ interface Interrupted {
 /** The CLI paused before rename `at`, sent `sig` there, then let go; resolves when it has ended. */
 async function interruptAt(dir: string, at: number, sig: NodeJS.Signals): Promise<Interrupted> {
   const gate = tempDir(`gate-${at}`);
-  const env = { ...process.env, CGS_TEST_PAUSE_AT_RENAME: String(at), CGS_TEST_GATE: gate };
+  const env: NodeJS.ProcessEnv = { ...process.env, CGS_TEST_PAUSE_AT_RENAME: String(at), CGS_TEST_GATE: gate };
   delete env['CI'];
   const child = spawn(process.execPath, [BIN, dir, '--yes'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
