@@ -3,7 +3,7 @@
  * facts detection would return. A test names only what it is about; the rest is the one default here.
  */
 import type { Answers } from '../../src/answers.js';
-import type { App, Facts } from '../../src/detect/facts.js';
+import type { App, Facts, TsconfigFacts } from '../../src/detect/facts.js';
 
 /** `--yes` answers for one app at the repo root: module and entrypoint, the default 8 s budget. */
 export function answersFor(over: Partial<Answers> = {}): Answers {
@@ -28,6 +28,22 @@ export function factsFor(root: string, apps: App[], over: Partial<Facts> = {}): 
     apps,
     container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
     warnings: [],
+    ...over,
+  };
+}
+
+/** A tsconfig.json at the app's root that sets nothing the generated module's flavour depends on. */
+export function tsconfigFor(over: Partial<TsconfigFacts> = {}): TsconfigFacts {
+  return {
+    path: 'tsconfig.json',
+    module: null,
+    moduleResolution: null,
+    outDir: null,
+    rootDir: null,
+    allowImportingTsExtensions: false,
+    verbatimModuleSyntax: false,
+    erasableSyntaxOnly: false,
+    unreadExtends: [],
     ...over,
   };
 }

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TsconfigFacts } from '../../src/detect/facts.js';
+import { tsconfigFor } from '../helpers/builders.js';
 import { importSpecifier } from '../../src/edits/node-entrypoint/import-specifier.js';
 
-const tsconfig = (over: Partial<TsconfigFacts>): TsconfigFacts => ({
-  path: 'tsconfig.json',
-  module: null,
-  moduleResolution: null,
-  outDir: null,
-  rootDir: null,
-  allowImportingTsExtensions: false,
-  verbatimModuleSyntax: false,
-  erasableSyntaxOnly: false,
-  unreadExtends: [],
-  ...over,
-});
+const tsconfig = tsconfigFor;
 
 describe('importSpecifier', () => {
   it.each([

@@ -15,6 +15,7 @@ import { importSpecifier } from '../../src/edits/node-entrypoint/import-specifie
 import { nodeModuleFile } from '../../src/generators/node-module.js';
 import { wireNodeEntrypoint, type WireOptions } from '../../src/edits/node-entrypoint/wire.js';
 import type { NodeApp, TsconfigFacts } from '../../src/detect/facts.js';
+import { tsconfigFor } from '../helpers/builders.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/node-entrypoint');
 
@@ -50,20 +51,7 @@ function loadCase(name: string): Case {
   const ext = extname(file);
   const moduleSystem =
     ext === '.mjs' || ext === '.mts' ? 'esm' : ext === '.cjs' || ext === '.cts' ? 'cjs' : options.packageType === 'module' ? 'esm' : 'cjs';
-  const tsconfig: TsconfigFacts | null = options.tsconfig
-    ? {
-        path: 'tsconfig.json',
-        module: null,
-        moduleResolution: null,
-        outDir: null,
-        rootDir: null,
-        allowImportingTsExtensions: false,
-        verbatimModuleSyntax: false,
-        erasableSyntaxOnly: false,
-        unreadExtends: [],
-        ...options.tsconfig,
-      }
-    : null;
+  const tsconfig: TsconfigFacts | null = options.tsconfig ? tsconfigFor(options.tsconfig) : null;
   const entrypoint = `src/${file}`;
   const app = {
     entrypoint: { path: entrypoint, language: /\.[cm]?ts$/.test(file) ? 'ts' : 'js', moduleSystem, via: 'main', script: null },

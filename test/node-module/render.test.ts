@@ -10,14 +10,14 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/answers.js';
 import { UserError } from '../../src/core/errors.js';
-import type { Facts, NodeApp, TsconfigFacts } from '../../src/detect/facts.js';
+import type { Facts, NodeApp } from '../../src/detect/facts.js';
 import { MODULE_FLAVOURS, RUNTIME_ENTRIES, compileFlavour, type ModuleFlavour } from '../../src/generators/module-source.js';
 import { nodeEntrypointGenerator } from '../../src/generators/node-entrypoint.js';
 import { expectFlavourSnapshot } from '../helpers/flavour-snapshot.js';
 import { nodeModuleFile, nodeModuleFlavour, nodeModuleGenerator, renderNodeModule } from '../../src/generators/node-module.js';
 import type { GeneratorContext } from '../../src/generators/types.js';
 import { DEFAULT_DATA, FIXTURES, MODULE_SETTINGS, ROOT, STRICT_FLAGS, removeTempDirs, tempDir, tsc, variantOf } from './helpers.js';
-import { answersFor, factsFor } from '../helpers/builders.js';
+import { answersFor, factsFor, tsconfigFor } from '../helpers/builders.js';
 
 afterAll(removeTempDirs);
 
@@ -116,18 +116,7 @@ describe('nodeModuleGenerator', () => {
 });
 
 describe('nodeModuleFlavour: the variant that compiles where the app is', () => {
-  const tsconfig = (over: Partial<TsconfigFacts>): TsconfigFacts => ({
-    path: 'tsconfig.json',
-    module: null,
-    moduleResolution: null,
-    outDir: null,
-    rootDir: null,
-    allowImportingTsExtensions: false,
-    verbatimModuleSyntax: false,
-    erasableSyntaxOnly: false,
-    unreadExtends: [],
-    ...over,
-  });
+  const tsconfig = tsconfigFor;
   it.each([
     ['JavaScript ESM', nodeApp('server.mjs', 'js', 'esm'), 'js-esm'],
     ['JavaScript CommonJS', nodeApp('server.js', 'js', 'cjs'), 'js-cjs'],
