@@ -24,7 +24,7 @@ describe('test tiers', () => {
     expect(scripts['test']).toBe('npm run lint && npm run build && vitest run');
     // The format check and the linter over the project's own sources (biome.jsonc), then the type check
     // of the sources with the tests (the build compiles src/ only; vitest strips types unchecked).
-    expect(scripts['lint']).toBe('biome check . && npm run typecheck');
+    expect(scripts['lint']).toBe('biome check --error-on-warnings . && npm run typecheck');
     expect(scripts['typecheck']).toBe('tsc -p tsconfig.test.json');
     expect(scripts['test:unit']).toBe('vitest run --project unit --project unit-isolated');
     expect(readFileSync(join(ROOT, '.ci/run'), 'utf8')).toMatch(/^npm test$/m);
