@@ -1,0 +1,32 @@
+/**
+ * The one way a generator turns an edit's result (core/edit-result.ts) into plan actions: the edit
+ * when there is a text, then its notes in order, each about the edited file. The plan's edit reuses
+ * the result it was given for the same source (see edit-memo.ts), so the edit runs once.
+ */
+import type { EditResult } from '../core/edit-result.js';
+import type { PlanAction } from './types.js';
+
+export interface EditActionsInput<D> {
+  path: string;
+  /** The result for the file's current text. */
+  result: EditResult<D>;
+  /** The same edit, for the text the plan holds when it applies it. */
+  edit: (source: string) => EditResult<D>;
+  reason: string;
+  needs?: string[];
+}
+
+export function editActions<D>(input: EditActionsInput<D>): PlanAction[] {
+  const { path, result, edit } = input;
+  const actions: PlanAction[] = [];
+  if (result.text !== false) {
+    const needs = input.needs === undefined ? {} : { needs: input.needs };
+    actions.push({ type: 'plan-edit', path, edit: (source) => edit(source).text, reason: input.reason, ...needs });
+  }
+  return [...actions, ...notesOf(path, result)];
+}
+
+/** The result's notes as plan notes about `path`. */
+export function notesOf<D>(path: string, result: EditResult<D>): PlanAction[] {
+  return result.notes.map((n): PlanAction => ({ type: 'plan-note', level: n.level, message: n.message, file: path }));
+}
