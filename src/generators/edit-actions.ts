@@ -4,6 +4,7 @@
  * the result it was given for the same source (see edit-memo.ts), so the edit runs once.
  */
 import type { EditResult } from '../core/edit-result.js';
+import { UserError } from '../core/errors.js';
 import type { PlanAction } from './types.js';
 
 export interface EditActionsInput<D> {
@@ -29,4 +30,13 @@ export function editActions<D>(input: EditActionsInput<D>): PlanAction[] {
 /** The result's notes as plan notes about `path`. */
 export function notesOf<D>(path: string, result: EditResult<D>): PlanAction[] {
   return result.notes.map((n): PlanAction => ({ type: 'plan-note', level: n.level, message: n.message, file: path }));
+}
+
+/**
+ * The text of a result whose refusal stops the run (gunicorn.conf.py: the workers' timeout cannot be
+ * left unset), as the UserError the CLI prints, about `file`.
+ */
+export function textOrStop<D>(result: EditResult<D>, file: string): string | false {
+  if (result.refused) throw new UserError(result.refused.reason, { file });
+  return result.text;
 }
