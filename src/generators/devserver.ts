@@ -13,15 +13,17 @@
  */
 import { posix } from 'node:path';
 import type { DevServerFacts, NodeApp } from '../detect/facts.js';
-import { addGracefulShutdownPlugin, viteConfigProblem } from '../edits/vite-config.js';
+import { addGracefulShutdownPlugin as addGracefulShutdownPluginFresh } from '../edits/vite-config.js';
 import { wireNodeEntrypoint as wireNodeEntrypointFresh, type WireOptions } from '../edits/node-entrypoint/wire.js';
 import { BUILT_IN_TEMPLATES, type Templates } from '../core/render.js';
 import { FLAVOUR_NAMES, buildModule, type ModuleFlavour } from './module-source.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 import { DEVSERVER_MODULE_STEM } from './devserver-files.js';
 import { memoizedEdit } from './edit-memo.js';
+import { editActions } from './edit-actions.js';
 
 const wireNodeEntrypoint = memoizedEdit(wireNodeEntrypointFresh);
+const addGracefulShutdownPlugin = memoizedEdit(addGracefulShutdownPluginFresh);
 
 /** The header rendered with the answers; the code is src/runtime/devserver.ts (its drain is the app module's). */
 export const DEVSERVER_HEADER = 'devserver/devserver-header.hbs';
@@ -102,14 +104,18 @@ function viteActions(app: NodeApp, dev: DevServerFacts, ctx: GeneratorContext): 
   const source = ctx.current(dev.file) ?? '';
   const variant = moduleVariantFor(dev.file, usesEsmSyntax(source), app.packageType);
   const options = { file: dev.file, importPath: importSpecifier(variant), moduleSystem: variant.esm ? 'esm' : 'cjs' } as const;
-  const problem = viteConfigProblem(source, options);
+  const result = addGracefulShutdownPlugin(source, options);
   const dir = posix.dirname(dev.file) === '.' ? '' : posix.dirname(dev.file);
-  if (problem !== null) {
-    return [moduleAction(dir, variant, ctx), { type: 'plan-note', level: 'warn', message: problem, file: dev.file }];
+  if (result.refused) {
+    return [
+      moduleAction(dir, variant, ctx),
+      { type: 'plan-note', level: 'warn', message: `${dev.file}: ${result.refused.reason}`, file: dev.file },
+    ];
   }
+  const edit = (s: string) => addGracefulShutdownPlugin(s, options);
   return [
     moduleAction(dir, variant, ctx),
-    { type: 'plan-edit', path: dev.file, edit: addGracefulShutdownPlugin(options), reason: 'add the graceful-shutdown Vite plugin' },
+    ...editActions({ path: dev.file, result, edit, reason: 'add the graceful-shutdown Vite plugin', evenUnchanged: true }),
     { type: 'plan-note', level: 'info', message: why, file: dev.file },
   ];
 }

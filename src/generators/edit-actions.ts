@@ -15,12 +15,17 @@ export interface EditActionsInput<D> {
   edit: (source: string) => EditResult<D>;
   reason: string;
   needs?: string[];
+  /**
+   * Plan the edit even when it changes nothing: the plan then records the file as a no-op, and the
+   * upgrade manifest keeps listing it as edited on re-runs.
+   */
+  evenUnchanged?: boolean;
 }
 
 export function editActions<D>(input: EditActionsInput<D>): PlanAction[] {
   const { path, result, edit } = input;
   const actions: PlanAction[] = [];
-  if (result.text !== false) {
+  if (result.text !== false || (input.evenUnchanged === true && !result.refused)) {
     const needs = input.needs === undefined ? {} : { needs: input.needs };
     actions.push({ type: 'plan-edit', path, edit: (source) => edit(source).text, reason: input.reason, ...needs });
   }
