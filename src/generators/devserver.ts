@@ -20,7 +20,7 @@ import { FLAVOUR_NAMES, buildModule, type ModuleFlavour } from './module-source.
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 import { DEVSERVER_MODULE_STEM } from './devserver-files.js';
 import { memoizedEdit } from './edit-memo.js';
-import { editActions } from './edit-actions.js';
+import { editActions, notesOf, planEditOf } from './edit-actions.js';
 
 const wireNodeEntrypoint = memoizedEdit(wireNodeEntrypointFresh);
 const addGracefulShutdownPlugin = memoizedEdit(addGracefulShutdownPluginFresh);
@@ -166,25 +166,19 @@ function customActions(app: NodeApp, dev: DevServerFacts, ctx: GeneratorContext)
     viteWebSocket: true,
   };
   const result = wireNodeEntrypoint(source, options);
-  if ('refused' in result) {
-    const message = [`${file}:${result.line}: ${result.refused}.`, 'Add by hand:', ...result.manual.map((m) => `  ${m}`)].join('\n');
+  if (result.refused) {
+    const r = result.refused;
+    const message = [`${file}:${r.line}: ${r.reason}.`, 'Add by hand:', ...(r.manual ?? []).map((m) => `  ${m}`)].join('\n');
     return [moduleAction(dir, variant, ctx), { type: 'plan-note', level: 'warn', message: `${why}\n${message}`, file }];
   }
   // Already wired (a second run): keep the module current, say nothing more.
   if (result.text === false) return [moduleAction(dir, variant, ctx)];
+  const edit = (current: string) => wireNodeEntrypoint(current, options);
   return [
     moduleAction(dir, variant, ctx),
-    {
-      type: 'plan-edit',
-      path: file,
-      reason: 'wire the dev-server shutdown module: signal handlers, servers, Vite HMR sockets',
-      edit: (current) => {
-        const r = wireNodeEntrypoint(current, options);
-        return 'text' in r ? r.text : false;
-      },
-    },
+    ...planEditOf({ path: file, result, edit, reason: 'wire the dev-server shutdown module: signal handlers, servers, Vite HMR sockets' }),
     { type: 'plan-note', level: 'info', message: why, file },
-    ...result.notes.map((message): PlanAction => ({ type: 'plan-note', level: 'info', message, file })),
+    ...notesOf(file, result),
   ];
 }
 

@@ -23,13 +23,15 @@ export interface EditActionsInput<D> {
 }
 
 export function editActions<D>(input: EditActionsInput<D>): PlanAction[] {
+  return [...planEditOf(input), ...notesOf(input.path, input.result)];
+}
+
+/** The plan's edit alone, for a generator that says something of its own between it and the notes. */
+export function planEditOf<D>(input: EditActionsInput<D>): PlanAction[] {
   const { path, result, edit } = input;
-  const actions: PlanAction[] = [];
-  if (result.text !== false || (input.evenUnchanged === true && !result.refused)) {
-    const needs = input.needs === undefined ? {} : { needs: input.needs };
-    actions.push({ type: 'plan-edit', path, edit: (source) => edit(source).text, reason: input.reason, ...needs });
-  }
-  return [...actions, ...notesOf(path, result)];
+  if (result.text === false && (input.evenUnchanged !== true || result.refused)) return [];
+  const needs = input.needs === undefined ? {} : { needs: input.needs };
+  return [{ type: 'plan-edit', path, edit: (source) => edit(source).text, reason: input.reason, ...needs }];
 }
 
 /** The result's notes as plan notes about `path`. */
