@@ -3,7 +3,7 @@
  * when there is a text, then its notes in order, each about the edited file. The plan's edit reuses
  * the result it was given for the same source (see edit-memo.ts), so the edit runs once.
  */
-import type { EditResult } from '../core/edit-result.js';
+import type { EditNote, EditResult } from '../core/edit-result.js';
 import { UserError } from '../core/errors.js';
 import type { PlanAction } from './types.js';
 
@@ -35,7 +35,7 @@ export function planEditOf<D>(input: EditActionsInput<D>): PlanAction[] {
 }
 
 /** The result's notes as plan notes about `path`. */
-export function notesOf<D>(path: string, result: EditResult<D>): PlanAction[] {
+export function notesOf(path: string, result: { notes: readonly EditNote[] }): PlanAction[] {
   return result.notes.map((n): PlanAction => ({ type: 'plan-note', level: n.level, message: n.message, file: path }));
 }
 
