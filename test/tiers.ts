@@ -8,6 +8,7 @@
 // Left in e2e although in-process: test/python-entrypoint/syntax-check.test.ts parses the whole CPython
 // standard library (10 s of the budget on a loaded machine).
 export const UNIT_TESTS: readonly string[] = [
+  'test/architecture/edit-contract.test.ts',
   'test/architecture/layers.test.ts',
   'test/architecture/parse-once.test.ts',
   'test/architecture/readme-layout.test.ts',

@@ -5,7 +5,10 @@
  */
 import { BUILT_IN_TEMPLATES, type Templates } from './render.js';
 
-/** A pure edit of an existing file: the new text, or `false` for "no change". */
+/**
+ * What the plan runs: the new text, or `false` for "no change". Edits of src/edits return an
+ * EditResult (./edit-result.ts); generators/edit-actions.ts hands the plan its text.
+ */
 export type EditFn = (source: string) => string | false;
 
 export interface FileChange {

@@ -12,6 +12,7 @@ import { applySplices, detectEol, type Splice } from './dockerfile/text-splice.j
 import { appendToMap, isBlockMap, replaceScalar } from './yaml-splice.js';
 import { parseDocs, readCompose, type ComposeService } from '../detect/compose-file.js';
 import { countEditRun } from '../core/edit-runs.js';
+import { note, type EditResult } from '../core/edit-result.js';
 
 // Readers live in detect/ (detection reads each file once); named here too for the edits' callers.
 
@@ -28,13 +29,15 @@ export interface ComposeServicePatch {
   stopGraceSeconds: number;
 }
 
-export interface ComposePatchResult {
-  text: string | false;
-  warnings: string[];
-  /** What was written, per service, for the plan: `api: init: true, stop_grace_period 10 s (default) -> 15s`. */
-  changes: string[];
-  /** Not problems: templated values left as written, aliases covered by their anchor. */
-  infos: string[];
+/**
+ * Notes: first the infos (templated values left as written, aliases covered by their anchor), then the
+ * warnings. `data.changes`: what was written, per service, for the plan:
+ * `api: init: true, stop_grace_period 10 s (default) -> 15s`.
+ */
+export type ComposePatchResult = EditResult<{ changes: string[] }>;
+
+function result(text: string | false, infos: string[], warnings: string[], changes: string[]): ComposePatchResult {
+  return { text, notes: [...infos.map((m) => note('info', m)), ...warnings.map((m) => note('warn', m))], data: { changes } };
 }
 
 /** Apply the patch to each named service (others stay untouched), in whichever document defines it. */
@@ -46,12 +49,7 @@ export function patchCompose(source: string, services: Record<string, ComposeSer
   const docs = parseDocs(source);
   const broken = docs?.find((d) => d.errors.length > 0);
   if (docs === null || broken) {
-    return {
-      text: false,
-      warnings: [`does not parse as YAML: ${broken?.errors[0]?.message.split('\n')[0] ?? 'unreadable'}`],
-      changes,
-      infos,
-    };
+    return result(false, infos, [`does not parse as YAML: ${broken?.errors[0]?.message.split('\n')[0] ?? 'unreadable'}`], changes);
   }
   const eol = detectEol(source);
   const splices: Splice[] = [];
@@ -150,7 +148,7 @@ export function patchCompose(source: string, services: Record<string, ComposeSer
     }
   }
   const text = splices.length === 0 ? source : applySplices(source, splices);
-  return { text: text === source ? false : text, warnings, changes, infos };
+  return result(text === source ? false : text, infos, warnings, changes);
 }
 
 function wantedText(patch: ComposeServicePatch, merged: ComposeService): string {

@@ -8,6 +8,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { UserError } from '../core/errors.js';
 import { renderTemplate } from '../core/render.js';
 import { countEditRun } from '../core/edit-runs.js';
+import { refused, type EditResult } from '../core/edit-result.js';
 
 export interface GunicornConfOptions {
   /** Dotted module name the app imports signal_handlers under, e.g. 'app.signal_handlers'. */
@@ -99,31 +100,32 @@ function firstSyntaxError(root: SyntaxNode): SyntaxNode | null {
 }
 
 /**
- * @returns the patched source, or false when it already has the block and the setting.
- * @throws UserError when the file does not parse or sets graceful_timeout in a way this edit
- *   cannot change safely (computed, conditional or repeated).
+ * The patched source, or false when it already has the block and the setting. Refused (text false,
+ * `refused` saying why) when the file does not parse or sets graceful_timeout in a way this edit
+ * cannot change safely (computed, conditional or repeated), or the tool's block lost its end marker.
+ * @throws UserError for options the generated Python cannot hold (see checkGunicornConfOptions).
  */
-export function patchGunicornConf(source: string, options: GunicornConfOptions): string | false {
+export function patchGunicornConf(source: string, options: GunicornConfOptions): EditResult {
   countEditRun('patchGunicornConf', source, options);
   const eol = source.includes('\r\n') ? '\r\n' : '\n';
   const text = source.replace(/\r\n/g, '\n');
   const root = parser.parse(text).topNode;
   const error = firstSyntaxError(root);
   if (error) {
-    throw new UserError(`cannot parse line ${lineOf(text, error.from)}; fix the syntax error and run again`, {
-      file: 'gunicorn.conf.py',
-    });
+    const line = lineOf(text, error.from);
+    return refused({ reason: `cannot parse line ${line}; fix the syntax error and run again`, line });
   }
 
   const assignments = settingAssignments(text, root);
   const nested = assignments.find((a) => !a.topLevel);
   if (nested || assignments.length > 1) {
-    const where = (nested ?? assignments[1]!).node.from;
-    throw new UserError(
-      `${SETTING} is set more than once or conditionally (line ${lineOf(text, where)}); ` +
+    const line = lineOf(text, (nested ?? assignments[1]!).node.from);
+    return refused({
+      reason:
+        `${SETTING} is set more than once or conditionally (line ${line}); ` +
         `set it once to ${options.gracefulTimeout} at top level and run again`,
-      { file: 'gunicorn.conf.py' },
-    );
+      line,
+    });
   }
 
   let out = text;
@@ -132,11 +134,13 @@ export function patchGunicornConf(source: string, options: GunicornConfOptions):
     const value = assignedValue(existing.node);
     const valueText = value ? text.slice(value.from, value.to) : '';
     if (value?.name !== 'Number' || !/^\d+$/.test(valueText)) {
-      throw new UserError(
-        `${SETTING} is computed (line ${lineOf(text, existing.node.from)}: ${text.slice(existing.node.from, existing.node.to)}); ` +
+      const line = lineOf(text, existing.node.from);
+      return refused({
+        reason:
+          `${SETTING} is computed (line ${line}: ${text.slice(existing.node.from, existing.node.to)}); ` +
           `set it to ${options.gracefulTimeout} (the shutdown budget) and run again`,
-        { file: 'gunicorn.conf.py' },
-      );
+        line,
+      });
     }
     if (Number(valueText) !== options.gracefulTimeout) {
       out = text.slice(0, value.from) + String(options.gracefulTimeout) + text.slice(value.to);
@@ -148,9 +152,7 @@ export function patchGunicornConf(source: string, options: GunicornConfOptions):
   if (start >= 0) {
     const endMarker = out.indexOf(BLOCK_END, start);
     if (endMarker < 0) {
-      throw new UserError('the create-graceful-shutdown block has lost its end marker; restore it or delete the block', {
-        file: 'gunicorn.conf.py',
-      });
+      return refused({ reason: 'the create-graceful-shutdown block has lost its end marker; restore it or delete the block' });
     }
     const before = out.slice(0, start).replace(/\n+$/, '');
     const after = out.slice(endMarker + BLOCK_END.length).replace(/^\n+/, '');
@@ -167,5 +169,5 @@ export function patchGunicornConf(source: string, options: GunicornConfOptions):
   out = parts.filter((part) => part.trim() !== '').join('\n\n');
 
   const result = eol === '\r\n' ? out.replace(/\n/g, '\r\n') : out;
-  return result === source ? false : result;
+  return { text: result === source ? false : result, notes: [] };
 }

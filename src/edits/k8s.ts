@@ -11,6 +11,7 @@ import { applySplices, detectEol, type Splice } from './dockerfile/text-splice.j
 import { appendToMap, indentStep, isBlockMap, replaceScalar } from './yaml-splice.js';
 import { isTemplated, k8sDocs, podSpec, preStopOf, readK8s, type K8sWorkload } from '../detect/k8s-file.js';
 import { countEditRun } from '../core/edit-runs.js';
+import { note, type EditResult } from '../core/edit-result.js';
 
 /** Kubernetes' default terminationGracePeriodSeconds. */
 export const K8S_DEFAULT_GRACE_SECONDS = 30;
@@ -45,12 +46,14 @@ export interface K8sChange {
   preStop: { container: string; seconds: number; action: 'exec' | 'sleep' }[];
 }
 
-export interface K8sPatchResult {
-  text: string | false;
-  warnings: string[];
-  /** Notes that are not problems: kept hooks, templated values, what a hook must be. */
-  infos: string[];
-  changes: K8sChange[];
+/**
+ * Notes: first the infos (kept hooks, templated values, what a hook must be), then the warnings.
+ * `data.changes`: what was written, per workload (describeK8sChange makes the plan line).
+ */
+export type K8sPatchResult = EditResult<{ changes: K8sChange[] }>;
+
+function result(text: string | false, infos: string[], warnings: string[], changes: K8sChange[]): K8sPatchResult {
+  return { text, notes: [...infos.map((m) => note('info', m)), ...warnings.map((m) => note('warn', m))], data: { changes } };
 }
 
 export function patchK8s(source: string, options: K8sPatchOptions): K8sPatchResult {
@@ -62,7 +65,7 @@ export function patchK8s(source: string, options: K8sPatchOptions): K8sPatchResu
   const step = indentStep(source);
   const splices: Splice[] = [];
   const docs = k8sDocs(source);
-  if (docs === null) return { text: false, warnings: ['does not parse as YAML'], infos, changes };
+  if (docs === null) return result(false, infos, ['does not parse as YAML'], changes);
   const workloads = new Map(readK8s(source).map((w) => [w.document, w]));
 
   docs.forEach((doc, index) => {
@@ -166,7 +169,7 @@ export function patchK8s(source: string, options: K8sPatchOptions): K8sPatchResu
     if (change.grace !== null || change.preStop.length > 0 || change.graceAtLeast !== null) changes.push(change);
   });
   const text = splices.length === 0 ? source : applySplices(source, splices);
-  return { text: text === source ? false : text, warnings, infos, changes };
+  return result(text === source ? false : text, infos, warnings, changes);
 }
 
 /** One plan line per workload that is written: exactly what the patch put in the file. */

@@ -8,10 +8,9 @@
  * exported by name), and `module.exports = ...` of the same. Anything else is refused with a message.
  */
 import type { ArrayLiteralExpression, Node as TsNode, ObjectLiteralExpression, SourceFile } from 'ts-morph';
-import type { EditFn } from '../core/plan.js';
-import { UserError } from '../core/errors.js';
 import { loadTsMorph } from '../core/ts-morph.js';
 import { countEditRun } from '../core/edit-runs.js';
+import { refused, type EditResult } from '../core/edit-result.js';
 
 export const PLUGIN_FACTORY = 'gracefulShutdown';
 
@@ -31,28 +30,27 @@ interface Splice {
   text: string;
 }
 
-/** Why a config cannot be edited automatically, or null when it can. */
-export function viteConfigProblem(source: string, options: ViteConfigEditOptions): string | null {
+/**
+ * The edit: the config with the plugin wired in, `false` when it already is, refused (with the manual
+ * step) when the config is not one this edit can follow.
+ */
+export function addGracefulShutdownPlugin(source: string, options: ViteConfigEditOptions): EditResult {
+  countEditRun('addGracefulShutdownPlugin', source, options);
+  let splices: Splice[];
   try {
-    planSplices(source, options);
-    return null;
+    splices = planSplices(source, options);
   } catch (err) {
-    if (err instanceof UserError) return err.message;
+    if (err instanceof Refusal) return refused({ reason: err.message });
     throw err;
   }
+  if (splices.length === 0) return { text: false, notes: [] };
+  let out = source;
+  for (const s of [...splices].sort((a, b) => b.at - a.at)) out = out.slice(0, s.at) + s.text + out.slice(s.at);
+  return { text: out, notes: [] };
 }
 
-/** The edit: source in, edited source out, `false` when the plugin is already wired in. */
-export function addGracefulShutdownPlugin(options: ViteConfigEditOptions): EditFn {
-  return (source) => {
-    countEditRun('addGracefulShutdownPlugin', source, options);
-    const splices = planSplices(source, options);
-    if (splices.length === 0) return false;
-    let out = source;
-    for (const s of [...splices].sort((a, b) => b.at - a.at)) out = out.slice(0, s.at) + s.text + out.slice(s.at);
-    return out;
-  };
-}
+/** Thrown deep in the config's tree, caught at the edit's boundary: no caller sees it. */
+class Refusal extends Error {}
 
 function parse(source: string, file: string): SourceFile {
   const { Project } = morph();
@@ -84,9 +82,8 @@ function planSplices(source: string, options: ViteConfigEditOptions): Splice[] {
 }
 
 function refuse(options: ViteConfigEditOptions, why: string): never {
-  throw new UserError(
+  throw new Refusal(
     `cannot add the graceful-shutdown Vite plugin automatically: ${why}. Add \`${PLUGIN_FACTORY}()\` from '${options.importPath}' to \`plugins\` by hand.`,
-    { file: options.file },
   );
 }
 

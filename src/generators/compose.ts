@@ -16,6 +16,7 @@ import { leftAloneNote } from './python-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 import { appServices, serviceAppDir, serviceContextDir } from './compose-services.js';
 import { memoizedEdit } from './edit-memo.js';
+import { editActions } from './edit-actions.js';
 
 const patchCompose = memoizedEdit(patchComposeFresh);
 
@@ -52,11 +53,7 @@ export const composeGenerator: ArtifactGenerator = {
       const patches: Record<string, ComposeServicePatch> = {};
       for (const svc of mine) patches[svc.name] = servicePatch(ctx, file, svc, target.stopGraceSeconds);
       const result = patchCompose(source, patches);
-      if (result.text !== false) {
-        actions.push({ type: 'plan-edit', path: file, edit: (s) => patchCompose(s, patches).text, reason: result.changes.join('; ') });
-      }
-      for (const message of result.infos) actions.push({ type: 'plan-note', level: 'info', message, file });
-      for (const message of result.warnings) actions.push({ type: 'plan-note', level: 'warn', message, file });
+      actions.push(...editActions({ path: file, result, edit: (s) => patchCompose(s, patches), reason: result.data.changes.join('; ') }));
     }
     if (ownsChainNotes('compose', ctx.answers.parts, ctx.facts.container)) {
       actions.push(...appChainNotes(ctx));

@@ -13,15 +13,17 @@
  */
 import { posix } from 'node:path';
 import type { DevServerFacts, NodeApp } from '../detect/facts.js';
-import { addGracefulShutdownPlugin, viteConfigProblem } from '../edits/vite-config.js';
+import { addGracefulShutdownPlugin as addGracefulShutdownPluginFresh } from '../edits/vite-config.js';
 import { wireNodeEntrypoint as wireNodeEntrypointFresh, type WireOptions } from '../edits/node-entrypoint/wire.js';
 import { BUILT_IN_TEMPLATES, type Templates } from '../core/render.js';
 import { FLAVOUR_NAMES, buildModule, type ModuleFlavour } from './module-source.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 import { DEVSERVER_MODULE_STEM } from './devserver-files.js';
 import { memoizedEdit } from './edit-memo.js';
+import { editActions, notesOf, planEditOf } from './edit-actions.js';
 
 const wireNodeEntrypoint = memoizedEdit(wireNodeEntrypointFresh);
+const addGracefulShutdownPlugin = memoizedEdit(addGracefulShutdownPluginFresh);
 
 /** The header rendered with the answers; the code is src/runtime/devserver.ts (its drain is the app module's). */
 export const DEVSERVER_HEADER = 'devserver/devserver-header.hbs';
@@ -102,14 +104,18 @@ function viteActions(app: NodeApp, dev: DevServerFacts, ctx: GeneratorContext): 
   const source = ctx.current(dev.file) ?? '';
   const variant = moduleVariantFor(dev.file, usesEsmSyntax(source), app.packageType);
   const options = { file: dev.file, importPath: importSpecifier(variant), moduleSystem: variant.esm ? 'esm' : 'cjs' } as const;
-  const problem = viteConfigProblem(source, options);
+  const result = addGracefulShutdownPlugin(source, options);
   const dir = posix.dirname(dev.file) === '.' ? '' : posix.dirname(dev.file);
-  if (problem !== null) {
-    return [moduleAction(dir, variant, ctx), { type: 'plan-note', level: 'warn', message: problem, file: dev.file }];
+  if (result.refused) {
+    return [
+      moduleAction(dir, variant, ctx),
+      { type: 'plan-note', level: 'warn', message: `${dev.file}: ${result.refused.reason}`, file: dev.file },
+    ];
   }
+  const edit = (s: string) => addGracefulShutdownPlugin(s, options);
   return [
     moduleAction(dir, variant, ctx),
-    { type: 'plan-edit', path: dev.file, edit: addGracefulShutdownPlugin(options), reason: 'add the graceful-shutdown Vite plugin' },
+    ...editActions({ path: dev.file, result, edit, reason: 'add the graceful-shutdown Vite plugin', evenUnchanged: true }),
     { type: 'plan-note', level: 'info', message: why, file: dev.file },
   ];
 }
@@ -160,25 +166,19 @@ function customActions(app: NodeApp, dev: DevServerFacts, ctx: GeneratorContext)
     viteWebSocket: true,
   };
   const result = wireNodeEntrypoint(source, options);
-  if ('refused' in result) {
-    const message = [`${file}:${result.line}: ${result.refused}.`, 'Add by hand:', ...result.manual.map((m) => `  ${m}`)].join('\n');
+  if (result.refused) {
+    const r = result.refused;
+    const message = [`${file}:${r.line}: ${r.reason}.`, 'Add by hand:', ...(r.manual ?? []).map((m) => `  ${m}`)].join('\n');
     return [moduleAction(dir, variant, ctx), { type: 'plan-note', level: 'warn', message: `${why}\n${message}`, file }];
   }
   // Already wired (a second run): keep the module current, say nothing more.
   if (result.text === false) return [moduleAction(dir, variant, ctx)];
+  const edit = (current: string) => wireNodeEntrypoint(current, options);
   return [
     moduleAction(dir, variant, ctx),
-    {
-      type: 'plan-edit',
-      path: file,
-      reason: 'wire the dev-server shutdown module: signal handlers, servers, Vite HMR sockets',
-      edit: (current) => {
-        const r = wireNodeEntrypoint(current, options);
-        return 'text' in r ? r.text : false;
-      },
-    },
+    ...planEditOf({ path: file, result, edit, reason: 'wire the dev-server shutdown module: signal handlers, servers, Vite HMR sockets' }),
     { type: 'plan-note', level: 'info', message: why, file },
-    ...result.notes.map((message): PlanAction => ({ type: 'plan-note', level: 'info', message, file })),
+    ...notesOf(file, result),
   ];
 }
 

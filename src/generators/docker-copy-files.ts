@@ -19,6 +19,7 @@ import { nodeModuleFile } from './node-module-flavour.js';
 import { pythonModuleLocation, pythonModuleMode } from './python-wiring.js';
 import type { GeneratorContext, PlanAction } from './types.js';
 import { memoizedEdit } from './edit-memo.js';
+import { editActions } from './edit-actions.js';
 
 const copyGeneratedFiles = memoizedEdit(copyGeneratedFilesFresh);
 
@@ -128,7 +129,7 @@ function copyActions(ctx: GeneratorContext, dockerfile: string, prepared: Prepar
   const input: CopyFilesInput = { ...prepared.input, files: prepared.input.files.filter((f) => !preexisting.has(f.path)) };
   const actions: PlanAction[] = [];
   const check = copyGeneratedFiles(ctx.current(dockerfile) ?? '', prepared.input);
-  for (const f of check.added.filter((p) => preexisting.has(p))) {
+  for (const f of check.data.added.filter((p) => preexisting.has(p))) {
     actions.push({
       type: 'plan-note',
       level: 'warn',
@@ -137,17 +138,8 @@ function copyActions(ctx: GeneratorContext, dockerfile: string, prepared: Prepar
     });
   }
   const result = copyGeneratedFiles(ctx.current(dockerfile) ?? '', input);
-  if (result.text !== false) {
-    actions.push({
-      type: 'plan-edit',
-      path: dockerfile,
-      edit: (source) => copyGeneratedFiles(source, input).text,
-      reason: `copy ${result.added.join(', ')} into the image (without them the app fails to import there)`,
-    });
-  }
-  for (const m of result.manual) {
-    actions.push({ type: 'plan-note', level: 'warn', file: dockerfile, message: `${m.reason}: ${m.line}` });
-  }
+  const reason = `copy ${result.data.added.join(', ')} into the image (without them the app fails to import there)`;
+  actions.push(...editActions({ path: dockerfile, result, edit: (source) => copyGeneratedFiles(source, input), reason }));
   return actions;
 }
 
@@ -183,7 +175,7 @@ export function otherImagesCopyActions(ctx: GeneratorContext, app: App, handled:
   const actions: PlanAction[] = [];
   for (const dockerfile of ctx.facts.container.dockerfiles.filter((p) => !handled.includes(p))) {
     for (const prepared of copyInputsFor(ctx, app, dockerfile)) {
-      if (copyGeneratedFiles(ctx.current(dockerfile) ?? '', prepared.input).entryNotCopied) continue;
+      if (copyGeneratedFiles(ctx.current(dockerfile) ?? '', prepared.input).data.entryNotCopied) continue;
       actions.push(...copyActions(ctx, dockerfile, prepared));
     }
   }

@@ -20,6 +20,7 @@ import { leftAloneNote } from './python-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 import { appDockerfiles, NODE_BINS, patchOptionsFor } from './dockerfile-owners.js';
 import { memoizedEdit } from './edit-memo.js';
+import { notesOf } from './edit-actions.js';
 
 const patchDockerfile = memoizedEdit(patchDockerfileFresh);
 
@@ -49,11 +50,11 @@ export const dockerGenerator: ArtifactGenerator = {
       // The stages a compose build.target selects run too: each is patched like the final one.
       const targets = composeTargetStages(ctx, path).map((stage): DockerfilePatchOptions => ({ ...options, stage }));
       const edits = [dockerfileEdit(options), ...targets.map((o) => dockerfileEdit(o))];
-      const warnings = [...result.warnings];
+      const notes = [...result.notes];
       let text = typeof result.text === 'string' ? result.text : current;
       for (const o of targets) {
         const r = patchDockerfile(text, o);
-        warnings.push(...r.warnings.map((w) => `stage "${o.stage}" (compose build.target): ${w}`));
+        notes.push(...r.notes.map((n) => ({ ...n, message: `stage "${o.stage}" (compose build.target): ${n.message}` })));
         if (r.text !== false) text = r.text;
       }
       // `text` is what the edits make of the current text: the plan's edit of that same text reuses it
@@ -69,11 +70,11 @@ export const dockerGenerator: ArtifactGenerator = {
         const stages = targets.length ? ` (final stage and ${targets.map((o) => `"${o.stage}"`).join(', ')}, which compose builds)` : '';
         const what =
           options.ownStop !== undefined
-            ? `exec-form CMD, STOPSIGNAL ${result.stage.stopSignal} (no tini: the app keeps its own stop)`
-            : `tini as PID 1, exec-form CMD, STOPSIGNAL ${result.stage.stopSignal}`;
+            ? `exec-form CMD, STOPSIGNAL ${result.data.stopSignal} (no tini: the app keeps its own stop)`
+            : `tini as PID 1, exec-form CMD, STOPSIGNAL ${result.data.stopSignal}`;
         actions.push({ type: 'plan-edit', path, edit, reason: `${what}${stages}` });
       }
-      for (const message of warnings) actions.push({ type: 'plan-note', level: 'warn', message, file: path });
+      actions.push(...notesOf(path, { notes }));
       actions.push(...generatedFilesCopyActions(ctx, ctx.app, path));
       const devCli = devCliIn(typeof result.text === 'string' ? result.text : (ctx.current(path) ?? ''));
       if (devCli !== null && ctx.app.kind === 'node') {
@@ -89,7 +90,7 @@ export const dockerGenerator: ArtifactGenerator = {
               : ': run the built output with node instead'),
         });
       }
-      if (result.stage.runtime === 'python-uvicorn' && ctx.app.kind === 'python') {
+      if (result.data.runtime === 'python-uvicorn' && ctx.app.kind === 'python') {
         const source = typeof result.text === 'string' ? result.text : (ctx.current(path) ?? '');
         // Checked against the server's real CLI: `fastapi run` has no such option, uvicorn has it from 0.18.
         const advice = asgiDrainAdvice(ctx.app, source, Math.ceil(ctx.answers.timeoutMs / 1000), projectSpecifiers(ctx.app));

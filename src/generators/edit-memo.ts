@@ -5,6 +5,7 @@
  * Edits are pure functions of their input, so a result can be shared; it is frozen so that no caller can
  * change what another one gets. A function in the input (a matcher) is compared by identity.
  */
+import type { EditResult } from '../core/edit-result.js';
 import { editInputKey } from '../core/edit-runs.js';
 
 const MAX_ENTRIES = 256;
@@ -18,14 +19,18 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-export function memoizedEdit<A extends unknown[], R>(edit: (...args: A) => R): (...args: A) => R {
+/** The memo of one edit of src/edits: only edits that return the one EditResult shape are shared. */
+export function memoizedEdit<A extends unknown[], R extends EditResult<unknown> | EditResult>(
+  edit: (source: string, ...args: A) => R,
+): (source: string, ...args: A) => R {
   let cache = caches.get(edit) as Map<string, R> | undefined;
   if (cache === undefined) caches.set(edit, (cache = new Map()));
   const mine = cache;
-  return (...args: A): R => {
+  return (source: string, ...rest: A): R => {
+    const args = [source, ...rest] as const;
     const key = editInputKey(args);
     if (mine.has(key)) return mine.get(key) as R;
-    const result = deepFreeze(edit(...args));
+    const result = deepFreeze(edit(source, ...rest));
     if (mine.size >= MAX_ENTRIES) mine.delete(mine.keys().next().value as string);
     mine.set(key, result);
     return result;

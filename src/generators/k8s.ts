@@ -18,6 +18,7 @@ import { appContainersOf, imageOwners, type ImageOwners } from './workload-owner
 import { leftAloneNote } from './python-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 import { memoizedEdit } from './edit-memo.js';
+import { editActions } from './edit-actions.js';
 
 const patchK8s = memoizedEdit(patchK8sFresh);
 
@@ -50,12 +51,8 @@ export const k8sGenerator: ArtifactGenerator = {
       if (source === null) continue;
       const result = patchK8s(source, options);
       for (const w of k8sWorkloads(source, file)) if (options.select!(w) !== null) ownedNames.add(`${w.kind}/${w.name}`);
-      const lines = result.changes.map(describeK8sChange).filter((l): l is string => l !== null);
-      if (result.text !== false) {
-        actions.push({ type: 'plan-edit', path: file, edit: (s) => patchK8s(s, options).text, reason: lines.join('; ') });
-      }
-      for (const message of result.infos) actions.push({ type: 'plan-note', level: 'info', message, file });
-      for (const message of result.warnings) actions.push({ type: 'plan-note', level: 'warn', message, file });
+      const lines = result.data.changes.map(describeK8sChange).filter((l): l is string => l !== null);
+      actions.push(...editActions({ path: file, result, edit: (s) => patchK8s(s, options), reason: lines.join('; ') }));
       actions.push(...untouchedNotes(file, source, owners, treated));
     }
     actions.push(...kustomizeNotes(ctx, ownedNames, target.preStopSeconds + target.stopGraceSeconds));

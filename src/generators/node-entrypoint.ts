@@ -66,13 +66,10 @@ function entrypointActions(ctx: GeneratorContext, app: NodeApp): PlanAction[] {
           path: w.path,
           reason: 'wire setupSignalHandlers() and register servers',
           needs: [nodeModuleFile(app)],
-          edit: (current) => {
-            const r = wireNodeEntrypoint(current, opts);
-            return 'text' in r ? r.text : false;
-          },
+          edit: (current) => wireNodeEntrypoint(current, opts).text,
         },
         ...(why.length ? [{ type: 'plan-note', level: 'info', message: why.join('\n'), file: w.path } satisfies PlanAction] : []),
-        ...w.notes.map((message): PlanAction => ({ type: 'plan-note', level: 'info', message, file: w.path })),
+        ...w.notes.map((n): PlanAction => ({ type: 'plan-note', level: n.level, message: n.message, file: w.path })),
         ...processManagerNotes(app),
       ];
     }

@@ -9,6 +9,7 @@ import { nodeModuleFile, nodeModuleImportForm } from './node-module-flavour.js';
 import { wiredByText } from './wired-by-text.js';
 import type { GeneratorContext } from './types.js';
 import { memoizedEdit } from './edit-memo.js';
+import type { EditNote } from '../core/edit-result.js';
 
 const wireNodeEntrypoint = memoizedEdit(wireNodeEntrypointFresh);
 
@@ -18,7 +19,7 @@ export type Wiring =
   | { kind: 'unreadable'; path: string }
   | { kind: 'refused'; path: string; line: number; reason: string; manual: string[] }
   | { kind: 'done' }
-  | { kind: 'edit'; path: string; opts: WireOptions; notes: string[] };
+  | { kind: 'edit'; path: string; opts: WireOptions; notes: EditNote[] };
 
 /** What wiring the entrypoint comes to, without planning anything: the module generator asks too. */
 export function planWiring(ctx: GeneratorContext, app: NodeApp): Wiring {
@@ -42,7 +43,10 @@ export function planWiring(ctx: GeneratorContext, app: NodeApp): Wiring {
   // Already wired, as the text shows: a quiet re-run, without loading ts-morph.
   if (wiredByText(source, opts.specifier)) return { kind: 'done' };
   const result = wireNodeEntrypoint(source, opts);
-  if ('refused' in result) return { kind: 'refused', path: entry.path, line: result.line, reason: result.refused, manual: result.manual };
+  if (result.refused) {
+    const r = result.refused;
+    return { kind: 'refused', path: entry.path, line: r.line ?? 1, reason: r.reason, manual: r.manual ?? [] };
+  }
   if (result.text === false) return { kind: 'done' };
   // Shutdown code in the files that lead to this one (index.js requiring the server file) runs in the
   // same process: a second listener there would exit before, or race with, the generated drain.
@@ -61,9 +65,9 @@ export function planWiring(ctx: GeneratorContext, app: NodeApp): Wiring {
   // A package that serves traffic, whose wired file creates no server: the server is made somewhere the
   // tool cannot see (a path alias, a framework's CLI), and a listener that finds nothing to drain would end
   // the process at once on SIGTERM, before whatever owns that server has drained it.
-  if (result.registered === 0 && app.frameworks.some((f) => f !== 'ws')) {
+  if (result.data?.registered === 0 && app.frameworks.some((f) => f !== 'ws')) {
     const reason = `not edited: no server is created in ${entry.path}${(entry.loads ?? []).length ? ' or the local files it loads' : ''}, yet the package depends on ${app.frameworks.join(', ')}; a signal listener here would exit at once on SIGTERM, before the server that serves the traffic has drained. Wire the file that creates the server instead (register it with registerHttpServer(server))`;
-    return { kind: 'refused', path: entry.path, line: 1, reason, manual: result.manual ?? [] };
+    return { kind: 'refused', path: entry.path, line: 1, reason, manual: result.data.manual };
   }
   return { kind: 'edit', path: entry.path, opts, notes: result.notes };
 }

@@ -5,12 +5,14 @@
  * exists), the plan gets a warning with the exact lines to add by hand and where, not an error.
  */
 import type { PythonApp } from '../detect/facts.js';
-import { jobLoopNote, PythonWiringRefused, wirePythonEntrypoint as wirePythonEntrypointFresh } from '../edits/python-entrypoint.js';
+import { jobLoopNote, wirePythonEntrypoint as wirePythonEntrypointFresh } from '../edits/python-entrypoint.js';
 import { pythonModuleLocation } from './python-wiring.js';
 import { projectSpecifiers, requiresAtLeast } from './python-versions.js';
 import { leftAloneNote, pythonShutdownMode, wireOptionsFor, type ModeDecision } from './python-wiring.js';
 import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js';
 import { memoizedEdit } from './edit-memo.js';
+import { editActions } from './edit-actions.js';
+import type { EditRefusal } from '../core/edit-result.js';
 
 const wirePythonEntrypoint = memoizedEdit(wirePythonEntrypointFresh);
 
@@ -20,9 +22,9 @@ function pythonApp(ctx: GeneratorContext): PythonApp | null {
   return ctx.app.kind === 'python' ? ctx.app : null;
 }
 
-function manualNote(path: string, e: PythonWiringRefused): PlanAction {
-  const at = e.line === null ? path : `${path}:${e.line}`;
-  const lines = e.manual.map((l) => `    ${l}`).join('\n');
+function manualNote(path: string, e: EditRefusal): PlanAction {
+  const at = e.line === undefined ? path : `${path}:${e.line}`;
+  const lines = (e.manual ?? []).map((l) => `    ${l}`).join('\n');
   return {
     type: 'plan-note',
     level: 'warn',
@@ -57,25 +59,19 @@ export const pythonEntrypointGenerator: ArtifactGenerator = {
       return [{ type: 'plan-note', level: 'warn', file: path, message: `${path}: not wired: the file does not exist.` }];
     }
     // Try the edit now: a refusal becomes a note with the lines to add, instead of failing the run.
-    let wired: string | false;
-    try {
-      wired = wirePythonEntrypoint(source, options);
-    } catch (error) {
-      if (error instanceof PythonWiringRefused) return [manualNote(path, error)];
-      throw error;
-    }
+    const result = wirePythonEntrypoint(source, options);
+    if (result.refused) return [manualNote(path, result.refused)];
     const reason = options.mode === 'asgi' ? 'run shutdown handlers from the app lifespan' : 'call setup_signal_handlers()';
-    const actions: PlanAction[] = [
-      {
-        type: 'plan-edit',
-        path,
-        edit: (text) => wirePythonEntrypoint(text, options),
-        reason,
-        needs: app.entrypoint ? [pythonModuleLocation(app.entrypoint).path] : [],
-      },
-    ];
+    const actions = editActions({
+      path,
+      result,
+      edit: (text) => wirePythonEntrypoint(text, options),
+      reason,
+      needs: app.entrypoint ? [pythonModuleLocation(app.entrypoint).path] : [],
+      evenUnchanged: true,
+    });
     // Said once, when the module gets wired: a job loop the edit could not make stop between jobs.
-    const loop = wired === false ? null : jobLoopNote(wired, options);
+    const loop = result.text === false ? null : jobLoopNote(result.text, options);
     if (loop) actions.push({ type: 'plan-note', level: 'warn', file: path, message: loop.message });
     return actions;
   },

@@ -11,6 +11,7 @@ import type { ArtifactGenerator, GeneratorContext, PlanAction } from './types.js
 
 import { hasNoShutdownHook, leftAloneNote, pythonModuleLocation, pythonModuleMode, type PythonModuleMode } from './python-wiring.js';
 import { memoizedEdit } from './edit-memo.js';
+import { textOrStop } from './edit-actions.js';
 
 const patchGunicornConf = memoizedEdit(patchGunicornConfFresh);
 
@@ -128,7 +129,9 @@ function gunicornActions(ctx: GeneratorContext, app: PythonApp, handlersModule: 
       },
     ];
   }
-  return [...notes, { type: 'plan-edit', path, edit: (source) => patchGunicornConf(source, options), reason }];
+  // Its refusal names gunicorn.conf.py as the user knows it, wherever the app keeps it.
+  const edit = (source: string): string | false => textOrStop(patchGunicornConf(source, options), 'gunicorn.conf.py');
+  return [...notes, { type: 'plan-edit', path, edit, reason }];
 }
 
 /** What the generated hooks do about gunicorn's listen backlog (python-advice.ts says it and why). */

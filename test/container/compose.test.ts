@@ -1,3 +1,4 @@
+import { messagesOf } from '../../src/core/edit-result.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +30,11 @@ describe('patchCompose fixtures', () => {
     const result = patchCompose(source, services);
     const output = result.text === false ? source : result.text;
     await expect(output).toMatchFileSnapshot(`../../snapshots/compose/${name}/${file}`);
-    await expect(result.warnings.map((w) => `- ${w}\n`).join('')).toMatchFileSnapshot(`../../snapshots/compose/${name}/warnings.txt`);
+    await expect(
+      messagesOf(result, 'warn')
+        .map((w) => `- ${w}\n`)
+        .join(''),
+    ).toMatchFileSnapshot(`../../snapshots/compose/${name}/warnings.txt`);
     expect(comments(output)).toEqual(comments(source));
     expect(patchCompose(output, services).text).toBe(false);
     // Services we were not asked about are exactly as they were.
@@ -50,7 +55,7 @@ describe('patchCompose behaviour', () => {
     expect(api).not.toHaveProperty('stop_grace_period');
     expect(api).not.toHaveProperty('stop_signal');
     const longer = patchCompose(source, { api: { ...services['api']!, stopGraceSeconds: 12 } });
-    expect(longer.changes).toEqual(['api: init: true, stop_grace_period 10s (default) -> 12s']);
+    expect(longer.data.changes).toEqual(['api: init: true, stop_grace_period 10s (default) -> 12s']);
     expect((parse(longer.text as string) as { services: { api: Record<string, unknown> } }).services.api).toMatchObject({
       stop_grace_period: '12s',
     });
@@ -63,7 +68,7 @@ describe('patchCompose behaviour', () => {
     const result = patchCompose(source, services);
     expect(result.text).toContain('stop_grace_period: 10s      # too short for the drain');
     expect(result.text).toContain('stop_signal: SIGTERM        # from an old nodemon setup');
-    expect(result.warnings.join('\n')).toMatch(/SIGINT/);
+    expect(messagesOf(result, 'warn').join('\n')).toMatch(/SIGINT/);
     expect(result.text).not.toContain('init:');
   });
 
@@ -77,7 +82,7 @@ describe('patchCompose behaviour', () => {
 
   it('warns about a second init when the image already runs tini', () => {
     const { source, services } = load('image-has-tini');
-    expect(patchCompose(source, services).warnings.join('\n')).toMatch(/two inits/);
+    expect(messagesOf(patchCompose(source, services), 'warn').join('\n')).toMatch(/two inits/);
   });
 
   it('reads build contexts, images and budgets', () => {
@@ -111,7 +116,7 @@ describe('compose: templated values, several documents, alias-only services (iss
     const source = 'services:\n  api:\n    build: .\n    stop_grace_period: ${STOP_GRACE:-5s}\n';
     const result = patchCompose(source, { api: patch });
     expect(result.text).toBe('services:\n  api:\n    build: .\n    stop_grace_period: ${STOP_GRACE:-5s}\n    init: true\n');
-    expect(result.infos.join('\n')).toContain(
+    expect(messagesOf(result, 'info').join('\n')).toContain(
       'stop_grace_period is templated (${STOP_GRACE:-5s}), left as written: it must be at least 15s',
     );
     expect(readCompose(source)[0]).toMatchObject({ stopGraceSeconds: null, stopGraceTemplate: '${STOP_GRACE:-5s}' });
@@ -133,14 +138,16 @@ describe('compose: templated values, several documents, alias-only services (iss
     const source = 'services:\n  api: &app\n    build: .\n  api2: *app\n';
     const result = patchCompose(source, { api: patch, api2: patch });
     expect(result.text).toBe('services:\n  api: &app\n    build: .\n    init: true\n    stop_grace_period: 15s\n  api2: *app\n');
-    expect(result.infos.join('\n')).toContain('service "api2" is an alias of *app (service "api"): it gets the same stop settings');
+    expect(messagesOf(result, 'info').join('\n')).toContain(
+      'service "api2" is an alias of *app (service "api"): it gets the same stop settings',
+    );
   });
 
   it('reports an alias-only service whose anchor is not patched', () => {
     const source = 'x-app: &app\n  build: .\nservices:\n  api2: *app\n';
     const result = patchCompose(source, { api2: patch });
     expect(result.text).toBe(false);
-    expect(result.warnings.join('\n')).toMatch(/service "api2" is only an alias \(\*app\): left as it is/);
+    expect(messagesOf(result, 'warn').join('\n')).toMatch(/service "api2" is only an alias \(\*app\): left as it is/);
   });
 
   it('keeps a deliberate stop_signal SIGINT for an app that stops gracefully on it', () => {

@@ -3,6 +3,7 @@
  * test/images/repos (their images are built and run in test/images/build-run.test.ts) and on
  * inline repos: each case is one of the defects measured in issue 14.
  */
+import { messagesOf } from '../../src/core/edit-result.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/answers.js';
@@ -228,8 +229,8 @@ describe('patched Dockerfiles keep what was deliberate', () => {
   it('a deliberate STOPSIGNAL SIGINT is kept for node', () => {
     const result = patchDockerfile('FROM node:20-slim\nSTOPSIGNAL SIGINT\nCMD ["node", "server.js"]\n', { runtime: 'node' });
     expect(result.text).toContain('STOPSIGNAL SIGINT\n');
-    expect(result.stage.stopSignal).toBe('SIGINT');
-    expect(result.warnings.join('\n')).not.toMatch(/STOPSIGNAL was/);
+    expect(result.data.stopSignal).toBe('SIGINT');
+    expect(messagesOf(result, 'warn').join('\n')).not.toMatch(/STOPSIGNAL was/);
   });
 
   it('the entrypoint-script check reads the script: no warning for one that ends `exec gunicorn ...`', () => {
@@ -238,7 +239,7 @@ describe('patched Dockerfiles keep what was deliberate', () => {
       patchDockerfile(dockerfile, {
         runtime: 'python-gunicorn',
         readScript: () => `#!/bin/sh\nset -e\npython manage.py migrate\n${last}\n`,
-      }).warnings;
+      }).notes.map((n) => n.message);
     expect(ends('exec gunicorn app.wsgi:application --bind 0.0.0.0:8000').join('\n')).not.toMatch(/ENTRYPOINT runs a script/);
     expect(ends('gunicorn app.wsgi:application').join('\n')).toMatch(/whose last command is not `exec \.\.\.`/);
   });

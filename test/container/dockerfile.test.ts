@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { messagesOf } from '../../src/core/edit-result.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -47,7 +48,11 @@ describe('patchDockerfile fixtures', () => {
     const result = patchDockerfile(source, options);
     const output = result.text === false ? source : result.text;
     await expect(output).toMatchFileSnapshot(`../../snapshots/dockerfile/${name}/Dockerfile`);
-    await expect(result.warnings.map((w) => `- ${w}\n`).join('')).toMatchFileSnapshot(`../../snapshots/dockerfile/${name}/warnings.txt`);
+    await expect(
+      messagesOf(result, 'warn')
+        .map((w) => `- ${w}\n`)
+        .join(''),
+    ).toMatchFileSnapshot(`../../snapshots/dockerfile/${name}/warnings.txt`);
 
     // Idempotent: the patched file needs nothing more.
     expect(patchDockerfile(output, options).text).toBe(false);
@@ -63,7 +68,7 @@ describe('patchDockerfile behaviour', () => {
   it('routes node through tini with SIGTERM, installed the Alpine way', () => {
     const { source } = load('alpine');
     const result = patchDockerfile(source);
-    expect(result.stage).toMatchObject({ family: 'alpine', runtime: 'node', stopSignal: 'SIGTERM', init: 'tini' });
+    expect(result.data).toMatchObject({ family: 'alpine', runtime: 'node', stopSignal: 'SIGTERM', init: 'tini' });
     const out = result.text as string;
     expect(out).toContain('RUN apk add --no-cache tini');
     expect(out).toContain('ENTRYPOINT ["/sbin/tini", "--"]');
@@ -96,8 +101,8 @@ describe('patchDockerfile behaviour', () => {
 
   it('resolves ARG-based FROM to pick the family', () => {
     const result = patchDockerfile(load('arg-from').source);
-    expect(result.stage.image).toBe('node:20.11-alpine3.19');
-    expect(result.stage.family).toBe('alpine');
+    expect(result.data.image).toBe('node:20.11-alpine3.19');
+    expect(result.data.family).toBe('alpine');
   });
 
   it('does not add a second init next to tini or dumb-init', () => {
@@ -114,20 +119,20 @@ describe('patchDockerfile behaviour', () => {
     const { source, options } = load('npm-start');
     const result = patchDockerfile(source, options);
     expect(result.text).toContain('CMD ["node", "--enable-source-maps", "server.js"]');
-    expect(result.warnings.join('\n')).toMatch(/prestart/);
+    expect(messagesOf(result, 'warn').join('\n')).toMatch(/prestart/);
   });
 
   it('keeps npm start with a warning when the script is not a single command', () => {
     const { source, options } = load('npm-start-unresolved');
     const result = patchDockerfile(source, options);
     expect(result.text).toContain('CMD ["npm", "start"]');
-    expect(result.warnings.join('\n')).toMatch(/npm stays between tini and the app/);
+    expect(messagesOf(result, 'warn').join('\n')).toMatch(/npm stays between tini and the app/);
   });
 
   it('sends SIGQUIT to nginx and php-fpm and adds no tini there', () => {
     for (const name of ['nginx-stage', 'php-fpm']) {
       const result = patchDockerfile(load(name).source);
-      expect(result.stage.stopSignal).toBe('SIGQUIT');
+      expect(result.data.stopSignal).toBe('SIGQUIT');
       expect(result.text).not.toContain('tini');
     }
     expect(patchDockerfile(load('nginx-stage').source).text).toContain('CMD ["nginx", "-g", "daemon off;"]');
@@ -152,6 +157,6 @@ describe('patchDockerfile behaviour', () => {
   it('reports a file without FROM instead of throwing', () => {
     const result = patchDockerfile('# nothing here\n');
     expect(result.text).toBe(false);
-    expect(result.warnings[0]).toMatch(/no FROM/);
+    expect(messagesOf(result, 'warn')[0]).toMatch(/no FROM/);
   });
 });

@@ -137,6 +137,6 @@ describe('Dockerfile created when there is none', () => {
     await expect(text).toMatchFileSnapshot(`../../snapshots/docker-templates/python-${name}/Dockerfile`);
     const patched = patchDockerfile(text, { runtime: app.server === 'gunicorn' ? 'python-gunicorn' : 'python-uvicorn' });
     expect(patched.text).toBe(false);
-    expect(patched.stage).toMatchObject({ init: 'tini', stopSignal: 'SIGTERM', family: 'debian' });
+    expect(patched.data).toMatchObject({ init: 'tini', stopSignal: 'SIGTERM', family: 'debian' });
   });
 });

@@ -1,3 +1,4 @@
+import { messagesOf } from '../../src/core/edit-result.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +58,7 @@ describe('patchK8s behaviour', () => {
     const [deployment] = readK8s(out);
     expect(deployment).toMatchObject({ kind: 'Deployment', name: 'api', graceSeconds: null });
     expect(out).not.toContain('terminationGracePeriodSeconds');
-    expect(result.changes.map(describeK8sChange)).toEqual(['Deployment "api": preStop exec sleep 5 s on "api"']);
+    expect(result.data.changes.map(describeK8sChange)).toEqual(['Deployment "api": preStop exec sleep 5 s on "api"']);
     expect(deployment!.containers[0]!.preStopSeconds).toBe(5);
     expect(out.slice(out.indexOf('---'))).toBe(source.slice(source.indexOf('---')));
   });
@@ -66,7 +67,9 @@ describe('patchK8s behaviour', () => {
     const { source, options } = load('short-grace');
     const out = patchK8s(source, options).text as string;
     expect(out).toContain('terminationGracePeriodSeconds: 20 # someone wanted fast rollouts');
-    expect(patchK8s(source, options).changes.map(describeK8sChange)).toEqual(['Deployment "web": terminationGracePeriodSeconds 5 -> 20']);
+    expect(patchK8s(source, options).data.changes.map(describeK8sChange)).toEqual([
+      'Deployment "web": terminationGracePeriodSeconds 5 -> 20',
+    ]);
   });
 
   it('gives Jobs no preStop (they serve no traffic) and leaves their 30 s default grace alone', () => {
@@ -75,7 +78,9 @@ describe('patchK8s behaviour', () => {
     const long = patchK8s(source, { ...options, stopGraceSeconds: 45 });
     expect(long.text).not.toContain('preStop');
     expect(readK8s(long.text as string)[0]!.graceSeconds).toBe(45);
-    expect(long.changes.map(describeK8sChange)).toEqual(['CronJob "nightly-report": terminationGracePeriodSeconds 30 (default) -> 45']);
+    expect(long.data.changes.map(describeK8sChange)).toEqual([
+      'CronJob "nightly-report": terminationGracePeriodSeconds 30 (default) -> 45',
+    ]);
   });
 
   it('uses the sleep action when asked (no sleep binary in the image)', () => {
@@ -126,22 +131,22 @@ ${lifecycle}`;
     );
     const result = patchK8s(source, options);
     expect(result.text).toBe(false);
-    expect(result.changes).toEqual([]);
-    expect(result.infos.join('\n')).toMatch(/keeps its preStop httpGet \/drain/);
+    expect(result.data.changes).toEqual([]);
+    expect(messagesOf(result, 'info').join('\n')).toMatch(/keeps its preStop httpGet \/drain/);
   });
 
   it('leaves a templated grace as written and says what it must be at least', () => {
     const source = deployment('      terminationGracePeriodSeconds: ${GRACE_SECONDS}\n');
     const result = patchK8s(source, options);
     expect(result.text).toContain('terminationGracePeriodSeconds: ${GRACE_SECONDS}\n');
-    expect(result.infos.join('\n')).toContain('templated (${GRACE_SECONDS}), left as written: it must be at least 15');
+    expect(messagesOf(result, 'info').join('\n')).toContain('templated (${GRACE_SECONDS}), left as written: it must be at least 15');
     expect(readK8s(source)[0]!.graceTemplate).toBe('${GRACE_SECONDS}');
   });
 
   it('adds no exec sleep when the image is not known to have one', () => {
     const result = patchK8s(deployment(''), { ...options, preStopAction: 'none' });
     expect(result.text).toBe(false);
-    expect(result.infos.join('\n')).toMatch(/add a preStop of 5 s/);
+    expect(messagesOf(result, 'info').join('\n')).toMatch(/add a preStop of 5 s/);
   });
 
   it('leaves workloads the selector does not give it byte-identical', () => {
@@ -151,6 +156,6 @@ ${lifecycle}`;
     const result = patchK8s(source, { ...options, select: (w) => (w.name === 'api' ? ['api'] : null) });
     const out = result.text as string;
     expect(out.slice(out.indexOf('---'))).toBe(source.slice(source.indexOf('---')));
-    expect(result.changes.map((c) => c.workload)).toEqual(['Deployment "api"']);
+    expect(result.data.changes.map((c) => c.workload)).toEqual(['Deployment "api"']);
   });
 });

@@ -42,7 +42,7 @@ describe('copyGeneratedFiles for Node entries', () => {
     ].join('\n');
     const result = copy(source, 'server.js', [MODULE]);
     expect(result.text).toBe(source.replace('COPY package*.json server.js ./', 'COPY package*.json server.js shutdown.js ./'));
-    expect(result.added).toEqual(['shutdown.js']);
+    expect(result.data.added).toEqual(['shutdown.js']);
     // Idempotent, and never a second copy of it.
     expect(copy(result.text as string, 'server.js', [MODULE]).text).toBe(false);
   });
@@ -96,7 +96,7 @@ describe('copyGeneratedFiles for Node entries', () => {
       '',
     ].join('\n');
     const result = copy(source, 'src/main.ts', [{ path: 'src/shutdown.ts', at: 'entry' }], { compiled: true });
-    expect(result).toEqual({ text: false, added: [], manual: [], entryNotCopied: false });
+    expect(result).toEqual({ text: false, notes: [], data: { added: [], manual: [], entryNotCopied: false } });
   });
 
   it('TypeScript whose build stage lists its sources: the module joins the list there', () => {
@@ -117,7 +117,7 @@ describe('copyGeneratedFiles for Node entries', () => {
     const result = copy(source, 'src/main.ts', [{ path: 'src/shutdown.ts', at: 'entry' }], { compiled: true });
     expect(result.text).toBe(source.replace('COPY src/main.ts src/app.ts ./src/', 'COPY src/main.ts src/app.ts src/shutdown.ts ./src/'));
     // Without `compiled` (a Python entry, or JavaScript run as is) the build stage is not the image: nothing is said.
-    expect(copy(source, 'src/main.ts', [{ path: 'src/shutdown.ts', at: 'entry' }]).entryNotCopied).toBe(true);
+    expect(copy(source, 'src/main.ts', [{ path: 'src/shutdown.ts', at: 'entry' }]).data.entryNotCopied).toBe(true);
   });
 
   it('an entry the final stage inherits (`FROM base AS production`): the list in the stage that copies it grows', () => {
@@ -136,7 +136,7 @@ describe('copyGeneratedFiles for Node entries', () => {
     ].join('\n');
     const result = copy(source, 'server.js', [MODULE]);
     expect(result.text).toBe(source.replace('COPY server.js db.js ./', 'COPY server.js db.js shutdown.js ./'));
-    expect(result.manual).toEqual([]);
+    expect(result.data.manual).toEqual([]);
     // Copied by the final stage itself already: not copied a second time in the base.
     expect(copy(`${source}COPY shutdown.js ./\n`, 'server.js', [MODULE]).text).toBe(false);
   });
@@ -154,7 +154,7 @@ describe('copyGeneratedFiles for Node entries', () => {
     const source = 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n';
     const result = copy(source, 'server.js', [MODULE], { dockerignore: '*\n!package*.json\n!server.js\n' });
     expect(result.text).toBe(false);
-    expect(result.manual.map((m) => m.line)).toEqual(['!shutdown.js']);
+    expect(result.data.manual.map((m) => m.line)).toEqual(['!shutdown.js']);
   });
 });
 

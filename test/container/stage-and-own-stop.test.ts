@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { messagesOf } from '../../src/core/edit-result.js';
 import { patchDockerfile } from '../../src/edits/dockerfile/patch.js';
 
 const TWO_STAGES = [
@@ -37,7 +38,7 @@ describe('patchDockerfile: the stage compose builds, a stop the app keeps', () =
     const r = patchDockerfile(source, { runtime: 'node', ownStop: 'src/lifecycle.js handles shutdown itself' });
     expect(r.text).not.toMatch(/tini/);
     expect(r.text).toContain('CMD ["node", "src/index.js"]');
-    expect(r.stage.init).toBeNull();
-    expect(r.warnings.join('\n')).toMatch(/no tini added: src\/lifecycle\.js handles shutdown itself/);
+    expect(r.data.init).toBeNull();
+    expect(messagesOf(r, 'warn').join('\n')).toMatch(/no tini added: src\/lifecycle\.js handles shutdown itself/);
   });
 });

@@ -17,7 +17,7 @@ describe('stageFacts agrees with the Dockerfile edit', () => {
     const source = readFileSync(join(FIXTURES, name, 'Dockerfile'), 'utf8');
     const options = { runtime: 'node' as const, scripts: { start: 'node server.js' } };
     const facts = stageFacts(source, options);
-    const { stage } = patchDockerfile(source, options);
+    const { data: stage } = patchDockerfile(source, options);
     expect({ image: facts.image, family: facts.family, runtime: facts.runtime, stopSignal: facts.stopSignal }).toEqual({
       image: stage.image,
       family: stage.family,

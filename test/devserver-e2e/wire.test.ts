@@ -42,7 +42,7 @@ describe('wiring a file that creates a Vite server', () => {
       specifier: './shutdown.js',
       frameworks: ['express', 'ws'],
     });
-    expect('text' in result && typeof result.text).toBe('string');
+    expect(typeof result.text).toBe('string');
     const text = (result as { text: string }).text;
     expect(text).toContain("registerShutdownHandler('vite', () => vite.close());");
     expect(text).not.toContain('vite.ws');

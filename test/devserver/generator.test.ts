@@ -58,6 +58,17 @@ describe('devserver generator', () => {
     expect((actions[2] as { message: string }).message).toMatch(/1006.*1001/);
   });
 
+  it('Vite: a config the edit cannot follow gets the module and a warning naming the file and the manual step', () => {
+    const config = "import { defineConfig } from 'vite'\n\nexport const config = defineConfig({})\n";
+    const ctx = ctxFor({ tool: 'vite', file: 'vite.config.js', script: 'dev', command: 'vite' }, { 'vite.config.js': config });
+    const actions = devServerGenerator.actions(ctx);
+    expect(types(actions)).toEqual(['plan-write', 'plan-note']);
+    expect(actions[1]).toMatchObject({ level: 'warn', file: 'vite.config.js' });
+    expect((actions[1] as { message: string }).message).toMatch(
+      /^vite\.config\.js: cannot add the graceful-shutdown Vite plugin automatically: .*by hand\.$/,
+    );
+  });
+
   it('Vite without a config: writes one', () => {
     const actions = devServerGenerator.actions(ctxFor({ tool: 'vite', file: null, script: 'dev', command: 'vite' }, {}, null));
     expect(types(actions)).toEqual(['plan-write', 'plan-write', 'plan-note']);

@@ -7,8 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffChars } from 'diff';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/core/errors.js';
-import { addGracefulShutdownPlugin, viteConfigProblem, type ViteConfigEditOptions } from '../../src/edits/vite-config.js';
+import { addGracefulShutdownPlugin, type ViteConfigEditOptions } from '../../src/edits/vite-config.js';
 import { importSpecifier, moduleVariantFor } from '../../src/generators/devserver.js';
 import { REPO } from './helpers.js';
 
@@ -30,8 +29,9 @@ const editable = readdirSync(CASES).filter((c) => c !== 'already-wired');
 describe('vite.config edit', () => {
   it.each(editable)('%s', async (name) => {
     const { file, source, options } = caseInput(CASES, name);
-    expect(viteConfigProblem(source, options)).toBeNull();
-    const out = addGracefulShutdownPlugin(options)(source);
+    const result = addGracefulShutdownPlugin(source, options);
+    expect(result.refused).toBeUndefined();
+    const out = result.text;
     if (out === false) throw new Error('expected a change');
     await expect(out).toMatchFileSnapshot(`../../snapshots/devserver/vite-config/${name}/${file}`);
 
@@ -42,19 +42,18 @@ describe('vite.config edit', () => {
     // Line endings follow the file.
     if (source.includes('\r\n')) expect(out.replace(/\r\n/g, '')).not.toContain('\n');
     // Idempotent.
-    expect(addGracefulShutdownPlugin(options)(out)).toBe(false);
+    expect(addGracefulShutdownPlugin(out, options)).toEqual({ text: false, notes: [] });
   });
 
   it('leaves a config that is already wired alone', () => {
     const { source, options } = caseInput(CASES, 'already-wired');
-    expect(addGracefulShutdownPlugin(options)(source)).toBe(false);
+    expect(addGracefulShutdownPlugin(source, options)).toEqual({ text: false, notes: [] });
   });
 
-  it.each(readdirSync(REFUSED))('refuses %s with a message naming the file and the manual step', (name) => {
-    const { file, source, options } = caseInput(REFUSED, name);
-    const problem = viteConfigProblem(source, options);
-    expect(problem).toContain(`${file}: cannot add the graceful-shutdown Vite plugin automatically`);
-    expect(problem).toContain('by hand');
-    expect(() => addGracefulShutdownPlugin(options)(source)).toThrow(UserError);
+  it.each(readdirSync(REFUSED))('refuses %s with the manual step (the generator names the file)', (name) => {
+    const { source, options } = caseInput(REFUSED, name);
+    const result = addGracefulShutdownPlugin(source, options);
+    expect(result.text).toBe(false);
+    expect(result.refused?.reason).toMatch(/^cannot add the graceful-shutdown Vite plugin automatically: .*by hand\.$/);
   });
 });

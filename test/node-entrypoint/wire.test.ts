@@ -110,23 +110,22 @@ describe('wireNodeEntrypoint fixtures', () => {
     const snapshot = `../../snapshots/node-entrypoint/${c.name}/`;
 
     if (c.options.refused !== undefined) {
-      expect('refused' in result, JSON.stringify(result).slice(0, 300)).toBe(true);
-      if (!('refused' in result)) return;
-      expect(result.refused).toContain(c.options.refused);
-      expect(result.line).toBeGreaterThan(0);
-      expect(result.manual.some((m) => m.includes('setupSignalHandlers'))).toBe(true);
-      await expect([`line ${result.line}: ${result.refused}`, '', ...result.manual, ''].join('\n')).toMatchFileSnapshot(
-        `${snapshot}refusal.txt`,
-      );
+      const r = result.refused;
+      expect(r, JSON.stringify(result).slice(0, 300)).toBeDefined();
+      if (r === undefined) return;
+      expect(result.text).toBe(false);
+      expect(r.reason).toContain(c.options.refused);
+      expect(r.line).toBeGreaterThan(0);
+      expect(r.manual?.some((m) => m.includes('setupSignalHandlers'))).toBe(true);
+      await expect([`line ${r.line}: ${r.reason}`, '', ...(r.manual ?? []), ''].join('\n')).toMatchFileSnapshot(`${snapshot}refusal.txt`);
       return;
     }
 
-    expect('text' in result, JSON.stringify(result).slice(0, 500)).toBe(true);
-    if (!('text' in result)) return;
+    expect(result.refused, JSON.stringify(result).slice(0, 500)).toBeUndefined();
     expect(result.text).not.toBe(false);
     const text = result.text as string;
     await expect(text).toMatchFileSnapshot(`${snapshot}${c.file}`);
-    for (const note of c.options.notes ?? []) expect(result.notes.join('\n')).toContain(note);
+    for (const note of c.options.notes ?? []) expect(result.notes.map((n) => n.message).join('\n')).toContain(note);
 
     expect(syntaxErrors(text, c.file, c.wire.moduleSystem), 'the output parses').toEqual([]);
     expect(text).toContain(c.wire.specifier);
@@ -143,6 +142,6 @@ describe('wireNodeEntrypoint fixtures', () => {
 
     // A second run is a no-op.
     const again = wireNodeEntrypoint(text, c.wire);
-    expect(again).toEqual({ text: false, notes: [] });
+    expect(again).toEqual({ text: false, notes: [], data: null });
   });
 });

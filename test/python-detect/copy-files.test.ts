@@ -22,7 +22,7 @@ describe('copyGeneratedFiles', () => {
     expect(result.text).toBe(
       'FROM python:slim\nCOPY app app\nCOPY migrations migrations\nCOPY microblog.py config.py boot.sh signal_handlers.py gunicorn.conf.py ./\nRUN flask routes\n',
     );
-    expect(result.added).toEqual(['signal_handlers.py', 'gunicorn.conf.py']);
+    expect(result.data.added).toEqual(['signal_handlers.py', 'gunicorn.conf.py']);
     // Idempotent: a second run finds them copied.
     expect(copyGeneratedFiles(result.text as string, { entry: 'microblog.py', files: [MODULE, CONF] }).text).toBe(false);
   });
@@ -95,7 +95,7 @@ describe('copyGeneratedFiles', () => {
     expect(imagePaths(source, ['main.py', 'README.md'])).toEqual(new Map([['/app/main.py', 'main.py']]));
     const result = copyGeneratedFiles(source, { entry: 'main.py', files: [MODULE] });
     expect(result.text).toBe(false);
-    expect(result.manual).toEqual([
+    expect(result.data.manual).toEqual([
       {
         file: 'signal_handlers.py',
         line: 'COPY signal_handlers.py ./',
@@ -108,12 +108,12 @@ describe('copyGeneratedFiles', () => {
     const ignored = dockerignoreMatcher('*\n!app.py\n!requirements.txt\n');
     const result = copyGeneratedFiles('FROM python:3.12\nCOPY . .\n', { entry: 'app.py', files: [MODULE], ignored });
     expect(result.text).toBe(false);
-    expect(result.manual.map((m) => m.line)).toEqual(['!signal_handlers.py']);
+    expect(result.data.manual.map((m) => m.line)).toEqual(['!signal_handlers.py']);
   });
 
   it('reports an image that does not copy the app at all (mounted at run time)', () => {
     const result = copyGeneratedFiles('FROM python:3.12\nCOPY requirements.txt .\n', { entry: 'bot.py', files: [MODULE] });
-    expect(result).toEqual({ text: false, added: [], manual: [], entryNotCopied: true });
+    expect(result).toEqual({ text: false, notes: [], data: { added: [], manual: [], entryNotCopied: true } });
   });
 });
 

@@ -53,19 +53,19 @@ describe('which FastAPI releases get `lifespan=`', () => {
 
 describe('the FastAPI lifespan edit', () => {
   it("a pinned FastAPI 0.93+: the framework's own `lifespan=`", () => {
-    const out = wirePythonEntrypoint(APP, options('>=0.110'));
+    const out = wirePythonEntrypoint(APP, options('>=0.110')).text;
     expect(out).toContain('from signal_handlers import lifespan\n');
     expect(out).toContain('app = FastAPI(title="orders", lifespan=lifespan)\n');
     expect(out).not.toMatch(/hook_lifespan|lifespan_context/);
   });
 
   it.each([['==0.92.0'], [undefined]])('FastAPI %s (or unpinned): hook_lifespan(app) after the app', (spec) => {
-    const out = wirePythonEntrypoint(APP, options(spec)) as string;
+    const out = wirePythonEntrypoint(APP, options(spec)).text as string;
     expect(out).toContain('app = FastAPI(title="orders")\nhook_lifespan(app)\n');
   });
 
   it('a pinned 0.93+ app with @app.on_event handlers keeps them running: hook_lifespan, not lifespan=', () => {
-    const out = wirePythonEntrypoint(EVENTS, options('>=0.110')) as string;
+    const out = wirePythonEntrypoint(EVENTS, options('>=0.110')).text as string;
     expect(out).toContain('app = FastAPI()\nhook_lifespan(app)\n');
   });
 });
@@ -84,7 +84,7 @@ describe('strict type checkers on the edited entrypoint (Debian FastAPI 0.92, St
         wirePythonEntrypoint(
           APP.replace('"dict[str, str]"', 'Dict[str, str]').replace('from fastapi', 'from typing import Dict\n\nfrom fastapi'),
           options(undefined),
-        ) as string,
+        ).text as string,
       );
       writeFileSync(
         join(dir, 'starlette_app.py'),

@@ -90,7 +90,7 @@ function python(args: string[], cwd: string): { status: number | null; out: stri
 const cases = new Map(loadCases(() => true).map((c) => [c.name, c]));
 function wired(name: string): string {
   const c = cases.get(name)!;
-  return wirePythonEntrypoint(c.input, c.options) as string;
+  return wirePythonEntrypoint(c.input, c.options).text as string;
 }
 
 describe('wired ASGI apps run their shutdown hook once, after their own hooks keep working', () => {

@@ -24,7 +24,7 @@ describe('wirePythonEntrypoint', () => {
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (name, { input, options }) => {
     expect(pythonSyntaxError(input)).toBeNull();
-    const output = wirePythonEntrypoint(input, options);
+    const output = wirePythonEntrypoint(input, options).text;
     if (name.startsWith('note-')) {
       // A job loop it cannot make stop between jobs: the module is left as it is, and the note says why and what to change.
       expect(output).toBe(false);
@@ -63,7 +63,7 @@ describe('wirePythonEntrypoint', () => {
     expect(pythonSyntaxError(output)).toBeNull();
 
     // Idempotent: applying twice equals applying once.
-    expect(wirePythonEntrypoint(output, options)).toBe(false);
+    expect(wirePythonEntrypoint(output, options).text).toBe(false);
 
     const note = jobLoopNote(output, options);
     if (name.startsWith('loop-')) expect(note).toBeNull();
@@ -72,14 +72,14 @@ describe('wirePythonEntrypoint', () => {
 
   it('keeps CRLF line ends: no bare LF appears in a CRLF file', () => {
     const crlf = cases.find((c) => c.name === 'crlf')!;
-    const output = wirePythonEntrypoint(crlf.input, crlf.options) as string;
+    const output = wirePythonEntrypoint(crlf.input, crlf.options).text as string;
     expect(output.length).toBeGreaterThan(crlf.input.length);
     expect(/(^|[^\r])\n/.test(output)).toBe(false);
   });
 
   it('puts the import after the docstring and the __future__ import, the shebang and coding line first', () => {
     const c = cases.find((x) => x.name === 'docstring-future')!;
-    const lines = (wirePythonEntrypoint(c.input, c.options) as string).split('\n');
+    const lines = (wirePythonEntrypoint(c.input, c.options).text as string).split('\n');
     expect(lines.slice(0, 2)).toEqual(['#!/usr/bin/env python3', '# -*- coding: utf-8 -*-']);
     const future = lines.indexOf('from __future__ import annotations');
     const ours = lines.indexOf('from signal_handlers import setup_signal_handlers');
@@ -89,7 +89,7 @@ describe('wirePythonEntrypoint', () => {
 
   it('imports package-relative when asked, and never both ways', () => {
     const c = cases.find((x) => x.name === 'package-relative')!;
-    const output = wirePythonEntrypoint(c.input, c.options) as string;
+    const output = wirePythonEntrypoint(c.input, c.options).text as string;
     expect(output).toContain('from .signal_handlers import hook_lifespan');
     expect(output).not.toMatch(/^from signal_handlers/m);
   });
@@ -98,14 +98,14 @@ describe('wirePythonEntrypoint', () => {
 describe('wirePythonEntrypoint keeps what it does not edit', () => {
   it('a UTF-8 byte order mark stays first', () => {
     const c = cases.find((x) => x.name === 'fastapi-basic')!;
-    const plain = wirePythonEntrypoint(c.input, c.options) as string;
-    expect(wirePythonEntrypoint(`\uFEFF${c.input}`, c.options)).toBe(`\uFEFF${plain}`);
-    expect(wirePythonEntrypoint(`\uFEFF${plain}`, c.options)).toBe(false);
+    const plain = wirePythonEntrypoint(c.input, c.options).text as string;
+    expect(wirePythonEntrypoint(`\uFEFF${c.input}`, c.options).text).toBe(`\uFEFF${plain}`);
+    expect(wirePythonEntrypoint(`\uFEFF${plain}`, c.options).text).toBe(false);
   });
 
   it('gunicorn mode calls setup at module level even with a __main__ block (gunicorn never runs it)', () => {
     const c = cases.find((x) => x.name === 'flask-main-block-gunicorn')!;
-    const output = wirePythonEntrypoint(c.input, c.options) as string;
+    const output = wirePythonEntrypoint(c.input, c.options).text as string;
     expect(output).toMatch(/^setup_signal_handlers\(\)$/m);
     expect(output).not.toMatch(/^[ \t]+setup_signal_handlers\(\)$/m);
   });

@@ -130,6 +130,15 @@ describe('pythonModuleGenerator', () => {
     expect(plan.notes).toEqual([expect.objectContaining({ level: 'warn', file: 'signal_handlers.py' })]);
   });
 
+  it('stops the run with a UserError naming gunicorn.conf.py when the config cannot be patched safely', () => {
+    const root = tempDir('computed');
+    mkdirSync(join(root, 'backend'), { recursive: true });
+    writeFileSync(join(root, 'backend', 'gunicorn.conf.py'), 'import os\ngraceful_timeout = int(os.environ["T"])\n');
+    const app = { ...monorepoGunicorn, gunicornConfig: 'backend/gunicorn.conf.py' };
+    expect(() => planFor(root, app)).toThrow(UserError);
+    expect(() => planFor(root, app)).toThrow(/^gunicorn\.conf\.py: graceful_timeout is computed \(line 2: /);
+  });
+
   it('refuses to overwrite an unrelated signal_handlers.py', () => {
     const root = tempDir('foreign');
     cpSync(join(FIXTURES, 'foreign-module'), root, { recursive: true });

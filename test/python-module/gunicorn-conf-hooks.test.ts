@@ -50,7 +50,8 @@ function run(source: string, workerClass: string): string[] {
   return readFileSync(hooks, 'utf8').split('\n').filter(Boolean);
 }
 
-const patched = patchGunicornConf(readFileSync(FIXTURE, 'utf8'), { handlersModule: 'app.signal_handlers', gracefulTimeout: 8 }) as string;
+const patched = patchGunicornConf(readFileSync(FIXTURE, 'utf8'), { handlersModule: 'app.signal_handlers', gracefulTimeout: 8 })
+  .text as string;
 
 describe('a user gunicorn.conf.py with when_ready, post_worker_init and worker_exit, after the edit', () => {
   it('keeps the user lines and each user hook runs once, in gunicorn order; sync workers get the drain', () => {
@@ -84,7 +85,7 @@ describe('a user gunicorn.conf.py with when_ready, post_worker_init and worker_e
       handlersModule: 'app.signal_handlers',
       gracefulTimeout: 6,
       shutdownDelaySeconds: 2,
-    }) as string;
+    }).text as string;
     expect(delayed.match(/^def when_ready\(/gm)).toHaveLength(2); // the user's and the block's
     expect(run(delayed, 'gunicorn.workers.sync.SyncWorker')).toEqual([
       'user when_ready',

@@ -36,7 +36,7 @@ describe('patchGunicornConf', () => {
   });
 
   it.each(patchCases)('%s: patched as in the snapshot, valid Python, and a second run changes nothing', async (name) => {
-    const out = patchGunicornConf(input(name), OPTIONS);
+    const out = patchGunicornConf(input(name), OPTIONS).text;
     expect(out).not.toBe(false);
     const patched = out as string;
     // Reviewed as a diff against a new gunicorn.conf.py (same options, same line endings): the tool's block
@@ -47,21 +47,21 @@ describe('patchGunicornConf', () => {
       name: 'new gunicorn.conf.py',
       text: base,
     });
-    expect(patchGunicornConf(patched, OPTIONS)).toBe(false);
+    expect(patchGunicornConf(patched, OPTIONS)).toEqual({ text: false, notes: [] });
     expect(patched.match(/^graceful_timeout(: int)? = 8\b/gm)).toHaveLength(1);
     expect(patched.match(/# >>> create-graceful-shutdown/g)).toHaveLength(1);
     assertPythonParses(patched);
   });
 
   it('keeps CRLF line endings', () => {
-    const patched = patchGunicornConf(input('crlf'), OPTIONS) as string;
+    const patched = patchGunicornConf(input('crlf'), OPTIONS).text as string;
     expect(patched.replace(/\r\n/g, '')).not.toContain('\n');
   });
 
   it('leaves every line of the original in place (only graceful_timeout literals change)', () => {
     for (const name of patchCases.filter((c) => c !== 'stale-block')) {
       const original = input(name).replace(/\r\n/g, '\n');
-      const patched = (patchGunicornConf(input(name), OPTIONS) as string).replace(/\r\n/g, '\n');
+      const patched = (patchGunicornConf(input(name), OPTIONS).text as string).replace(/\r\n/g, '\n');
       for (const line of original.split('\n').filter((l) => l.trim() && !l.startsWith('graceful_timeout'))) {
         expect(patched).toContain(line);
       }
@@ -69,23 +69,18 @@ describe('patchGunicornConf', () => {
   });
 
   it('a changed budget or module name refreshes the block and the setting', () => {
-    const first = patchGunicornConf(input('minimal-settings'), OPTIONS) as string;
-    const second = patchGunicornConf(first, { handlersModule: 'signal_handlers', gracefulTimeout: 20 }) as string;
+    const first = patchGunicornConf(input('minimal-settings'), OPTIONS).text as string;
+    const second = patchGunicornConf(first, { handlersModule: 'signal_handlers', gracefulTimeout: 20 }).text as string;
     expect(second).toMatch(/^graceful_timeout = 20$/m);
     expect(second).toContain('modules.get("signal_handlers")');
     expect(second).not.toContain('app.signal_handlers');
   });
 
-  it.each(refuseCases)('%s: refused with a UserError naming gunicorn.conf.py', (name) => {
-    let error: unknown;
-    try {
-      patchGunicornConf(input(name), OPTIONS);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).file).toBe('gunicorn.conf.py');
-    expect((error as UserError).message).toMatch(/line \d+|end marker/);
+  it.each(refuseCases)('%s: refused (text false) with the line or the lost end marker', (name) => {
+    const result = patchGunicornConf(input(name), OPTIONS);
+    expect(result.text).toBe(false);
+    expect(result.refused?.reason).toMatch(/line \d+|end marker/);
+    if (result.refused?.line !== undefined) expect(result.refused.reason).toContain(`line ${result.refused.line}`);
   });
 
   it('rejects values that would not be valid in the generated Python', () => {
@@ -137,11 +132,12 @@ print(",".join(calls))
   });
 
   it('an existing worker_exit (imported) runs first, then the handlers', () => {
-    expect(runHook(patchGunicornConf(input('imported-worker-exit'), OPTIONS) as string, 'registered')).toBe('user hook,handlers');
+    expect(runHook(patchGunicornConf(input('imported-worker-exit'), OPTIONS).text as string, 'registered')).toBe('user hook,handlers');
   });
 
   it('an existing worker_exit that raises: the handlers still run, the error reaches gunicorn', () => {
-    const source = patchGunicornConf('def worker_exit(server, worker):\n    raise RuntimeError("user hook broke")\n', OPTIONS) as string;
+    const source = patchGunicornConf('def worker_exit(server, worker):\n    raise RuntimeError("user hook broke")\n', OPTIONS)
+      .text as string;
     expect(runHook(source, 'registered')).toBe('handlers,raised: user hook broke');
   });
 });

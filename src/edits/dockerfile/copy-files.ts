@@ -18,6 +18,7 @@ import { composeFile } from '../../detect/container-files.js';
 import type { Instruction } from 'dockerfile-ast';
 import { parseStages, type Stage } from '../../detect/dockerfile-stages.js';
 import { countEditRun } from '../../core/edit-runs.js';
+import { note, type EditResult } from '../../core/edit-result.js';
 
 export interface GeneratedFile {
   /** Build-context-relative path of the file the tool writes. */
@@ -50,15 +51,20 @@ export interface ManualCopy {
   reason: string;
 }
 
-export interface CopyFilesResult {
-  /** The edited Dockerfile, or false when nothing changes. */
-  text: string | false;
+/** What the edit did beyond the text. */
+export interface CopyFilesData {
   /** Generated files the edit now copies. */
   added: string[];
-  /** Files it could not add, with what to do. */
+  /** Files it could not add, with what to do (each is a warn note too: `reason: line`). */
   manual: ManualCopy[];
   /** The entry module is not copied into the image at all (mounted at run time, or built elsewhere). */
   entryNotCopied: boolean;
+}
+
+export type CopyFilesResult = EditResult<CopyFilesData>;
+
+interface CopyPlan extends CopyFilesData {
+  text: string | false;
 }
 
 interface CopyInstruction {
@@ -312,9 +318,14 @@ function destFor(dir: string, workdir: string): string {
  */
 export function copyGeneratedFiles(source: string, input: CopyFilesInput): CopyFilesResult {
   countEditRun('copyGeneratedFiles', source, input);
+  const { text, ...data } = copyPlan(source, input);
+  return { text, notes: data.manual.map((m) => note('warn', `${m.reason}: ${m.line}`)), data };
+}
+
+function copyPlan(source: string, input: CopyFilesInput): CopyPlan {
   const ignored = input.ignored ?? (() => false);
   const model = new ImageModel(source);
-  const result: CopyFilesResult = { text: false, added: [], manual: [], entryNotCopied: false };
+  const result: CopyPlan = { text: false, added: [], manual: [], entryNotCopied: false };
   if (model.finalIndex < 0) return result;
   // The stage that must hold the generated files: the final one, or for a compiled entry the last
   // stage holding its source (the build stage), and where the entry is there: the last place a COPY puts it.

@@ -14,6 +14,7 @@ import type { Stage } from '../../detect/dockerfile-stages.js';
 import { inherited, lastOf, normaliseSignal, readStage, type StageFacts } from '../../detect/stage-run.js';
 import { applySplices, detectEol, lineStarts, offsetAfterLine, type Splice } from './text-splice.js';
 import { countEditRun } from '../../core/edit-runs.js';
+import { note, type EditResult } from '../../core/edit-result.js';
 
 export interface DockerfilePatchOptions {
   /** What the app runs, used when the final stage's command does not say (an entrypoint script, a binary). */
@@ -51,20 +52,24 @@ export function scriptEndsWithExec(text: string): boolean {
   return /^exec(\s|$)/.test(line) && line !== 'exec';
 }
 
-export interface DockerfilePatchResult {
-  /** The patched text, or false when nothing needs to change. */
-  text: string | false;
-  /** Things the user should look at: what we could not fix, and changes of meaning we made. */
-  warnings: string[];
-  /** What we found (and set) in the final stage; the generators build the timeout chain from it. */
-  stage: {
-    image: string;
-    family: ImageFamily;
-    runtime: Runtime;
-    stopSignal: string;
-    /** The init that runs as PID 1 after the patch (tini, dumb-init...), or null (servers that are their own init). */
-    init: string | null;
-  };
+/** What we found (and set) in the patched stage; the generators build the timeout chain from it. */
+export interface DockerfileStage {
+  image: string;
+  family: ImageFamily;
+  runtime: Runtime;
+  stopSignal: string;
+  /** The init that runs as PID 1 after the patch (tini, dumb-init...), or null (servers that are their own init). */
+  init: string | null;
+}
+
+/**
+ * Notes are warnings: what we could not fix, and changes of meaning we made. `data`: the stage
+ * (detect/stage-run.ts reads the same facts; the init here is the one after the patch).
+ */
+export type DockerfilePatchResult = EditResult<DockerfileStage>;
+
+function warned(text: string | false, warnings: readonly string[], stage: DockerfileStage): DockerfilePatchResult {
+  return { text, notes: warnings.map((m) => note('warn', m)), data: stage };
 }
 
 /** Where a static tini comes from for images that cannot install one. Debian's package ships tini-static. */
@@ -75,7 +80,7 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
   countEditRun('patchDockerfile', source, options);
   // What the stage runs and how it stops is detection's reading, shared with the compose and k8s parts.
   const reading = readStage(source, options);
-  if (!('stages' in reading)) return { text: false, warnings: [reading.refusal], stage: stageOf(reading.facts) };
+  if (!('stages' in reading)) return warned(false, [reading.refusal], stageOf(reading.facts));
   const { stages, finalIndex, chain, base, entryInstr, cmdInstr, cmd, newEntryWords, warnings } = reading;
   let { newCmdWords } = reading;
   const entry = reading.entry;
@@ -183,14 +188,10 @@ export function patchDockerfile(source: string, options: DockerfilePatchOptions 
     }
   }
   const text = splices.length === 0 ? source : applySplices(source, splices);
-  return {
-    text: text === source ? false : text,
-    warnings,
-    stage: { image: root.image, family: base.family, runtime, stopSignal, init },
-  };
+  return warned(text === source ? false : text, warnings, { image: root.image, family: base.family, runtime, stopSignal, init });
 }
 
-function stageOf(facts: StageFacts): DockerfilePatchResult['stage'] {
+function stageOf(facts: StageFacts): DockerfileStage {
   return { image: facts.image, family: facts.family, runtime: facts.runtime, stopSignal: facts.stopSignal, init: facts.init };
 }
 

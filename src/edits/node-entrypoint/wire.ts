@@ -22,6 +22,7 @@ import {
 } from './style.js';
 import { loadTsMorph, parseSource } from '../../core/ts-morph.js';
 import { countEditRun } from '../../core/edit-runs.js';
+import { note, type EditResult } from '../../core/edit-result.js';
 
 export interface WireOptions {
   /** File name (for the extension: .ts/.mts/.cts/.js/.mjs/.cjs). */
@@ -44,16 +45,13 @@ export interface WireOptions {
   importForm?: 'import' | 'import-require' | 'require';
 }
 
-export type WireResult =
-  | {
-      text: string | false;
-      notes: string[];
-      /** Servers (and Nest/Fastify/socket.io instances) registered; 0: only setupSignalHandlers() is added. */
-      registered?: number;
-      /** The lines the edit adds, as hand instructions (for a caller that decides not to apply it). */
-      manual?: string[];
-    }
-  | { refused: string; manual: string[]; line: number };
+/**
+ * Notes are infos (what was kept, what was registered). `data`, when the edit ran to the end:
+ * `registered`, the servers (and Nest/Fastify/socket.io instances) registered (0: only
+ * setupSignalHandlers() is added); `manual`, the lines it adds, as hand instructions (for a caller
+ * that decides not to apply it). A refusal's `manual` holds the same lines.
+ */
+export type WireResult = EditResult<{ registered: number; manual: string[] } | null>;
 
 const EXPORTS_IN_ORDER = ['setupSignalHandlers', 'registerHttpServer', 'registerWebSocketServer', 'registerShutdownHandler'] as const;
 type Export = (typeof EXPORTS_IN_ORDER)[number];
@@ -68,9 +66,14 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
   if (broken) {
     const line = lineNumberAt(source, broken.start ?? 0);
     const why = typeof broken.messageText === 'string' ? broken.messageText : 'syntax error';
-    return { refused: `not edited: it does not parse (line ${line}: ${why})`, manual: [], line };
+    return {
+      text: false,
+      notes: [],
+      refused: { reason: `not edited: it does not parse (line ${line}: ${why})`, manual: [], line },
+      data: null,
+    };
   }
-  if (alreadyWired(sf, opts.specifier)) return { text: false, notes: [] };
+  if (alreadyWired(sf, opts.specifier)) return { text: false, notes: [], data: null };
 
   const style = detectStyle(source);
   const w = new Writer(source, style);
@@ -235,10 +238,16 @@ export function wireNodeEntrypoint(source: string, opts: WireOptions): WireResul
   if (refusals.length > 0) {
     refusals.sort((a, b) => a.line - b.line);
     const first = refusals[0] as { line: number; reason: string };
-    return { refused: `not edited: ${refusals.map((r) => r.reason).join('; ')}`, manual: w.manual, line: first.line };
+    return {
+      text: false,
+      notes: [],
+      refused: { reason: `not edited: ${refusals.map((r) => r.reason).join('; ')}`, manual: w.manual, line: first.line },
+      data: null,
+    };
   }
   const text = w.apply();
-  return { text: text === source ? false : text, notes, registered: scan.targets.length + existing.nestHooks.length, manual: w.manual };
+  const registered = scan.targets.length + existing.nestHooks.length;
+  return { text: text === source ? false : text, notes: notes.map((m) => note('info', m)), data: { registered, manual: w.manual } };
 }
 
 /** Shutdown code a file already has (signal listeners, shutdown libraries, Nest's enableShutdownHooks), by line. */

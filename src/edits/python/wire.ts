@@ -32,11 +32,10 @@
  * written the way the module is started (see PythonApp.entryImport), a blank line apart from
  * another group's imports; names are added to a one-line import from signal_handlers the module
  * already has. Applying the edit twice gives
- * `false` the second time. Where it cannot be done safely the edit throws PythonWiringRefused,
- * which names the line and what to add by hand.
+ * `false` the second time. Where it cannot be done safely the edit is refused: `refused` names
+ * the line and what to add by hand, and where.
  */
 import type { SyntaxNode } from '@lezer/common';
-import { UserError } from '../../core/errors.js';
 import type { PythonShutdownMode } from './mode.js';
 import {
   children,
@@ -65,6 +64,7 @@ import {
   usesName,
 } from './places.js';
 import { countEditRun } from '../../core/edit-runs.js';
+import type { EditRefusal, EditResult } from '../../core/edit-result.js';
 
 export interface WireOptions {
   mode: PythonShutdownMode;
@@ -84,23 +84,18 @@ export interface WireOptions {
 
 const DEFAULT_BUDGET_SECONDS = 8;
 
-/** The edit could not be done safely; `manual` holds the exact lines to add by hand, `where` says where. */
-export class PythonWiringRefused extends UserError {
-  readonly line: number | null;
-  readonly manual: string[];
-  readonly where: string;
-  readonly reason: string;
-
-  constructor(reason: string, details: { file?: string; line: number | null; manual: string[]; where: string }) {
-    const at = details.line === null ? '' : `line ${details.line}: `;
-    const add = details.manual.map((l) => `\`${l}\``).join(' and ');
-    super(`${at}${reason}; add by hand ${details.where}: ${add}`, details.file === undefined ? {} : { file: details.file });
-    this.name = 'PythonWiringRefused';
-    this.line = details.line;
-    this.manual = details.manual;
-    this.where = details.where;
-    this.reason = reason;
+/**
+ * Thrown where the wiring finds it cannot be done safely, deep in the module's tree; caught at the
+ * edit's boundary and returned as its `refused` (no caller sees it).
+ */
+class Refusal extends Error {
+  constructor(readonly refusal: EditRefusal) {
+    super(refusal.reason);
   }
+}
+
+function refusalOf(reason: string, line: number | null, manual: string[], where: string): EditRefusal {
+  return { reason, ...(line === null ? {} : { line }), manual, where };
 }
 
 interface Insertion {
@@ -265,7 +260,7 @@ function endsLocalGroup(mod: ParsedModule, anchor: SyntaxNode): boolean {
 
 function refuse(plan: WirePlan, reason: string, node: SyntaxNode | null, manual: string[], where: string): never {
   const line = node ? position(plan.mod.source, node.from).line : null;
-  throw new PythonWiringRefused(reason, { ...(plan.options.file === undefined ? {} : { file: plan.options.file }), line, manual, where });
+  throw new Refusal(refusalOf(reason, line, manual, where));
 }
 
 /** Insert `line` as the first statement of a Body (after a docstring). */
@@ -475,16 +470,24 @@ function alreadyWired(mod: ParsedModule, mode: PythonShutdownMode): boolean {
 }
 
 /**
- * Wire signal_handlers into an entry module. Returns the new text, or `false` when the module is
- * already wired. Throws PythonWiringRefused (a UserError) when it cannot be done safely.
+ * Wire signal_handlers into an entry module: the new text, or `false` when the module is already
+ * wired (or left alone, see jobLoopNote); refused, with the lines to add by hand and where, when it
+ * cannot be done safely.
  */
-export function wirePythonEntrypoint(source: string, options: WireOptions): string | false {
+export function wirePythonEntrypoint(source: string, options: WireOptions): EditResult {
   countEditRun('wirePythonEntrypoint', source, options);
   // A UTF-8 byte order mark stays where it is, outside what the parser sees.
-  if (source.startsWith('\uFEFF')) {
-    const out = wirePythonEntrypoint(source.slice(1), options);
-    return out === false ? false : `\uFEFF${out}`;
+  const bom = source.startsWith('\uFEFF');
+  try {
+    const out = wire(bom ? source.slice(1) : source, options);
+    return { text: out === false ? false : `${bom ? '\uFEFF' : ''}${out}`, notes: [] };
+  } catch (err) {
+    if (err instanceof Refusal) return { text: false, notes: [], refused: err.refusal };
+    throw err;
   }
+}
+
+function wire(source: string, options: WireOptions): string | false {
   const mod = parseModule(source);
   const plan = new WirePlan(mod, options);
   const problem = firstSyntaxProblem(mod);
@@ -493,12 +496,9 @@ export function wirePythonEntrypoint(source: string, options: WireOptions): stri
       options.mode === 'asgi'
         ? [`from ${options.importFrom} import hook_lifespan`, `hook_lifespan(${options.appVariable ?? 'app'})`]
         : [`from ${options.importFrom} import setup_signal_handlers`, 'setup_signal_handlers()'];
-    throw new PythonWiringRefused(`${problem.what} at column ${problem.column}, so the file was left alone`, {
-      ...(options.file === undefined ? {} : { file: options.file }),
-      line: problem.line,
-      manual,
-      where: options.mode === 'asgi' ? 'after the line that creates the app' : 'at the start of the `if __name__ == "__main__":` block',
-    });
+    const where =
+      options.mode === 'asgi' ? 'after the line that creates the app' : 'at the start of the `if __name__ == "__main__":` block';
+    throw new Refusal(refusalOf(`${problem.what} at column ${problem.column}, so the file was left alone`, problem.line, manual, where));
   }
   // A job loop that cannot be made to stop between jobs: the program is left as it is (see jobLoopNote).
   if ((options.mode === 'plain' || options.mode === 'asyncio') && jobLoopNote(source, options)?.leaveAlone) return false;
