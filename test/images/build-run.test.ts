@@ -15,7 +15,7 @@ import { runCli } from '../helpers/tree.js';
 import { ensureNodeBaseImages } from './base-images.js';
 import { buildContextOf, copyCorpusRepo, CORPUS, hashFiles, type CorpusRepo } from './corpus.js';
 import { freePort, idleKeepAlive, inFlight, waitForHttp } from '../helpers/load.js';
-import { podman, REMOVE_MS_PER_IMAGE, removeImages } from './podman.js';
+import { podman, removeAtEnd } from './podman.js';
 import { imageConfig, mountImage, runImage, type ImageConfig } from './run-image.js';
 import { limiter } from '../helpers/processes.js';
 
@@ -139,21 +139,13 @@ beforeAll(() => {
   for (const p of outcomes.values()) p.catch(() => undefined);
 }, 600_000);
 
-afterAll(
-  async () => {
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-    // Every image this file built, with the removal's own budget.
-    await removeImages(tags);
-    console.log(
-      `test/images/build-run.test.ts: ${REPOS.length} repos, whole file ${((Date.now() - startedAt) / 1000).toFixed(0)} s with ${JOBS} build jobs`,
-    );
-  },
-  REMOVE_MS_PER_IMAGE *
-    Math.max(
-      1,
-      REPOS.reduce((n, r) => n + r.dockerfiles.length, 0),
-    ),
-);
+afterAll(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  removeAtEnd(tags);
+  console.log(
+    `test/images/build-run.test.ts: ${REPOS.length} repos, whole file ${((Date.now() - startedAt) / 1000).toFixed(0)} s with ${JOBS} build jobs`,
+  );
+});
 
 describe('images the tool creates or patches build, run as PID 1, and stop gracefully under load', () => {
   it.each(REPOS.map((r) => [r.name, r] as const))(

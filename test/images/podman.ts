@@ -4,7 +4,7 @@
  * here (no CAP_SYS_RESOURCE for rlimits), so images are run from their own filesystem (run-image.ts).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,14 +23,36 @@ function storageDriver(): 'overlay' | 'vfs' {
   const forced = process.env['CGS_IMAGE_DRIVER'];
   if (forced === 'overlay' || forced === 'vfs') return forced;
   const record = join(CACHE_DIR, 'storage-driver');
-  if (existsSync(record)) {
-    const kept = readFileSync(record, 'utf8').trim();
-    if (kept === 'overlay' || kept === 'vfs') return kept;
+  const kept = (): 'overlay' | 'vfs' | null => {
+    const text = existsSync(record) ? readFileSync(record, 'utf8').trim() : '';
+    return text === 'overlay' || text === 'vfs' ? text : null;
+  };
+  // The image test files start side by side: one of them probes, the others wait for its record.
+  const lock = join(CACHE_DIR, 'storage-driver.lock');
+  const waitUntil = Date.now() + PROBE_MS;
+  for (;;) {
+    const known = kept();
+    if (known !== null) return known;
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // another file is probing; past the probe's own bound its lock is stale (the process died)
+      if (Date.now() > waitUntil) rmSync(lock, { recursive: true, force: true });
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
   }
-  const chosen = overlayWorks() ? 'overlay' : 'vfs';
-  writeFileSync(record, `${chosen}\n`);
-  return chosen;
+  try {
+    const chosen = kept() ?? (overlayWorks() ? 'overlay' : 'vfs');
+    writeFileSync(record, `${chosen}\n`);
+    return chosen;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
+
+/** A probe build is two COPY steps onto nothing: seconds, however loaded the machine. */
+const PROBE_MS = 300_000;
 
 function overlayWorks(): boolean {
   const probe = mkdtempSync(join(CACHE_DIR, 'overlay-probe-'));
@@ -40,25 +62,22 @@ function overlayWorks(): boolean {
     writeFileSync(join(probe, 'b'), 'b\n');
     const store = ['--storage-driver', 'overlay', '--root', join(probe, 'storage'), '--runroot', join(probe, 'run')];
     execFileSync('podman', [...store, 'build', '--isolation', 'chroot', '--pull=never', '-t', 'cgs-overlay-probe', probe], {
-      stdio: 'ignore',
-      timeout: 120_000,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: PROBE_MS,
     });
     return true;
-  } catch {
+  } catch (error) {
+    // Said once, so a run that falls back to the slow driver shows why.
+    const stderr = String((error as { stderr?: unknown }).stderr ?? error)
+      .trim()
+      .split('\n')
+      .slice(-3)
+      .join(' | ');
+    console.warn(`podman: overlay storage does not work here (${stderr}); the image tests use vfs`);
     return false;
   } finally {
-    try {
-      execFileSync(
-        'podman',
-        ['--storage-driver', 'overlay', '--root', join(probe, 'storage'), '--runroot', join(probe, 'run'), 'system', 'reset', '-f'],
-        {
-          stdio: 'ignore',
-          timeout: 60_000,
-        },
-      );
-    } catch {
-      // nothing was stored, or reset is unavailable: the directory goes below
-    }
+    // The probe's storage holds one tiny image and nothing is mounted after a build: removing the
+    // directory is enough (no `podman system reset`, which also clears state other podman processes share).
     rmSync(probe, { recursive: true, force: true });
   }
 }
@@ -121,20 +140,29 @@ export function imageExists(tag: string): boolean {
   }
 }
 
+/** The tags the image tests built in this run, for the removal at its end (test/images/global-teardown.ts). */
+const BUILT_TAGS = join(CACHE_DIR, 'built-tags');
+
 /**
- * Remove what a test file built: with vfs every layer is a full copy of the filesystem (a run of the
- * corpus leaves ~15 GB). The base images stay; CGS_IMAGE_KEEP=1 keeps everything (faster reruns).
+ * Remembers an image for removal after every test file has ended. Never removed while another file
+ * may build: buildah's cache lookup reads every image in the store, and one being removed meanwhile
+ * fails that build with "layer not known" (CI, twice: a prune, then another file's removal).
  */
-export async function removeImages(tags: readonly string[]): Promise<void> {
-  if (process.env['CGS_IMAGE_KEEP'] === '1') return;
-  // No `image prune`: the image test files run side by side, and pruning dangling layers while another
-  // file builds removed the cache layer that build was using ("layer not known", CI).
-  for (const tag of tags) await podman(['rmi', '-f', tag]);
+export function removeAtEnd(tags: readonly string[]): void {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  appendFileSync(BUILT_TAGS, tags.map((t) => `${t}\n`).join(''));
 }
 
 /**
- * Deleting a vfs image costs about as much disk I/O as building it (each layer is a full copy), so
- * a hook that removes images gets the removal's own budget: a loaded build's worth per image
- * (one removal took over 120 s at load 15).
+ * After the whole run: the images it built and the dangling layers they left. With vfs every layer
+ * is a full copy of the filesystem (a run of the corpus leaves ~15 GB). The base images stay;
+ * CGS_IMAGE_KEEP=1 keeps everything (faster reruns).
  */
-export const REMOVE_MS_PER_IMAGE = 300_000;
+export async function removeBuiltImages(): Promise<void> {
+  if (!existsSync(BUILT_TAGS)) return;
+  const tags = [...new Set(readFileSync(BUILT_TAGS, 'utf8').split('\n').filter(Boolean))];
+  rmSync(BUILT_TAGS, { force: true });
+  if (process.env['CGS_IMAGE_KEEP'] === '1') return;
+  for (const tag of tags) await podman(['rmi', '-f', tag]);
+  await podman(['image', 'prune', '-f']);
+}

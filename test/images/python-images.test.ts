@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/tree.js';
 import { ensurePythonBaseImages } from './base-images.js';
 import { copyCorpusRepo } from './corpus.js';
-import { podman, REMOVE_MS_PER_IMAGE, removeImages } from './podman.js';
+import { podman, removeAtEnd } from './podman.js';
 import { imageConfig, mountImage, runImage } from './run-image.js';
 
 const WORK_MS = 1000;
@@ -21,9 +21,9 @@ const startedAt = Date.now();
 
 afterAll(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  await removeImages(['localhost/cgs-python-flask-gunicorn:test']);
+  removeAtEnd(['localhost/cgs-python-flask-gunicorn:test']);
   console.log(`test/images/python-images.test.ts: whole file ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
-}, REMOVE_MS_PER_IMAGE);
+});
 
 describe('Python images the tool creates build, run as PID 1, and stop gracefully under load', () => {
   it('python-flask-gunicorn (gunicorn.conf.py, from a Procfile)', async () => {
