@@ -5,7 +5,8 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Outside the repo: base rootfs tarballs and podman storage survive between runs. */
@@ -60,7 +61,7 @@ function overlayWorks(): boolean {
     writeFileSync(join(probe, 'Dockerfile'), 'FROM scratch\nCOPY a /a\nCOPY b /b\n');
     writeFileSync(join(probe, 'a'), 'a\n');
     writeFileSync(join(probe, 'b'), 'b\n');
-    const store = ['--storage-driver', 'overlay', '--root', join(probe, 'storage'), '--runroot', join(probe, 'run')];
+    const store = ['--storage-driver', 'overlay', '--root', join(probe, 'storage'), '--runroot', shortRunroot(probe)];
     execFileSync('podman', [...store, 'build', '--isolation', 'chroot', '--pull=never', '-t', 'cgs-overlay-probe', probe], {
       stdio: ['ignore', 'ignore', 'pipe'],
       timeout: PROBE_MS,
@@ -76,10 +77,20 @@ function overlayWorks(): boolean {
     console.warn(`podman: overlay storage does not work here (${stderr}); the image tests use vfs`);
     return false;
   } finally {
+    rmSync(shortRunroot(probe), { recursive: true, force: true });
     // The probe's storage holds one tiny image and nothing is mounted after a build: removing the
     // directory is enough (no `podman system reset`, which also clears state other podman processes share).
     rmSync(probe, { recursive: true, force: true });
   }
+}
+
+/**
+ * podman refuses an overlay runroot longer than 50 characters (the default cache dir under /root/.cache
+ * is longer), so the overlay runroot, which holds only locks and mount state, lives in the temp dir,
+ * named after the storage it serves: every process using that storage finds the same one.
+ */
+function shortRunroot(storage: string): string {
+  return join(tmpdir(), `cgs-run-${createHash('sha256').update(storage).digest('hex').slice(0, 12)}`);
 }
 
 let driver: 'overlay' | 'vfs' | null = null;
@@ -89,7 +100,7 @@ export function podmanArgs(args: readonly string[]): string[] {
   driver ??= storageDriver();
   // Each driver its own storage: a cache made by one is never read by the other.
   const storage = join(CACHE_DIR, driver === 'vfs' ? 'storage' : 'storage-overlay');
-  const run = join(CACHE_DIR, driver === 'vfs' ? 'run' : 'run-overlay');
+  const run = driver === 'vfs' ? join(CACHE_DIR, 'run') : shortRunroot(storage);
   mkdirSync(storage, { recursive: true });
   mkdirSync(run, { recursive: true });
   return [
