@@ -27,8 +27,9 @@ export function memoizedEdit<A extends unknown[], R extends EditResult<unknown> 
   if (cache === undefined) caches.set(edit, (cache = new Map()));
   const mine = cache;
   return (source: string, ...rest: A): R => {
-    const args = [source, ...rest] as const;
-    const key = editInputKey(args);
+    // The source text keys the entry as it is (a Map hashes it once); only the small options go through
+    // JSON, so a large file is not escaped and copied on every call.
+    const key = `${editInputKey(rest)}\u0000${source}`;
     if (mine.has(key)) return mine.get(key) as R;
     const result = deepFreeze(edit(source, ...rest));
     if (mine.size >= MAX_ENTRIES) mine.delete(mine.keys().next().value as string);
