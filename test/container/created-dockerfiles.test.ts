@@ -17,6 +17,7 @@ import { readCompose } from '../../src/detect/compose-file.js';
 import { chainNotes, chainReport, readRepoChain } from '../../src/generators/container-chain.js';
 import { devServerCommand, dockerGenerator, pythonTemplateData, pythonVersionFor } from '../../src/generators/docker.js';
 import { createPlop, registerGenerator, registerPlanActions, runGenerator } from '../../src/generators/plopfile.js';
+import { factsFor, nodeAppFor } from '../helpers/builders.js';
 
 const corpus = join(import.meta.dirname, '..', 'images', 'repos');
 const answers: Answers = { apps: [], parts: ['docker'], timeoutMs: 8000, shutdownDelayMs: 0, exitMode: 'zero', preStopSeconds: 5 };
@@ -80,31 +81,15 @@ describe('created Dockerfiles run the production command', () => {
   });
 
   it('a TypeScript app whose only start is a dev CLI gets no Dockerfile, and the plan says what is missing', async () => {
-    const app: NodeApp = {
-      kind: 'node',
-      nodeTarget: null,
-      dir: '',
+    const app = nodeAppFor({
       name: 'svc',
-      packageType: null,
       scripts: { start: 'ts-node src/main.ts' },
       dependencies: ['express'],
       frameworks: ['express'],
-      tsconfig: null,
       entrypoint: { path: 'src/main.ts', language: 'ts', moduleSystem: 'cjs', via: 'script', script: 'start' },
-      start: null,
-      devServer: null,
-      processManagers: [],
       servesTraffic: true,
-    };
-    const facts: Facts = {
-      root: '/x',
-      isGitRepo: false,
-      packageManager: 'npm',
-      workspaces: [],
-      apps: [app],
-      container: { dockerfiles: [], composeFiles: [], k8sManifests: [] },
-      warnings: [],
-    };
+    });
+    const facts = factsFor('/x', [app], { packageManager: 'npm', container: { dockerfiles: [], composeFiles: [], k8sManifests: [] } });
     const read = (p: string): string | null =>
       p === 'package.json' ? JSON.stringify({ name: 'svc', scripts: app.scripts, dependencies: { express: '^4' } }) : null;
     const actions = dockerGenerator.actions({ facts, answers: { ...answers, apps: [''] }, app, current: read });
@@ -185,31 +170,18 @@ describe("created Python Dockerfiles run the launcher's program, never a guess",
 
 describe('patched Dockerfiles with a dev CLI as their command', () => {
   it('`CMD npm start` with start = nest start: the plan says to run start:prod instead', () => {
-    const app: NodeApp = {
-      kind: 'node',
-      nodeTarget: null,
-      dir: '',
+    const app = nodeAppFor({
       name: 'svc',
-      packageType: null,
       scripts: { start: 'nest start', 'start:prod': 'node dist/main' },
       dependencies: ['@nestjs/core'],
       frameworks: ['nestjs'],
-      tsconfig: null,
       entrypoint: { path: 'src/main.ts', language: 'ts', moduleSystem: 'cjs', via: 'script', script: 'start' },
-      start: null,
-      devServer: null,
-      processManagers: [],
       servesTraffic: true,
-    };
-    const facts: Facts = {
-      root: '/x',
-      isGitRepo: false,
+    });
+    const facts = factsFor('/x', [app], {
       packageManager: 'npm',
-      workspaces: [],
-      apps: [app],
       container: { dockerfiles: ['Dockerfile'], composeFiles: [], k8sManifests: [] },
-      warnings: [],
-    };
+    });
     const read = (p: string): string | null =>
       p === 'Dockerfile' ? 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCMD ["npm", "start"]\n' : null;
     const notes = dockerGenerator

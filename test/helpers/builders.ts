@@ -3,7 +3,7 @@
  * facts detection would return. A test names only what it is about; the rest is the one default here.
  */
 import type { Answers } from '../../src/answers.js';
-import type { App, Facts, TsconfigFacts } from '../../src/detect/facts.js';
+import type { App, Facts, NodeApp, TsconfigFacts } from '../../src/detect/facts.js';
 
 /** `--yes` answers for one app at the repo root: module and entrypoint, the default 8 s budget. */
 export function answersFor(over: Partial<Answers> = {}): Answers {
@@ -44,6 +44,27 @@ export function tsconfigFor(over: Partial<TsconfigFacts> = {}): TsconfigFacts {
     verbatimModuleSyntax: false,
     erasableSyntaxOnly: false,
     unreadExtends: [],
+    ...over,
+  };
+}
+
+/** A Node app at the repo root with nothing detected beyond what the test names. */
+export function nodeAppFor(over: Partial<NodeApp> = {}): NodeApp {
+  return {
+    kind: 'node',
+    nodeTarget: null,
+    dir: '',
+    name: 'app',
+    packageType: null,
+    scripts: {},
+    dependencies: [],
+    frameworks: [],
+    tsconfig: null,
+    entrypoint: null,
+    start: null,
+    devServer: null,
+    processManagers: [],
+    servesTraffic: false,
     ...over,
   };
 }
